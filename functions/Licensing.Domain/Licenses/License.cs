@@ -1,0 +1,56 @@
+using Licensing.Domain.Products;
+
+namespace Licensing.Domain.Licenses;
+
+public enum LicenseStatus { Active, Suspended, Revoked, Expired }
+
+/// <summary>A domain or machine the license is activated on. Domains given at issuance are activations.</summary>
+public sealed record Activation(string Id, string? Domain, string? Fingerprint, string? Name, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// A license as stored. Plan terms that validation needs are copied in at issuance (model, features, limits), so
+/// a validation reads one entity and nothing else.
+/// </summary>
+public sealed record License
+{
+    public required string AccountId { get; init; }
+    public required string Id { get; init; }
+    public required string ProductId { get; init; }
+    public required string Plan { get; init; }
+    public required LicenseModel Model { get; init; }
+    public required LicenseStatus Status { get; init; }
+    public required string CustomerEmail { get; init; }
+    public required IReadOnlyList<string> Features { get; init; }
+    public required IReadOnlyList<Activation> Activations { get; init; }
+    public int? MaxActivations { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+
+    /// <summary>The signed key. Held only to show it to the account that owns the license.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The storage concurrency token (ETag) this copy was read with; null for a new license.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Stored status, with an active license past its expiry reported as expired.</summary>
+    public LicenseStatus EffectiveStatus(DateTimeOffset now) =>
+        Status == LicenseStatus.Active && ExpiresAt is { } e && e <= now ? LicenseStatus.Expired : Status;
+
+    public IEnumerable<string> Domains => Activations.Where(a => a.Domain is not null).Select(a => a.Domain!);
+}
+
+public static class LicenseStatusNames
+{
+    public static string ToWire(this LicenseStatus status) => status.ToString().ToLowerInvariant();
+
+    public static LicenseStatus? Parse(string? value) => value switch
+    {
+        "active" => LicenseStatus.Active,
+        "suspended" => LicenseStatus.Suspended,
+        "revoked" => LicenseStatus.Revoked,
+        "expired" => LicenseStatus.Expired,
+        _ => null,
+    };
+}

@@ -1,0 +1,171 @@
+using Licensing.Domain.Common;
+using Licensing.Domain.Domains;
+using Licensing.Domain.Keys;
+using Licensing.Domain.Products;
+
+namespace Licensing.Domain.Licenses;
+
+/// <summary>The body of <c>POST /v1/licenses</c> as parsed from JSON, before validation.</summary>
+public sealed record IssueLicenseInput(
+    string? ProductId,
+    string? CustomerEmail,
+    IReadOnlyList<string?>? Domains,
+    string? Plan,
+    IReadOnlyList<string?>? Features,
+    DateTimeOffset? ExpiresAt,
+    int? MaxActivations,
+    IReadOnlyDictionary<string, string?>? Metadata);
+
+public sealed record LicenseQuery(string? ProductId, string? CustomerEmail, LicenseStatus? Status, string? ContinuationToken, int PageSize);
+
+public sealed record LicensePage(IReadOnlyList<License> Items, string? ContinuationToken);
+
+public interface ILicenseStore
+{
+    /// <summary>One point read. Null when there is no such license in that account.</summary>
+    Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct);
+
+    Task InsertAsync(License license, CancellationToken ct);
+
+    /// <summary>Replaces the license if it still has <see cref="License.Version"/>; else <see cref="ConcurrencyException"/>.</summary>
+    Task<License> ReplaceAsync(License license, CancellationToken ct);
+
+    /// <summary>One page of an account's licenses; <paramref name="now"/> decides which active ones count as expired.</summary>
+    Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct);
+}
+
+public sealed class LicenseService(ILicenseStore licenses, IProductStore products, IRootSigner signer, TimeProvider clock)
+{
+    public const int MaxDomains = 100;
+    public const int MaxMetadataKeys = 50;
+    public const int MaxMetadataKeyLength = 40;
+    public const int MaxMetadataValueLength = 500;
+
+    public async Task<License> IssueAsync(string accountId, IssueLicenseInput input, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var errors = new FieldErrors();
+        if (!Naming.IsSlug(input.ProductId)) errors.Add("productId", "is required: 1-64 characters of a-z, 0-9 and '-'");
+        if (!Naming.IsSlug(input.Plan)) errors.Add("plan", "is required: 1-64 characters of a-z, 0-9 and '-'");
+        var email = Email.Normalize(input.CustomerEmail);
+        if (email is null) errors.Add("customerEmail", "must be a valid e-mail address");
+        var features = input.Features is null ? null : Naming.CheckFeatures(input.Features, "features", errors);
+        var domains = NormalizeDomains(input.Domains, errors);
+        if (input.ExpiresAt is { } exp && exp <= now) errors.Add("expiresAt", "must be in the future");
+        if (input.MaxActivations is { } max && (max < 0 || max > ProductRules.MaxActivationsLimit))
+            errors.Add("maxActivations", $"must be 0-{ProductRules.MaxActivationsLimit}, or omitted for the plan's limit");
+        var metadata = CheckMetadata(input.Metadata, errors);
+        errors.ThrowIfAny();
+
+        var product = await products.GetAsync(accountId, input.ProductId!, ct).ConfigureAwait(false);
+        if (product is null) throw ValidationFailedException.For("productId", $"unknown product '{input.ProductId}'");
+        var plan = product.FindPlan(input.Plan!) ?? throw ValidationFailedException.For("plan", $"product '{product.Id}' has no plan '{input.Plan}'");
+
+        var maxActivations = input.MaxActivations ?? plan.MaxActivations;
+        if (maxActivations is { } limit && domains.Count > limit)
+            throw ValidationFailedException.For("domains", $"{domains.Count} domains exceed the {limit} activations allowed");
+
+        var id = Ids.NewLicenseId();
+        var key = await LicenseKey.IssueAsync(signer, new LicenseKeyId(accountId, id), ct).ConfigureAwait(false);
+        var license = new License
+        {
+            AccountId = accountId,
+            Id = id,
+            ProductId = product.Id,
+            Plan = plan.Id,
+            Model = plan.Model,
+            Status = LicenseStatus.Active,
+            CustomerEmail = email!,
+            Features = features ?? plan.Features,
+            Activations = domains.Select(d => new Activation(Activations.IdFor(d), d, null, null, now)).ToArray(),
+            MaxActivations = maxActivations,
+            ExpiresAt = input.ExpiresAt ?? plan.DefaultExpiry(now),
+            CreatedAt = now,
+            UpdatedAt = now,
+            Metadata = metadata,
+            Key = key,
+        };
+        await licenses.InsertAsync(license, ct).ConfigureAwait(false);
+        return license;
+    }
+
+    public async Task<License> GetAsync(string accountId, string licenseId, CancellationToken ct)
+    {
+        if (!Ids.IsLicenseId(licenseId)) throw new NotFoundException($"license '{licenseId}' not found");
+        return await licenses.GetAsync(accountId, licenseId, ct).ConfigureAwait(false)
+            ?? throw new NotFoundException($"license '{licenseId}' not found");
+    }
+
+    public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, CancellationToken ct) =>
+        licenses.ListAsync(accountId, query, clock.GetUtcNow(), ct);
+
+    public Task<License> SuspendAsync(string accountId, string licenseId, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
+        {
+            LicenseStatus.Revoked => throw new ConflictException("a revoked license cannot be suspended"),
+            LicenseStatus.Suspended => l,
+            _ => l with { Status = LicenseStatus.Suspended },
+        }, ct);
+
+    public Task<License> ReinstateAsync(string accountId, string licenseId, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
+        {
+            LicenseStatus.Suspended => l with { Status = LicenseStatus.Active },
+            LicenseStatus.Active => l,
+            var s => throw new ConflictException($"only a suspended license can be reinstated; this one is {s.ToWire()}"),
+        }, ct);
+
+    public Task<License> RevokeAsync(string accountId, string licenseId, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, (l, now) => l.Status == LicenseStatus.Revoked ? l : l with { Status = LicenseStatus.Revoked }, ct);
+
+    public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, CancellationToken ct)
+    {
+        if (expiresAt is null) throw ValidationFailedException.For("expiresAt", "is required");
+        if (expiresAt <= clock.GetUtcNow()) throw ValidationFailedException.For("expiresAt", "must be in the future");
+        return ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
+        {
+            LicenseStatus.Revoked => throw new ConflictException("a revoked license cannot be renewed"),
+            LicenseStatus.Expired => l with { Status = LicenseStatus.Active, ExpiresAt = expiresAt },
+            _ => l with { ExpiresAt = expiresAt },
+        }, ct);
+    }
+
+    /// <summary>Read, apply a state change, write back only if nobody else wrote in between (ETag); retry on a lost race.</summary>
+    private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, CancellationToken ct) =>
+        Concurrency.RetryAsync(async token =>
+        {
+            var current = await GetAsync(accountId, licenseId, token).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var next = change(current, now);
+            if (ReferenceEquals(next, current)) return current;
+            return await licenses.ReplaceAsync(next with { UpdatedAt = now }, token).ConfigureAwait(false);
+        }, ct);
+
+    private static List<string> NormalizeDomains(IReadOnlyList<string?>? domains, FieldErrors errors)
+    {
+        var result = new List<string>();
+        if (domains is null) return result;
+        if (domains.Count > MaxDomains) { errors.Add("domains", $"at most {MaxDomains} domains"); return result; }
+        for (var i = 0; i < domains.Count; i++)
+        {
+            var normalized = DomainName.Normalize(domains[i]);
+            if (normalized is null) errors.Add($"domains[{i}]", "must be a host name, URL or IP address");
+            else if (!result.Contains(normalized)) result.Add(normalized);
+        }
+        return result;
+    }
+
+    private static Dictionary<string, string> CheckMetadata(IReadOnlyDictionary<string, string?>? metadata, FieldErrors errors)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (metadata is null) return result;
+        if (metadata.Count > MaxMetadataKeys) errors.Add("metadata", $"at most {MaxMetadataKeys} keys");
+        foreach (var (k, v) in metadata)
+        {
+            if (k.Length is 0 or > MaxMetadataKeyLength) errors.Add("metadata", $"keys are 1-{MaxMetadataKeyLength} characters");
+            else if (v is null || v.Length > MaxMetadataValueLength) errors.Add($"metadata.{k}", $"must be a string of at most {MaxMetadataValueLength} characters");
+            else result[k] = v;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,31 @@
+using Licensing.Domain.Common;
+
+namespace Licensing.Domain.Products;
+
+public interface IProductStore
+{
+    Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct);
+
+    /// <summary>Creates or replaces; returns true when it created.</summary>
+    Task<bool> UpsertAsync(Product product, CancellationToken ct);
+}
+
+public sealed class ProductService(IProductStore store, TimeProvider clock)
+{
+    public async Task<(Product Product, bool Created)> PutAsync(string accountId, string productId, ProductInput input, CancellationToken ct)
+    {
+        var (name, plans) = ProductRules.Validate(productId, input);
+        var existing = await store.GetAsync(accountId, productId, ct).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var product = new Product(accountId, productId, name, plans, existing?.CreatedAt ?? now, now);
+        var created = await store.UpsertAsync(product, ct).ConfigureAwait(false);
+        return (product, created);
+    }
+
+    public async Task<Product> GetAsync(string accountId, string productId, CancellationToken ct)
+    {
+        if (!Naming.IsSlug(productId)) throw new NotFoundException($"product '{productId}' not found");
+        return await store.GetAsync(accountId, productId, ct).ConfigureAwait(false)
+            ?? throw new NotFoundException($"product '{productId}' not found");
+    }
+}

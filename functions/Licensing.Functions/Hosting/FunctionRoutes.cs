@@ -1,0 +1,36 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Licensing.Functions.Hosting;
+
+/// <summary>An HTTP-triggered function as the worker SDK sees it: name, methods, route and the method to call.</summary>
+public sealed record HttpFunction(string Name, IReadOnlyList<string> Methods, string Route, MethodInfo Method);
+
+/// <summary>
+/// Reads the HTTP functions from their <c>[Function]</c>/<c>[HttpTrigger]</c> attributes, the same source the worker
+/// SDK generates functions.metadata from (a test checks the two agree).
+/// </summary>
+public static class FunctionRoutes
+{
+    public static IReadOnlyList<HttpFunction> Discover(Assembly assembly)
+    {
+        var result = new List<HttpFunction>();
+        foreach (var type in assembly.GetTypes())
+        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
+        {
+            var function = method.GetCustomAttribute<FunctionAttribute>();
+            if (function is null) continue;
+            foreach (var parameter in method.GetParameters())
+            {
+                var trigger = parameter.GetCustomAttribute<HttpTriggerAttribute>();
+                if (trigger is null) continue;
+                if (parameter.ParameterType != typeof(HttpRequest))
+                    throw new InvalidOperationException($"{function.Name}: the local host serves functions that take HttpRequest");
+                var route = trigger.Route ?? function.Name;
+                result.Add(new HttpFunction(function.Name, (trigger.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray(), route, method));
+            }
+        }
+        return result.OrderBy(f => f.Route, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal).ToArray();
+    }
+}

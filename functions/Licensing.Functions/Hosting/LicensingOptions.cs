@@ -1,0 +1,36 @@
+namespace Licensing.Functions.Hosting;
+
+/// <summary>
+/// Every setting the app reads, bound from the <c>Licensing</c> section (app settings use <c>Licensing__Name</c>).
+/// docs/configuration.md describes each one.
+/// </summary>
+public sealed class LicensingOptions
+{
+    public const string Section = "Licensing";
+
+    /// <summary>Bearer secret for admin endpoints. Unset: admin endpoints answer 401.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>A storage connection string (local: UseDevelopmentStorage=true). Set this or the service URIs.</summary>
+    public string? StorageConnection { get; set; }
+
+    /// <summary>Table endpoint for identity-based access in Azure, e.g. https://acct.table.core.windows.net.</summary>
+    public string? TableServiceUri { get; set; }
+
+    /// <summary>Client id of the user-assigned managed identity (Azure); unset uses the default credential chain.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    public SigningOptions Signing { get; set; } = new();
+}
+
+public sealed class SigningOptions
+{
+    /// <summary>Key Vault URI (https://name.vault.azure.net). Set: the root key lives in Key Vault. Required in Azure.</summary>
+    public string? KeyVaultUri { get; set; }
+
+    /// <summary>Name of the EC P-256 key in Key Vault.</summary>
+    public string KeyName { get; set; } = "license-signing";
+
+    /// <summary>Local runs only: where the local P-256 key is created on first run and kept.</summary>
+    public string LocalKeyPath { get; set; } = ".local/signing-key.pem";
+}

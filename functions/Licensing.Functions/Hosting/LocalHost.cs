@@ -1,0 +1,145 @@
+using System.Reflection;
+using System.Text.Json;
+using Licensing.Functions.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Licensing.Functions.Hosting;
+
+/// <summary>
+/// Local host mode (<c>--local-host</c>): serves the very same function classes over Kestrel, with the route prefix
+/// from host.json and settings from local.settings.json (or the sample), for machines without the Functions Core
+/// Tools. Production and <c>func start</c> use the real Functions host; this mode exists for local runs, end-to-end
+/// tests and load tests. docs/local-host.md says what it does and does not emulate.
+/// </summary>
+public static class LocalHost
+{
+    public const string Flag = "--local-host";
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static bool IsRequested(string[] args) => args.Contains(Flag);
+
+    public static async Task RunAsync(string[] args)
+    {
+        var app = Build(args);
+        await app.RunAsync();
+    }
+
+    /// <summary>Builds the host. <paramref name="overrides"/> win over every other setting (tests use them).</summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, string? contentRoot = null)
+    {
+        var root = contentRoot ?? FindContentRoot();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != Flag).ToArray(),
+            ContentRootPath = root,
+        });
+        builder.Configuration.Sources.Clear();
+        AddLocalSettings(builder.Configuration, root);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args.Where(a => a != Flag).ToArray());
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrl);
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Azure", LogLevel.Warning);
+
+        builder.Services.AddLicensing(builder.Configuration);
+        var app = builder.Build();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LocalHost");
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await Execute(Problem.From(e is TargetInvocationException { InnerException: { } inner } ? inner : e, logger).ToResult(), context);
+            }
+        });
+
+        var prefix = RoutePrefix(Path.Combine(root, "host.json"));
+        foreach (var function in FunctionRoutes.Discover(typeof(LocalHost).Assembly))
+        {
+            var pattern = (prefix.Length == 0 ? "/" : "/" + prefix + "/") + function.Route;
+            app.MapMethods(pattern, function.Methods, context => Invoke(function, context)).WithDisplayName(function.Name);
+        }
+        app.MapFallback(context => Execute(Problem.NotFoundRoute(context.Request.Path).ToResult(), context));
+        return app;
+    }
+
+    /// <summary>Calls the function method the way the worker does: HttpRequest, route values by name, CancellationToken.</summary>
+    private static async Task Invoke(HttpFunction function, HttpContext context)
+    {
+        var instance = ActivatorUtilities.GetServiceOrCreateInstance(context.RequestServices, function.Method.DeclaringType!);
+        var parameters = function.Method.GetParameters();
+        var arguments = new object?[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var p = parameters[i];
+            arguments[i] = p.ParameterType == typeof(HttpRequest) ? context.Request
+                : p.ParameterType == typeof(CancellationToken) ? context.RequestAborted
+                : p.ParameterType == typeof(string) ? context.Request.RouteValues[p.Name!] as string
+                : throw new InvalidOperationException($"{function.Name}: parameter {p.Name} cannot be bound by the local host");
+        }
+        IActionResult result;
+        try
+        {
+            result = await (Task<IActionResult>)function.Method.Invoke(instance, arguments)!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw e.InnerException;
+        }
+        await Execute(result, context);
+    }
+
+    private static Task Execute(IActionResult result, HttpContext context) =>
+        result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+
+    /// <summary>host.json's extensions.http.routePrefix; "api" when absent, as in the Functions host.</summary>
+    public static string RoutePrefix(string hostJsonPath)
+    {
+        if (!File.Exists(hostJsonPath)) return "api";
+        using var doc = JsonDocument.Parse(File.ReadAllText(hostJsonPath));
+        return doc.RootElement.TryGetProperty("extensions", out var ext) && ext.TryGetProperty("http", out var http) &&
+               http.TryGetProperty("routePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String
+            ? prefix.GetString()!.Trim('/')
+            : "api";
+    }
+
+    /// <summary>
+    /// The "Values" of local.settings.json (or, when there is none, local.settings.sample.json), with <c>__</c>
+    /// meaning a section separator, exactly as the Functions host turns them into environment variables.
+    /// </summary>
+    public static void AddLocalSettings(IConfigurationBuilder configuration, string root)
+    {
+        var path = new[] { "local.settings.json", "local.settings.sample.json" }.Select(f => Path.Combine(root, f)).FirstOrDefault(File.Exists);
+        if (path is null) return;
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        if (!doc.RootElement.TryGetProperty("Values", out var values)) return;
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in values.EnumerateObject())
+            settings[property.Name.Replace("__", ":", StringComparison.Ordinal)] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+        configuration.AddInMemoryCollection(settings);
+    }
+
+    /// <summary>The repository root when run from a checkout (where host.json sits), else the app's folder.</summary>
+    private static string FindContentRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "host.json")) && File.Exists(Path.Combine(dir.FullName, "Licensing.Functions.sln")))
+                return dir.FullName;
+        return AppContext.BaseDirectory;
+    }
+}

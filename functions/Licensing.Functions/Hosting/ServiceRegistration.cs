@@ -1,0 +1,65 @@
+using Azure.Core;
+using Licensing.Domain.Accounts;
+using Licensing.Domain.Keys;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
+using Licensing.Domain.Validation;
+using Licensing.Functions.Accounts;
+using Licensing.Functions.Http;
+using Licensing.Functions.Licenses;
+using Licensing.Functions.Products;
+using Licensing.Functions.Signing;
+using Licensing.Functions.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Functions.Hosting;
+
+/// <summary>The app's services, registered once for both hosts (the Functions worker and the local host).</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddLicensing(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(LicensingOptions.Section).Get<LicensingOptions>() ?? new LicensingOptions();
+        StartupChecks.Validate(options, configuration);
+
+        services.Configure<LicensingOptions>(configuration.GetSection(LicensingOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenCredential>(_ => TableStorage.CreateCredential(options));
+        services.AddSingleton(sp => new TableStorage(TableStorage.CreateServiceClient(options, sp.GetRequiredService<TokenCredential>())));
+        services.AddHostedService<StorageInitializer>();
+
+        services.AddSingleton<IRootSigner>(sp => string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri)
+            ? new LocalRootSigner(options.Signing.LocalKeyPath)
+            : new KeyVaultRootSigner(new Uri(options.Signing.KeyVaultUri), options.Signing.KeyName, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton<PublicKeyCache>();
+
+        services.AddSingleton<IAccountStore, AccountTableStore>();
+        services.AddSingleton<IProductStore, ProductTableStore>();
+        services.AddSingleton<ILicenseStore, LicenseTableStore>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<ProductService>();
+        services.AddSingleton<LicenseService>();
+        services.AddSingleton<ValidationService>();
+        services.AddSingleton<RequestAuth>();
+        return services;
+    }
+}
+
+/// <summary>Configuration checks at start. In Azure the app refuses to start rather than run half-configured.</summary>
+public static class StartupChecks
+{
+    /// <summary>App Service and Functions set these on every instance; their presence means "running in Azure".</summary>
+    public static bool IsRunningInAzure(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]) || !string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]);
+
+    public static void Validate(LicensingOptions options, IConfiguration configuration)
+    {
+        if (!IsRunningInAzure(configuration)) return;
+        if (string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri))
+            throw new InvalidOperationException(
+                $"{LicensingOptions.Section}:Signing:KeyVaultUri is not set (app setting {LicensingOptions.Section}__Signing__KeyVaultUri). " +
+                "In Azure the root signing key must live in Key Vault; the local signing key is for local runs only.");
+    }
+}

@@ -1,0 +1,109 @@
+using Licensing.Domain.Common;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Licensing.Functions.Http;
+
+/// <summary>An RFC 9457 problem document with the contract's stable <c>code</c>.</summary>
+public sealed record Problem(int Status, string Code, string Title, string Detail)
+{
+    public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
+    public int? RetryAfterSeconds { get; init; }
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
+    public string Type => "urn:licensing:problem:" + Code.ToLowerInvariant().Replace('_', '-');
+
+    public IActionResult ToResult()
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = Type,
+            ["title"] = Title,
+            ["status"] = Status,
+            ["detail"] = Detail,
+            ["code"] = Code,
+        };
+        if (Errors is not null) body["errors"] = Errors;
+        if (Extensions is not null)
+            foreach (var (k, v) in Extensions) body[k] = v;
+        var result = new ApiJsonResult(Status, body, "application/problem+json");
+        if (RetryAfterSeconds is { } seconds) result.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Status == StatusCodes.Status401Unauthorized) result.Headers["WWW-Authenticate"] = "Bearer";
+        return result;
+    }
+
+    public static Problem NotFoundRoute(string path) => new(404, "NOT_FOUND", "Not Found", $"no endpoint at {path}");
+
+    /// <summary>
+    /// Maps any exception to its problem. Known failures keep their meaning; anything else is a 500 whose detail
+    /// says nothing about the code (the exception is logged, never returned).
+    /// </summary>
+    public static Problem From(Exception exception, ILogger logger)
+    {
+        var known = Find(exception);
+        switch (known)
+        {
+            case ValidationFailedException v:
+                return new(400, "VALIDATION_FAILED", "Validation Failed", "one or more fields are invalid") { Errors = v.Errors };
+            case InvalidJsonException j:
+                return new(400, "INVALID_JSON", "Invalid JSON", j.Message);
+            case PayloadTooLargeException p:
+                return new(413, "PAYLOAD_TOO_LARGE", "Payload Too Large", p.Message);
+            case UnauthorizedException u:
+                return new(401, "UNAUTHORIZED", "Unauthorized", u.Message);
+            case ForbiddenException f:
+                return new(403, "FORBIDDEN", "Forbidden", f.Message);
+            case NotFoundException n:
+                return new(404, "NOT_FOUND", "Not Found", n.Message);
+            case ConflictException c:
+                return new(409, "CONFLICT", "Conflict", c.Message);
+            case ServiceUnavailableException s:
+                logger.LogWarning(s.Fault, "Dependency unavailable: {Detail}", s.Message);
+                return new(503, "SERVICE_UNAVAILABLE", "Service Unavailable", s.Message) { RetryAfterSeconds = s.RetryAfterSeconds };
+        }
+        logger.LogError(exception, "Unhandled error");
+        return new(500, "INTERNAL_ERROR", "Internal Server Error", "an unexpected error occurred; it has been logged");
+    }
+
+    private static LicensingException? Find(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is LicensingException known) return known;
+            if (e is AggregateException { InnerExceptions.Count: 1 } agg && agg.InnerExceptions[0] is LicensingException inner) return inner;
+        }
+        return null;
+    }
+}
+
+/// <summary>
+/// A JSON response written with the API's own serializer options, so the Functions host and the local host
+/// produce byte-identical bodies without depending on MVC's formatters.
+/// </summary>
+public sealed class ApiJsonResult(int status, object? body, string contentType = "application/json") : IActionResult
+{
+    public int Status { get; } = status;
+    public object? Body { get; } = body;
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = Status;
+        foreach (var (name, value) in Headers) response.Headers[name] = value;
+        if (Body is null) return;
+        response.ContentType = contentType + "; charset=utf-8";
+        await System.Text.Json.JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), Json.Options, context.HttpContext.RequestAborted);
+    }
+}
+
+/// <summary>A response with a status and no body (e.g. 204).</summary>
+public sealed class StatusOnlyResult(int status) : IActionResult
+{
+    public Task ExecuteResultAsync(ActionContext context)
+    {
+        context.HttpContext.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,38 @@
+using Licensing.Domain.Accounts;
+using Licensing.Functions.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Functions.Http;
+
+/// <summary>Bearer authentication for admin and account endpoints (API.md "Authentication").</summary>
+public sealed class RequestAuth(AccountService accounts, IOptions<LicensingOptions> options)
+{
+    /// <summary>The account whose API key the request carries; 401 otherwise.</summary>
+    public async Task<string> RequireAccountAsync(HttpRequest request, CancellationToken ct)
+    {
+        var token = Bearer(request) ?? throw new UnauthorizedException("an account API key is required: Authorization: Bearer <key>");
+        return await accounts.AuthenticateAsync(token, ct)
+            ?? throw new UnauthorizedException("the API key is not valid");
+    }
+
+    /// <summary>Admin endpoints: the configured admin key, compared in constant time.</summary>
+    public void RequireAdmin(HttpRequest request)
+    {
+        var token = Bearer(request) ?? throw new UnauthorizedException("the admin key is required: Authorization: Bearer <admin key>");
+        var adminKey = options.Value.AdminKey;
+        if (string.IsNullOrEmpty(adminKey)) throw new UnauthorizedException($"admin endpoints are disabled: {LicensingOptions.Section}:AdminKey is not set");
+        if (ApiKeys.SecretEquals(token, adminKey)) return;
+        if (ApiKeys.LooksLikeKey(token)) throw new ForbiddenException("an account API key cannot call admin endpoints");
+        throw new UnauthorizedException("the admin key is not valid");
+    }
+
+    private static string? Bearer(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (header.Length <= scheme.Length || !header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return null;
+        var token = header[scheme.Length..].Trim();
+        return token.Length == 0 ? null : token;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Licensing.Domain.Common;
+using Microsoft.AspNetCore.Http;
+
+namespace Licensing.Functions.Http;
+
+/// <summary>Reads request bodies under the contract's 64 KiB limit and turns JSON errors into the contract's codes.</summary>
+public static class RequestBody
+{
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>The raw body (for signature checks and JSON parsing); 413 beyond <see cref="MaxBytes"/>.</summary>
+    public static async Task<byte[]> ReadRawAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBytes) throw TooLarge();
+        var buffer = new byte[Math.Min(request.ContentLength ?? 4096, MaxBytes) + 1];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (buffer.Length > MaxBytes) throw TooLarge();
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxBytes + 1));
+            }
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
+            if (read == 0) break;
+            length += read;
+            if (length > MaxBytes) throw TooLarge();
+        }
+        return buffer.AsSpan(0, length).ToArray();
+    }
+
+    /// <summary>
+    /// Parses the body as a JSON object into <typeparamref name="T"/>. Not JSON or not an object → INVALID_JSON;
+    /// a field of the wrong type → VALIDATION_FAILED naming the field. Unknown fields are ignored.
+    /// </summary>
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
+        var raw = await ReadRawAsync(request, ct);
+        if (raw.Length == 0) throw new InvalidJsonException("a JSON object body is required");
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = 32 });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidJsonException($"the body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidJsonException("the body must be a JSON object");
+            try
+            {
+                return document.RootElement.Deserialize<T>(Json.Options) ?? throw new InvalidJsonException("the body must be a JSON object");
+            }
+            catch (JsonException e)
+            {
+                throw ValidationFailedException.For(FieldName(e.Path), WrongType(e));
+            }
+        }
+    }
+
+    private static string WrongType(JsonException e) =>
+        e.Message.StartsWith("must be", StringComparison.Ordinal) ? e.Message : "has the wrong type";
+
+    /// <summary>"$.domains[0]" → "domains[0]".</summary>
+    public static string FieldName(string? jsonPath) =>
+        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+
+    private static PayloadTooLargeException TooLarge() => new($"request bodies are limited to {MaxBytes / 1024} KiB");
+}

@@ -1,0 +1,124 @@
+using Licensing.Domain.Common;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
+using Licensing.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Licensing.Functions.Licenses;
+
+/// <summary>Account endpoints for licenses: issue, read, list and the state verbs.</summary>
+public sealed class LicenseFunctions(LicenseService licenses, RequestAuth auth, TimeProvider clock)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 100;
+
+    public sealed record IssueLicenseRequest(
+        string? ProductId, string? CustomerEmail, List<string?>? Domains, string? Plan, List<string?>? Features,
+        DateTimeOffset? ExpiresAt, int? MaxActivations, Dictionary<string, string?>? Metadata);
+
+    public sealed record RenewLicenseRequest(DateTimeOffset? ExpiresAt);
+
+    [Function(nameof(IssueLicense))]
+    public async Task<IActionResult> IssueLicense(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses")] HttpRequest req, CancellationToken ct)
+    {
+        var accountId = await auth.RequireAccountAsync(req, ct);
+        var b = await RequestBody.ReadJsonAsync<IssueLicenseRequest>(req, ct);
+        var license = await licenses.IssueAsync(accountId,
+            new IssueLicenseInput(b.ProductId, b.CustomerEmail, b.Domains, b.Plan, b.Features, b.ExpiresAt, b.MaxActivations, b.Metadata), ct);
+        return new ApiJsonResult(StatusCodes.Status201Created, ToResponse(license, clock.GetUtcNow()));
+    }
+
+    [Function(nameof(GetLicense))]
+    public async Task<IActionResult> GetLicense(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/licenses/{licenseId}")] HttpRequest req, string licenseId, CancellationToken ct)
+    {
+        var accountId = await auth.RequireAccountAsync(req, ct);
+        return Ok(await licenses.GetAsync(accountId, licenseId, ct));
+    }
+
+    [Function(nameof(ListLicenses))]
+    public async Task<IActionResult> ListLicenses(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/licenses")] HttpRequest req, CancellationToken ct)
+    {
+        var accountId = await auth.RequireAccountAsync(req, ct);
+        var query = ParseQuery(req.Query);
+        var page = await licenses.ListAsync(accountId, query, ct);
+        var now = clock.GetUtcNow();
+        return new ApiJsonResult(StatusCodes.Status200OK, new { items = page.Items.Select(l => ToResponse(l, now)), continuationToken = page.ContinuationToken });
+    }
+
+    [Function(nameof(SuspendLicense))]
+    public async Task<IActionResult> SuspendLicense(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        Ok(await licenses.SuspendAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct));
+
+    [Function(nameof(ReinstateLicense))]
+    public async Task<IActionResult> ReinstateLicense(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        Ok(await licenses.ReinstateAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct));
+
+    [Function(nameof(RevokeLicense))]
+    public async Task<IActionResult> RevokeLicense(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        Ok(await licenses.RevokeAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct));
+
+    [Function(nameof(RenewLicense))]
+    public async Task<IActionResult> RenewLicense(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/renew")] HttpRequest req, string licenseId, CancellationToken ct)
+    {
+        var accountId = await auth.RequireAccountAsync(req, ct);
+        var body = await RequestBody.ReadJsonAsync<RenewLicenseRequest>(req, ct);
+        return Ok(await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, ct));
+    }
+
+    private ApiJsonResult Ok(License license) => new(StatusCodes.Status200OK, ToResponse(license, clock.GetUtcNow()));
+
+    private static LicenseQuery ParseQuery(IQueryCollection query)
+    {
+        var errors = new FieldErrors();
+        string? Single(string name)
+        {
+            var values = query[name];
+            if (values.Count > 1) errors.Add(name, "give it at most once");
+            var value = values.Count == 0 ? null : values[0];
+            return string.IsNullOrEmpty(value) ? null : value;
+        }
+        var productId = Single("productId");
+        if (productId is not null && !Naming.IsSlug(productId)) errors.Add("productId", "must be 1-64 characters of a-z, 0-9 and '-'");
+        var email = Single("customerEmail");
+        if (email is not null && Email.Normalize(email) is null) errors.Add("customerEmail", "must be a valid e-mail address");
+        var statusText = Single("status");
+        var status = LicenseStatusNames.Parse(statusText);
+        if (statusText is not null && status is null) errors.Add("status", "must be one of active, suspended, revoked, expired");
+        var limitText = Single("limit");
+        var limit = DefaultPageSize;
+        if (limitText is not null && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxPageSize))
+            errors.Add("limit", $"must be 1-{MaxPageSize}");
+        var token = Single("continuationToken");
+        errors.ThrowIfAny();
+        return new LicenseQuery(productId, email is null ? null : Email.Normalize(email), status, token, limit);
+    }
+
+    public static object ToResponse(License l, DateTimeOffset now) => new
+    {
+        licenseId = l.Id,
+        licenseKey = l.Key,
+        productId = l.ProductId,
+        plan = l.Plan,
+        model = l.Model.ToWire(),
+        status = l.EffectiveStatus(now).ToWire(),
+        customerEmail = l.CustomerEmail,
+        features = l.Features,
+        domains = l.Domains,
+        maxActivations = l.MaxActivations,
+        activationsUsed = l.Activations.Count,
+        activations = l.Activations.Select(a => new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
+        expiresAt = l.ExpiresAt,
+        createdAt = l.CreatedAt,
+        updatedAt = l.UpdatedAt,
+        metadata = l.Metadata,
+    };
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Licensing.Domain.Common;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
+using Licensing.Functions.Storage;
+
+namespace Licensing.Functions.Licenses;
+
+/// <summary>
+/// Licenses in the <c>licenses</c> table: PartitionKey = account id, RowKey = license id. A license key carries
+/// both, so validation is one point read; an account's list is one partition query. See docs/storage.md.
+/// </summary>
+public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
+{
+    private static readonly DateTimeOffset NoExpiry = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
+    public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            var response = await tables.Licenses.GetEntityIfExistsAsync<TableEntity>(accountId, licenseId, cancellationToken: ct);
+            return response.HasValue ? FromEntity(response.Value!) : null;
+        }, ct);
+
+    public Task InsertAsync(License license, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            try
+            {
+                await tables.Licenses.AddEntityAsync(ToEntity(license), ct);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                throw new ConflictException($"license '{license.Id}' already exists");
+            }
+        }, ct);
+
+    public Task<License> ReplaceAsync(License license, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            try
+            {
+                var response = await tables.Licenses.UpdateEntityAsync(ToEntity(license), new ETag(license.Version!), TableUpdateMode.Replace, ct);
+                return license with { Version = response.Headers.ETag?.ToString() };
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                throw new ConcurrencyException($"license '{license.Id}' changed while it was being updated");
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                throw new NotFoundException($"license '{license.Id}' not found");
+            }
+        }, ct);
+
+    public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct)
+    {
+        var filter = Filter(accountId, query, now);
+        var token = DecodeToken(query.ContinuationToken);
+        return StorageFaults.Guard(async () =>
+        {
+            await foreach (var page in tables.Licenses.QueryAsync<TableEntity>(filter, query.PageSize, cancellationToken: ct).AsPages(token, query.PageSize))
+                return new LicensePage(page.Values.Select(FromEntity).ToArray(), EncodeToken(page.ContinuationToken));
+            return new LicensePage([], null);
+        }, ct);
+    }
+
+    private static string Filter(string accountId, LicenseQuery query, DateTimeOffset now)
+    {
+        var parts = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {accountId}") };
+        if (query.ProductId is not null) parts.Add(TableClient.CreateQueryFilter($"ProductId eq {query.ProductId}"));
+        if (query.CustomerEmail is not null) parts.Add(TableClient.CreateQueryFilter($"CustomerEmailKey eq {Email.LookupKey(query.CustomerEmail)}"));
+        switch (query.Status)
+        {
+            case LicenseStatus.Active:
+                parts.Add(TableClient.CreateQueryFilter($"Status eq {"active"} and ExpiresSort gt {now}"));
+                break;
+            case LicenseStatus.Expired:
+                parts.Add(TableClient.CreateQueryFilter($"(Status eq {"expired"} or (Status eq {"active"} and ExpiresSort le {now}))"));
+                break;
+            case { } other:
+                parts.Add(TableClient.CreateQueryFilter($"Status eq {other.ToWire()}"));
+                break;
+        }
+        return string.Join(" and ", parts);
+    }
+
+    /// <summary>The continuation token is storage's own, wrapped so callers treat it as opaque.</summary>
+    private static string? EncodeToken(string? token) => token is null ? null : Base64Url.Encode(Encoding.UTF8.GetBytes(token));
+
+    private static string? DecodeToken(string? token)
+    {
+        if (token is null) return null;
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Base64Url.Decode(token));
+            if (decoded.Length == 0 || decoded.Length > 2048) throw new FormatException();
+            return decoded;
+        }
+        catch (FormatException)
+        {
+            throw ValidationFailedException.For("continuationToken", "is not a token returned by this endpoint");
+        }
+    }
+
+    public static TableEntity ToEntity(License l)
+    {
+        var entity = new TableEntity(l.AccountId, l.Id)
+        {
+            ["ProductId"] = l.ProductId,
+            ["Plan"] = l.Plan,
+            ["Model"] = l.Model.ToWire(),
+            ["Status"] = l.Status.ToWire(),
+            ["CustomerEmail"] = l.CustomerEmail,
+            ["CustomerEmailKey"] = Email.LookupKey(l.CustomerEmail),
+            ["Features"] = JsonSerializer.Serialize(l.Features),
+            ["Activations"] = JsonSerializer.Serialize(l.Activations),
+            ["MaxActivations"] = l.MaxActivations,
+            ["ExpiresAt"] = l.ExpiresAt,
+            ["ExpiresSort"] = l.ExpiresAt ?? NoExpiry,
+            ["CreatedAt"] = l.CreatedAt,
+            ["UpdatedAt"] = l.UpdatedAt,
+            ["Metadata"] = JsonSerializer.Serialize(l.Metadata),
+            ["LicenseKey"] = l.Key,
+        };
+        return entity;
+    }
+
+    public static License FromEntity(TableEntity e) => new()
+    {
+        AccountId = e.PartitionKey,
+        Id = e.RowKey,
+        ProductId = e.GetString("ProductId"),
+        Plan = e.GetString("Plan"),
+        Model = Naming.ParseModel(e.GetString("Model")) ?? LicenseModel.Subscription,
+        Status = LicenseStatusNames.Parse(e.GetString("Status")) ?? LicenseStatus.Suspended,
+        CustomerEmail = e.GetString("CustomerEmail"),
+        Features = JsonSerializer.Deserialize<string[]>(e.GetString("Features") ?? "[]") ?? [],
+        Activations = JsonSerializer.Deserialize<Activation[]>(e.GetString("Activations") ?? "[]") ?? [],
+        MaxActivations = e.GetInt32("MaxActivations"),
+        ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+        Metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Metadata") ?? "{}") ?? [],
+        Key = e.GetString("LicenseKey"),
+        Version = e.ETag.ToString(),
+    };
+}

@@ -1,0 +1,50 @@
+using Licensing.Domain.Products;
+using Licensing.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Licensing.Functions.Products;
+
+public sealed class ProductFunctions(ProductService products, RequestAuth auth)
+{
+    public sealed record PutProductRequest(string? Name, List<PlanBody?>? Plans);
+
+    public sealed record PlanBody(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, List<string?>? Features);
+
+    [Function(nameof(PutProduct))]
+    public async Task<IActionResult> PutProduct(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/products/{productId}")] HttpRequest req, string productId, CancellationToken ct)
+    {
+        var accountId = await auth.RequireAccountAsync(req, ct);
+        var body = await RequestBody.ReadJsonAsync<PutProductRequest>(req, ct);
+        var input = new ProductInput(body.Name, body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features)).ToList());
+        var (product, created) = await products.PutAsync(accountId, productId, input, ct);
+        return new ApiJsonResult(created ? StatusCodes.Status201Created : StatusCodes.Status200OK, ToResponse(product));
+    }
+
+    [Function(nameof(GetProduct))]
+    public async Task<IActionResult> GetProduct(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/products/{productId}")] HttpRequest req, string productId, CancellationToken ct)
+    {
+        var accountId = await auth.RequireAccountAsync(req, ct);
+        return new ApiJsonResult(StatusCodes.Status200OK, ToResponse(await products.GetAsync(accountId, productId, ct)));
+    }
+
+    public static object ToResponse(Product p) => new
+    {
+        productId = p.Id,
+        name = p.Name,
+        plans = p.Plans.Select(plan => new
+        {
+            id = plan.Id,
+            name = plan.Name,
+            model = plan.Model.ToWire(),
+            durationDays = plan.DurationDays,
+            maxActivations = plan.MaxActivations,
+            features = plan.Features,
+        }),
+        createdAt = p.CreatedAt,
+        updatedAt = p.UpdatedAt,
+    };
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Licensing.Domain.Products;
+using Licensing.Functions.Storage;
+
+namespace Licensing.Functions.Products;
+
+/// <summary>Products in the <c>products</c> table: PartitionKey = account id, RowKey = product id; plans as JSON.</summary>
+public sealed class ProductTableStore(TableStorage tables) : IProductStore
+{
+    public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            var response = await tables.Products.GetEntityIfExistsAsync<TableEntity>(accountId, productId, cancellationToken: ct);
+            return response.HasValue ? FromEntity(response.Value!) : null;
+        }, ct);
+
+    public Task<bool> UpsertAsync(Product product, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            var entity = ToEntity(product);
+            try
+            {
+                await tables.Products.AddEntityAsync(entity, ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                await tables.Products.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Replace, ct);
+                return false;
+            }
+        }, ct);
+
+    private static TableEntity ToEntity(Product p) => new(p.AccountId, p.Id)
+    {
+        ["Name"] = p.Name,
+        ["Plans"] = JsonSerializer.Serialize(p.Plans.Select(PlanRecord.From)),
+        ["CreatedAt"] = p.CreatedAt,
+        ["UpdatedAt"] = p.UpdatedAt,
+    };
+
+    private static Product FromEntity(TableEntity e) => new(
+        e.PartitionKey,
+        e.RowKey,
+        e.GetString("Name"),
+        (JsonSerializer.Deserialize<PlanRecord[]>(e.GetString("Plans") ?? "[]") ?? []).Select(r => r.ToPlan()).ToArray(),
+        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
+
+    /// <summary>The stored shape of a plan (model as its wire name, so stored data reads the same as the API).</summary>
+    private sealed record PlanRecord(string Id, string Name, string Model, int? DurationDays, int? MaxActivations, string[] Features)
+    {
+        public static PlanRecord From(Plan p) => new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features]);
+
+        public Plan ToPlan() => new(Id, Name, Naming.ParseModel(Model) ?? LicenseModel.Subscription, DurationDays, MaxActivations, Features);
+    }
+}

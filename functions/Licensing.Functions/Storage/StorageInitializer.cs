@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Licensing.Functions.Storage;
+
+/// <summary>
+/// Creates the tables at start. If storage is down, the app still starts (and answers 503) while this keeps
+/// trying in the background; it never blocks start-up for long.
+/// </summary>
+public sealed class StorageInitializer(TableStorage tables, ILogger<StorageInitializer> logger) : IHostedService
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _background;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await TryCreateAsync(cancellationToken)) return;
+        _background = Task.Run(async () =>
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                try { await Task.Delay(TimeSpan.FromSeconds(5), _stopping.Token); }
+                catch (OperationCanceledException) { return; }
+                if (await TryCreateAsync(_stopping.Token)) return;
+            }
+        }, CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_background is not null) await _background.WaitAsync(cancellationToken);
+    }
+
+    private async Task<bool> TryCreateAsync(CancellationToken ct)
+    {
+        try
+        {
+            foreach (var name in TableStorage.AllTables)
+                await tables.Service.CreateTableIfNotExistsAsync(name, ct);
+            return true;
+        }
+        catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException)
+        {
+            logger.LogWarning("Storage is not reachable yet ({Message}); tables will be created when it is", e.Message);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using Licensing.Domain.Common;
+using Licensing.Domain.Domains;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Validation;
+using Licensing.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Licensing.Functions.Validation;
+
+/// <summary>Public: <c>POST /v1/validate</c>. Always 200 for a well-formed request; the verdict is data.</summary>
+public sealed class ValidateFunction(ValidationService validation, TimeProvider clock)
+{
+    public const int MaxFeatures = 100;
+
+    public sealed record ValidateRequest(string? Key, string? Domain, string? Fingerprint, List<string?>? Features, string? ProductId);
+
+    public sealed record LicenseSummary(string Id, string ProductId, string Plan, string Status, IReadOnlyList<string> Features, DateTimeOffset? ExpiresAt, int? MaxActivations);
+
+    public sealed record ValidateResponse(
+        bool Valid,
+        string Code,
+        string Detail,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LicenseSummary? License,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? RevalidateAfter,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Certificate);
+
+    [Function(nameof(Validate))]
+    public async Task<IActionResult> Validate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/validate")] HttpRequest req, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadJsonAsync<ValidateRequest>(req, ct);
+        var verdict = await validation.ValidateAsync(Parse(body), ct);
+        var now = clock.GetUtcNow();
+        var l = verdict.License;
+        return new ApiJsonResult(StatusCodes.Status200OK, new ValidateResponse(
+            verdict.Valid,
+            verdict.Code.ToWire(),
+            verdict.Detail,
+            l is null ? null : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations),
+            verdict.RevalidateAfter,
+            null));
+    }
+
+    /// <summary>Shape checks only: a malformed or unknown key is a NOT_FOUND verdict, not a 400.</summary>
+    public static ValidationRequest Parse(ValidateRequest body)
+    {
+        var errors = new FieldErrors();
+        if (body.Key is null) errors.Add("key", "is required");
+        string? domain = null;
+        if (body.Domain is not null && (domain = DomainName.Normalize(body.Domain)) is null)
+            errors.Add("domain", "must be a host name, URL or IP address");
+        if (body.Fingerprint is { Length: 0 or > 256 }) errors.Add("fingerprint", "must be 1-256 characters");
+        if (body.Features is { Count: > MaxFeatures }) errors.Add("features", $"at most {MaxFeatures} features");
+        if (body.Features?.Any(f => f is null) == true) errors.Add("features", "must be an array of strings");
+        if (body.ProductId is { Length: 0 or > 64 }) errors.Add("productId", "must be 1-64 characters");
+        errors.ThrowIfAny();
+        return new ValidationRequest(body.Key!, domain, body.Fingerprint, body.Features?.OfType<string>().ToArray() ?? [], body.ProductId);
+    }
+}
