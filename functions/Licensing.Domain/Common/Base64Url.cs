@@ -14,7 +14,8 @@ public static class Base64Url
         if (text.Length != System.Buffers.Text.Base64Url.GetEncodedLength(destination.Length)) return false;
         foreach (var c in text)
             if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_')) return false;
-        if (!System.Buffers.Text.Base64Url.TryDecodeFromChars(text, destination, out var written) || written != destination.Length) return false;
+        if (System.Buffers.Text.Base64Url.DecodeFromChars(text, destination, out var consumed, out var written) != System.Buffers.OperationStatus.Done
+            || consumed != text.Length || written != destination.Length) return false;
         Span<char> again = stackalloc char[text.Length];
         return System.Buffers.Text.Base64Url.TryEncodeToChars(destination, again, out var n) && n == text.Length && again.SequenceEqual(text);
     }

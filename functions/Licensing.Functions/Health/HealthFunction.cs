@@ -25,7 +25,6 @@ public sealed class HealthFunction(TableStorage tables, PublicKeyCache keys, ILo
             RetryAfterSeconds = 5,
             Extensions = new Dictionary<string, object?>
             {
-                ["status"] = "unavailable",
                 ["checks"] = new { storage = storage ? "ok" : "unavailable", signing = signing ? "ok" : "unavailable" },
             },
         }.ToResult();

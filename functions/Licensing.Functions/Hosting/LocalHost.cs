@@ -33,7 +33,8 @@ public static class LocalHost
     }
 
     /// <summary>Builds the host. <paramref name="overrides"/> win over every other setting (tests use them).</summary>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, string? contentRoot = null)
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, string? contentRoot = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var root = contentRoot ?? FindContentRoot();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -52,6 +53,7 @@ public static class LocalHost
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
 
         builder.Services.AddLicensing(builder.Configuration);
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LocalHost");

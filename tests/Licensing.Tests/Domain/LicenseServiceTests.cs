@@ -1,0 +1,153 @@
+using Licensing.Domain.Common;
+using Licensing.Domain.Keys;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
+using Licensing.Domain.Validation;
+using Licensing.Tests.Support;
+
+namespace Licensing.Tests.Domain;
+
+public sealed class LicenseServiceTests
+{
+    private const string Account = "acct_00000000000000aa";
+    private static readonly DateTimeOffset Start = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly TestClock _clock = new(Start);
+    private readonly InMemoryLicenseStore _licenses = new();
+    private readonly InMemoryProductStore _products = new();
+    private readonly Licensing.Functions.Signing.LocalRootSigner _signer = Signers.NewLocal();
+    private readonly LicenseService _service;
+
+    public LicenseServiceTests()
+    {
+        _service = new LicenseService(_licenses, _products, _signer, _clock);
+        new ProductService(_products, _clock).PutAsync(Account, "my-plugin", new ProductInput("My Plugin",
+        [
+            new PlanInput("pro", "Pro", "subscription", 365, 3, ["analytics", "export"]),
+            new PlanInput("lifetime", "Lifetime", "lifetime", null, 1, ["analytics"]),
+        ]), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private static IssueLicenseInput Input(string plan = "pro", IReadOnlyList<string?>? domains = null, IReadOnlyList<string?>? features = null,
+        DateTimeOffset? expiresAt = null, int? maxActivations = null, string email = "c@example.com", string product = "my-plugin") =>
+        new(product, email, domains, plan, features, expiresAt, maxActivations, null);
+
+    [Fact]
+    public async Task Omitted_terms_come_from_the_plan()
+    {
+        var l = await _service.IssueAsync(Account, Input(domains: ["https://www.Site.com/"]), default);
+        Assert.Equal(["analytics", "export"], l.Features);
+        Assert.Equal(Start.AddDays(365), l.ExpiresAt);
+        Assert.Equal(3, l.MaxActivations);
+        Assert.Equal(["site.com"], l.Domains);
+        Assert.Equal(LicenseStatus.Active, l.Status);
+        Assert.Equal(1, _licenses.Count);
+    }
+
+    [Fact]
+    public async Task Given_terms_are_used_exactly()
+    {
+        var l = await _service.IssueAsync(Account, Input(features: ["custom-branding"], expiresAt: Start.AddDays(10), maxActivations: 7), default);
+        Assert.Equal(["custom-branding"], l.Features);
+        Assert.Equal(Start.AddDays(10), l.ExpiresAt);
+        Assert.Equal(7, l.MaxActivations);
+    }
+
+    [Fact]
+    public async Task Lifetime_licenses_do_not_expire()
+    {
+        var l = await _service.IssueAsync(Account, Input(plan: "lifetime"), default);
+        Assert.Null(l.ExpiresAt);
+    }
+
+    [Theory]
+    [InlineData("nope", "pro", "c@example.com", "productId")]
+    [InlineData("my-plugin", "gold", "c@example.com", "plan")]
+    [InlineData("my-plugin", "pro", "not-an-email", "customerEmail")]
+    [InlineData("Bad Id", "pro", "c@example.com", "productId")]
+    public async Task Bad_input_names_the_field_and_writes_nothing(string product, string plan, string email, string field)
+    {
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Input(plan, email: email, product: product), default));
+        Assert.Contains(field, e.Errors.Keys);
+        Assert.Equal(0, _licenses.Count);
+    }
+
+    [Fact]
+    public async Task More_domains_than_activations_is_refused()
+    {
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Input(plan: "lifetime", domains: ["a.com", "b.com"]), default));
+        Assert.Contains("domains", e.Errors.Keys);
+        Assert.Equal(0, _licenses.Count);
+    }
+
+    [Fact]
+    public async Task Duplicate_domains_after_normalisation_take_one_slot()
+    {
+        var l = await _service.IssueAsync(Account, Input(plan: "lifetime", domains: ["a.com", "https://WWW.a.com/x"]), default);
+        Assert.Equal(["a.com"], l.Domains);
+    }
+
+    [Fact]
+    public async Task Past_expiry_is_refused()
+    {
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Input(expiresAt: Start.AddSeconds(-1)), default));
+        Assert.Contains("expiresAt", e.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task State_verbs_follow_the_lifecycle()
+    {
+        var l = await _service.IssueAsync(Account, Input(), default);
+        Assert.Equal(LicenseStatus.Suspended, (await _service.SuspendAsync(Account, l.Id, default)).Status);
+        Assert.Equal(LicenseStatus.Active, (await _service.ReinstateAsync(Account, l.Id, default)).Status);
+        Assert.Equal(LicenseStatus.Active, (await _service.ReinstateAsync(Account, l.Id, default)).Status); // already active: no change
+        Assert.Equal(Start.AddDays(400), (await _service.RenewAsync(Account, l.Id, Start.AddDays(400), default)).ExpiresAt);
+        Assert.Equal(LicenseStatus.Revoked, (await _service.RevokeAsync(Account, l.Id, default)).Status);
+        await Assert.ThrowsAsync<ConflictException>(() => _service.SuspendAsync(Account, l.Id, default));
+        await Assert.ThrowsAsync<ConflictException>(() => _service.ReinstateAsync(Account, l.Id, default));
+        await Assert.ThrowsAsync<ConflictException>(() => _service.RenewAsync(Account, l.Id, Start.AddDays(500), default));
+        Assert.Equal(LicenseStatus.Revoked, (await _service.RevokeAsync(Account, l.Id, default)).Status);
+    }
+
+    [Fact]
+    public async Task Another_accounts_license_is_not_found()
+    {
+        var l = await _service.IssueAsync(Account, Input(), default);
+        await Assert.ThrowsAsync<NotFoundException>(() => _service.GetAsync("acct_00000000000000bb", l.Id, default));
+        await Assert.ThrowsAsync<NotFoundException>(() => _service.SuspendAsync("acct_00000000000000bb", l.Id, default));
+    }
+
+    [Fact]
+    public async Task Concurrent_state_changes_all_land_without_lost_updates()
+    {
+        var l = await _service.IssueAsync(Account, Input(), default);
+        var dates = Enumerable.Range(1, 20).Select(i => Start.AddDays(400 + i)).ToArray();
+        await Task.WhenAll(dates.Select(d => Task.Run(() => _service.RenewAsync(Account, l.Id, d, default))));
+        Assert.Contains((await _service.GetAsync(Account, l.Id, default)).ExpiresAt!.Value, dates);
+    }
+
+    [Fact]
+    public async Task A_forged_or_malformed_key_is_refused_before_any_storage_call()
+    {
+        var cache = new PublicKeyCache(_signer, _clock);
+        var validation = new ValidationService(cache, new UntouchableLicenseStore(), _clock);
+        using var other = Signers.NewLocal();
+        var forged = await LicenseKey.IssueAsync(other, new LicenseKeyId(Account, Ids.NewLicenseId()), default);
+        var real = await LicenseKey.IssueAsync(_signer, new LicenseKeyId(Account, Ids.NewLicenseId()), default);
+        var tampered = real[..^2] + (real[^2] == 'A' ? "B" : "A") + real[^1];
+        foreach (var key in new[] { forged, tampered, "garbage", "", real + "x", real[..^1] })
+            Assert.Equal(ValidationCode.NotFound, (await validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), default)).Code);
+        // The same service does reach storage for a genuine key: the untouchable store throws.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => validation.ValidateAsync(new ValidationRequest(real, null, null, [], null), default));
+    }
+
+    [Fact]
+    public async Task A_real_key_costs_exactly_one_point_read()
+    {
+        var l = await _service.IssueAsync(Account, Input(domains: ["a.com"]), default);
+        var validation = new ValidationService(new PublicKeyCache(_signer, _clock), _licenses, _clock);
+        var before = _licenses.Reads;
+        var v = await validation.ValidateAsync(new ValidationRequest(l.Key, "a.com", null, ["export"], "my-plugin"), default);
+        Assert.Equal(ValidationCode.Valid, v.Code);
+        Assert.Equal(before + 1, _licenses.Reads);
+    }
+}

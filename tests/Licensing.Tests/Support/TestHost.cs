@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Licensing.Functions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Licensing.Tests.Support;
+
+/// <summary>
+/// The local host (the same function classes the Functions host runs) on a free loopback port, against Azurite.
+/// scripts/test.sh starts Azurite; a test that needs it and finds it missing fails with that message.
+/// </summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key";
+    public const string Azurite = "UseDevelopmentStorage=true";
+
+    /// <summary>One signing key for the whole test run, so every host verifies every other host's keys.</summary>
+    public static string SigningKeyPath { get; } = Path.Combine(Path.GetTempPath(), $"licensing-tests-{Environment.ProcessId}", "signing-key.pem");
+
+    private TestHost(WebApplication app, Uri baseAddress)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public WebApplication App { get; }
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<TestHost> StartAsync(string storageConnection = Azurite, TimeProvider? clock = null,
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        if (storageConnection == Azurite) await RequireAzuriteAsync();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Licensing:StorageConnection"] = storageConnection,
+            ["Licensing:AdminKey"] = AdminKey,
+            ["Licensing:Signing:LocalKeyPath"] = SigningKeyPath,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;
+        var app = LocalHost.Build([], overrides, Repo.Root, s =>
+        {
+            if (clock is not null) s.AddSingleton(clock);
+            services?.Invoke(s);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestHost(app, new Uri(address.TrimEnd('/') + "/api/"));
+    }
+
+    public static async Task RequireAzuriteAsync()
+    {
+        using var tcp = new TcpClient();
+        try
+        {
+            await tcp.ConnectAsync(IPAddress.Loopback, 10002).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is SocketException or TimeoutException)
+        {
+            throw new InvalidOperationException("Azurite is not listening on 127.0.0.1:10002: run the tests with scripts/test.sh, which starts it.", e);
+        }
+    }
+
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, object? body = null, string? bearer = null, string? rawBody = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        if (rawBody is not null) request.Content = new StringContent(rawBody, Encoding.UTF8, "application/json");
+        else if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return new ApiResponse(response.StatusCode, text, response.Headers, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    public Task<ApiResponse> PostAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Post, path, body, bearer);
+    public Task<ApiResponse> GetAsync(string path, string? bearer = null) => SendAsync(HttpMethod.Get, path, null, bearer);
+    public Task<ApiResponse> PutAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Put, path, body, bearer);
+
+    /// <summary>A new account and its API key, through the admin endpoint.</summary>
+    public async Task<(string AccountId, string ApiKey)> CreateAccountAsync(string name = "Acme")
+    {
+        var r = await PostAsync("v1/accounts", new { name, email = "founder@acme.example" }, AdminKey);
+        Assert.Equal(HttpStatusCode.Created, r.Status);
+        return (r.Json.GetProperty("accountId").GetString()!, r.Json.GetProperty("apiKey").GetString()!);
+    }
+
+    public static object SampleProduct => new
+    {
+        name = "My Plugin",
+        plans = new object[]
+        {
+            new { id = "pro", name = "Pro", model = "subscription", durationDays = 365, maxActivations = 3, features = new[] { "analytics", "export" } },
+            new { id = "business", name = "Business", model = "subscription", durationDays = 365, maxActivations = (int?)null, features = new[] { "analytics", "export", "custom-branding" } },
+            new { id = "lifetime", name = "Lifetime deal", model = "lifetime", maxActivations = 1, features = new[] { "analytics" } },
+        },
+    };
+
+    /// <summary>An account with the contract's sample product "my-plugin"; returns its API key.</summary>
+    public async Task<string> CreateAccountWithProductAsync() => (await CreateAccountWithProductAndIdAsync()).ApiKey;
+
+    public async Task<(string AccountId, string ApiKey)> CreateAccountWithProductAndIdAsync()
+    {
+        var account = await CreateAccountAsync();
+        var r = await PutAsync("v1/products/my-plugin", SampleProduct, account.ApiKey);
+        Assert.Equal(HttpStatusCode.Created, r.Status);
+        return account;
+    }
+
+    /// <summary>How many license entities an account has, read straight from Azurite (not through the API).</summary>
+    public static int StoredLicenseCount(string accountId) =>
+        new Azure.Data.Tables.TableClient(Azurite, "licenses").Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == accountId).Count();
+
+    public async Task<JsonElement> IssueAsync(string apiKey, object? body = null)
+    {
+        var r = await PostAsync("v1/licenses", body ?? new { productId = "my-plugin", customerEmail = "customer@example.com", domains = new[] { "customer-site.com" }, plan = "pro" }, apiKey);
+        Assert.True(r.Status == HttpStatusCode.Created, r.Text);
+        return r.Json;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+public sealed record ApiResponse(HttpStatusCode Status, string Text, HttpResponseHeaders Headers, string? MediaType)
+{
+    public JsonElement Json => JsonDocument.Parse(Text).RootElement;
+
+    /// <summary>Asserts a problem+json answer with the given status and code; returns the document.</summary>
+    public JsonElement AssertProblem(HttpStatusCode status, string code)
+    {
+        Assert.True(Status == status, $"expected {(int)status}, got {(int)Status}: {Text}");
+        Assert.Equal("application/problem+json", MediaType);
+        var json = Json;
+        Assert.Equal(code, json.GetProperty("code").GetString());
+        Assert.Equal((int)status, json.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("type").GetString()));
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("detail").GetString()));
+        return json;
+    }
+}
+
+/// <summary>One local host shared by a test class (xunit class fixture).</summary>
+public sealed class SharedHost : IAsyncLifetime
+{
+    public TestHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await TestHost.StartAsync();
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
