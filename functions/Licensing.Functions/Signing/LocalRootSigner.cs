@@ -40,36 +40,27 @@ public sealed class LocalRootSigner : IRootSigner, IDisposable
 
     private static ECDsa LoadOrCreate(string path)
     {
-        var key = ECDsa.Create();
         if (!File.Exists(path))
         {
+            // Written to a private temp file, then moved into place without overwriting: the key file appears whole or
+            // not at all, and if two processes start at once exactly one key wins and both use it.
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            File.WriteAllText(temp, "");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.WriteAllText(temp, fresh.ExportPkcs8PrivateKeyPem());
             try
             {
-                // CreateNew: if two processes start at once, exactly one writes and both read the same key.
-                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                using var writer = new StreamWriter(stream);
-                writer.Write(fresh.ExportPkcs8PrivateKeyPem());
+                File.Move(temp, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
+                File.Delete(temp);
             }
         }
-        for (var attempt = 0; ; attempt++)
-        {
-            var pem = File.ReadAllText(path);
-            try
-            {
-                key.ImportFromPem(pem);
-                break;
-            }
-            catch (ArgumentException) when (attempt < 20)
-            {
-                Thread.Sleep(50); // the other process is still writing it
-            }
-        }
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(path));
         if (key.KeySize != 256) throw new CryptographicException($"{path} does not hold a P-256 key");
         return key;
     }

@@ -112,6 +112,19 @@ public sealed partial class LicenseKeyTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
+    [Fact]
+    public async Task Processes_starting_at_once_share_one_local_key()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "licensing-unit-" + Guid.NewGuid().ToString("N"), "key.pem");
+        var kids = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() =>
+        {
+            using var signer = new Licensing.Functions.Signing.LocalRootSigner(path);
+            return signer.Kid;
+        })));
+        Assert.Single(kids.Distinct());
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex UrlSafe();
 }

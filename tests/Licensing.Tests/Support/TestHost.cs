@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Licensing.Tests.Support;
 
@@ -51,6 +52,8 @@ public sealed class TestHost : IAsyncDisposable
         var app = LocalHost.Build([], overrides, Repo.Root, s =>
         {
             if (clock is not null) s.AddSingleton(clock);
+            Directory.CreateDirectory(Repo.PathTo(".local"));
+            s.AddLogging(b => b.AddProvider(new FileLoggerProvider(Repo.PathTo(".local", "test-host.log"))));
             services?.Invoke(s);
         });
         await app.StartAsync();

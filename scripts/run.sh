@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the backend locally: Azurite (started if needed), the API on http://127.0.0.1:7071/api in the
+# foreground, a local signing key (.local/signing-key.pem, created on first run) and the dev admin key
+# from local.settings.sample.json. Ctrl-C or SIGTERM stops everything this script started.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+trap 'stop_started' EXIT
+trap 'log "stopping"; exit 0' INT TERM
+
+if port_open 7071; then log "port 7071 is already in use: stop the other process first"; exit 1; fi
+start_azurite persistent
+
+log "building the function app"
+dotnet build functions/Licensing.Functions/Licensing.Functions.csproj -c Debug -nologo -v quiet -clp:ErrorsOnly >&2
+
+settings=local.settings.json
+[ -f "$settings" ] || settings=local.settings.sample.json
+admin_key=$(sed -n 's/.*"Licensing__AdminKey": *"\([^"]*\)".*/\1/p' "$settings")
+log "API:        http://127.0.0.1:7071/api   (try: curl http://127.0.0.1:7071/api/v1/health)"
+log "admin key:  $admin_key   (from $settings)"
+log "signing:    local P-256 key in .local/signing-key.pem (created on first run, kept across restarts)"
+log "storage:    Azurite, data kept in .local/azurite"
+
+dotnet functions/Licensing.Functions/bin/Debug/net10.0/Licensing.Functions.dll --local-host &
+STARTED_PIDS+=($!)
+wait "${STARTED_PIDS[-1]}"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: installs Azurite if missing, starts it (in memory), builds the solution with warnings
+# as errors, runs the xunit suite and prints a closing "N passed, N failed" line.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+trap 'stop_started' EXIT
+start_azurite memory
+
+log "building Licensing.Functions.sln"
+dotnet build Licensing.Functions.sln -c Debug -nologo -v quiet -clp:ErrorsOnly
+
+results="$ROOT/.local/test-results"
+rm -rf "$results"
+log "running tests"
+set +e
+dotnet test tests/Licensing.Tests/Licensing.Tests.csproj -c Debug --no-build --nologo \
+  --logger "console;verbosity=normal" --logger "trx;LogFileName=tests.trx" --results-directory "$results"
+status=$?
+set -e
+
+trx="$results/tests.trx"
+if [ -f "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  executed=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  skipped=$((total - executed))
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+  [ "${executed:-0}" -gt 0 ] || { echo "no test ran"; exit 1; }
+fi
+exit $status
