@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Licensing.Domain.Common;
+using Licensing.Domain.Keys;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
+using Licensing.Domain.Validation;
+using Licensing.Functions.Signing;
+
+namespace Licensing.Benchmarks;
+
+/// <summary>
+/// In-process validation and issuance next to the raw ES256 operations they cannot beat, measured in one run.
+/// Validation = key verify (ES256) + one store read (in memory here) + the rules; the ratio to raw verify shows
+/// how much the rest costs.
+/// </summary>
+[MemoryDiagnoser]
+public class ValidationBenchmarks
+{
+    private const string Account = "acct_00000000000000aa";
+    private LocalRootSigner _signer = null!;
+    private ValidationService _validation = null!;
+    private LicenseService _issuance = null!;
+    private ValidationRequest _request = null!;
+    private ECDsa _rawKey = null!;
+    private byte[] _data = null!;
+    private byte[] _signature = null!;
+    private byte[] _digest = null!;
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        _signer = new LocalRootSigner(Path.Combine(Path.GetTempPath(), "licensing-bench-" + Guid.NewGuid().ToString("N"), "key.pem"));
+        var store = new MemoryLicenseStore();
+        var products = new MemoryProductStore();
+        await new ProductService(products, TimeProvider.System).PutAsync(Account, "my-plugin",
+            new ProductInput("My Plugin", [new PlanInput("pro", "Pro", "subscription", 365, 3, ["analytics", "export"])]), default);
+        _issuance = new LicenseService(store, products, _signer, TimeProvider.System);
+        var license = await _issuance.IssueAsync(Account, new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
+        var keys = new PublicKeyCache(_signer, TimeProvider.System);
+        await keys.LoadAsync(default);
+        _validation = new ValidationService(keys, store, TimeProvider.System);
+        _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");
+        if ((await _validation.ValidateAsync(_request, default)).Code != ValidationCode.Valid) throw new InvalidOperationException("setup: not valid");
+
+        _rawKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        _data = Encoding.ASCII.GetBytes(license.Key[..license.Key.LastIndexOf('.')]);
+        _signature = _rawKey.SignData(_data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        _digest = SHA256.HashData(_data);
+    }
+
+    [Benchmark(Baseline = true, Description = "raw ES256 verify")]
+    public bool RawVerify() => _rawKey.VerifyData(_data, _signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    [Benchmark(Description = "raw ES256 sign")]
+    public byte[] RawSign() => _rawKey.SignHash(_digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    [Benchmark(Description = "validate (in-process, in-memory store)")]
+    public async Task<Verdict> Validate() => await _validation.ValidateAsync(_request, default);
+
+    [Benchmark(Description = "issue (local signer, in-memory store)")]
+    public async Task<License> Issue() =>
+        await _issuance.IssueAsync(Account, new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _signer.Dispose();
+        _rawKey.Dispose();
+    }
+
+    /// <summary>Just enough of a store for the benchmark: point reads and inserts.</summary>
+    private sealed class MemoryLicenseStore : ILicenseStore
+    {
+        private readonly ConcurrentDictionary<string, License> _items = new();
+
+        public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
+            Task.FromResult(_items.GetValueOrDefault(licenseId));
+
+        public Task InsertAsync(License license, CancellationToken ct)
+        {
+            _items[license.Id] = license;
+            return Task.CompletedTask;
+        }
+
+        public Task<License> ReplaceAsync(License license, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw new NotSupportedException();
+    }
+
+    private sealed class MemoryProductStore : IProductStore
+    {
+        private Product? _product;
+
+        public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) => Task.FromResult(_product);
+
+        public Task<bool> UpsertAsync(Product product, CancellationToken ct)
+        {
+            _product = product;
+            return Task.FromResult(true);
+        }
+    }
+}
