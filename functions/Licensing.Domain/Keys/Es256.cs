@@ -20,13 +20,17 @@ public static class Es256
     public static byte[] NormalizeLowS(byte[] signature)
     {
         if (signature.Length != SignatureSize) throw new CryptographicException("an ES256 signature is 64 bytes (R||S)");
-        if (IsLowS(signature)) return signature;
-        var s = new BigInteger(signature.AsSpan(32), isUnsigned: true, isBigEndian: true);
+        return IsLowS(signature) ? signature : Twin(signature);
+    }
+
+    /// <summary>The other valid form of an ECDSA signature: (R, n−S). ECDSA signatures are malleable this way.</summary>
+    public static byte[] Twin(ReadOnlySpan<byte> signature)
+    {
+        var s = new BigInteger(signature[32..], isUnsigned: true, isBigEndian: true);
         var flipped = (N - s).ToByteArray(isUnsigned: true, isBigEndian: true);
         var result = new byte[SignatureSize];
-        signature.AsSpan(0, 32).CopyTo(result);
+        signature[..32].CopyTo(result);
         flipped.CopyTo(result.AsSpan(SignatureSize - flipped.Length));
         return result;
     }
-
 }

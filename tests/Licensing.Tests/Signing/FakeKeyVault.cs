@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -129,7 +128,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
                 catch (FormatException) { digest = []; }
                 if (alg != "ES256" || digest.Length != 32) { await Reject(context, 400, "BadParameter", "sign body"); return; }
                 var signature = key.Key.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-                if (Interlocked.Increment(ref _signCount) % 2 == 0) signature = HighS(signature);
+                if (Interlocked.Increment(ref _signCount) % 2 == 0) signature = Licensing.Domain.Keys.Es256.Twin(signature);
                 await Write(context, new JsonObject { ["kid"] = Kid(key.Version), ["value"] = Base64Url.Encode(signature) });
                 return;
             default:
@@ -166,14 +165,6 @@ public sealed class FakeKeyVault : IAsyncDisposable
     {
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(body.ToJsonString());
-    }
-
-    private static byte[] HighS(byte[] signature)
-    {
-        var n = BigInteger.Parse("0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber);
-        var s = new BigInteger(signature.AsSpan(32), isUnsigned: true, isBigEndian: true);
-        var twin = (n - s).ToByteArray(isUnsigned: true, isBigEndian: true);
-        return [.. signature[..32], .. new byte[32 - twin.Length], .. twin];
     }
 
     private static X509Certificate2 SelfSigned()
