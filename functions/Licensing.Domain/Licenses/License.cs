@@ -28,6 +28,12 @@ public sealed record License
     public required DateTimeOffset UpdatedAt { get; init; }
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
 
+    /// <summary>When self-service deactivations happened (the last 30 days are kept), for the per-period cap.</summary>
+    public IReadOnlyList<DateTimeOffset> Deactivations { get; init; } = [];
+
+    /// <summary>Why the license was last suspended or revoked, when the system did it (e.g. "sharing").</summary>
+    public string? StatusReason { get; init; }
+
     /// <summary>The signed key. Held only to show it to the account that owns the license.</summary>
     public required string Key { get; init; }
 
@@ -39,6 +45,9 @@ public sealed record License
         Status == LicenseStatus.Active && ExpiresAt is { } e && e <= now ? LicenseStatus.Expired : Status;
 
     public IEnumerable<string> Domains => Activations.Where(a => a.Domain is not null).Select(a => a.Domain!);
+
+    /// <summary>Whether another activation fits: <see cref="MaxActivations"/> null is unlimited, up to a storage cap.</summary>
+    public bool HasFreeSlot => Activations.Count < Math.Min(MaxActivations ?? ActivationRules.HardCap, ActivationRules.HardCap);
 }
 
 public static class LicenseStatusNames

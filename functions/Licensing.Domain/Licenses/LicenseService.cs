@@ -77,7 +77,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Status = LicenseStatus.Active,
             CustomerEmail = email!,
             Features = features ?? plan.Features,
-            Activations = domains.Select(d => new Activation(Activations.IdFor(d), d, null, null, now)).ToArray(),
+            Activations = domains.Select(d => new Activation(ActivationRules.IdFor(d), d, null, null, now)).ToArray(),
             MaxActivations = maxActivations,
             ExpiresAt = input.ExpiresAt ?? plan.DefaultExpiry(now),
             CreatedAt = now,
@@ -99,18 +99,18 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, CancellationToken ct) =>
         licenses.ListAsync(accountId, query, clock.GetUtcNow(), ct);
 
-    public Task<License> SuspendAsync(string accountId, string licenseId, CancellationToken ct) =>
+    public Task<License> SuspendAsync(string accountId, string licenseId, CancellationToken ct, string? reason = null) =>
         ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
         {
             LicenseStatus.Revoked => throw new ConflictException("a revoked license cannot be suspended"),
             LicenseStatus.Suspended => l,
-            _ => l with { Status = LicenseStatus.Suspended },
+            _ => l with { Status = LicenseStatus.Suspended, StatusReason = reason },
         }, ct);
 
     public Task<License> ReinstateAsync(string accountId, string licenseId, CancellationToken ct) =>
         ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
         {
-            LicenseStatus.Suspended => l with { Status = LicenseStatus.Active },
+            LicenseStatus.Suspended => l with { Status = LicenseStatus.Active, StatusReason = null },
             LicenseStatus.Active => l,
             var s => throw new ConflictException($"only a suspended license can be reinstated; this one is {s.ToWire()}"),
         }, ct);
@@ -148,8 +148,8 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         if (domains.Count > MaxDomains) { errors.Add("domains", $"at most {MaxDomains} domains"); return result; }
         for (var i = 0; i < domains.Count; i++)
         {
-            var normalized = DomainName.Normalize(domains[i]);
-            if (normalized is null) errors.Add($"domains[{i}]", "must be a host name, URL or IP address");
+            var normalized = HostBindings.NormalizeBinding(domains[i]);
+            if (normalized is null) errors.Add($"domains[{i}]", "must be a host name, URL, IP address or *.wildcard");
             else if (!result.Contains(normalized)) result.Add(normalized);
         }
         return result;

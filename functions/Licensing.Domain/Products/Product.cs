@@ -6,20 +6,56 @@ namespace Licensing.Domain.Products;
 /// <summary>The license models of API.md; the wire names are the lower-case forms.</summary>
 public enum LicenseModel { Perpetual, Subscription, Lifetime, Seat, Usage }
 
+/// <summary>
+/// How a plan's licenses behave at run time (docs/activations.md). Read from the product when a license is
+/// validated, so a change applies to licenses already sold.
+/// </summary>
+public sealed record PlanPolicy
+{
+    public const int DefaultRevalidateAfterHours = 72;
+    public const int DefaultOfflineGraceHours = 168;
+    public const int DefaultMaxDeactivationsPer30Days = 5;
+
+    public static PlanPolicy Default { get; } = new();
+
+    /// <summary>Validation from a new domain or machine takes a free slot (true by default).</summary>
+    public bool AutoActivate { get; init; } = true;
+
+    /// <summary>How long a VALID verdict (and its certificate) is trusted before the client asks again.</summary>
+    public int RevalidateAfterHours { get; init; } = DefaultRevalidateAfterHours;
+
+    /// <summary>How long past <see cref="RevalidateAfterHours"/> a certificate keeps working offline.</summary>
+    public int OfflineGraceHours { get; init; } = DefaultOfflineGraceHours;
+
+    /// <summary>Self-service deactivations allowed per license in any 30 days (null: unlimited).</summary>
+    public int? MaxDeactivationsPer30Days { get; init; } = DefaultMaxDeactivationsPer30Days;
+
+    /// <summary>Suspend a license automatically when the sharing signal fires.</summary>
+    public bool AutoSuspendOnSharing { get; init; }
+}
+
+/// <summary>Per product: whether development and staging hosts are free, and extra patterns that count as such.</summary>
+public sealed record DevelopmentHostPolicy(bool Allowed, IReadOnlyList<string> Patterns)
+{
+    public static DevelopmentHostPolicy Default { get; } = new(true, []);
+}
+
 public sealed record Plan(
     string Id,
     string Name,
     LicenseModel Model,
     int? DurationDays,
     int? MaxActivations,
-    IReadOnlyList<string> Features)
+    IReadOnlyList<string> Features,
+    PlanPolicy Policy)
 {
     /// <summary>When a license issued now on this plan expires, unless the request names a date.</summary>
     public DateTimeOffset? DefaultExpiry(DateTimeOffset now) =>
         Model is LicenseModel.Perpetual or LicenseModel.Lifetime || DurationDays is null ? null : now.AddDays(DurationDays.Value);
 }
 
-public sealed record Product(string AccountId, string Id, string Name, IReadOnlyList<Plan> Plans, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record Product(string AccountId, string Id, string Name, IReadOnlyList<Plan> Plans, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DevelopmentHostPolicy DevelopmentHosts)
 {
     public Plan? FindPlan(string id) => Plans.FirstOrDefault(p => p.Id == id);
 }

@@ -3,9 +3,13 @@ using Licensing.Domain.Common;
 namespace Licensing.Domain.Products;
 
 /// <summary>The body of <c>PUT /v1/products/{id}</c> as parsed from JSON, before validation.</summary>
-public sealed record ProductInput(string? Name, IReadOnlyList<PlanInput?>? Plans);
+public sealed record ProductInput(string? Name, IReadOnlyList<PlanInput?>? Plans, DevelopmentHostsInput? DevelopmentHosts = null);
 
-public sealed record PlanInput(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, IReadOnlyList<string?>? Features);
+public sealed record DevelopmentHostsInput(bool? Allowed, IReadOnlyList<string?>? Patterns);
+
+public sealed record PlanInput(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, IReadOnlyList<string?>? Features,
+    bool? AutoActivate = null, int? RevalidateAfterHours = null, int? OfflineGraceHours = null, int? MaxDeactivationsPer30Days = null,
+    bool? AutoSuspendOnSharing = null);
 
 public static class ProductRules
 {
@@ -13,7 +17,11 @@ public static class ProductRules
     public const int MaxActivationsLimit = 1_000_000;
 
     /// <summary>Validates every field at once and returns the plans, or throws <see cref="ValidationFailedException"/>.</summary>
-    public static (string Name, IReadOnlyList<Plan> Plans) Validate(string productId, ProductInput input)
+    public const int MaxRevalidateAfterHours = 24 * 30;
+    public const int MaxOfflineGraceHours = 24 * 90;
+    public const int MaxDevelopmentPatterns = 50;
+
+    public static (string Name, IReadOnlyList<Plan> Plans, DevelopmentHostPolicy DevelopmentHosts) Validate(string productId, ProductInput input)
     {
         var errors = new FieldErrors();
         if (!Naming.IsSlug(productId)) errors.Add("productId", "must be 1-64 characters of a-z, 0-9 and '-'");
@@ -35,8 +43,24 @@ public static class ProductRules
                 plans.Add(plan);
             }
         }
+        var developmentHosts = ValidateDevelopmentHosts(input.DevelopmentHosts, errors);
         errors.ThrowIfAny();
-        return (name!, plans);
+        return (name!, plans, developmentHosts);
+    }
+
+    private static DevelopmentHostPolicy ValidateDevelopmentHosts(DevelopmentHostsInput? input, FieldErrors errors)
+    {
+        if (input is null) return DevelopmentHostPolicy.Default;
+        var patterns = new List<string>();
+        var given = input.Patterns ?? [];
+        if (given.Count > MaxDevelopmentPatterns) errors.Add("developmentHosts.patterns", $"at most {MaxDevelopmentPatterns} patterns");
+        for (var i = 0; i < given.Count; i++)
+        {
+            var pattern = Domains.HostBindings.NormalizeBinding(given[i]);
+            if (pattern is null) errors.Add($"developmentHosts.patterns[{i}]", "must be a host name or *.suffix");
+            else if (!patterns.Contains(pattern)) patterns.Add(pattern);
+        }
+        return new DevelopmentHostPolicy(input.Allowed ?? true, patterns);
     }
 
     private static Plan? ValidatePlan(PlanInput? p, string at, FieldErrors errors)
@@ -52,6 +76,17 @@ public static class ProductRules
         if (model == LicenseModel.Subscription && p.DurationDays is null) { errors.Add($"{at}.durationDays", "is required for a subscription plan"); ok = false; }
         if (p.MaxActivations is { } m && (m < 0 || m > MaxActivationsLimit)) { errors.Add($"{at}.maxActivations", $"must be null (unlimited) or 0-{MaxActivationsLimit}"); ok = false; }
         var features = Naming.CheckFeatures(p.Features, $"{at}.features", errors);
-        return ok ? new Plan(p.Id!, name!, model!.Value, p.DurationDays, p.MaxActivations, features) : null;
+        if (p.RevalidateAfterHours is { } r && (r < 1 || r > MaxRevalidateAfterHours)) { errors.Add($"{at}.revalidateAfterHours", $"must be 1-{MaxRevalidateAfterHours}"); ok = false; }
+        if (p.OfflineGraceHours is { } g && (g < 0 || g > MaxOfflineGraceHours)) { errors.Add($"{at}.offlineGraceHours", $"must be 0-{MaxOfflineGraceHours}"); ok = false; }
+        if (p.MaxDeactivationsPer30Days is { } md && (md < 0 || md > 1000)) { errors.Add($"{at}.maxDeactivationsPer30Days", "must be 0-1000 (omit for the default)"); ok = false; }
+        var policy = new PlanPolicy
+        {
+            AutoActivate = p.AutoActivate ?? true,
+            RevalidateAfterHours = p.RevalidateAfterHours ?? PlanPolicy.DefaultRevalidateAfterHours,
+            OfflineGraceHours = p.OfflineGraceHours ?? PlanPolicy.DefaultOfflineGraceHours,
+            MaxDeactivationsPer30Days = p.MaxDeactivationsPer30Days ?? PlanPolicy.DefaultMaxDeactivationsPer30Days,
+            AutoSuspendOnSharing = p.AutoSuspendOnSharing ?? false,
+        };
+        return ok ? new Plan(p.Id!, name!, model!.Value, p.DurationDays, p.MaxActivations, features, policy) : null;
     }
 }

@@ -10,15 +10,16 @@ public interface IProductStore
     Task<bool> UpsertAsync(Product product, CancellationToken ct);
 }
 
-public sealed class ProductService(IProductStore store, TimeProvider clock)
+public sealed class ProductService(IProductStore store, TimeProvider clock, ProductCache? cache = null)
 {
     public async Task<(Product Product, bool Created)> PutAsync(string accountId, string productId, ProductInput input, CancellationToken ct)
     {
-        var (name, plans) = ProductRules.Validate(productId, input);
+        var (name, plans, developmentHosts) = ProductRules.Validate(productId, input);
         var existing = await store.GetAsync(accountId, productId, ct).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        var product = new Product(accountId, productId, name, plans, existing?.CreatedAt ?? now, now);
+        var product = new Product(accountId, productId, name, plans, existing?.CreatedAt ?? now, now, developmentHosts);
         var created = await store.UpsertAsync(product, ct).ConfigureAwait(false);
+        cache?.Set(product);
         return (product, created);
     }
 

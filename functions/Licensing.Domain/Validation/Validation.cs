@@ -1,5 +1,8 @@
+using Licensing.Domain.Activity;
+using Licensing.Domain.Common;
 using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
 
 namespace Licensing.Domain.Validation;
 
@@ -42,58 +45,87 @@ public sealed record ValidationRequest(string Key, string? Domain, string? Finge
 public sealed record Verdict(ValidationCode Code, string Detail, License? License, DateTimeOffset? RevalidateAfter)
 {
     public bool Valid => Code == ValidationCode.Valid;
+    public string? Certificate { get; init; }
 }
+
+/// <summary>The pure outcome of the rules: a verdict, and what a VALID verdict still has to activate.</summary>
+public sealed record Evaluation(Verdict Verdict, IReadOnlyList<ActivationTarget> ToActivate);
 
 /// <summary>
 /// One small function per rule, composed in the contract's order. Each returns a failing verdict or null to let
-/// the next rule decide. Pure: no I/O, the clock is an argument.
+/// the next rule decide. Pure: no I/O, the clock and the plan's policies are arguments.
 /// </summary>
 public static class ValidationRules
 {
-    public static readonly TimeSpan DefaultRevalidateAfter = TimeSpan.FromHours(72);
-
     private delegate Verdict? Rule(License license, ValidationRequest request, DateTimeOffset now);
 
-    private static readonly Rule[] Order = [Revoked, Suspended, Expired, ProductMismatch, DomainMismatch, FeatureNotEntitled];
+    private static readonly Rule[] StatusRules = [Revoked, Suspended, Expired];
 
     public static Verdict NotFound { get; } = new(ValidationCode.NotFound, "license key not recognised", null, null);
 
-    public static Verdict Evaluate(License license, ValidationRequest request, DateTimeOffset now)
+    public static Evaluation Evaluate(License license, ValidationRequest request, DateTimeOffset now, PlanPolicy policy, DevelopmentHostPolicy development)
     {
-        foreach (var rule in Order)
-            if (rule(license, request, now) is { } failed) return failed;
-        var revalidate = now + DefaultRevalidateAfter;
+        var toActivate = new List<ActivationTarget>();
+        var failed = Status(license, now)
+            ?? ProductMismatch(license, request)
+            ?? Binding(license, request.Domain is null ? null : new ActivationTarget(request.Domain, null), policy, development, toActivate, ValidationCode.DomainMismatch)
+            ?? Binding(license, request.Fingerprint is null ? null : new ActivationTarget(null, request.Fingerprint), policy, development, toActivate, ValidationCode.FingerprintMismatch)
+            ?? FeatureNotEntitled(license, request);
+        if (failed is not null) return new Evaluation(failed, []);
+        var revalidate = now + TimeSpan.FromHours(policy.RevalidateAfterHours);
         if (license.ExpiresAt is { } e && e < revalidate) revalidate = e;
-        return new Verdict(ValidationCode.Valid, "license is valid", license, revalidate);
+        return new Evaluation(new Verdict(ValidationCode.Valid, "license is valid", license, revalidate), toActivate);
     }
 
-    private static Verdict Fail(ValidationCode code, string detail, License license) => new(code, detail, license, null);
+    /// <summary>REVOKED, SUSPENDED, EXPIRED: the rules that also gate activation.</summary>
+    public static Verdict? Status(License license, DateTimeOffset now)
+    {
+        foreach (var rule in StatusRules)
+            if (rule(license, null!, now) is { } failed) return failed;
+        return null;
+    }
+
+    public static Verdict Fail(ValidationCode code, string detail, License license) => new(code, detail, license, null);
 
     private static Verdict? Revoked(License l, ValidationRequest r, DateTimeOffset now) =>
         l.Status == LicenseStatus.Revoked ? Fail(ValidationCode.Revoked, "license has been revoked", l) : null;
 
     private static Verdict? Suspended(License l, ValidationRequest r, DateTimeOffset now) =>
-        l.Status == LicenseStatus.Suspended ? Fail(ValidationCode.Suspended, "license is suspended", l) : null;
+        l.Status == LicenseStatus.Suspended
+            ? Fail(ValidationCode.Suspended, l.StatusReason == "sharing" ? "license is suspended: it was used on more sites than it allows" : "license is suspended", l)
+            : null;
 
     private static Verdict? Expired(License l, ValidationRequest r, DateTimeOffset now) =>
         l.EffectiveStatus(now) == LicenseStatus.Expired
             ? Fail(ValidationCode.Expired, l.ExpiresAt is { } e ? $"license expired at {e.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" : "license has expired", l)
             : null;
 
-    private static Verdict? ProductMismatch(License l, ValidationRequest r, DateTimeOffset now) =>
+    private static Verdict? ProductMismatch(License l, ValidationRequest r) =>
         r.ProductId is not null && r.ProductId != l.ProductId
             ? Fail(ValidationCode.ProductMismatch, $"license is for product '{l.ProductId}', not '{r.ProductId}'", l)
             : null;
 
-    private static Verdict? DomainMismatch(License l, ValidationRequest r, DateTimeOffset now)
+    /// <summary>
+    /// A domain or fingerprint passes when it is a free development host, is already activated (exactly or under a
+    /// wildcard), or can take a free slot now on a plan that auto-activates (then it is queued for activation).
+    /// </summary>
+    private static Verdict? Binding(License l, ActivationTarget? target, PlanPolicy policy, DevelopmentHostPolicy development,
+        List<ActivationTarget> toActivate, ValidationCode mismatch)
     {
-        if (r.Domain is null || !l.Domains.Any()) return null;
-        return l.Domains.Contains(r.Domain, StringComparer.Ordinal)
-            ? null
-            : Fail(ValidationCode.DomainMismatch, $"domain '{r.Domain}' is not activated for this license", l);
+        if (target is not { } t || ActivationRules.IsFree(t, development) || ActivationRules.Covering(l, t) is not null) return null;
+        if (l.MaxActivations is null) return null; // unlimited: not bound, nothing to write (the sharing signal still sees it)
+        var slotsLeft = Math.Min(l.MaxActivations ?? ActivationRules.HardCap, ActivationRules.HardCap) - l.Activations.Count - toActivate.Count;
+        if (policy.AutoActivate && slotsLeft > 0)
+        {
+            toActivate.Add(t);
+            return null;
+        }
+        return Fail(mismatch, policy.AutoActivate
+            ? $"{t.Describe} is not activated and all {l.MaxActivations} activation slots are in use"
+            : $"{t.Describe} is not activated for this license", l);
     }
 
-    private static Verdict? FeatureNotEntitled(License l, ValidationRequest r, DateTimeOffset now)
+    private static Verdict? FeatureNotEntitled(License l, ValidationRequest r)
     {
         foreach (var feature in r.Features)
             if (!l.Features.Contains(feature, StringComparer.Ordinal))
@@ -102,14 +134,77 @@ public static class ValidationRules
     }
 }
 
-/// <summary>The hot path: verify the key in memory, then one point read, then the pure rules.</summary>
-public sealed class ValidationService(PublicKeyCache keys, ILicenseStore licenses, TimeProvider clock)
+/// <summary>Activate and deactivate answers (API.md "Activations").</summary>
+public sealed record ActivateResult(bool Activated, string Code, string Detail, Activation? Activation, License? License, DateTimeOffset? RevalidateAfter, string? Certificate);
+
+public sealed record DeactivateResult(bool Deactivated, string? Code, string Detail, License? License);
+
+/// <summary>
+/// The public, key-authenticated operations shipped code calls: validate, activate, deactivate. Each verifies the key
+/// in memory first (a forged key costs no storage call), applies the per-key rate limit, then does one point read
+/// of the license; policies come from the in-memory product cache. Only a change of state writes.
+/// </summary>
+public sealed class LicenseRuntime(
+    PublicKeyCache keys, ILicenseStore licenses, ProductCache products, ActivationService activations,
+    CertificateIssuer certificates, ActivityRecorder activity, AbuseGuard guard, TimeProvider clock)
 {
-    public async Task<Verdict> ValidateAsync(ValidationRequest request, CancellationToken ct)
+    public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct)
+    {
+        var license = await ReadAsync(request.Key, ct).ConfigureAwait(false);
+        if (license is null) return ValidationRules.NotFound;
+        var (policy, development) = ProductCache.Policies(await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false), license.Plan);
+        var evaluation = ValidationRules.Evaluate(license, request, clock.GetUtcNow(), policy, development);
+        var verdict = evaluation.Verdict;
+        foreach (var target in evaluation.ToActivate)
+        {
+            var outcome = await activations.ActivateAsync(license, target, null, development, ct).ConfigureAwait(false);
+            license = outcome.License;
+            if (!outcome.Activated)
+            {
+                // Another request took the last slot between our read and our write.
+                verdict = ValidationRules.Fail(target.Domain is null ? ValidationCode.FingerprintMismatch : ValidationCode.DomainMismatch,
+                    $"{target.Describe} is not activated and all {license.MaxActivations} activation slots are in use", license);
+                break;
+            }
+            verdict = verdict with { License = license };
+        }
+        if (verdict.Valid)
+            verdict = verdict with { Certificate = await certificates.IssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy, ct).ConfigureAwait(false) };
+        activity.Record(license, policy, development, request.Domain, clientAddress, verdict.Valid);
+        return verdict;
+    }
+
+    public async Task<ActivateResult> ActivateAsync(string key, ActivationTarget target, string? name, CancellationToken ct)
+    {
+        var license = await ReadAsync(key, ct).ConfigureAwait(false);
+        if (license is null) return new ActivateResult(false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, null, null, null, null);
+        var now = clock.GetUtcNow();
+        if (ValidationRules.Status(license, now) is { } failed) return new ActivateResult(false, failed.Code.ToWire(), failed.Detail, null, license, null, null);
+        var (policy, development) = ProductCache.Policies(await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false), license.Plan);
+        var outcome = await activations.ActivateAsync(license, target, name, development, ct).ConfigureAwait(false);
+        if (!outcome.Activated) return new ActivateResult(false, "ACTIVATION_LIMIT_REACHED", outcome.Detail, null, outcome.License, null, null);
+        var revalidate = now + TimeSpan.FromHours(policy.RevalidateAfterHours);
+        if (outcome.License.ExpiresAt is { } e && e < revalidate) revalidate = e;
+        var certificate = await certificates.IssueAsync(outcome.License, target.Domain is { } d && !Domains.HostBindings.IsWildcard(d) ? d : null,
+            target.Fingerprint, revalidate, policy, ct).ConfigureAwait(false);
+        return new ActivateResult(true, ValidationCode.Valid.ToWire(), outcome.Detail, outcome.Activation, outcome.License, revalidate, certificate);
+    }
+
+    public async Task<DeactivateResult> DeactivateAsync(string key, ActivationTarget target, CancellationToken ct)
+    {
+        var license = await ReadAsync(key, ct).ConfigureAwait(false);
+        if (license is null) return new DeactivateResult(false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, null);
+        var (policy, _) = ProductCache.Policies(await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false), license.Plan);
+        var outcome = await activations.DeactivateAsync(license, target, policy, ct).ConfigureAwait(false);
+        return new DeactivateResult(outcome.Deactivated, outcome.Code, outcome.Detail, outcome.License);
+    }
+
+    /// <summary>Verify in memory, rate-limit per license, then the one point read.</summary>
+    private async Task<License?> ReadAsync(string key, CancellationToken ct)
     {
         var ring = await keys.GetAsync(ct).ConfigureAwait(false);
-        if (!LicenseKey.TryVerify(request.Key, ring, out var id)) return ValidationRules.NotFound;
-        var license = await licenses.GetAsync(id.AccountId, id.LicenseId, ct).ConfigureAwait(false);
-        return license is null ? ValidationRules.NotFound : ValidationRules.Evaluate(license, request, clock.GetUtcNow());
+        if (!LicenseKey.TryVerify(key, ring, out var id)) return null;
+        guard.CheckLicense(id.LicenseId);
+        return await licenses.GetAsync(id.AccountId, id.LicenseId, ct).ConfigureAwait(false);
     }
 }

@@ -21,6 +21,20 @@ public sealed class LicensingOptions
     public string? ManagedIdentityClientId { get; set; }
 
     public SigningOptions Signing { get; set; } = new();
+
+    /// <summary>How often validation activity (first/last validation, sharing signal) is written out, in seconds.</summary>
+    public int ActivityFlushSeconds { get; set; } = 10;
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+}
+
+/// <summary>Per-instance token buckets on validate/activate/deactivate (docs/abuse.md).</summary>
+public sealed class RateLimitOptions
+{
+    public double PerKeyBurst { get; set; } = 60;
+    public double PerKeyPerSecond { get; set; } = 1;
+    public double PerAddressBurst { get; set; } = 300;
+    public double PerAddressPerSecond { get; set; } = 5;
 }
 
 public sealed class SigningOptions

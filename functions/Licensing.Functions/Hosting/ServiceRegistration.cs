@@ -4,7 +4,10 @@ using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Domain.Validation;
+using Licensing.Domain.Activity;
+using Licensing.Domain.Common;
 using Licensing.Functions.Accounts;
+using Licensing.Functions.Activations;
 using Licensing.Functions.Http;
 using Licensing.Functions.Licenses;
 using Licensing.Functions.Products;
@@ -34,6 +37,11 @@ public static class ServiceRegistration
             ? new LocalRootSigner(options.Signing.LocalKeyPath)
             : new KeyVaultRootSigner(new Uri(options.Signing.KeyVaultUri), options.Signing.KeyName, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<PublicKeyCache>();
+        services.AddSingleton<IDelegatedKeyRegistry, DelegatedKeyTableRegistry>();
+        services.AddSingleton<DelegatedKeyProvider>();
+        services.AddSingleton<JwksProvider>();
+        services.AddSingleton<CertificateIssuer>();
+        services.AddHostedService<DelegatedKeyWarmup>();
 
         services.AddSingleton<IAccountStore, AccountTableStore>();
         services.AddSingleton<IProductStore, ProductTableStore>();
@@ -41,7 +49,15 @@ public static class ServiceRegistration
         services.AddSingleton<AccountService>();
         services.AddSingleton<ProductService>();
         services.AddSingleton<LicenseService>();
-        services.AddSingleton<ValidationService>();
+        services.AddSingleton<ProductCache>();
+        services.AddSingleton<ActivationService>();
+        services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(), new RateLimitSettings(
+            options.RateLimits.PerKeyBurst, options.RateLimits.PerKeyPerSecond, options.RateLimits.PerAddressBurst, options.RateLimits.PerAddressPerSecond)));
+        services.AddSingleton<IActivityStore, ActivityTableStore>();
+        services.AddSingleton<ActivityRecorder>();
+        services.AddSingleton<ActivityFlusher>();
+        services.AddHostedService<ActivityFlushService>();
+        services.AddSingleton<LicenseRuntime>();
         services.AddSingleton<RequestAuth>();
         return services;
     }

@@ -58,6 +58,8 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
                 return new(404, "NOT_FOUND", "Not Found", n.Message);
             case ConflictException c:
                 return new(409, "CONFLICT", "Conflict", c.Message);
+            case RateLimitedException r:
+                return new(429, "RATE_LIMITED", "Too Many Requests", r.Message) { RetryAfterSeconds = (int)Math.Ceiling(r.RetryAfter.TotalSeconds) };
             case ServiceUnavailableException s:
                 logger.LogWarning(s.Fault, "Dependency unavailable: {Detail}", s.Message);
                 return new(503, "SERVICE_UNAVAILABLE", "Service Unavailable", s.Message) { RetryAfterSeconds = s.RetryAfterSeconds };

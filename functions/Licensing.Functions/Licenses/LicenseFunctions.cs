@@ -1,3 +1,4 @@
+using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -9,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Licenses;
 
 /// <summary>Account endpoints for licenses: issue, read, list and the state verbs.</summary>
-public sealed class LicenseFunctions(LicenseService licenses, RequestAuth auth, TimeProvider clock)
+public sealed class LicenseFunctions(LicenseService licenses, IActivityStore activity, RequestAuth auth, TimeProvider clock)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
@@ -36,7 +37,31 @@ public sealed class LicenseFunctions(LicenseService licenses, RequestAuth auth, 
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/licenses/{licenseId}")] HttpRequest req, string licenseId, CancellationToken ct)
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
-        return Ok(await licenses.GetAsync(accountId, licenseId, ct));
+        var license = await licenses.GetAsync(accountId, licenseId, ct);
+        var seen = await activity.GetAsync(accountId, licenseId, ct);
+        var now = clock.GetUtcNow();
+        var windowOpen = seen is not null && now - seen.WindowStart < SharingSignal.Window;
+        var body = ToResponse(license, now);
+        return new ApiJsonResult(StatusCodes.Status200OK, new Dictionary<string, object?>(body)
+        {
+            ["usage"] = new
+            {
+                firstValidatedAt = seen?.FirstValidatedAt,
+                lastValidatedAt = seen?.LastValidatedAt,
+                validations = seen?.Validations ?? 0,
+                validValidations = seen?.ValidValidations ?? 0,
+            },
+            ["sharing"] = new
+            {
+                suspected = windowOpen && seen!.SharingSuspectedAt is not null,
+                suspectedAt = windowOpen ? seen!.SharingSuspectedAt : null,
+                windowHours = (int)SharingSignal.Window.TotalHours,
+                windowStart = windowOpen ? seen!.WindowStart : (DateTimeOffset?)null,
+                distinctDomains = windowOpen ? seen!.WindowDomains.Count : 0,
+                distinctAddresses = windowOpen ? seen!.WindowAddresses.Count : 0,
+                domains = windowOpen ? seen!.WindowDomains : [],
+            },
+        });
     }
 
     [Function(nameof(ListLicenses))]
@@ -76,6 +101,8 @@ public sealed class LicenseFunctions(LicenseService licenses, RequestAuth auth, 
 
     private ApiJsonResult Ok(License license) => new(StatusCodes.Status200OK, ToResponse(license, clock.GetUtcNow()));
 
+    /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>
+
     private static LicenseQuery ParseQuery(IQueryCollection query)
     {
         var errors = new FieldErrors();
@@ -102,23 +129,24 @@ public sealed class LicenseFunctions(LicenseService licenses, RequestAuth auth, 
         return new LicenseQuery(productId, email is null ? null : Email.Normalize(email), status, token, limit);
     }
 
-    public static object ToResponse(License l, DateTimeOffset now) => new
+    public static IReadOnlyDictionary<string, object?> ToResponse(License l, DateTimeOffset now) => new Dictionary<string, object?>
     {
-        licenseId = l.Id,
-        licenseKey = l.Key,
-        productId = l.ProductId,
-        plan = l.Plan,
-        model = l.Model.ToWire(),
-        status = l.EffectiveStatus(now).ToWire(),
-        customerEmail = l.CustomerEmail,
-        features = l.Features,
-        domains = l.Domains,
-        maxActivations = l.MaxActivations,
-        activationsUsed = l.Activations.Count,
-        activations = l.Activations.Select(a => new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
-        expiresAt = l.ExpiresAt,
-        createdAt = l.CreatedAt,
-        updatedAt = l.UpdatedAt,
-        metadata = l.Metadata,
+        ["licenseId"] = l.Id,
+        ["licenseKey"] = l.Key,
+        ["productId"] = l.ProductId,
+        ["plan"] = l.Plan,
+        ["model"] = l.Model.ToWire(),
+        ["status"] = l.EffectiveStatus(now).ToWire(),
+        ["statusReason"] = l.StatusReason,
+        ["customerEmail"] = l.CustomerEmail,
+        ["features"] = l.Features,
+        ["domains"] = l.Domains,
+        ["maxActivations"] = l.MaxActivations,
+        ["activationsUsed"] = l.Activations.Count,
+        ["activations"] = l.Activations.Select(a => new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
+        ["expiresAt"] = l.ExpiresAt,
+        ["createdAt"] = l.CreatedAt,
+        ["updatedAt"] = l.UpdatedAt,
+        ["metadata"] = l.Metadata,
     };
 }

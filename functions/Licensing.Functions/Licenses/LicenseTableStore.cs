@@ -116,7 +116,8 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
             ["CustomerEmail"] = l.CustomerEmail,
             ["CustomerEmailKey"] = Email.LookupKey(l.CustomerEmail),
             ["Features"] = JsonSerializer.Serialize(l.Features),
-            ["Activations"] = JsonSerializer.Serialize(l.Activations),
+            ["Deactivations"] = JsonSerializer.Serialize(l.Deactivations),
+            ["StatusReason"] = l.StatusReason,
             ["MaxActivations"] = l.MaxActivations,
             ["ExpiresAt"] = l.ExpiresAt,
             ["ExpiresSort"] = l.ExpiresAt ?? NoExpiry,
@@ -125,7 +126,36 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
             ["Metadata"] = JsonSerializer.Serialize(l.Metadata),
             ["LicenseKey"] = l.Key,
         };
+        WriteChunked(entity, "Activations", JsonSerializer.Serialize(l.Activations.Select(ActivationRecord.From)));
         return entity;
+    }
+
+    /// <summary>
+    /// A string property holds at most 32K UTF-16 characters; long activation lists continue in Activations1, 2, ...
+    /// (an entity holds 1 MiB), which is what bounds <see cref="ActivationRules.HardCap"/>.
+    /// </summary>
+    private const int ChunkChars = 30_000;
+
+    private static void WriteChunked(TableEntity entity, string name, string json)
+    {
+        for (int i = 0, at = 0; at < json.Length || i == 0; i++, at += ChunkChars)
+            entity[i == 0 ? name : name + i] = json.Substring(at, Math.Min(ChunkChars, json.Length - at));
+    }
+
+    private static string ReadChunked(TableEntity entity, string name)
+    {
+        var first = entity.GetString(name);
+        if (first is null) return "[]";
+        var text = new StringBuilder(first);
+        for (var i = 1; entity.GetString(name + i) is { } next; i++) text.Append(next);
+        return text.ToString();
+    }
+
+    /// <summary>The stored shape of an activation: short names, since a license may hold thousands.</summary>
+    private sealed record ActivationRecord(string I, string? D, string? F, string? N, DateTimeOffset C)
+    {
+        public static ActivationRecord From(Activation a) => new(a.Id, a.Domain, a.Fingerprint, a.Name, a.CreatedAt);
+        public Activation ToActivation() => new(I, D, F, N, C);
     }
 
     public static License FromEntity(TableEntity e) => new()
@@ -138,7 +168,9 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
         Status = LicenseStatusNames.Parse(e.GetString("Status")) ?? LicenseStatus.Suspended,
         CustomerEmail = e.GetString("CustomerEmail"),
         Features = JsonSerializer.Deserialize<string[]>(e.GetString("Features") ?? "[]") ?? [],
-        Activations = JsonSerializer.Deserialize<Activation[]>(e.GetString("Activations") ?? "[]") ?? [],
+        Activations = (JsonSerializer.Deserialize<ActivationRecord[]>(ReadChunked(e, "Activations")) ?? []).Select(a => a.ToActivation()).ToArray(),
+        Deactivations = JsonSerializer.Deserialize<DateTimeOffset[]>(e.GetString("Deactivations") ?? "[]") ?? [],
+        StatusReason = e.GetString("StatusReason"),
         MaxActivations = e.GetInt32("MaxActivations"),
         ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,

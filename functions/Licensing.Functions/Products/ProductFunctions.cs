@@ -8,9 +8,12 @@ namespace Licensing.Functions.Products;
 
 public sealed class ProductFunctions(ProductService products, RequestAuth auth)
 {
-    public sealed record PutProductRequest(string? Name, List<PlanBody?>? Plans);
+    public sealed record PutProductRequest(string? Name, List<PlanBody?>? Plans, DevelopmentHostsBody? DevelopmentHosts);
 
-    public sealed record PlanBody(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, List<string?>? Features);
+    public sealed record DevelopmentHostsBody(bool? Allowed, List<string?>? Patterns);
+
+    public sealed record PlanBody(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, List<string?>? Features,
+        bool? AutoActivate, int? RevalidateAfterHours, int? OfflineGraceHours, int? MaxDeactivationsPer30Days, bool? AutoSuspendOnSharing);
 
     [Function(nameof(PutProduct))]
     public async Task<IActionResult> PutProduct(
@@ -18,7 +21,10 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         var body = await RequestBody.ReadJsonAsync<PutProductRequest>(req, ct);
-        var input = new ProductInput(body.Name, body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features)).ToList());
+        var input = new ProductInput(body.Name,
+            body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
+                p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing)).ToList(),
+            body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns));
         var (product, created) = await products.PutAsync(accountId, productId, input, ct);
         return new ApiJsonResult(created ? StatusCodes.Status201Created : StatusCodes.Status200OK, ToResponse(product));
     }
@@ -43,7 +49,13 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
             durationDays = plan.DurationDays,
             maxActivations = plan.MaxActivations,
             features = plan.Features,
+            autoActivate = plan.Policy.AutoActivate,
+            revalidateAfterHours = plan.Policy.RevalidateAfterHours,
+            offlineGraceHours = plan.Policy.OfflineGraceHours,
+            maxDeactivationsPer30Days = plan.Policy.MaxDeactivationsPer30Days,
+            autoSuspendOnSharing = plan.Policy.AutoSuspendOnSharing,
         }),
+        developmentHosts = new { allowed = p.DevelopmentHosts.Allowed, patterns = p.DevelopmentHosts.Patterns },
         createdAt = p.CreatedAt,
         updatedAt = p.UpdatedAt,
     };

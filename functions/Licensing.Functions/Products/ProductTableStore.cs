@@ -36,6 +36,8 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
     {
         ["Name"] = p.Name,
         ["Plans"] = JsonSerializer.Serialize(p.Plans.Select(PlanRecord.From)),
+        ["DevelopmentHostsAllowed"] = p.DevelopmentHosts.Allowed,
+        ["DevelopmentHostPatterns"] = JsonSerializer.Serialize(p.DevelopmentHosts.Patterns),
         ["CreatedAt"] = p.CreatedAt,
         ["UpdatedAt"] = p.UpdatedAt,
     };
@@ -46,13 +48,15 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
         e.GetString("Name"),
         (JsonSerializer.Deserialize<PlanRecord[]>(e.GetString("Plans") ?? "[]") ?? []).Select(r => r.ToPlan()).ToArray(),
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
-        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
+        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+        new DevelopmentHostPolicy(e.GetBoolean("DevelopmentHostsAllowed") ?? true,
+            JsonSerializer.Deserialize<string[]>(e.GetString("DevelopmentHostPatterns") ?? "[]") ?? []));
 
     /// <summary>The stored shape of a plan (model as its wire name, so stored data reads the same as the API).</summary>
-    private sealed record PlanRecord(string Id, string Name, string Model, int? DurationDays, int? MaxActivations, string[] Features)
+    private sealed record PlanRecord(string Id, string Name, string Model, int? DurationDays, int? MaxActivations, string[] Features, PlanPolicy? Policy)
     {
-        public static PlanRecord From(Plan p) => new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features]);
+        public static PlanRecord From(Plan p) => new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features], p.Policy);
 
-        public Plan ToPlan() => new(Id, Name, Naming.ParseModel(Model) ?? LicenseModel.Subscription, DurationDays, MaxActivations, Features);
+        public Plan ToPlan() => new(Id, Name, Naming.ParseModel(Model) ?? LicenseModel.Subscription, DurationDays, MaxActivations, Features, Policy ?? PlanPolicy.Default);
     }
 }

@@ -15,8 +15,10 @@ public sealed class TableStorage
     public const string ApiKeysTable = "apikeys";
     public const string ProductsTable = "products";
     public const string LicensesTable = "licenses";
+    public const string ActivityTable = "licenseactivity";
+    public const string SigningKeysTable = "signingkeys";
 
-    public static IReadOnlyList<string> AllTables { get; } = [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable];
+    public static IReadOnlyList<string> AllTables { get; } = [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable];
 
     public TableStorage(TableServiceClient service)
     {
@@ -25,6 +27,8 @@ public sealed class TableStorage
         ApiKeys = service.GetTableClient(ApiKeysTable);
         Products = service.GetTableClient(ProductsTable);
         Licenses = service.GetTableClient(LicensesTable);
+        Activity = service.GetTableClient(ActivityTable);
+        SigningKeys = service.GetTableClient(SigningKeysTable);
     }
 
     public TableServiceClient Service { get; }
@@ -32,6 +36,8 @@ public sealed class TableStorage
     public TableClient ApiKeys { get; }
     public TableClient Products { get; }
     public TableClient Licenses { get; }
+    public TableClient Activity { get; }
+    public TableClient SigningKeys { get; }
 
     public static TableClientOptions ClientOptions()
     {

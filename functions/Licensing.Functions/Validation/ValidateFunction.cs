@@ -11,7 +11,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Validation;
 
 /// <summary>Public: <c>POST /v1/validate</c>. Always 200 for a well-formed request; the verdict is data.</summary>
-public sealed class ValidateFunction(ValidationService validation, TimeProvider clock)
+public sealed class ValidateFunction(LicenseRuntime runtime, AbuseGuard guard, TimeProvider clock)
 {
     public const int MaxFeatures = 100;
 
@@ -31,8 +31,10 @@ public sealed class ValidateFunction(ValidationService validation, TimeProvider 
     public async Task<IActionResult> Validate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/validate")] HttpRequest req, CancellationToken ct)
     {
+        var address = ClientAddress.Of(req);
+        guard.CheckAddress(address);
         var body = await RequestBody.ReadJsonAsync<ValidateRequest>(req, ct);
-        var verdict = await validation.ValidateAsync(Parse(body), ct);
+        var verdict = await runtime.ValidateAsync(Parse(body), address, ct);
         var now = clock.GetUtcNow();
         var l = verdict.License;
         return new ApiJsonResult(StatusCodes.Status200OK, new ValidateResponse(
@@ -41,7 +43,7 @@ public sealed class ValidateFunction(ValidationService validation, TimeProvider 
             verdict.Detail,
             l is null ? null : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations),
             verdict.RevalidateAfter,
-            null));
+            verdict.Certificate));
     }
 
     /// <summary>Shape checks only: a malformed or unknown key is a NOT_FOUND verdict, not a 400.</summary>
@@ -52,11 +54,13 @@ public sealed class ValidateFunction(ValidationService validation, TimeProvider 
         string? domain = null;
         if (body.Domain is not null && (domain = DomainName.Normalize(body.Domain)) is null)
             errors.Add("domain", "must be a host name, URL or IP address");
-        if (body.Fingerprint is { Length: 0 or > 256 }) errors.Add("fingerprint", "must be 1-256 characters");
+        string? fingerprint = null;
+        if (body.Fingerprint is not null && (fingerprint = ActivationRules.NormalizeFingerprint(body.Fingerprint)) is null)
+            errors.Add("fingerprint", $"must be 1-{ActivationRules.MaxFingerprintLength} printable characters");
         if (body.Features is { Count: > MaxFeatures }) errors.Add("features", $"at most {MaxFeatures} features");
         if (body.Features?.Any(f => f is null) == true) errors.Add("features", "must be an array of strings");
         if (body.ProductId is { Length: 0 or > 64 }) errors.Add("productId", "must be 1-64 characters");
         errors.ThrowIfAny();
-        return new ValidationRequest(body.Key!, domain, body.Fingerprint, body.Features?.OfType<string>().ToArray() ?? [], body.ProductId);
+        return new ValidationRequest(body.Key!, domain, fingerprint, body.Features?.OfType<string>().ToArray() ?? [], body.ProductId);
     }
 }

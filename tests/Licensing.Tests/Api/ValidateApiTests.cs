@@ -35,7 +35,8 @@ public sealed class ValidateApiTests(SharedHost shared) : IClassFixture<SharedHo
     public async Task Each_failure_code_over_http()
     {
         var key = await Host.CreateAccountWithProductAsync();
-        var l = await Host.IssueAsync(key);
+        // Lifetime: one slot, taken by customer-site.com, so another domain cannot auto-activate.
+        var l = await Host.IssueAsync(key, new { productId = "my-plugin", customerEmail = "c@example.com", domains = new[] { "customer-site.com" }, plan = "lifetime" });
         var lk = l.GetProperty("licenseKey").GetString()!;
         var id = l.GetProperty("licenseId").GetString();
 

@@ -128,26 +128,28 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task A_forged_or_malformed_key_is_refused_before_any_storage_call()
     {
-        var cache = new PublicKeyCache(_signer, _clock);
-        var validation = new ValidationService(cache, new UntouchableLicenseStore(), _clock);
+        var validation = Runtimes.Create(_signer, new UntouchableLicenseStore(), new UntouchableProductStore(), _clock);
         using var other = Signers.NewLocal();
         var forged = await LicenseKey.IssueAsync(other, new LicenseKeyId(Account, Ids.NewLicenseId()), default);
         var real = await LicenseKey.IssueAsync(_signer, new LicenseKeyId(Account, Ids.NewLicenseId()), default);
         var tampered = real[..^2] + (real[^2] == 'A' ? "B" : "A") + real[^1];
         foreach (var key in new[] { forged, tampered, "garbage", "", real + "x", real[..^1] })
-            Assert.Equal(ValidationCode.NotFound, (await validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), default)).Code);
+            Assert.Equal(ValidationCode.NotFound, (await validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), null, default)).Code);
         // The same service does reach storage for a genuine key: the untouchable store throws.
-        await Assert.ThrowsAsync<InvalidOperationException>(() => validation.ValidateAsync(new ValidationRequest(real, null, null, [], null), default));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => validation.ValidateAsync(new ValidationRequest(real, null, null, [], null), null, default));
     }
 
     [Fact]
     public async Task A_real_key_costs_exactly_one_point_read()
     {
         var l = await _service.IssueAsync(Account, Input(domains: ["a.com"]), default);
-        var validation = new ValidationService(new PublicKeyCache(_signer, _clock), _licenses, _clock);
-        var before = _licenses.Reads;
-        var v = await validation.ValidateAsync(new ValidationRequest(l.Key, "a.com", null, ["export"], "my-plugin"), default);
-        Assert.Equal(ValidationCode.Valid, v.Code);
-        Assert.Equal(before + 1, _licenses.Reads);
+        var validation = Runtimes.Create(_signer, _licenses, _products, _clock);
+        var request = new ValidationRequest(l.Key, "a.com", null, ["export"], "my-plugin");
+        await validation.ValidateAsync(request, null, default); // warms the product cache and the certificate key
+        var (licenseReads, productReads) = (_licenses.Reads, _products.Reads);
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(ValidationCode.Valid, (await validation.ValidateAsync(request, null, default)).Code);
+        Assert.Equal(licenseReads + 10, _licenses.Reads);
+        Assert.Equal(productReads, _products.Reads);
     }
 }

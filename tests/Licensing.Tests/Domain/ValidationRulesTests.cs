@@ -18,7 +18,7 @@ public sealed class ValidationRulesTests
         Status = status,
         CustomerEmail = "c@example.com",
         Features = ["analytics", "export"],
-        Activations = domains.Select(d => new Activation(Activations.IdFor(d), d, null, null, Now)).ToArray(),
+        Activations = domains.Select(d => new Activation(ActivationRules.IdFor(d), d, null, null, Now)).ToArray(),
         MaxActivations = 3,
         ExpiresAt = expiresAt ?? Now.AddDays(30),
         CreatedAt = Now,
@@ -27,17 +27,22 @@ public sealed class ValidationRulesTests
         Key = "LK1.test",
     };
 
+    private static readonly PlanPolicy NoAutoActivate = new() { AutoActivate = false };
+
+    private static Verdict Eval(License license, ValidationRequest request, DateTimeOffset now, PlanPolicy? policy = null, DevelopmentHostPolicy? development = null) =>
+        ValidationRules.Evaluate(license, request, now, policy ?? PlanPolicy.Default, development ?? DevelopmentHostPolicy.Default).Verdict;
+
     private static ValidationRequest Request(string? domain = null, string? productId = null, params string[] features) =>
         new("LK1.test", domain, null, features, productId);
 
     [Fact]
     public void Valid_license_is_valid_with_revalidate_after_capped_by_expiry()
     {
-        var v = ValidationRules.Evaluate(Sample(domains: "a.com"), Request("a.com", "my-plugin", "export"), Now);
+        var v = Eval(Sample(domains: "a.com"), Request("a.com", "my-plugin", "export"), Now);
         Assert.Equal(ValidationCode.Valid, v.Code);
-        Assert.Equal(Now + ValidationRules.DefaultRevalidateAfter, v.RevalidateAfter);
+        Assert.Equal(Now + TimeSpan.FromHours(PlanPolicy.DefaultRevalidateAfterHours), v.RevalidateAfter);
 
-        var soon = ValidationRules.Evaluate(Sample(expiresAt: Now.AddHours(1)), Request(), Now);
+        var soon = Eval(Sample(expiresAt: Now.AddHours(1)), Request(), Now);
         Assert.Equal(Now.AddHours(1), soon.RevalidateAfter);
     }
 
@@ -53,22 +58,92 @@ public sealed class ValidationRulesTests
     public void First_failure_in_contract_order_wins(LicenseStatus status, int expiresInDays, string productId, string domain, string feature, ValidationCode expected)
     {
         var license = Sample(status, Now.AddDays(expiresInDays), "a.com");
-        Assert.Equal(expected, ValidationRules.Evaluate(license, Request(domain, productId, feature), Now).Code);
+        Assert.Equal(expected, Eval(license, Request(domain, productId, feature), Now, NoAutoActivate).Code);
     }
 
     [Fact]
     public void Expiry_is_exclusive_at_the_instant()
     {
-        Assert.Equal(ValidationCode.Expired, ValidationRules.Evaluate(Sample(expiresAt: Now), Request(), Now).Code);
-        Assert.Equal(ValidationCode.Valid, ValidationRules.Evaluate(Sample(expiresAt: Now.AddTicks(1)), Request(), Now).Code);
+        Assert.Equal(ValidationCode.Expired, Eval(Sample(expiresAt: Now), Request(), Now).Code);
+        Assert.Equal(ValidationCode.Valid, Eval(Sample(expiresAt: Now.AddTicks(1)), Request(), Now).Code);
     }
 
     [Fact]
     public void A_license_without_expiry_never_expires()
     {
         var perpetual = Sample() with { ExpiresAt = null, Model = LicenseModel.Perpetual };
-        var v = ValidationRules.Evaluate(perpetual, Request(), Now.AddYears(50));
+        var v = Eval(perpetual, Request(), Now.AddYears(50));
         Assert.Equal(ValidationCode.Valid, v.Code);
+    }
+
+    [Fact]
+    public void A_new_domain_takes_a_free_slot_only_on_an_auto_activating_plan()
+    {
+        var license = Sample(domains: "a.com");
+        var evaluation = ValidationRules.Evaluate(license, Request("b.com"), Now, PlanPolicy.Default, DevelopmentHostPolicy.Default);
+        Assert.Equal(ValidationCode.Valid, evaluation.Verdict.Code);
+        Assert.Equal("b.com", Assert.Single(evaluation.ToActivate).Domain);
+
+        Assert.Equal(ValidationCode.DomainMismatch, Eval(license, Request("b.com"), Now, NoAutoActivate).Code);
+        var full = Sample(domains: ["a.com", "b.com", "c.com"]);
+        Assert.Equal(ValidationCode.DomainMismatch, Eval(full, Request("d.com"), Now).Code);
+    }
+
+    [Fact]
+    public void No_activation_is_queued_when_a_later_rule_fails()
+    {
+        var evaluation = ValidationRules.Evaluate(Sample(domains: "a.com"), Request("b.com", null, "not-included"), Now, PlanPolicy.Default, DevelopmentHostPolicy.Default);
+        Assert.Equal(ValidationCode.FeatureNotEntitled, evaluation.Verdict.Code);
+        Assert.Empty(evaluation.ToActivate);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    [InlineData("192.168.1.20")]
+    [InlineData("mysite.local")]
+    [InlineData("staging.customer.com")]
+    [InlineData("customer.wpengine.com")]
+    public void Development_hosts_pass_without_a_slot_unless_the_product_turns_them_off(string host)
+    {
+        var full = Sample(domains: ["a.com", "b.com", "c.com"]);
+        var evaluation = ValidationRules.Evaluate(full, Request(host), Now, NoAutoActivate, DevelopmentHostPolicy.Default);
+        Assert.Equal(ValidationCode.Valid, evaluation.Verdict.Code);
+        Assert.Empty(evaluation.ToActivate);
+        Assert.Equal(ValidationCode.DomainMismatch, Eval(full, Request(host), Now, NoAutoActivate, new DevelopmentHostPolicy(false, [])).Code);
+    }
+
+    [Fact]
+    public void A_wildcard_binding_covers_subdomains_but_not_the_apex()
+    {
+        var license = Sample(domains: "*.example.com");
+        Assert.Equal(ValidationCode.Valid, Eval(license, Request("shop.example.com"), Now, NoAutoActivate).Code);
+        Assert.Equal(ValidationCode.Valid, Eval(license, Request("a.b.example.com"), Now, NoAutoActivate).Code);
+        Assert.Equal(ValidationCode.DomainMismatch, Eval(license, Request("example.com"), Now, NoAutoActivate).Code);
+        Assert.Equal(ValidationCode.DomainMismatch, Eval(license, Request("badexample.com"), Now, NoAutoActivate).Code);
+    }
+
+    [Fact]
+    public void Unlimited_licenses_are_not_domain_bound_and_write_nothing()
+    {
+        var evaluation = ValidationRules.Evaluate(Sample(domains: "a.com") with { MaxActivations = null }, Request("anything.com"), Now, NoAutoActivate, DevelopmentHostPolicy.Default);
+        Assert.Equal(ValidationCode.Valid, evaluation.Verdict.Code);
+        Assert.Empty(evaluation.ToActivate);
+    }
+
+    [Fact]
+    public void A_fingerprint_binds_like_a_domain()
+    {
+        var license = Sample() with { Activations = [new Activation("act_1", null, "machine-1", "Laptop", Now)], MaxActivations = 1 };
+        Assert.Equal(ValidationCode.Valid, Eval(license, new ValidationRequest("k", null, "machine-1", [], null), Now).Code);
+        Assert.Equal(ValidationCode.FingerprintMismatch, Eval(license, new ValidationRequest("k", null, "machine-2", [], null), Now).Code);
+    }
+
+    [Fact]
+    public void Revalidation_follows_the_plan_policy()
+    {
+        var v = Eval(Sample(expiresAt: Now.AddDays(30)), Request(), Now, new PlanPolicy { RevalidateAfterHours = 24 });
+        Assert.Equal(Now.AddHours(24), v.RevalidateAfter);
     }
 
     [Fact]

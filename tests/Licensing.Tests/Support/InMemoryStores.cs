@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
+using Licensing.Domain.Validation;
 
 namespace Licensing.Tests.Support;
 
@@ -45,8 +46,13 @@ public sealed class InMemoryProductStore : IProductStore
 {
     private readonly ConcurrentDictionary<(string, string), Product> _items = new();
 
-    public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) =>
-        Task.FromResult(_items.TryGetValue((accountId, productId), out var p) ? p : null);
+    public int Reads;
+
+    public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct)
+    {
+        Interlocked.Increment(ref Reads);
+        return Task.FromResult(_items.TryGetValue((accountId, productId), out var p) ? p : null);
+    }
 
     public Task<bool> UpsertAsync(Product product, CancellationToken ct)
     {
@@ -65,4 +71,35 @@ public sealed class UntouchableLicenseStore : ILicenseStore
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw Touched();
 
     private static InvalidOperationException Touched() => new("storage was accessed");
+}
+
+public sealed class InMemoryDelegatedKeyRegistry : Licensing.Domain.Keys.IDelegatedKeyRegistry
+{
+    private readonly ConcurrentDictionary<string, Licensing.Domain.Keys.PublishedDelegatedKey> _keys = new();
+
+    public Task RegisterAsync(Licensing.Domain.Keys.PublishedDelegatedKey key, CancellationToken ct)
+    {
+        _keys[key.Jwk.Kid] = key;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Licensing.Domain.Keys.PublishedDelegatedKey>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Licensing.Domain.Keys.PublishedDelegatedKey>>(_keys.Values.Where(k => k.PublishUntil > now).ToArray());
+}
+
+/// <summary>The public runtime wired over in-memory stores, for pure tests.</summary>
+public static class Runtimes
+{
+    public static LicenseRuntime Create(Licensing.Domain.Keys.IRootSigner signer, ILicenseStore licenses, IProductStore products, TimeProvider clock,
+        Licensing.Domain.Common.AbuseGuard? guard = null, Licensing.Domain.Activity.ActivityRecorder? activity = null) =>
+        new(new Licensing.Domain.Keys.PublicKeyCache(signer, clock), licenses, new ProductCache(products, clock), new ActivationService(licenses, clock),
+            new Licensing.Domain.Keys.CertificateIssuer(new Licensing.Domain.Keys.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
+            activity ?? new Licensing.Domain.Activity.ActivityRecorder(clock),
+            guard ?? new Licensing.Domain.Common.AbuseGuard(clock, new Licensing.Domain.Common.RateLimitSettings(1e9, 1e9, 1e9, 1e9)), clock);
+}
+
+public sealed class UntouchableProductStore : IProductStore
+{
+    public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) => throw new InvalidOperationException("storage was accessed");
+    public Task<bool> UpsertAsync(Product product, CancellationToken ct) => throw new InvalidOperationException("storage was accessed");
 }

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Licensing.Domain.Common;
+using Licensing.Domain.Domains;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
+
+namespace Licensing.Domain.Activity;
+
+/// <summary>
+/// What validations of one license looked like: first and last validation (time to first validation, active
+/// licenses), counts, and the distinct domains and client addresses seen in the current 24-hour window (the sharing
+/// signal). Client addresses are kept only as short hashes.
+/// </summary>
+public sealed record LicenseActivity
+{
+    public required string AccountId { get; init; }
+    public required string LicenseId { get; init; }
+    public DateTimeOffset? FirstValidatedAt { get; init; }
+    public DateTimeOffset? LastValidatedAt { get; init; }
+    public long Validations { get; init; }
+    public long ValidValidations { get; init; }
+    public DateTimeOffset WindowStart { get; init; }
+    public IReadOnlyList<string> WindowDomains { get; init; } = [];
+    public IReadOnlyList<string> WindowAddresses { get; init; } = [];
+    public DateTimeOffset? SharingSuspectedAt { get; init; }
+    public string? Version { get; init; }
+}
+
+public interface IActivityStore
+{
+    Task<LicenseActivity?> GetAsync(string accountId, string licenseId, CancellationToken ct);
+
+    /// <summary>Inserts (Version null) or replaces if unchanged since read; else <see cref="ConcurrencyException"/>.</summary>
+    Task SaveAsync(LicenseActivity activity, CancellationToken ct);
+}
+
+/// <summary>The sharing heuristic (docs/abuse.md): more distinct domains than slots, or more than twice as many addresses.</summary>
+public static class SharingSignal
+{
+    public static readonly TimeSpan Window = TimeSpan.FromHours(24);
+    public const int MaxTracked = 100;
+    public const int AddressTolerance = 2;
+
+    public static bool Suspected(int? maxActivations, int domains, int addresses) =>
+        maxActivations is { } slots && (domains > Math.Max(slots, 1) || addresses > AddressTolerance * Math.Max(slots, 1));
+}
+
+/// <summary>
+/// Collects validation activity in memory on the hot path (no I/O); <see cref="ActivityFlusher"/> writes it out
+/// coalesced: at most one storage write per license per flush, however many validations it saw.
+/// </summary>
+public sealed class ActivityRecorder(TimeProvider clock)
+{
+    private ConcurrentDictionary<(string, string), Pending> _pending = new();
+    private long _recorded;
+
+    public long Recorded => Interlocked.Read(ref _recorded);
+
+    public void Record(License license, PlanPolicy policy, DevelopmentHostPolicy development, string? domain, string? address, bool valid)
+    {
+        Interlocked.Increment(ref _recorded);
+        var now = clock.GetUtcNow();
+        var pending = _pending.GetOrAdd((license.AccountId, license.Id), _ => new Pending(license.AccountId, license.Id));
+        lock (pending)
+        {
+            pending.MaxActivations = license.MaxActivations;
+            pending.AutoSuspend = policy.AutoSuspendOnSharing;
+            pending.First ??= now;
+            pending.Last = now;
+            pending.Count++;
+            if (valid) pending.ValidCount++;
+            if (domain is not null && !(development.Allowed && HostBindings.IsDevelopmentHost(domain, development.Patterns)) && pending.Domains.Count < SharingSignal.MaxTracked)
+                pending.Domains.Add(domain);
+            if (address is not null && pending.Addresses.Count < SharingSignal.MaxTracked) pending.Addresses.Add(HashAddress(address));
+        }
+    }
+
+    /// <summary>Takes everything recorded so far; recording continues into a fresh set.</summary>
+    public IReadOnlyList<Pending> Drain()
+    {
+        var taken = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<(string, string), Pending>());
+        return [.. taken.Values];
+    }
+
+    /// <summary>Puts back what a failed flush could not write, merged with anything recorded since.</summary>
+    public void Requeue(Pending failed)
+    {
+        var pending = _pending.GetOrAdd((failed.AccountId, failed.LicenseId), _ => new Pending(failed.AccountId, failed.LicenseId));
+        lock (pending)
+        {
+            pending.MaxActivations ??= failed.MaxActivations;
+            pending.AutoSuspend |= failed.AutoSuspend;
+            if (failed.First is { } f && (pending.First is null || f < pending.First)) pending.First = f;
+            if (failed.Last > pending.Last) pending.Last = failed.Last;
+            pending.Count += failed.Count;
+            pending.ValidCount += failed.ValidCount;
+            pending.Domains.UnionWith(failed.Domains);
+            pending.Addresses.UnionWith(failed.Addresses);
+        }
+    }
+
+    public static string HashAddress(string address) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)).AsSpan(0, 6));
+
+    public sealed class Pending(string accountId, string licenseId)
+    {
+        public string AccountId { get; } = accountId;
+        public string LicenseId { get; } = licenseId;
+        public int? MaxActivations { get; set; }
+        public bool AutoSuspend { get; set; }
+        public DateTimeOffset? First { get; set; }
+        public DateTimeOffset Last { get; set; }
+        public long Count { get; set; }
+        public long ValidCount { get; set; }
+        public HashSet<string> Domains { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Addresses { get; } = new(StringComparer.Ordinal);
+    }
+}
+
+/// <summary>Merges recorded activity into storage and applies the per-plan auto-suspend.</summary>
+public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore store, LicenseService licenses, TimeProvider clock)
+{
+    private long _writes;
+
+    /// <summary>Storage writes made so far (for the amortised cost: compare with <see cref="ActivityRecorder.Recorded"/>).</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public async Task<int> FlushAsync(CancellationToken ct)
+    {
+        var batch = recorder.Drain();
+        Exception? firstFailure = null;
+        foreach (var pending in batch)
+        {
+            try
+            {
+                await FlushOneAsync(pending, ct).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                recorder.Requeue(pending);
+                firstFailure ??= e;
+            }
+        }
+        if (firstFailure is not null) throw firstFailure;
+        return batch.Count;
+    }
+
+    private async Task FlushOneAsync(ActivityRecorder.Pending pending, CancellationToken ct)
+    {
+        {
+            var newlySuspected = await Concurrency.RetryAsync(async token =>
+            {
+                var current = await store.GetAsync(pending.AccountId, pending.LicenseId, token).ConfigureAwait(false);
+                var (next, suspectedNow) = Merge(current, pending, clock.GetUtcNow());
+                await store.SaveAsync(next, token).ConfigureAwait(false);
+                Interlocked.Increment(ref _writes);
+                return suspectedNow;
+            }, ct).ConfigureAwait(false);
+            if (newlySuspected && pending.AutoSuspend)
+                await licenses.SuspendAsync(pending.AccountId, pending.LicenseId, ct, reason: "sharing").ConfigureAwait(false);
+        }
+    }
+
+    public static (LicenseActivity Next, bool NewlySuspected) Merge(LicenseActivity? current, ActivityRecorder.Pending p, DateTimeOffset now)
+    {
+        var windowOpen = current is not null && now - current.WindowStart < SharingSignal.Window;
+        var domains = new HashSet<string>(windowOpen ? current!.WindowDomains : [], StringComparer.Ordinal);
+        var addresses = new HashSet<string>(windowOpen ? current!.WindowAddresses : [], StringComparer.Ordinal);
+        foreach (var d in p.Domains) if (domains.Count < SharingSignal.MaxTracked) domains.Add(d);
+        foreach (var a in p.Addresses) if (addresses.Count < SharingSignal.MaxTracked) addresses.Add(a);
+        var suspected = SharingSignal.Suspected(p.MaxActivations, domains.Count, addresses.Count);
+        var suspectedBefore = windowOpen ? current!.SharingSuspectedAt : null;
+        var first = current?.FirstValidatedAt is { } f && (p.First is null || f <= p.First) ? f : p.First;
+        var next = new LicenseActivity
+        {
+            AccountId = p.AccountId,
+            LicenseId = p.LicenseId,
+            FirstValidatedAt = first,
+            LastValidatedAt = current?.LastValidatedAt is { } l && l > p.Last ? l : p.Last,
+            Validations = (current?.Validations ?? 0) + p.Count,
+            ValidValidations = (current?.ValidValidations ?? 0) + p.ValidCount,
+            WindowStart = windowOpen ? current!.WindowStart : now,
+            WindowDomains = [.. domains],
+            WindowAddresses = [.. addresses],
+            SharingSuspectedAt = suspected ? suspectedBefore ?? now : suspectedBefore,
+            Version = current?.Version,
+        };
+        return (next, suspected && suspectedBefore is null);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+
+namespace Licensing.Domain.Common;
+
+/// <summary>Too many requests for one key or one client address: 429 RATE_LIMITED with Retry-After.</summary>
+public sealed class RateLimitedException(string detail, TimeSpan retryAfter) : LicensingException(detail)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>
+/// Token buckets keyed by a string (a license id, a client address), in memory per instance. A bucket holds
+/// <paramref name="burst"/> tokens and refills at <paramref name="perSecond"/>; idle full buckets are dropped.
+/// </summary>
+public sealed class TokenBuckets(TimeProvider clock, double burst, double perSecond)
+{
+    private const int SweepEvery = 4096;
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private int _calls;
+
+    public int Count => _buckets.Count;
+
+    public bool TryTake(string key, out TimeSpan retryAfter)
+    {
+        var now = clock.GetUtcNow();
+        if (Interlocked.Increment(ref _calls) % SweepEvery == 0) Sweep(now);
+        var bucket = _buckets.GetOrAdd(key, _ => new Bucket(burst, now));
+        lock (bucket)
+        {
+            bucket.Tokens = Math.Min(burst, bucket.Tokens + (now - bucket.At).TotalSeconds * perSecond);
+            bucket.At = now;
+            if (bucket.Tokens >= 1)
+            {
+                bucket.Tokens -= 1;
+                retryAfter = TimeSpan.Zero;
+                return true;
+            }
+            retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((1 - bucket.Tokens) / perSecond)));
+            return false;
+        }
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        var fullAfter = TimeSpan.FromSeconds(burst / perSecond);
+        foreach (var (key, bucket) in _buckets)
+            if (now - bucket.At > fullAfter) _buckets.TryRemove(key, out _);
+    }
+
+    private sealed class Bucket(double tokens, DateTimeOffset at)
+    {
+        public double Tokens = tokens;
+        public DateTimeOffset At = at;
+    }
+}
+
+/// <summary>Rate limits for the public endpoints (docs/abuse.md has the defaults and why).</summary>
+public sealed record RateLimitSettings(double PerKeyBurst = 60, double PerKeyPerSecond = 1, double PerAddressBurst = 300, double PerAddressPerSecond = 5);
+
+public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
+{
+    private readonly TokenBuckets _perKey = new(clock, settings.PerKeyBurst, settings.PerKeyPerSecond);
+    private readonly TokenBuckets _perAddress = new(clock, settings.PerAddressBurst, settings.PerAddressPerSecond);
+
+    public void CheckAddress(string? address)
+    {
+        if (address is not null && !_perAddress.TryTake(address, out var wait))
+            throw new RateLimitedException("too many requests from this address; slow down", wait);
+    }
+
+    public void CheckLicense(string licenseId)
+    {
+        if (!_perKey.TryTake(licenseId, out var wait))
+            throw new RateLimitedException("too many requests for this license key; cache the verdict until revalidateAfter", wait);
+    }
+}

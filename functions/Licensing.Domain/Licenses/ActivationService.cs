@@ -1,0 +1,70 @@
+using Licensing.Domain.Common;
+using Licensing.Domain.Products;
+using Licensing.Domain.Validation;
+
+namespace Licensing.Domain.Licenses;
+
+public sealed record ActivationOutcome(bool Activated, ValidationCode? Code, string Detail, License License, Activation? Activation, bool Development)
+{
+    /// <summary>"ACTIVATION_LIMIT_REACHED" is not a validation code; it is the activate endpoint's own.</summary>
+    public bool LimitReached { get; init; }
+}
+
+public sealed record DeactivationOutcome(bool Deactivated, string? Code, string Detail, License License);
+
+/// <summary>
+/// Takes and frees activation slots. Every change is a read-modify-write of the one license entity with an ETag
+/// condition, retried from a fresh read when another writer got there first: the number of activations can never
+/// exceed the limit, whatever the concurrency (tests/Licensing.Tests/Api/ActivationConcurrencyTests.cs).
+/// </summary>
+public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock)
+{
+    public Task<ActivationOutcome> ActivateAsync(License license, ActivationTarget target, string? name, DevelopmentHostPolicy development, CancellationToken ct)
+    {
+        var first = true;
+        return Concurrency.RetryAsync(async token =>
+        {
+            var current = first ? license : await licenses.GetAsync(license.AccountId, license.Id, token).ConfigureAwait(false)
+                ?? throw new NotFoundException("license not found");
+            first = false;
+            var now = clock.GetUtcNow();
+            if (ActivationRules.IsFree(target, development))
+                return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", current,
+                    new Activation(ActivationRules.IdFor(target), target.Domain, null, name, now), Development: true);
+            if (ActivationRules.Covering(current, target) is { } existing)
+                return new ActivationOutcome(true, ValidationCode.Valid, $"{target.Describe} is already activated", current, existing, false);
+            if (!current.HasFreeSlot)
+                return new ActivationOutcome(false, null, $"all {current.MaxActivations ?? ActivationRules.HardCap} activation slots are in use; deactivate one first", current, null, false)
+                    { LimitReached = true };
+            var activation = new Activation(ActivationRules.IdFor(target), target.Domain, target.Fingerprint, name, now);
+            var saved = await licenses.ReplaceAsync(current with { Activations = [.. current.Activations, activation], UpdatedAt = now }, token).ConfigureAwait(false);
+            return new ActivationOutcome(true, ValidationCode.Valid, $"{target.Describe} activated", saved, activation, false);
+        }, ct);
+    }
+
+    public Task<DeactivationOutcome> DeactivateAsync(License license, ActivationTarget target, PlanPolicy policy, CancellationToken ct)
+    {
+        var first = true;
+        return Concurrency.RetryAsync(async token =>
+        {
+            var current = first ? license : await licenses.GetAsync(license.AccountId, license.Id, token).ConfigureAwait(false)
+                ?? throw new NotFoundException("license not found");
+            first = false;
+            var now = clock.GetUtcNow();
+            var existing = ActivationRules.Exact(current, target);
+            if (existing is null) return new DeactivationOutcome(false, "NOT_ACTIVATED", $"{target.Describe} is not activated on this license", current);
+            var recent = current.Deactivations.Where(d => d > now - ActivationRules.DeactivationWindow).ToList();
+            if (policy.MaxDeactivationsPer30Days is { } cap && recent.Count >= cap)
+                return new DeactivationOutcome(false, "DEACTIVATION_LIMIT_REACHED",
+                    $"{cap} deactivations are allowed per 30 days; the next is possible after {(recent.Min() + ActivationRules.DeactivationWindow).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}", current);
+            recent.Add(now);
+            var saved = await licenses.ReplaceAsync(current with
+            {
+                Activations = current.Activations.Where(a => a.Id != existing.Id).ToArray(),
+                Deactivations = recent,
+                UpdatedAt = now,
+            }, token).ConfigureAwait(false);
+            return new DeactivationOutcome(true, null, $"{target.Describe} deactivated", saved);
+        }, ct);
+    }
+}

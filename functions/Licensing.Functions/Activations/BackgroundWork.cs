@@ -1,0 +1,67 @@
+using Licensing.Domain.Activity;
+using Licensing.Domain.Keys;
+using Licensing.Functions.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Functions.Activations;
+
+/// <summary>
+/// Flushes validation activity every <c>Licensing:ActivityFlushSeconds</c> (default 10) and once more at shutdown.
+/// A crash loses at most one interval of activity: telemetry, never a verdict or a license state.
+/// </summary>
+public sealed class ActivityFlushService(ActivityFlusher flusher, IOptions<LicensingOptions> options, ILogger<ActivityFlushService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.ActivityFlushSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try { await Task.Delay(interval, stoppingToken); }
+            catch (OperationCanceledException) { break; }
+            await FlushOnceAsync(stoppingToken);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushOnceAsync(cancellationToken);
+    }
+
+    private async Task FlushOnceAsync(CancellationToken ct)
+    {
+        try
+        {
+            await flusher.FlushAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Activity flush failed; it is retried with the next batch");
+        }
+    }
+}
+
+/// <summary>Creates this instance's delegated certificate key at start, so the first VALID verdict does not wait on Key Vault.</summary>
+public sealed class DelegatedKeyWarmup(DelegatedKeyProvider keys, JwksProvider jwks, ILogger<DelegatedKeyWarmup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await keys.GetAsync(stoppingToken);
+                jwks.Refresh();
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Delegated signing key not ready yet ({Message}); retrying", e.Message);
+                try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5))), stoppingToken); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+}
