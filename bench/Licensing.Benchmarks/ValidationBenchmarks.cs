@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
 using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
@@ -21,7 +22,7 @@ public class ValidationBenchmarks
 {
     private const string Account = "acct_00000000000000aa";
     private LocalRootSigner _signer = null!;
-    private ValidationService _validation = null!;
+    private LicenseRuntime _validation = null!;
     private LicenseService _issuance = null!;
     private ValidationRequest _request = null!;
     private ECDsa _rawKey = null!;
@@ -39,11 +40,15 @@ public class ValidationBenchmarks
             new ProductInput("My Plugin", [new PlanInput("pro", "Pro", "subscription", 365, 3, ["analytics", "export"])]), default);
         _issuance = new LicenseService(store, products, _signer, TimeProvider.System);
         var license = await _issuance.IssueAsync(Account, new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
-        var keys = new PublicKeyCache(_signer, TimeProvider.System);
+        var clock = TimeProvider.System;
+        var keys = new PublicKeyCache(_signer, clock);
         await keys.LoadAsync(default);
-        _validation = new ValidationService(keys, store, TimeProvider.System);
+        _validation = new LicenseRuntime(keys, store, new ProductCache(products, clock), new ActivationService(store, clock),
+            new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock), new ActivityRecorder(clock),
+            new AbuseGuard(clock, new RateLimitSettings(1e12, 1e12, 1e12, 1e12)), clock);
         _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");
-        if ((await _validation.ValidateAsync(_request, default)).Code != ValidationCode.Valid) throw new InvalidOperationException("setup: not valid");
+        var first = await _validation.ValidateAsync(_request, "203.0.113.7", default);
+        if (first.Code != ValidationCode.Valid || first.Certificate is null) throw new InvalidOperationException("setup: not valid");
 
         _rawKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         _data = Encoding.ASCII.GetBytes(license.Key[..license.Key.LastIndexOf('.')]);
@@ -57,8 +62,12 @@ public class ValidationBenchmarks
     [Benchmark(Description = "raw ES256 sign")]
     public byte[] RawSign() => _rawKey.SignHash(_digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
-    [Benchmark(Description = "validate (in-process, in-memory store)")]
-    public async Task<Verdict> Validate() => await _validation.ValidateAsync(_request, default);
+    [Benchmark(Description = "raw ES256 sign + verify")]
+    public bool RawSignAndVerify() =>
+        _rawKey.VerifyHash(_digest, _rawKey.SignHash(_digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    [Benchmark(Description = "validate + certificate (in-process, in-memory store)")]
+    public async Task<Verdict> Validate() => await _validation.ValidateAsync(_request, "203.0.113.7", default);
 
     [Benchmark(Description = "issue (local signer, in-memory store)")]
     public async Task<License> Issue() =>
@@ -88,6 +97,13 @@ public class ValidationBenchmarks
         public Task<License> ReplaceAsync(License license, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw new NotSupportedException();
+    }
+
+    private sealed class MemoryRegistry : IDelegatedKeyRegistry
+    {
+        public Task RegisterAsync(PublishedDelegatedKey key, CancellationToken ct) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<PublishedDelegatedKey>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) => Task.FromResult<IReadOnlyList<PublishedDelegatedKey>>([]);
     }
 
     private sealed class MemoryProductStore : IProductStore
