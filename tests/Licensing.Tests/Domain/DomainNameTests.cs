@@ -61,4 +61,22 @@ public sealed class DomainNameTests
         var result = DomainName.Normalize(input.Get);
         return result is null || result.All(c => c < 128 && !char.IsUpper(c));
     }
+
+    [Property(MaxTest = 300)]
+    public bool A_wildcard_covers_every_subdomain_and_nothing_else(PositiveInt label, bool deeper)
+    {
+        const string binding = "*.example.com";
+        var sub = "s" + label.Get + (deeper ? ".x" : "") + ".example.com";
+        return Licensing.Domain.Domains.HostBindings.Matches(binding, sub)
+            && !Licensing.Domain.Domains.HostBindings.Matches(binding, "example.com")
+            && !Licensing.Domain.Domains.HostBindings.Matches(binding, "s" + label.Get + "example.com");
+    }
+
+    [Theory]
+    [InlineData("*.Example.COM", "*.example.com")]
+    [InlineData("*.com", null)]
+    [InlineData("*.127.0.0.1", null)]
+    [InlineData("*.", null)]
+    public void Wildcard_bindings_normalise(string input, string? expected) =>
+        Assert.Equal(expected, Licensing.Domain.Domains.HostBindings.NormalizeBinding(input));
 }
