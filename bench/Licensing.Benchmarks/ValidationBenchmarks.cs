@@ -112,6 +112,8 @@ public class ValidationBenchmarks
 
         public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) => Task.FromResult(_product);
 
+        public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) => Task.FromResult<IReadOnlyList<Product>>(_product is null ? [] : [_product]);
+
         public Task<bool> UpsertAsync(Product product, CancellationToken ct)
         {
             _product = product;

@@ -43,7 +43,7 @@ public sealed class AccountService(IAccountStore store, TimeProvider clock)
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed)) errors.Add("name", "is required");
         else if (trimmed.Length > 200) errors.Add("name", "at most 200 characters");
-        var address = Email.Normalize(email);
+        var address = EmailAddress.Normalize(email);
         if (address is null) errors.Add("email", "must be a valid e-mail address");
         errors.ThrowIfAny();
 

@@ -3,7 +3,7 @@ using System.Net.Mail;
 namespace Licensing.Domain.Common;
 
 /// <summary>E-mail address rules shared by accounts and licenses.</summary>
-public static class Email
+public static class EmailAddress
 {
     public const int MaxLength = 254;
 

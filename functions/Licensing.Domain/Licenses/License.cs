@@ -31,8 +31,14 @@ public sealed record License
     /// <summary>When self-service deactivations happened (the last 30 days are kept), for the per-period cap.</summary>
     public IReadOnlyList<DateTimeOffset> Deactivations { get; init; } = [];
 
-    /// <summary>Why the license was last suspended or revoked, when the system did it (e.g. "sharing").</summary>
+    /// <summary>Why the license was last suspended or revoked, when the system did it (e.g. "sharing", "refund").</summary>
     public string? StatusReason { get; init; }
+
+    /// <summary>Billing state from Stripe: null, "past_due" (in grace), "canceling" (ends at period end), "canceled".</summary>
+    public string? BillingState { get; init; }
+
+    /// <summary>Creation time of the newest Stripe event applied; older events never overwrite newer state.</summary>
+    public DateTimeOffset? BillingUpdatedAt { get; init; }
 
     /// <summary>The signed key. Held only to show it to the account that owns the license.</summary>
     public required string Key { get; init; }

@@ -41,13 +41,19 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     public const int MaxMetadataKeyLength = 40;
     public const int MaxMetadataValueLength = 500;
 
-    public async Task<License> IssueAsync(string accountId, IssueLicenseInput input, CancellationToken ct)
+    public Task<License> IssueAsync(string accountId, IssueLicenseInput input, CancellationToken ct) => IssueAsync(accountId, input, null, ct);
+
+    /// <summary>
+    /// Issues a license. With <paramref name="licenseId"/> (derived from a business key such as a Stripe checkout
+    /// session) a second issuance of the same id returns the existing license instead of a second one.
+    /// </summary>
+    public async Task<License> IssueAsync(string accountId, IssueLicenseInput input, string? licenseId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var errors = new FieldErrors();
         if (!Naming.IsSlug(input.ProductId)) errors.Add("productId", "is required: 1-64 characters of a-z, 0-9 and '-'");
         if (!Naming.IsSlug(input.Plan)) errors.Add("plan", "is required: 1-64 characters of a-z, 0-9 and '-'");
-        var email = Email.Normalize(input.CustomerEmail);
+        var email = EmailAddress.Normalize(input.CustomerEmail);
         if (email is null) errors.Add("customerEmail", "must be a valid e-mail address");
         var features = input.Features is null ? null : Naming.CheckFeatures(input.Features, "features", errors);
         var domains = NormalizeDomains(input.Domains, errors);
@@ -65,7 +71,8 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         if (maxActivations is { } limit && domains.Count > limit)
             throw ValidationFailedException.For("domains", $"{domains.Count} domains exceed the {limit} activations allowed");
 
-        var id = Ids.NewLicenseId();
+        if (licenseId is not null && await licenses.GetAsync(accountId, licenseId, ct).ConfigureAwait(false) is { } existing) return existing;
+        var id = licenseId ?? Ids.NewLicenseId();
         var key = await LicenseKey.IssueAsync(signer, new LicenseKeyId(accountId, id), ct).ConfigureAwait(false);
         var license = new License
         {
@@ -85,8 +92,16 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Metadata = metadata,
             Key = key,
         };
-        await licenses.InsertAsync(license, ct).ConfigureAwait(false);
-        return license;
+        try
+        {
+            await licenses.InsertAsync(license, ct).ConfigureAwait(false);
+        }
+        catch (ConflictException) when (licenseId is not null)
+        {
+            // A concurrent issuance of the same business key won; answer with its license.
+            return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
+        }
+        return await licenses.GetAsync(accountId, id, ct).ConfigureAwait(false) ?? license;
     }
 
     public async Task<License> GetAsync(string accountId, string licenseId, CancellationToken ct)
@@ -129,6 +144,10 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             _ => l with { ExpiresAt = expiresAt },
         }, ct);
     }
+
+    /// <summary>Applies a change computed from the current license (null: no change), conditionally, retrying lost races.</summary>
+    public Task<License> ApplyAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License?> change, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, (l, now) => change(l, now) ?? l, ct);
 
     /// <summary>Read, apply a state change, write back only if nobody else wrote in between (ETag); retry on a lost race.</summary>
     private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, CancellationToken ct) =>

@@ -49,6 +49,9 @@ public sealed record Plan(
     IReadOnlyList<string> Features,
     PlanPolicy Policy)
 {
+    /// <summary>Stripe price ids that provision this plan when a checkout carries no productId/plan metadata.</summary>
+    public IReadOnlyList<string> StripePriceIds { get; init; } = [];
+
     /// <summary>When a license issued now on this plan expires, unless the request names a date.</summary>
     public DateTimeOffset? DefaultExpiry(DateTimeOffset now) =>
         Model is LicenseModel.Perpetual or LicenseModel.Lifetime || DurationDays is null ? null : now.AddDays(DurationDays.Value);

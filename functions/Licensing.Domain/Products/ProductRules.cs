@@ -9,7 +9,7 @@ public sealed record DevelopmentHostsInput(bool? Allowed, IReadOnlyList<string?>
 
 public sealed record PlanInput(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, IReadOnlyList<string?>? Features,
     bool? AutoActivate = null, int? RevalidateAfterHours = null, int? OfflineGraceHours = null, int? MaxDeactivationsPer30Days = null,
-    bool? AutoSuspendOnSharing = null);
+    bool? AutoSuspendOnSharing = null, IReadOnlyList<string?>? StripePriceIds = null);
 
 public static class ProductRules
 {
@@ -87,6 +87,9 @@ public static class ProductRules
             MaxDeactivationsPer30Days = p.MaxDeactivationsPer30Days ?? PlanPolicy.DefaultMaxDeactivationsPer30Days,
             AutoSuspendOnSharing = p.AutoSuspendOnSharing ?? false,
         };
-        return ok ? new Plan(p.Id!, name!, model!.Value, p.DurationDays, p.MaxActivations, features, policy) : null;
+        var prices = p.StripePriceIds ?? [];
+        for (var i = 0; i < prices.Count; i++)
+            if (prices[i] is not { Length: > 0 and <= 255 } price || !price.StartsWith("price_", StringComparison.Ordinal)) { errors.Add($"{at}.stripePriceIds[{i}]", "must be a Stripe price id (price_...)"); ok = false; }
+        return ok ? new Plan(p.Id!, name!, model!.Value, p.DurationDays, p.MaxActivations, features, policy) { StripePriceIds = prices.OfType<string>().Distinct().ToArray() } : null;
     }
 }

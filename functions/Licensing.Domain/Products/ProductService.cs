@@ -8,6 +8,9 @@ public interface IProductStore
 
     /// <summary>Creates or replaces; returns true when it created.</summary>
     Task<bool> UpsertAsync(Product product, CancellationToken ct);
+
+    /// <summary>All of an account's products (one partition; small).</summary>
+    Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct);
 }
 
 public sealed class ProductService(IProductStore store, TimeProvider clock, ProductCache? cache = null)

@@ -7,6 +7,9 @@ namespace Licensing.Functions.Hosting;
 /// <summary>An HTTP-triggered function as the worker SDK sees it: name, methods, route and the method to call.</summary>
 public sealed record HttpFunction(string Name, IReadOnlyList<string> Methods, string Route, MethodInfo Method);
 
+/// <summary>A queue-triggered function: name, queue, connection setting and the method to call.</summary>
+public sealed record QueueFunction(string Name, string Queue, string? Connection, MethodInfo Method);
+
 /// <summary>
 /// Reads the HTTP functions from their <c>[Function]</c>/<c>[HttpTrigger]</c> attributes, the same source the worker
 /// SDK generates functions.metadata from (a test checks the two agree).
@@ -33,4 +36,15 @@ public static class FunctionRoutes
         }
         return result.OrderBy(f => f.Route, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal).ToArray();
     }
+
+    public static IReadOnlyList<QueueFunction> DiscoverQueues(Assembly assembly) =>
+        (from type in assembly.GetTypes()
+         from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+         let function = method.GetCustomAttribute<FunctionAttribute>()
+         where function is not null
+         from parameter in method.GetParameters()
+         let trigger = parameter.GetCustomAttribute<QueueTriggerAttribute>()
+         where trigger is not null
+         select new QueueFunction(function.Name, trigger.QueueName, trigger.Connection, method))
+        .OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
 }

@@ -17,6 +17,9 @@ public sealed class LicensingOptions
     /// <summary>Table endpoint for identity-based access in Azure, e.g. https://acct.table.core.windows.net.</summary>
     public string? TableServiceUri { get; set; }
 
+    /// <summary>Queue endpoint for identity-based access in Azure, e.g. https://acct.queue.core.windows.net.</summary>
+    public string? QueueServiceUri { get; set; }
+
     /// <summary>Client id of the user-assigned managed identity (Azure); unset uses the default credential chain.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
@@ -26,6 +29,33 @@ public sealed class LicensingOptions
     public int ActivityFlushSeconds { get; set; } = 10;
 
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    public EmailOptions Email { get; set; } = new();
+
+    /// <summary>Stripe's API base; only tests point it elsewhere.</summary>
+    public string StripeApiBase { get; set; } = "https://api.stripe.com";
+
+    /// <summary>Local runs: where the Data Protection keys that encrypt locally stored secrets are kept.</summary>
+    public string LocalSecretsKeyPath { get; set; } = ".local/dataprotection";
+}
+
+/// <summary>How e-mail leaves: Azure Communication Services in Azure, SMTP locally (docs/email.md).</summary>
+public sealed class EmailOptions
+{
+    /// <summary>The From address (an ACS verified sender domain in Azure).</summary>
+    public string From { get; set; } = "licenses@localhost";
+
+    /// <summary>ACS endpoint, e.g. https://my-acs.communication.azure.com. Set: ACS is used.</summary>
+    public string? AcsEndpoint { get; set; }
+
+    /// <summary>ACS access key (HMAC); unset with an endpoint means managed identity.</summary>
+    public string? AcsAccessKey { get; set; }
+
+    public string SmtpHost { get; set; } = "127.0.0.1";
+    public int SmtpPort { get; set; } = 2525;
+    public string? SmtpUser { get; set; }
+    public string? SmtpPassword { get; set; }
+    public bool SmtpStartTls { get; set; }
 }
 
 /// <summary>Per-instance token buckets on validate/activate/deactivate (docs/abuse.md).</summary>

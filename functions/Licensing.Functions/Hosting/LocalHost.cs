@@ -53,6 +53,7 @@ public static class LocalHost
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
 
         builder.Services.AddLicensing(builder.Configuration);
+        builder.Services.AddHostedService<LocalQueueRunner>();
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
 

@@ -6,7 +6,12 @@ using Licensing.Domain.Products;
 using Licensing.Domain.Validation;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
+using Azure.Security.KeyVault.Secrets;
+using Licensing.Domain.Billing;
+using Licensing.Domain.Email;
 using Licensing.Functions.Accounts;
+using Licensing.Functions.Billing;
+using Licensing.Functions.Email;
 using Licensing.Functions.Activations;
 using Licensing.Functions.Http;
 using Licensing.Functions.Licenses;
@@ -31,6 +36,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenCredential>(_ => TableStorage.CreateCredential(options));
         services.AddSingleton(sp => new TableStorage(TableStorage.CreateServiceClient(options, sp.GetRequiredService<TokenCredential>())));
+        services.AddSingleton(sp => new QueueStorage(QueueStorage.CreateServiceClient(options, sp.GetRequiredService<TokenCredential>())));
         services.AddHostedService<StorageInitializer>();
 
         services.AddSingleton<IRootSigner>(sp => string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri)
@@ -58,6 +64,23 @@ public static class ServiceRegistration
         services.AddSingleton<ActivityFlusher>();
         services.AddHostedService<ActivityFlushService>();
         services.AddSingleton<LicenseRuntime>();
+
+        // Stripe → license → inbox
+        services.AddSingleton<ISecretStore>(sp => string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri)
+            ? LocalProtectedSecretStore.Create(sp.GetRequiredService<TableStorage>(), options.LocalSecretsKeyPath)
+            : new KeyVaultSecretStore(new SecretClient(new Uri(options.Signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IStripeInbox, StripeInboxTableStore>();
+        services.AddSingleton<IStripeLinks, StripeLinksTableStore>();
+        services.AddSingleton<IStripeFailures, StripeFailuresTableStore>();
+        services.AddSingleton<IStripeEventQueue, StripeEventQueue>();
+        services.AddSingleton<StripeEventProcessor>();
+        services.AddSingleton<IEmailOutbox, EmailOutboxTableStore>();
+        services.AddSingleton<IEmailQueue, EmailQueue>();
+        services.AddSingleton<IEmailSender>(sp => string.IsNullOrWhiteSpace(options.Email.AcsEndpoint)
+            ? new SmtpEmailSender(sp.GetRequiredService<IOptions<LicensingOptions>>())
+            : new AcsEmailSender(new Uri(options.Email.AcsEndpoint), options.Email.From,
+                string.IsNullOrEmpty(options.Email.AcsAccessKey) ? sp.GetRequiredService<TokenCredential>() : null, options.Email.AcsAccessKey));
+        services.AddSingleton<EmailOutboxService>();
         services.AddSingleton<RequestAuth>();
         return services;
     }

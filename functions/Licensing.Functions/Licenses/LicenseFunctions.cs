@@ -116,7 +116,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         var productId = Single("productId");
         if (productId is not null && !Naming.IsSlug(productId)) errors.Add("productId", "must be 1-64 characters of a-z, 0-9 and '-'");
         var email = Single("customerEmail");
-        if (email is not null && Email.Normalize(email) is null) errors.Add("customerEmail", "must be a valid e-mail address");
+        if (email is not null && EmailAddress.Normalize(email) is null) errors.Add("customerEmail", "must be a valid e-mail address");
         var statusText = Single("status");
         var status = LicenseStatusNames.Parse(statusText);
         if (statusText is not null && status is null) errors.Add("status", "must be one of active, suspended, revoked, expired");
@@ -126,7 +126,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
             errors.Add("limit", $"must be 1-{MaxPageSize}");
         var token = Single("continuationToken");
         errors.ThrowIfAny();
-        return new LicenseQuery(productId, email is null ? null : Email.Normalize(email), status, token, limit);
+        return new LicenseQuery(productId, email is null ? null : EmailAddress.Normalize(email), status, token, limit);
     }
 
     public static IReadOnlyDictionary<string, object?> ToResponse(License l, DateTimeOffset now) => new Dictionary<string, object?>
@@ -138,6 +138,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         ["model"] = l.Model.ToWire(),
         ["status"] = l.EffectiveStatus(now).ToWire(),
         ["statusReason"] = l.StatusReason,
+        ["billingState"] = l.BillingState,
         ["customerEmail"] = l.CustomerEmail,
         ["features"] = l.Features,
         ["domains"] = l.Domains,

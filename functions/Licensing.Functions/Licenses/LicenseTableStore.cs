@@ -71,7 +71,7 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
     {
         var parts = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {accountId}") };
         if (query.ProductId is not null) parts.Add(TableClient.CreateQueryFilter($"ProductId eq {query.ProductId}"));
-        if (query.CustomerEmail is not null) parts.Add(TableClient.CreateQueryFilter($"CustomerEmailKey eq {Email.LookupKey(query.CustomerEmail)}"));
+        if (query.CustomerEmail is not null) parts.Add(TableClient.CreateQueryFilter($"CustomerEmailKey eq {EmailAddress.LookupKey(query.CustomerEmail)}"));
         switch (query.Status)
         {
             case LicenseStatus.Active:
@@ -114,10 +114,12 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
             ["Model"] = l.Model.ToWire(),
             ["Status"] = l.Status.ToWire(),
             ["CustomerEmail"] = l.CustomerEmail,
-            ["CustomerEmailKey"] = Email.LookupKey(l.CustomerEmail),
+            ["CustomerEmailKey"] = EmailAddress.LookupKey(l.CustomerEmail),
             ["Features"] = JsonSerializer.Serialize(l.Features),
             ["Deactivations"] = JsonSerializer.Serialize(l.Deactivations),
             ["StatusReason"] = l.StatusReason,
+            ["BillingState"] = l.BillingState,
+            ["BillingUpdatedAt"] = l.BillingUpdatedAt,
             ["MaxActivations"] = l.MaxActivations,
             ["ExpiresAt"] = l.ExpiresAt,
             ["ExpiresSort"] = l.ExpiresAt ?? NoExpiry,
@@ -171,6 +173,8 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
         Activations = (JsonSerializer.Deserialize<ActivationRecord[]>(ReadChunked(e, "Activations")) ?? []).Select(a => a.ToActivation()).ToArray(),
         Deactivations = JsonSerializer.Deserialize<DateTimeOffset[]>(e.GetString("Deactivations") ?? "[]") ?? [],
         StatusReason = e.GetString("StatusReason"),
+        BillingState = e.GetString("BillingState"),
+        BillingUpdatedAt = e.GetDateTimeOffset("BillingUpdatedAt"),
         MaxActivations = e.GetInt32("MaxActivations"),
         ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,

@@ -13,7 +13,8 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
     public sealed record DevelopmentHostsBody(bool? Allowed, List<string?>? Patterns);
 
     public sealed record PlanBody(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, List<string?>? Features,
-        bool? AutoActivate, int? RevalidateAfterHours, int? OfflineGraceHours, int? MaxDeactivationsPer30Days, bool? AutoSuspendOnSharing);
+        bool? AutoActivate, int? RevalidateAfterHours, int? OfflineGraceHours, int? MaxDeactivationsPer30Days, bool? AutoSuspendOnSharing,
+        List<string?>? StripePriceIds);
 
     [Function(nameof(PutProduct))]
     public async Task<IActionResult> PutProduct(
@@ -23,7 +24,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
         var body = await RequestBody.ReadJsonAsync<PutProductRequest>(req, ct);
         var input = new ProductInput(body.Name,
             body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
-                p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing)).ToList(),
+                p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing, p.StripePriceIds)).ToList(),
             body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns));
         var (product, created) = await products.PutAsync(accountId, productId, input, ct);
         return new ApiJsonResult(created ? StatusCodes.Status201Created : StatusCodes.Status200OK, ToResponse(product));
@@ -54,6 +55,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
             offlineGraceHours = plan.Policy.OfflineGraceHours,
             maxDeactivationsPer30Days = plan.Policy.MaxDeactivationsPer30Days,
             autoSuspendOnSharing = plan.Policy.AutoSuspendOnSharing,
+            stripePriceIds = plan.StripePriceIds,
         }),
         developmentHosts = new { allowed = p.DevelopmentHosts.Allowed, patterns = p.DevelopmentHosts.Patterns },
         createdAt = p.CreatedAt,

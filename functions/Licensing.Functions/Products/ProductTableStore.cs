@@ -32,6 +32,15 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
             }
         }, ct);
 
+    public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            var result = new List<Product>();
+            await foreach (var e in tables.Products.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), cancellationToken: ct))
+                result.Add(FromEntity(e));
+            return (IReadOnlyList<Product>)result;
+        }, ct);
+
     private static TableEntity ToEntity(Product p) => new(p.AccountId, p.Id)
     {
         ["Name"] = p.Name,
@@ -53,10 +62,13 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
             JsonSerializer.Deserialize<string[]>(e.GetString("DevelopmentHostPatterns") ?? "[]") ?? []));
 
     /// <summary>The stored shape of a plan (model as its wire name, so stored data reads the same as the API).</summary>
-    private sealed record PlanRecord(string Id, string Name, string Model, int? DurationDays, int? MaxActivations, string[] Features, PlanPolicy? Policy)
+    private sealed record PlanRecord(string Id, string Name, string Model, int? DurationDays, int? MaxActivations, string[] Features, PlanPolicy? Policy, string[]? StripePriceIds)
     {
-        public static PlanRecord From(Plan p) => new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features], p.Policy);
+        public static PlanRecord From(Plan p) => new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features], p.Policy, [.. p.StripePriceIds]);
 
-        public Plan ToPlan() => new(Id, Name, Naming.ParseModel(Model) ?? LicenseModel.Subscription, DurationDays, MaxActivations, Features, Policy ?? PlanPolicy.Default);
+        public Plan ToPlan() => new(Id, Name, Naming.ParseModel(Model) ?? LicenseModel.Subscription, DurationDays, MaxActivations, Features, Policy ?? PlanPolicy.Default)
+        {
+            StripePriceIds = StripePriceIds ?? [],
+        };
     }
 }

@@ -7,7 +7,7 @@ namespace Licensing.Functions.Storage;
 /// Creates the tables at start. If storage is down, the app still starts (and answers 503) while this keeps
 /// trying in the background; it never blocks start-up for long.
 /// </summary>
-public sealed class StorageInitializer(TableStorage tables, ILogger<StorageInitializer> logger) : IHostedService
+public sealed class StorageInitializer(TableStorage tables, QueueStorage queues, ILogger<StorageInitializer> logger) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _background;
@@ -38,6 +38,8 @@ public sealed class StorageInitializer(TableStorage tables, ILogger<StorageIniti
         {
             foreach (var name in TableStorage.AllTables)
                 await tables.Service.CreateTableIfNotExistsAsync(name, ct);
+            foreach (var name in QueueStorage.AllQueues)
+                await queues.Queue(name).CreateIfNotExistsAsync(cancellationToken: ct);
             return true;
         }
         catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException)

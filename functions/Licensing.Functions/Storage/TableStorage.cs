@@ -17,8 +17,16 @@ public sealed class TableStorage
     public const string LicensesTable = "licenses";
     public const string ActivityTable = "licenseactivity";
     public const string SigningKeysTable = "signingkeys";
+    public const string StripeEventsTable = "stripeevents";
+    public const string StripeLinksTable = "stripelinks";
+    public const string StripeFailuresTable = "stripefailures";
+    public const string EmailOutboxTable = "emailoutbox";
+    public const string SecretsTable = "localsecrets";
 
-    public static IReadOnlyList<string> AllTables { get; } = [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable];
+    public static IReadOnlyList<string> AllTables { get; } =
+        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable, EmailOutboxTable, SecretsTable];
+
+    public TableClient Table(string name) => Service.GetTableClient(name);
 
     public TableStorage(TableServiceClient service)
     {

@@ -54,6 +54,9 @@ public sealed class InMemoryProductStore : IProductStore
         return Task.FromResult(_items.TryGetValue((accountId, productId), out var p) ? p : null);
     }
 
+    public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Product>>(_items.Values.Where(p => p.AccountId == accountId).ToArray());
+
     public Task<bool> UpsertAsync(Product product, CancellationToken ct)
     {
         var created = !_items.ContainsKey((product.AccountId, product.Id));
@@ -102,4 +105,5 @@ public sealed class UntouchableProductStore : IProductStore
 {
     public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) => throw new InvalidOperationException("storage was accessed");
     public Task<bool> UpsertAsync(Product product, CancellationToken ct) => throw new InvalidOperationException("storage was accessed");
+    public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) => throw new InvalidOperationException("storage was accessed");
 }

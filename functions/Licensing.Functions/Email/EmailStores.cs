@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Licensing.Domain.Common;
+using Licensing.Domain.Email;
+using Licensing.Functions.Storage;
+
+namespace Licensing.Functions.Email;
+
+/// <summary><c>emailoutbox</c>: PartitionKey = account id, RowKey = e-mail id (deterministic per purpose).</summary>
+public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox
+{
+    private TableClient Table => tables.Table(TableStorage.EmailOutboxTable);
+
+    public Task<bool> AddAsync(OutboxEmail email, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            try
+            {
+                await Table.AddEntityAsync(ToEntity(email), ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                return false;
+            }
+        }, ct);
+
+    public Task<OutboxEmail?> GetAsync(string accountId, string id, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, id, cancellationToken: ct);
+            return r.HasValue ? FromEntity(r.Value!) : null;
+        }, ct);
+
+    public Task<OutboxEmail> ReplaceAsync(OutboxEmail email, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            try
+            {
+                var response = await Table.UpdateEntityAsync(ToEntity(email), new ETag(email.Version!), TableUpdateMode.Replace, ct);
+                return email with { Version = response.Headers.ETag?.ToString() };
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                throw new ConcurrencyException("the outbox e-mail changed");
+            }
+        }, ct);
+
+    private static TableEntity ToEntity(OutboxEmail e) => new(e.AccountId, e.Id)
+    {
+        ["To"] = e.Message.To,
+        ["Subject"] = e.Message.Subject,
+        ["Text"] = e.Message.Text,
+        ["Html"] = e.Message.Html,
+        ["MessageId"] = e.Message.MessageId,
+        ["State"] = e.State,
+        ["Attempts"] = e.Attempts,
+        ["ClaimedUntil"] = e.ClaimedUntil,
+        ["SentAt"] = e.SentAt,
+        ["LastError"] = e.LastError is { Length: > 1000 } tooLong ? tooLong[..1000] : e.LastError,
+        ["CreatedAt"] = e.CreatedAt,
+    };
+
+    private static OutboxEmail FromEntity(TableEntity e) => new()
+    {
+        AccountId = e.PartitionKey,
+        Id = e.RowKey,
+        Message = new EmailMessage(e.GetString("To"), e.GetString("Subject"), e.GetString("Text"), e.GetString("Html"), e.GetString("MessageId")),
+        State = e.GetString("State") ?? OutboxEmail.Pending,
+        Attempts = e.GetInt32("Attempts") ?? 0,
+        ClaimedUntil = e.GetDateTimeOffset("ClaimedUntil"),
+        SentAt = e.GetDateTimeOffset("SentAt"),
+        LastError = e.GetString("LastError"),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        Version = e.ETag.ToString(),
+    };
+}
+
+public sealed record EmailQueueMessage(string AccountId, string EmailId);
+
+public sealed class EmailQueue(QueueStorage queues) : IEmailQueue
+{
+    public Task EnqueueAsync(string accountId, string emailId, TimeSpan delay, CancellationToken ct) =>
+        StorageFaults.Guard(() => queues.Queue(QueueStorage.EmailOutbox).SendMessageAsync(
+            JsonSerializer.Serialize(new EmailQueueMessage(accountId, emailId), Http.Json.Options),
+            visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: ct), ct);
+}

@@ -1,0 +1,94 @@
+using Azure.Storage.Queues.Models;
+using Licensing.Functions.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Licensing.Functions.Hosting;
+
+/// <summary>
+/// Local host mode only: drives the same queue-triggered function classes from Azurite queues the way the Functions
+/// host does — receive a batch, invoke, delete on success; on failure make the message visible again after host.json's
+/// visibilityTimeout; after maxDequeueCount failed attempts move it to <c>{queue}-poison</c>.
+/// </summary>
+public sealed class LocalQueueRunner(IServiceProvider services, QueueStorage queues, IConfiguration configuration, ILogger<LocalQueueRunner> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(FunctionRoutes.DiscoverQueues(typeof(LocalQueueRunner).Assembly).Select(f => Task.Run(() => PollAsync(f, stoppingToken), stoppingToken)));
+
+    private TimeSpan RetryDelay => configuration.GetValue<int?>("LocalHost:QueueRetryDelayMilliseconds") is { } ms ? TimeSpan.FromMilliseconds(ms) : HostSettings.VisibilityTimeout;
+
+    private TimeSpan MaxPolling => configuration.GetValue<int?>("LocalHost:MaxPollingMilliseconds") is { } ms ? TimeSpan.FromMilliseconds(ms) : HostSettings.MaxPollingInterval;
+
+    private async Task PollAsync(QueueFunction function, CancellationToken ct)
+    {
+        var queue = queues.Queue(function.Queue);
+        var poison = queues.Queue(function.Queue + QueueStorage.PoisonSuffix);
+        var idle = TimeSpan.FromMilliseconds(50);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+                await poison.CreateIfNotExistsAsync(cancellationToken: ct);
+                var batch = (await queue.ReceiveMessagesAsync(HostSettings.BatchSize, Lease, ct)).Value;
+                if (batch.Length == 0)
+                {
+                    await Task.Delay(idle, ct);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, MaxPolling.Ticks));
+                    continue;
+                }
+                idle = TimeSpan.FromMilliseconds(50);
+                await Task.WhenAll(batch.Select(m => HandleAsync(function, queue, poison, m, ct)));
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Queue {Queue} poll failed: {Message}", function.Queue, e.Message);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    private async Task HandleAsync(QueueFunction function, Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.QueueClient poison, QueueMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var instance = ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, function.Method.DeclaringType!);
+            var arguments = function.Method.GetParameters().Select(p =>
+                p.ParameterType == typeof(QueueMessage) ? message
+                : p.ParameterType == typeof(string) ? message.MessageText
+                : p.ParameterType == typeof(CancellationToken) ? (object)ct
+                : throw new InvalidOperationException($"{function.Name}: parameter {p.Name} cannot be bound by the local host")).ToArray();
+            try
+            {
+                await (Task)function.Method.Invoke(instance, arguments)!;
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            {
+                throw e.InnerException;
+            }
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("{Function} failed on attempt {Attempt}: {Message}", function.Name, message.DequeueCount, e.Message);
+            if (message.DequeueCount >= HostSettings.MaxDequeueCount)
+            {
+                await poison.SendMessageAsync(message.MessageText, ct);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+            }
+            else
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: RetryDelay, cancellationToken: ct);
+            }
+        }
+    }
+}
