@@ -148,7 +148,10 @@ public sealed class StripeEventProcessor(
         {
             if (l.Status == LicenseStatus.Revoked) return null;
             if (l.BillingState == "canceled" && l.BillingUpdatedAt >= e.Created) return null; // an older renewal after cancellation
-            var expires = periodEnd is { } end && (l.ExpiresAt is null || end > l.ExpiresAt) ? end : l.ExpiresAt;
+            // A newer invoice sets the paid period exactly (Stripe's period wins over the plan's default duration);
+            // an older one delivered late can only extend.
+            var newer = l.BillingUpdatedAt is null || e.Created >= l.BillingUpdatedAt;
+            var expires = periodEnd is { } end && (newer || l.ExpiresAt is null || end > l.ExpiresAt) ? end : l.ExpiresAt;
             return l with
             {
                 ExpiresAt = expires,

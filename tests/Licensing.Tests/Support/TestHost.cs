@@ -47,6 +47,12 @@ public sealed class TestHost : IAsyncDisposable
             ["Licensing:AdminKey"] = AdminKey,
             ["Licensing:Signing:LocalKeyPath"] = SigningKeyPath,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Licensing:Email:SmtpHost"] = "127.0.0.1",
+            ["Licensing:Email:SmtpPort"] = Smtp4dev.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Licensing:Email:From"] = "licenses@acme.example",
+            ["Licensing:LocalSecretsKeyPath"] = Path.Combine(Path.GetDirectoryName(SigningKeyPath)!, "dataprotection"),
+            ["LocalHost:QueueRetryDelayMilliseconds"] = "1000", // queue visibility is whole seconds
+            ["LocalHost:MaxPollingMilliseconds"] = "200",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;
         var app = LocalHost.Build([], overrides, Repo.Root, s =>
