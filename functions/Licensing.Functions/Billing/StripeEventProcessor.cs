@@ -43,7 +43,7 @@ public sealed class StripeEventProcessor(
             var data = document.RootElement.GetProperty("data").GetProperty("object");
             outcome = await DispatchAsync(record, data, ct);
         }
-        catch (Exception e) when (e is StripePermanentException or ValidationFailedException or KeyNotFoundException or JsonException or InvalidOperationException)
+        catch (Exception e) when (e is StripePermanentException or ValidationFailedException or KeyNotFoundException or JsonException)
         {
             var reason = e is ValidationFailedException v ? "invalid license terms: " + string.Join("; ", v.Errors.Select(x => $"{x.Key}: {string.Join(", ", x.Value)}")) : e.Message;
             await failures.RecordAsync(new StripeFailure(record.AccountId, record.EventId, record.Type, reason, dequeueCount, clock.GetUtcNow()), ct);
@@ -113,8 +113,8 @@ public sealed class StripeEventProcessor(
             var product = await products.GetAsync(accountId, productId, ct) ?? throw new StripePermanentException($"metadata.productId '{productId}' is not a product of this account");
             return (product, product.FindPlan(planId) ?? throw new StripePermanentException($"product '{productId}' has no plan '{planId}'"));
         }
-        var prices = session.TryGetProperty("line_items", out var items) && items.TryGetProperty("data", out var lines)
-            ? lines.EnumerateArray().Select(l => Str(l, "price", "id")).OfType<string>().ToList()
+        var prices = Items(session, "line_items", "data") is { } lines
+            ? lines.Select(l => Str(l, "price", "id")).OfType<string>().ToList()
             : await FetchLineItemPricesAsync(accountId, sessionId, ct);
         foreach (var product in await products.ListAsync(accountId, ct))
             foreach (var plan in product.Plans)
@@ -183,12 +183,11 @@ public sealed class StripeEventProcessor(
         if (licenseId is null) return "ignored: no subscription id";
         var current = await licenses.GetAsync(e.AccountId, licenseId, ct);
         var product = await products.GetAsync(e.AccountId, current.ProductId, ct);
-        var priceIds = subscription.TryGetProperty("items", out var items) && items.TryGetProperty("data", out var data)
-            ? data.EnumerateArray().Select(i => Str(i, "price", "id")).OfType<string>().ToList() : [];
+        var priceIds = (Items(subscription, "items", "data") ?? []).Select(i => Str(i, "price", "id")).OfType<string>().ToList();
         var newPlan = product?.Plans.FirstOrDefault(p => p.StripePriceIds.Any(priceIds.Contains));
         var periodEnd = CurrentPeriodEnd(subscription);
         var status = Str(subscription, "status");
-        var cancelAtEnd = subscription.TryGetProperty("cancel_at_period_end", out var c) && c.ValueKind == JsonValueKind.True;
+        var cancelAtEnd = At(subscription, ["cancel_at_period_end"]) is { ValueKind: JsonValueKind.True };
         var updated = await licenses.ApplyAsync(e.AccountId, licenseId, (l, _) =>
         {
             if (l.BillingUpdatedAt > e.Created || l.Status == LicenseStatus.Revoked) return null; // older than what we applied
@@ -222,7 +221,7 @@ public sealed class StripeEventProcessor(
 
     private async Task<string> RefundedAsync(StripeEventRecord e, JsonElement charge, CancellationToken ct)
     {
-        var full = charge.TryGetProperty("refunded", out var r) && r.ValueKind == JsonValueKind.True
+        var full = At(charge, ["refunded"]) is { ValueKind: JsonValueKind.True }
                    || (Long(charge, "amount_refunded") is { } refunded && Long(charge, "amount") is { } amount && refunded >= amount);
         if (!full) return "partial refund: license unchanged";
         var licenseId = await LicenseForPaymentAsync(e.AccountId, charge, ct);
@@ -258,9 +257,8 @@ public sealed class StripeEventProcessor(
     {
         if (IdOf(invoice, "payment_intent") is { } pi) await links.LinkAsync(accountId, pi, licenseId, ct);
         if (IdOf(invoice, "charge") is { } ch) await links.LinkAsync(accountId, ch, licenseId, ct);
-        if (invoice.TryGetProperty("payments", out var payments) && payments.TryGetProperty("data", out var data))
-            foreach (var payment in data.EnumerateArray())
-                if (Str(payment, "payment", "payment_intent") is { } intent) await links.LinkAsync(accountId, intent, licenseId, ct);
+        foreach (var payment in Items(invoice, "payments", "data") ?? [])
+            if (Str(payment, "payment", "payment_intent") is { } intent) await links.LinkAsync(accountId, intent, licenseId, ct);
     }
 
     /// <summary>Current API versions: invoice.parent.subscription_details.subscription; older: invoice.subscription.</summary>
@@ -271,9 +269,8 @@ public sealed class StripeEventProcessor(
     private static DateTimeOffset? PeriodEnd(JsonElement invoice)
     {
         long? end = null;
-        if (invoice.TryGetProperty("lines", out var lines) && lines.TryGetProperty("data", out var data))
-            foreach (var line in data.EnumerateArray())
-                if (Long(line, "period", "end") is { } e && (end is null || e > end)) end = e;
+        foreach (var line in Items(invoice, "lines", "data") ?? [])
+            if (Long(line, "period", "end") is { } e && (end is null || e > end)) end = e;
         return end is { } v ? DateTimeOffset.FromUnixTimeSeconds(v) : null;
     }
 
@@ -281,9 +278,8 @@ public sealed class StripeEventProcessor(
     private static DateTimeOffset? CurrentPeriodEnd(JsonElement subscription)
     {
         long? end = Long(subscription, "current_period_end");
-        if (subscription.TryGetProperty("items", out var items) && items.TryGetProperty("data", out var data))
-            foreach (var item in data.EnumerateArray())
-                if (Long(item, "current_period_end") is { } e && (end is null || e > end)) end = e;
+        foreach (var item in Items(subscription, "items", "data") ?? [])
+            if (Long(item, "current_period_end") is { } e && (end is null || e > end)) end = e;
         return end is { } v ? DateTimeOffset.FromUnixTimeSeconds(v) : null;
     }
 
@@ -295,6 +291,10 @@ public sealed class StripeEventProcessor(
 
     private static long? Long(JsonElement e, params string[] path) =>
         At(e, path) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var n) ? n : null;
+
+    /// <summary>The elements of an array at a path (a Stripe list's data), or null when absent or null.</summary>
+    private static JsonElement[]? Items(JsonElement e, params string[] path) =>
+        At(e, path) is { ValueKind: JsonValueKind.Array } a ? [.. a.EnumerateArray()] : null;
 
     /// <summary>An expandable field: the id string, or the expanded object's id.</summary>
     private static string? IdOf(JsonElement e, string field) =>

@@ -58,6 +58,9 @@ public sealed class TestHost : IAsyncDisposable
         var app = LocalHost.Build([], overrides, Repo.Root, s =>
         {
             if (clock is not null) s.AddSingleton(clock);
+            var outbox = s.Single(d => d.ServiceType == typeof(Licensing.Domain.Email.IEmailOutbox));
+            s.Remove(outbox);
+            s.AddSingleton<Licensing.Domain.Email.IEmailOutbox>(sp => new Faults.Outbox((Licensing.Domain.Email.IEmailOutbox)ActivatorUtilities.CreateInstance(sp, outbox.ImplementationType!)));
             Directory.CreateDirectory(Repo.PathTo(".local"));
             s.AddLogging(b => b.AddProvider(new FileLoggerProvider(Repo.PathTo(".local", "test-host.log"))));
             services?.Invoke(s);
