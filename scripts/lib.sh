@@ -43,6 +43,29 @@ start_azurite() {
   log "Azurite started (pid ${STARTED_PIDS[-1]}) on 127.0.0.1:10000-10002"
 }
 
+# smtp4dev (a real SMTP server with a web UI and API) as a dotnet tool in .local/tools/smtp4dev.
+SMTP4DEV_VERSION="3.15.0"
+smtp4dev_bin() {
+  if command -v smtp4dev >/dev/null 2>&1; then command -v smtp4dev; return; fi
+  if [ ! -x "$TOOLS/smtp4dev/smtp4dev" ]; then
+    log "installing smtp4dev $SMTP4DEV_VERSION with dotnet tool into .local/tools/smtp4dev"
+    dotnet tool install Rnwood.Smtp4dev --version "$SMTP4DEV_VERSION" --tool-path "$TOOLS/smtp4dev" >&2
+  fi
+  echo "$TOOLS/smtp4dev/smtp4dev"
+}
+
+# start_smtp4dev — SMTP on 127.0.0.1:2525, web UI and API on http://127.0.0.1:5000; reuses one already running.
+start_smtp4dev() {
+  if port_open 2525 && port_open 5000; then log "smtp4dev already running (SMTP 2525, UI http://127.0.0.1:5000); using it"; return; fi
+  local bin
+  bin="$(smtp4dev_bin)"
+  mkdir -p "$ROOT/.local"
+  "$bin" --urls=http://127.0.0.1:5000 --smtpport=2525 --imapport=10143 --pop3port=10110 --db= >"$ROOT/.local/smtp4dev.log" 2>&1 &
+  STARTED_PIDS+=($!)
+  wait_for_port 2525 60 && wait_for_port 5000 30 || { log "smtp4dev did not start; see .local/smtp4dev.log"; tail -20 "$ROOT/.local/smtp4dev.log" >&2; exit 1; }
+  log "smtp4dev started (pid ${STARTED_PIDS[-1]}): SMTP 127.0.0.1:2525, web UI http://127.0.0.1:5000"
+}
+
 stop_started() {
   local pid
   for pid in "${STARTED_PIDS[@]:-}"; do

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the backend locally: Azurite (started if needed), the API on http://127.0.0.1:7071/api in the
+# Runs the backend locally: Azurite and smtp4dev (started if needed), the API on http://127.0.0.1:7071/api in the
 # foreground, a local signing key (.local/signing-key.pem, created on first run) and the dev admin key
 # from local.settings.sample.json. Ctrl-C or SIGTERM stops everything this script started.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -10,6 +10,7 @@ trap 'log "stopping"; exit 0' INT TERM
 
 if port_open 7071; then log "port 7071 is already in use: stop the other process first"; exit 1; fi
 start_azurite persistent
+start_smtp4dev
 
 log "building the function app"
 dotnet build functions/Licensing.Functions/Licensing.Functions.csproj -c Debug -nologo -v quiet -clp:ErrorsOnly >&2
@@ -21,6 +22,7 @@ log "API:        http://127.0.0.1:7071/api   (try: curl http://127.0.0.1:7071/ap
 log "admin key:  $admin_key   (from $settings)"
 log "signing:    local P-256 key in .local/signing-key.pem (created on first run, kept across restarts)"
 log "storage:    Azurite, data kept in .local/azurite"
+log "e-mail:     smtp4dev, every message the app sends: http://127.0.0.1:5000"
 
 dotnet functions/Licensing.Functions/bin/Debug/net10.0/Licensing.Functions.dll --local-host &
 STARTED_PIDS+=($!)

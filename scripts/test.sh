@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs Azurite if missing, starts it (in memory), builds the solution with warnings
+# Runs every test: installs Azurite and smtp4dev if missing, starts them, builds the solution with warnings
 # as errors, runs the xunit suite and prints a closing "N passed, N failed" line.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -7,6 +7,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 trap 'stop_started' EXIT
 start_azurite memory
+start_smtp4dev
 
 log "building Licensing.Functions.sln"
 dotnet build Licensing.Functions.sln -c Debug -nologo -v quiet -clp:ErrorsOnly

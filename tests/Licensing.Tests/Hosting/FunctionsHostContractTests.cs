@@ -41,6 +41,20 @@ public sealed class FunctionsHostContractTests
     }
 
     [Fact]
+    public void Local_queue_runner_drives_exactly_the_queue_triggers_of_functions_metadata()
+    {
+        var fromMetadata = (from f in Metadata()
+                            from b in f.GetProperty("bindings").EnumerateArray()
+                            where b.GetProperty("type").GetString() == "queueTrigger"
+                            select (f.GetProperty("name").GetString()!, b.GetProperty("queueName").GetString()!, b.GetProperty("connection").GetString(), f.GetProperty("entryPoint").GetString()!))
+            .OrderBy(x => x.Item1).ToArray();
+        var fromRunner = FunctionRoutes.DiscoverQueues(typeof(LocalHost).Assembly)
+            .Select(f => (f.Name, f.Queue, f.Connection, $"{f.Method.DeclaringType!.FullName}.{f.Method.Name}")).OrderBy(x => x.Name).ToArray();
+        Assert.Equal(["ProcessStripeEvent", "SendEmail"], fromMetadata.Select(x => x.Item1));
+        Assert.Equal(fromMetadata, fromRunner);
+    }
+
+    [Fact]
     public void Every_http_function_is_anonymous_so_public_endpoints_need_no_function_key()
     {
         foreach (var f in Metadata())

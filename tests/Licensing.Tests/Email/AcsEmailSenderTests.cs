@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Azure.Core.Pipeline;
+using Licensing.Domain.Email;
+using Licensing.Functions.Email;
+using Licensing.Tests.Signing;
+using Licensing.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Licensing.Tests.Email;
+
+/// <summary>
+/// The ACS e-mail client against a local HTTPS fake that checks requests as the service does: path, api-version,
+/// the body, and the auth — recomputing the HMAC-SHA256 signature from the access key, or checking the bearer token.
+/// </summary>
+public sealed class AcsEmailSenderTests : IAsyncLifetime
+{
+    private static readonly byte[] AccessKey = RandomNumberGenerator.GetBytes(64);
+    private WebApplication _app = null!;
+    private X509Certificate2 _certificate = null!;
+    private Uri _endpoint = null!;
+    private readonly ConcurrentQueue<string> _accepted = new();
+    private readonly ConcurrentQueue<string> _rejected = new();
+
+    private static readonly EmailMessage Message = new("customer@example.com", "Your key", "plain <text>", "<p>html &amp;</p>", "<license-1@licensing>");
+
+    public async Task InitializeAsync()
+    {
+        _certificate = TestCertificates.SelfSigned();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(_certificate)));
+        _app = builder.Build();
+        _app.MapPost("/emails:send", (Delegate)Handle);
+        await _app.StartAsync();
+        _endpoint = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    private async Task<IResult> Handle(HttpContext context)
+    {
+        var request = context.Request;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        var body = buffer.ToArray();
+        if (request.Query["api-version"] != AcsEmailSender.ApiVersion) return Reject("api-version");
+        var auth = request.Headers.Authorization.ToString();
+        if (auth.StartsWith("HMAC-SHA256 ", StringComparison.Ordinal))
+        {
+            var hash = Convert.ToBase64String(SHA256.HashData(body));
+            if (request.Headers["x-ms-content-sha256"] != hash) return Reject("content hash");
+            var date = request.Headers["x-ms-date"].ToString();
+            if (!DateTimeOffset.TryParse(date, out var at) || Math.Abs((DateTimeOffset.UtcNow - at).TotalMinutes) > 5) return Reject("date");
+            var toSign = $"POST\n{request.Path}{request.QueryString}\n{date};{request.Host};{hash}";
+            var expected = Convert.ToBase64String(HMACSHA256.HashData(AccessKey, Encoding.UTF8.GetBytes(toSign)));
+            if (auth != $"HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={expected}") return Reject("signature");
+        }
+        else if (auth != "Bearer " + FakeKeyVault.Token)
+        {
+            return Reject("auth");
+        }
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        if (root.GetProperty("senderAddress").GetString() != "DoNotReply@acme.example"
+            || root.GetProperty("recipients").GetProperty("to")[0].GetProperty("address").GetString() != Message.To
+            || root.GetProperty("content").GetProperty("subject").GetString() != Message.Subject
+            || root.GetProperty("content").GetProperty("plainText").GetString() != Message.Text
+            || root.GetProperty("content").GetProperty("html").GetString() != Message.Html
+            || string.IsNullOrEmpty(request.Headers["Operation-Id"]))
+            return Reject("body");
+        _accepted.Enqueue(auth.Split(' ')[0]);
+        context.Response.Headers["Operation-Location"] = $"{_endpoint}emails/operations/{request.Headers["Operation-Id"]}?api-version={AcsEmailSender.ApiVersion}";
+        return Results.Json(new { id = request.Headers["Operation-Id"].ToString(), status = "Running" }, statusCode: 202);
+    }
+
+    private IResult Reject(string what)
+    {
+        _rejected.Enqueue(what);
+        return Results.Json(new { error = new { code = "Denied", message = what } }, statusCode: 401);
+    }
+
+    private AcsClientOptions Options()
+    {
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == _certificate.Thumbprint };
+        var options = new AcsClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
+        options.Retry.MaxRetries = 0;
+        return options;
+    }
+
+    [Fact]
+    public async Task Sends_with_an_access_key_signed_as_the_service_recomputes_it()
+    {
+        var sender = new AcsEmailSender(_endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(AccessKey), Options());
+        await sender.SendAsync(Message, default);
+        Assert.Equal(["HMAC-SHA256"], _accepted);
+        Assert.Empty(_rejected);
+    }
+
+    [Fact]
+    public async Task Sends_with_a_managed_identity_token()
+    {
+        var sender = new AcsEmailSender(_endpoint, "DoNotReply@acme.example", new FakeCredential(), null, Options());
+        await sender.SendAsync(Message, default);
+        Assert.Equal(["Bearer"], _accepted);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_and_surfaces_as_a_failure()
+    {
+        var sender = new AcsEmailSender(_endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), Options());
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => sender.SendAsync(Message, default));
+        Assert.Equal(["signature"], _rejected);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _certificate.Dispose();
+    }
+}
