@@ -12,6 +12,21 @@ start_smtp4dev
 log "building Licensing.Functions.sln"
 dotnet build Licensing.Functions.sln -c Debug -nologo -v quiet -clp:ErrorsOnly
 
+# Infrastructure: bicep build and bicep lint on every template, zero warnings. The bicep CLI comes from the NuGet
+# package Azure.Bicep.CommandLine.linux-x64 (restored above as a PackageDownload of the test project).
+packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')
+bicep=$(ls "$packages"azure.bicep.commandline.linux-x64/*/tools/bicep 2>/dev/null | sort -V | tail -1)
+[ -n "$bicep" ] || { log "bicep CLI not found under $packages (restore failed?)"; exit 1; }
+chmod +x "$bicep"
+mkdir -p "$ROOT/.local/infra"
+for template in infra/*.bicep; do
+  out=$("$bicep" build "$template" --outdir "$ROOT/.local/infra" 2>&1) || { echo "$out"; log "bicep build failed: $template"; exit 1; }
+  [ -z "$out" ] || { echo "$out"; log "bicep build warned: $template"; exit 1; }
+  out=$("$bicep" lint "$template" 2>&1) || { echo "$out"; log "bicep lint failed: $template"; exit 1; }
+  [ -z "$out" ] || { echo "$out"; log "bicep lint warned: $template"; exit 1; }
+done
+log "bicep build + lint: $(ls infra/*.bicep | wc -l) templates, no warnings"
+
 results="$ROOT/.local/test-results"
 rm -rf "$results"
 log "running tests"

@@ -100,5 +100,8 @@ public static class StartupChecks
             throw new InvalidOperationException(
                 $"{LicensingOptions.Section}:Signing:KeyVaultUri is not set (app setting {LicensingOptions.Section}__Signing__KeyVaultUri). " +
                 "In Azure the root signing key must live in Key Vault; the local signing key is for local runs only.");
+        foreach (var setting in ProductionSettings.All)
+            if (string.IsNullOrWhiteSpace(configuration[ProductionSettings.ConfigurationKey(setting.Name)]))
+                throw new InvalidOperationException($"App setting {setting.Name} is not set ({setting.Purpose}); infra/resources.bicep sets it.");
     }
 }

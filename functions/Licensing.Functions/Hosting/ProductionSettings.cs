@@ -1,0 +1,30 @@
+namespace Licensing.Functions.Hosting;
+
+/// <summary>
+/// Every app setting the app (and its Functions host) reads in production. infra/resources.bicep sets exactly
+/// these (a test compares the two), and <see cref="StartupChecks"/> refuses to start in Azure without them.
+/// </summary>
+public static class ProductionSettings
+{
+    public sealed record Setting(string Name, string Purpose);
+
+    public static IReadOnlyList<Setting> All { get; } =
+    [
+        new("AzureWebJobsStorage__accountName", "the Functions host's storage account (identity-based)"),
+        new("AzureWebJobsStorage__credential", "managedidentity"),
+        new("AzureWebJobsStorage__clientId", "the user-assigned identity the host uses for its storage"),
+        new("APPLICATIONINSIGHTS_CONNECTION_STRING", "Application Insights"),
+        new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "Entra ID authentication to Application Insights"),
+        new("Licensing__TableServiceUri", "the Table endpoint"),
+        new("Licensing__QueueServiceUri", "the Queue endpoint"),
+        new("Licensing__ManagedIdentityClientId", "the identity the app uses for storage, Key Vault and e-mail"),
+        new("Licensing__Signing__KeyVaultUri", "the vault holding the root signing key and the Stripe secrets"),
+        new("Licensing__Signing__KeyName", "the EC P-256 signing key's name"),
+        new("Licensing__AdminKey", "the admin bearer secret (a Key Vault reference)"),
+        new("Licensing__Email__AcsEndpoint", "Azure Communication Services endpoint"),
+        new("Licensing__Email__From", "the e-mail sender address"),
+    ];
+
+    /// <summary>The configuration key of an app setting ("a__b" is the key "a:b").</summary>
+    public static string ConfigurationKey(string name) => name.Replace("__", ":", StringComparison.Ordinal);
+}
