@@ -74,6 +74,10 @@ var tableNames = [
   'stripefailures'
   'emailoutbox'
   'localsecrets'
+  'redeemcodes'
+  'usage'
+  'accountusage'
+  'metrics'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {

@@ -45,7 +45,8 @@ public class ValidationBenchmarks
         await keys.LoadAsync(default);
         _validation = new LicenseRuntime(keys, store, new ProductCache(products, clock), new ActivationService(store, clock),
             new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock), new ActivityRecorder(clock),
-            new AbuseGuard(clock, new RateLimitSettings(1e12, 1e12, 1e12, 1e12)), clock);
+            new AbuseGuard(clock, new RateLimitSettings(1e12, 1e12, 1e12, 1e12)), clock,
+            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new NoUsage(), new Licensing.Domain.Quotas.QuotaGate(new NoQuota(), clock));
         _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");
         var first = await _validation.ValidateAsync(_request, "203.0.113.7", default);
         if (first.Code != ValidationCode.Valid || first.Certificate is null) throw new InvalidOperationException("setup: not valid");
@@ -97,6 +98,24 @@ public class ValidationBenchmarks
         public Task<License> ReplaceAsync(License license, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw new NotSupportedException();
+    }
+
+    private sealed class NoUsage : Licensing.Domain.Usage.IUsageLedger
+    {
+        public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct) => Task.FromResult(true);
+        public Task<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct) => Task.FromResult(0L);
+    }
+
+    private sealed class NoQuota : Licensing.Domain.Quotas.IQuotaStore
+    {
+        public Task<Licensing.Domain.Quotas.AccountQuota> GetAsync(string accountId, CancellationToken ct) =>
+            Task.FromResult(new Licensing.Domain.Quotas.AccountQuota(accountId, Licensing.Domain.Quotas.Tier.Unlimited, 0));
+        public Task SetTierAsync(string accountId, Licensing.Domain.Quotas.Tier tier, CancellationToken ct) => Task.CompletedTask;
+        public Task ReserveLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
+        public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
+        public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) => Task.FromResult(count);
+        public Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);
+        public Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(false);
     }
 
     private sealed class MemoryRegistry : IDelegatedKeyRegistry

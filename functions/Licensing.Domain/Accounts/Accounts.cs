@@ -4,7 +4,7 @@ using Licensing.Domain.Common;
 
 namespace Licensing.Domain.Accounts;
 
-public sealed record Account(string Id, string Name, string Email, DateTimeOffset CreatedAt);
+public sealed record Account(string Id, string Name, string Email, DateTimeOffset CreatedAt, string Tier = "free");
 
 /// <summary>Where accounts and their API key hashes live. Keys are never stored, only their SHA-256.</summary>
 public interface IAccountStore
@@ -37,7 +37,7 @@ public static class ApiKeys
 
 public sealed class AccountService(IAccountStore store, TimeProvider clock)
 {
-    public async Task<(Account Account, string ApiKey)> CreateAsync(string? name, string? email, CancellationToken ct)
+    public async Task<(Account Account, string ApiKey)> CreateAsync(string? name, string? email, CancellationToken ct, string? tier = null)
     {
         var errors = new FieldErrors();
         var trimmed = name?.Trim();
@@ -45,9 +45,10 @@ public sealed class AccountService(IAccountStore store, TimeProvider clock)
         else if (trimmed.Length > 200) errors.Add("name", "at most 200 characters");
         var address = EmailAddress.Normalize(email);
         if (address is null) errors.Add("email", "must be a valid e-mail address");
+        if (tier is not null && Quotas.Tier.Parse(tier) is null) errors.Add("tier", "must be one of " + string.Join(", ", Quotas.Tier.All.Select(t => t.Name)));
         errors.ThrowIfAny();
 
-        var account = new Account(Ids.NewAccountId(), trimmed!, address!, clock.GetUtcNow());
+        var account = new Account(Ids.NewAccountId(), trimmed!, address!, clock.GetUtcNow(), tier ?? Quotas.Tier.Free.Name);
         var key = ApiKeys.NewKey();
         await store.CreateAsync(account, ApiKeys.Hash(key), ct).ConfigureAwait(false);
         return (account, key);

@@ -65,6 +65,8 @@ public sealed class ActivityRecorder(TimeProvider clock)
         var pending = _pending.GetOrAdd((license.AccountId, license.Id), _ => new Pending(license.AccountId, license.Id));
         lock (pending)
         {
+            pending.ProductId = license.ProductId;
+            pending.LicenseCreatedAt = license.CreatedAt;
             pending.MaxActivations = license.MaxActivations;
             pending.AutoSuspend = policy.AutoSuspendOnSharing;
             pending.First ??= now;
@@ -90,6 +92,8 @@ public sealed class ActivityRecorder(TimeProvider clock)
         var pending = _pending.GetOrAdd((failed.AccountId, failed.LicenseId), _ => new Pending(failed.AccountId, failed.LicenseId));
         lock (pending)
         {
+            pending.ProductId = failed.ProductId;
+            pending.LicenseCreatedAt = failed.LicenseCreatedAt;
             pending.MaxActivations ??= failed.MaxActivations;
             pending.AutoSuspend |= failed.AutoSuspend;
             if (failed.First is { } f && (pending.First is null || f < pending.First)) pending.First = f;
@@ -107,6 +111,8 @@ public sealed class ActivityRecorder(TimeProvider clock)
     {
         public string AccountId { get; } = accountId;
         public string LicenseId { get; } = licenseId;
+        public string ProductId { get; set; } = "";
+        public DateTimeOffset LicenseCreatedAt { get; set; }
         public int? MaxActivations { get; set; }
         public bool AutoSuspend { get; set; }
         public DateTimeOffset? First { get; set; }
@@ -118,8 +124,18 @@ public sealed class ActivityRecorder(TimeProvider clock)
     }
 }
 
-/// <summary>Merges recorded activity into storage and applies the per-plan auto-suspend.</summary>
-public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore store, LicenseService licenses, TimeProvider clock)
+/// <summary>Tells an account it went past its monthly validation quota (once a month).</summary>
+public interface IQuotaNotifier
+{
+    Task NotifyOverValidationQuotaAsync(string accountId, string month, long validations, long limit, CancellationToken ct);
+}
+
+/// <summary>
+/// Merges recorded activity into storage and applies the per-plan auto-suspend; adds the day's validation counters
+/// (metrics) and the account's monthly validations (quota), and tells an account once when it passes its quota.
+/// </summary>
+public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore store, LicenseService licenses, TimeProvider clock,
+    Metrics.IMetricsStore? metrics = null, Quotas.IQuotaStore? quotas = null, IQuotaNotifier? notifier = null)
 {
     private long _writes;
 
@@ -142,8 +158,43 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
                 firstFailure ??= e;
             }
         }
+        var flushed = batch.Where(p => p.Count > 0).ToArray();
+        try
+        {
+            await CountAsync(flushed, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            firstFailure ??= e; // counters are telemetry: reported, not retried (the activity itself was written)
+        }
         if (firstFailure is not null) throw firstFailure;
         return batch.Count;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), long[]> _firstValidations = new();
+
+    private async Task CountAsync(IReadOnlyList<ActivityRecorder.Pending> batch, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var day = Metrics.MetricDays.Of(now);
+        if (metrics is not null)
+            foreach (var group in batch.GroupBy(p => (p.AccountId, p.ProductId)))
+            {
+                _firstValidations.TryRemove(group.Key, out var firsts);
+                await metrics.AddAsync(group.Key.AccountId, group.Key.ProductId, day, new Metrics.MetricsDelta(
+                    Validations: group.Sum(p => p.Count), ValidValidations: group.Sum(p => p.ValidCount), FirstValidationSeconds: firsts), ct).ConfigureAwait(false);
+            }
+        if (quotas is not null)
+        {
+            var month = Quotas.QuotaGate.Month(now);
+            foreach (var account in batch.GroupBy(p => p.AccountId))
+            {
+                var total = await quotas.AddValidationsAsync(account.Key, month, account.Sum(p => p.Count), ct).ConfigureAwait(false);
+                var quota = await quotas.GetAsync(account.Key, ct).ConfigureAwait(false);
+                if (quota.Tier.MaxValidationsPerMonth is { } max && total > max && notifier is not null && await quotas.MarkNotifiedAsync(account.Key, month, ct).ConfigureAwait(false))
+                    await notifier.NotifyOverValidationQuotaAsync(account.Key, month, total, max, ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task FlushOneAsync(ActivityRecorder.Pending pending, CancellationToken ct)
@@ -154,6 +205,9 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
                 var current = await store.GetAsync(pending.AccountId, pending.LicenseId, token).ConfigureAwait(false);
                 var (next, suspectedNow) = Merge(current, pending, clock.GetUtcNow());
                 await store.SaveAsync(next, token).ConfigureAwait(false);
+                if (current?.FirstValidatedAt is null && next.FirstValidatedAt is { } first)
+                    _firstValidations.AddOrUpdate((pending.AccountId, pending.ProductId), [(long)(first - pending.LicenseCreatedAt).TotalSeconds],
+                        (_, existing) => [.. existing, (long)(first - pending.LicenseCreatedAt).TotalSeconds]);
                 Interlocked.Increment(ref _writes);
                 return suspectedNow;
             }, ct).ConfigureAwait(false);

@@ -96,4 +96,28 @@ public static class LicenseEmail
             """;
         return new EmailMessage(license.CustomerEmail, subject, text, html, messageId);
     }
+
+    /// <summary>The renewal reminder: the key, the date, and that renewing keeps everything working.</summary>
+    public static EmailMessage Reminder(License license, Product? product, string messageId)
+    {
+        var productName = product?.Name ?? license.ProductId;
+        var date = license.ExpiresAt!.Value.UtcDateTime.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var text = $"""
+            Your {productName} license expires on {date}.
+
+            Renew before then to keep updates and support without interruption; your key stays the same:
+
+            {license.Key}
+            """;
+        static string H(string s) => WebUtility.HtmlEncode(s);
+        var html = $"""
+            <!doctype html>
+            <html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
+            <p>Your <strong>{H(productName)}</strong> license expires on <strong>{H(date)}</strong>.</p>
+            <p>Renew before then to keep updates and support without interruption; your key stays the same:</p>
+            <pre style="font-size:14px;padding:12px;background:#f4f4f5;border-radius:6px;white-space:pre-wrap;word-break:break-all">{H(license.Key)}</pre>
+            </body></html>
+            """;
+        return new EmailMessage(license.CustomerEmail, $"Your {productName} license expires on {date}", text, html, messageId);
+    }
 }

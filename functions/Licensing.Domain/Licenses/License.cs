@@ -34,6 +34,12 @@ public sealed record License
     /// <summary>Why the license was last suspended or revoked, when the system did it (e.g. "sharing", "refund").</summary>
     public string? StatusReason { get; init; }
 
+    /// <summary>Hashes of the lifetime-deal codes stacked on this license.</summary>
+    public IReadOnlyList<string> RedeemedCodes { get; init; } = [];
+
+    /// <summary>Perpetual licenses: releases up to this date are covered by the update entitlement (null: all).</summary>
+    public DateTimeOffset? UpdatesUntil { get; init; }
+
     /// <summary>Billing state from Stripe: null, "past_due" (in grace), "canceling" (ends at period end), "canceled".</summary>
     public string? BillingState { get; init; }
 

@@ -34,7 +34,7 @@ public interface ILicenseStore
     Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct);
 }
 
-public sealed class LicenseService(ILicenseStore licenses, IProductStore products, IRootSigner signer, TimeProvider clock)
+public sealed class LicenseService(ILicenseStore licenses, IProductStore products, IRootSigner signer, TimeProvider clock, Quotas.IQuotaStore? quotas = null)
 {
     public const int MaxDomains = 100;
     public const int MaxMetadataKeys = 50;
@@ -87,19 +87,23 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Activations = domains.Select(d => new Activation(ActivationRules.IdFor(d), d, null, null, now)).ToArray(),
             MaxActivations = maxActivations,
             ExpiresAt = input.ExpiresAt ?? plan.DefaultExpiry(now),
+            UpdatesUntil = plan.Model == LicenseModel.Perpetual && plan.Policy.UpdatesDays is { } days ? now.AddDays(days) : null,
             CreatedAt = now,
             UpdatedAt = now,
             Metadata = metadata,
             Key = key,
         };
+        if (quotas is not null) await quotas.ReserveLicenseAsync(accountId, ct).ConfigureAwait(false);
         try
         {
             await licenses.InsertAsync(license, ct).ConfigureAwait(false);
         }
-        catch (ConflictException) when (licenseId is not null)
+        catch (Exception e)
         {
+            if (quotas is not null) await quotas.ReleaseLicenseAsync(accountId, CancellationToken.None).ConfigureAwait(false);
             // A concurrent issuance of the same business key won; answer with its license.
-            return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
+            if (e is ConflictException && licenseId is not null) return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
+            throw;
         }
         return await licenses.GetAsync(accountId, id, ct).ConfigureAwait(false) ?? license;
     }
@@ -133,15 +137,17 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     public Task<License> RevokeAsync(string accountId, string licenseId, CancellationToken ct) =>
         ChangeAsync(accountId, licenseId, (l, now) => l.Status == LicenseStatus.Revoked ? l : l with { Status = LicenseStatus.Revoked }, ct);
 
-    public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, CancellationToken ct)
+    /// <summary>Sets a new expiry, or (perpetual with updates) a new end of the update entitlement, or both.</summary>
+    public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, CancellationToken ct, DateTimeOffset? updatesUntil = null)
     {
-        if (expiresAt is null) throw ValidationFailedException.For("expiresAt", "is required");
+        if (expiresAt is null && updatesUntil is null) throw ValidationFailedException.For("expiresAt", "is required (or updatesUntil for a perpetual license)");
         if (expiresAt <= clock.GetUtcNow()) throw ValidationFailedException.For("expiresAt", "must be in the future");
+        if (updatesUntil <= clock.GetUtcNow()) throw ValidationFailedException.For("updatesUntil", "must be in the future");
         return ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
         {
             LicenseStatus.Revoked => throw new ConflictException("a revoked license cannot be renewed"),
-            LicenseStatus.Expired => l with { Status = LicenseStatus.Active, ExpiresAt = expiresAt },
-            _ => l with { ExpiresAt = expiresAt },
+            LicenseStatus.Expired => l with { Status = LicenseStatus.Active, ExpiresAt = expiresAt ?? l.ExpiresAt, UpdatesUntil = updatesUntil ?? l.UpdatesUntil },
+            _ => l with { ExpiresAt = expiresAt ?? l.ExpiresAt, UpdatesUntil = updatesUntil ?? l.UpdatesUntil },
         }, ct);
     }
 

@@ -32,6 +32,18 @@ public sealed record PlanPolicy
 
     /// <summary>Suspend a license automatically when the sharing signal fires.</summary>
     public bool AutoSuspendOnSharing { get; init; }
+
+    /// <summary>Lifetime deals: how many codes one customer can stack on one license (each adds the plan's activations).</summary>
+    public int MaxStackedCodes { get; init; } = 1;
+
+    /// <summary>Perpetual plans: days of updates included from issuance (null: all updates, forever).</summary>
+    public int? UpdatesDays { get; init; }
+
+    /// <summary>Usage plans: units allowed per period (null: unmetered).</summary>
+    public long? UsageLimit { get; init; }
+
+    /// <summary>Usage plans: the period the limit resets on, "month" (default) or "day".</summary>
+    public string UsagePeriod { get; init; } = "month";
 }
 
 /// <summary>Per product: whether development and staging hosts are free, and extra patterns that count as such.</summary>
@@ -60,6 +72,12 @@ public sealed record Plan(
 public sealed record Product(string AccountId, string Id, string Name, IReadOnlyList<Plan> Plans, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DevelopmentHostPolicy DevelopmentHosts)
 {
+    /// <summary>Optional release dates by version, so validation can be asked about a version (perpetual updates).</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> Releases { get; init; } = new Dictionary<string, DateTimeOffset>();
+
+    /// <summary>Days before expiry to e-mail a renewal reminder (null: no reminders).</summary>
+    public int? RenewalReminderDays { get; init; }
+
     public Plan? FindPlan(string id) => Plans.FirstOrDefault(p => p.Id == id);
 }
 

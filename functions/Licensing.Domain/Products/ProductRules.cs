@@ -3,13 +3,15 @@ using Licensing.Domain.Common;
 namespace Licensing.Domain.Products;
 
 /// <summary>The body of <c>PUT /v1/products/{id}</c> as parsed from JSON, before validation.</summary>
-public sealed record ProductInput(string? Name, IReadOnlyList<PlanInput?>? Plans, DevelopmentHostsInput? DevelopmentHosts = null);
+public sealed record ProductInput(string? Name, IReadOnlyList<PlanInput?>? Plans, DevelopmentHostsInput? DevelopmentHosts = null,
+    IReadOnlyDictionary<string, DateTimeOffset>? Releases = null, int? RenewalReminderDays = null);
 
 public sealed record DevelopmentHostsInput(bool? Allowed, IReadOnlyList<string?>? Patterns);
 
 public sealed record PlanInput(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, IReadOnlyList<string?>? Features,
     bool? AutoActivate = null, int? RevalidateAfterHours = null, int? OfflineGraceHours = null, int? MaxDeactivationsPer30Days = null,
-    bool? AutoSuspendOnSharing = null, IReadOnlyList<string?>? StripePriceIds = null);
+    bool? AutoSuspendOnSharing = null, IReadOnlyList<string?>? StripePriceIds = null,
+    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null);
 
 public static class ProductRules
 {
@@ -21,7 +23,9 @@ public static class ProductRules
     public const int MaxOfflineGraceHours = 24 * 90;
     public const int MaxDevelopmentPatterns = 50;
 
-    public static (string Name, IReadOnlyList<Plan> Plans, DevelopmentHostPolicy DevelopmentHosts) Validate(string productId, ProductInput input)
+    public sealed record Validated(string Name, IReadOnlyList<Plan> Plans, DevelopmentHostPolicy DevelopmentHosts, IReadOnlyDictionary<string, DateTimeOffset> Releases, int? RenewalReminderDays);
+
+    public static Validated Validate(string productId, ProductInput input)
     {
         var errors = new FieldErrors();
         if (!Naming.IsSlug(productId)) errors.Add("productId", "must be 1-64 characters of a-z, 0-9 and '-'");
@@ -44,8 +48,13 @@ public static class ProductRules
             }
         }
         var developmentHosts = ValidateDevelopmentHosts(input.DevelopmentHosts, errors);
+        var releases = input.Releases ?? new Dictionary<string, DateTimeOffset>();
+        if (releases.Count > 500) errors.Add("releases", "at most 500 releases");
+        foreach (var version in releases.Keys)
+            if (version.Length is 0 or > 64) errors.Add("releases", "versions are 1-64 characters");
+        if (input.RenewalReminderDays is { } days && (days < 1 || days > 90)) errors.Add("renewalReminderDays", "must be 1-90");
         errors.ThrowIfAny();
-        return (name!, plans, developmentHosts);
+        return new Validated(name!, plans, developmentHosts, releases, input.RenewalReminderDays);
     }
 
     private static DevelopmentHostPolicy ValidateDevelopmentHosts(DevelopmentHostsInput? input, FieldErrors errors)
@@ -79,8 +88,16 @@ public static class ProductRules
         if (p.RevalidateAfterHours is { } r && (r < 1 || r > MaxRevalidateAfterHours)) { errors.Add($"{at}.revalidateAfterHours", $"must be 1-{MaxRevalidateAfterHours}"); ok = false; }
         if (p.OfflineGraceHours is { } g && (g < 0 || g > MaxOfflineGraceHours)) { errors.Add($"{at}.offlineGraceHours", $"must be 0-{MaxOfflineGraceHours}"); ok = false; }
         if (p.MaxDeactivationsPer30Days is { } md && (md < 0 || md > 1000)) { errors.Add($"{at}.maxDeactivationsPer30Days", "must be 0-1000 (omit for the default)"); ok = false; }
+        if (p.MaxStackedCodes is { } stack && (stack < 1 || stack > 100)) { errors.Add($"{at}.maxStackedCodes", "must be 1-100"); ok = false; }
+        if (p.UpdatesDays is { } ud && (ud < 1 || ud > MaxDurationDays)) { errors.Add($"{at}.updatesDays", $"must be 1-{MaxDurationDays}"); ok = false; }
+        if (p.UsageLimit is { } ul && ul < 0) { errors.Add($"{at}.usageLimit", "must be 0 or more"); ok = false; }
+        if (p.UsagePeriod is not (null or "month" or "day")) { errors.Add($"{at}.usagePeriod", "must be month or day"); ok = false; }
         var policy = new PlanPolicy
         {
+            MaxStackedCodes = p.MaxStackedCodes ?? 1,
+            UpdatesDays = p.UpdatesDays,
+            UsageLimit = p.UsageLimit,
+            UsagePeriod = p.UsagePeriod ?? "month",
             AutoActivate = p.AutoActivate ?? true,
             RevalidateAfterHours = p.RevalidateAfterHours ?? PlanPolicy.DefaultRevalidateAfterHours,
             OfflineGraceHours = p.OfflineGraceHours ?? PlanPolicy.DefaultOfflineGraceHours,

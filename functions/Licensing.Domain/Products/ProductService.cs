@@ -17,10 +17,14 @@ public sealed class ProductService(IProductStore store, TimeProvider clock, Prod
 {
     public async Task<(Product Product, bool Created)> PutAsync(string accountId, string productId, ProductInput input, CancellationToken ct)
     {
-        var (name, plans, developmentHosts) = ProductRules.Validate(productId, input);
+        var v = ProductRules.Validate(productId, input);
         var existing = await store.GetAsync(accountId, productId, ct).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        var product = new Product(accountId, productId, name, plans, existing?.CreatedAt ?? now, now, developmentHosts);
+        var product = new Product(accountId, productId, v.Name, v.Plans, existing?.CreatedAt ?? now, now, v.DevelopmentHosts)
+        {
+            Releases = v.Releases,
+            RenewalReminderDays = v.RenewalReminderDays,
+        };
         var created = await store.UpsertAsync(product, ct).ConfigureAwait(false);
         cache?.Set(product);
         return (product, created);

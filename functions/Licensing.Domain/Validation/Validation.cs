@@ -3,6 +3,8 @@ using Licensing.Domain.Common;
 using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
+using Licensing.Domain.Quotas;
+using Licensing.Domain.Usage;
 
 namespace Licensing.Domain.Validation;
 
@@ -17,6 +19,7 @@ public enum ValidationCode
     DomainMismatch,
     FingerprintMismatch,
     FeatureNotEntitled,
+    UpdateNotCovered,
     UsageLimitExceeded,
     Valid,
 }
@@ -33,6 +36,7 @@ public static class ValidationCodes
         ValidationCode.DomainMismatch => "DOMAIN_MISMATCH",
         ValidationCode.FingerprintMismatch => "FINGERPRINT_MISMATCH",
         ValidationCode.FeatureNotEntitled => "FEATURE_NOT_ENTITLED",
+        ValidationCode.UpdateNotCovered => "UPDATE_NOT_COVERED",
         ValidationCode.UsageLimitExceeded => "USAGE_LIMIT_EXCEEDED",
         ValidationCode.Valid => "VALID",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
@@ -40,7 +44,17 @@ public static class ValidationCodes
 }
 
 /// <summary>A validation request after parsing: the domain is already normalised (or null).</summary>
-public sealed record ValidationRequest(string Key, string? Domain, string? Fingerprint, IReadOnlyList<string> Features, string? ProductId);
+public sealed record ValidationRequest(string Key, string? Domain, string? Fingerprint, IReadOnlyList<string> Features, string? ProductId)
+{
+    /// <summary>The release date of the build asking (perpetual licenses: is it covered by the update entitlement?).</summary>
+    public DateTimeOffset? ReleaseDate { get; init; }
+
+    /// <summary>The version of the build asking; resolved to a release date through the product's releases.</summary>
+    public string? Version { get; init; }
+}
+
+/// <summary>What validation knows about metered use: the total so far in the current period and the plan's limit.</summary>
+public sealed record UsageState(long Used, long Limit);
 
 public sealed record Verdict(ValidationCode Code, string Detail, License? License, DateTimeOffset? RevalidateAfter)
 {
@@ -63,14 +77,17 @@ public static class ValidationRules
 
     public static Verdict NotFound { get; } = new(ValidationCode.NotFound, "license key not recognised", null, null);
 
-    public static Evaluation Evaluate(License license, ValidationRequest request, DateTimeOffset now, PlanPolicy policy, DevelopmentHostPolicy development)
+    public static Evaluation Evaluate(License license, ValidationRequest request, DateTimeOffset now, PlanPolicy policy, DevelopmentHostPolicy development,
+        UsageState? usage = null, DateTimeOffset? releaseDate = null)
     {
         var toActivate = new List<ActivationTarget>();
         var failed = Status(license, now)
             ?? ProductMismatch(license, request)
             ?? Binding(license, request.Domain is null ? null : new ActivationTarget(request.Domain, null), policy, development, toActivate, ValidationCode.DomainMismatch)
             ?? Binding(license, request.Fingerprint is null ? null : new ActivationTarget(null, request.Fingerprint), policy, development, toActivate, ValidationCode.FingerprintMismatch)
-            ?? FeatureNotEntitled(license, request);
+            ?? FeatureNotEntitled(license, request)
+            ?? UpdateNotCovered(license, releaseDate ?? request.ReleaseDate)
+            ?? UsageLimitExceeded(license, usage);
         if (failed is not null) return new Evaluation(failed, []);
         var revalidate = now + TimeSpan.FromHours(policy.RevalidateAfterHours);
         if (license.ExpiresAt is { } e && e < revalidate) revalidate = e;
@@ -129,9 +146,23 @@ public static class ValidationRules
     {
         foreach (var feature in r.Features)
             if (!l.Features.Contains(feature, StringComparer.Ordinal))
-                return Fail(ValidationCode.FeatureNotEntitled, $"license does not include feature '{feature}'", l);
+                return Fail(ValidationCode.FeatureNotEntitled, l.Model == LicenseModel.Lifetime
+                    ? $"'{feature}' is not part of this lifetime deal, whose features are fixed; upgrading to a plan that includes it unlocks it"
+                    : $"license does not include feature '{feature}'", l);
         return null;
     }
+
+    /// <summary>Perpetual with updates: a build released after the update entitlement ended is not covered.</summary>
+    private static Verdict? UpdateNotCovered(License l, DateTimeOffset? releaseDate) =>
+        releaseDate is { } released && l.UpdatesUntil is { } until && released > until
+            ? Fail(ValidationCode.UpdateNotCovered, $"updates were included until {until.UtcDateTime:yyyy-MM-dd}; this release is from {released.UtcDateTime:yyyy-MM-dd}. Renewing the update plan covers it; earlier releases keep working", l)
+            : null;
+
+    /// <summary>Metered plans: the period's allowance is used up (used ≥ limit).</summary>
+    private static Verdict? UsageLimitExceeded(License l, UsageState? usage) =>
+        usage is { } u && u.Used >= u.Limit
+            ? Fail(ValidationCode.UsageLimitExceeded, $"{u.Used} of {u.Limit} units used this period", l)
+            : null;
 }
 
 /// <summary>Activate and deactivate answers (API.md "Activations").</summary>
@@ -146,14 +177,24 @@ public sealed record DeactivateResult(bool Deactivated, string? Code, string Det
 /// </summary>
 public sealed class LicenseRuntime(
     PublicKeyCache keys, ILicenseStore licenses, ProductCache products, ActivationService activations,
-    CertificateIssuer certificates, ActivityRecorder activity, AbuseGuard guard, TimeProvider clock)
+    CertificateIssuer certificates, ActivityRecorder activity, AbuseGuard guard, TimeProvider clock,
+    UsageCache usage, IUsageLedger ledger, QuotaGate quotas)
 {
     public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct)
     {
         var license = await ReadAsync(request.Key, ct).ConfigureAwait(false);
         if (license is null) return ValidationRules.NotFound;
-        var (policy, development) = ProductCache.Policies(await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false), license.Plan);
-        var evaluation = ValidationRules.Evaluate(license, request, clock.GetUtcNow(), policy, development);
+        var product = await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false);
+        var (policy, development) = ProductCache.Policies(product, license.Plan);
+        var now = clock.GetUtcNow();
+        DateTimeOffset? releaseDate = request.ReleaseDate;
+        if (request.Version is { } version)
+            releaseDate = product?.Releases.TryGetValue(version, out var released) == true ? released
+                : throw ValidationFailedException.For("version", $"version '{version}' is not among the product's releases; send releaseDate instead");
+        UsageState? metered = null;
+        if (policy.UsageLimit is { } limit)
+            metered = new UsageState(await usage.TotalAsync(license.AccountId, license.Id, UsagePeriods.Key(policy.UsagePeriod, now), ct).ConfigureAwait(false), limit);
+        var evaluation = ValidationRules.Evaluate(license, request, now, policy, development, metered, releaseDate);
         var verdict = evaluation.Verdict;
         foreach (var target in evaluation.ToActivate)
         {
@@ -167,6 +208,13 @@ public sealed class LicenseRuntime(
                 break;
             }
             verdict = verdict with { License = license };
+        }
+        if (verdict.Valid && await quotas.IsOverValidationQuotaAsync(license.AccountId, ct).ConfigureAwait(false))
+        {
+            // Degraded mode: the verdict stands; clients are asked back less often (docs/quotas.md).
+            var stretched = now + QuotaGate.DegradedRevalidateAfter;
+            if (license.ExpiresAt is { } e && e < stretched) stretched = e;
+            if (stretched > verdict.RevalidateAfter) verdict = verdict with { RevalidateAfter = stretched };
         }
         if (verdict.Valid)
             verdict = verdict with { Certificate = await certificates.IssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy, ct).ConfigureAwait(false) };
@@ -199,6 +247,22 @@ public sealed class LicenseRuntime(
         return new DeactivateResult(outcome.Deactivated, outcome.Code, outcome.Detail, outcome.License);
     }
 
+    /// <summary>Records metered use against a key, once per idempotency key; the answer carries the exact period total.</summary>
+    public async Task<UsageReport> ReportUsageAsync(string key, long quantity, string idempotencyKey, CancellationToken ct)
+    {
+        var license = await ReadAsync(key, ct).ConfigureAwait(false);
+        if (license is null) return new UsageReport(false, false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, 0, null, null, null);
+        var now = clock.GetUtcNow();
+        if (ValidationRules.Status(license, now) is { } failed) return new UsageReport(false, false, failed.Code.ToWire(), failed.Detail, 0, null, null, null);
+        var (policy, _) = ProductCache.Policies(await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false), license.Plan);
+        var period = UsagePeriods.Key(policy.UsagePeriod, now);
+        var (start, end) = UsagePeriods.Bounds(policy.UsagePeriod, now);
+        var added = await ledger.AddAsync(license.AccountId, license.Id, period, idempotencyKey, quantity, now, ct).ConfigureAwait(false);
+        var total = await ledger.TotalAsync(license.AccountId, license.Id, period, ct).ConfigureAwait(false);
+        usage.Set(license.AccountId, license.Id, period, total);
+        return new UsageReport(added, !added, null, added ? "recorded" : "already recorded (same idempotency key)", total, policy.UsageLimit, start, end);
+    }
+
     /// <summary>Verify in memory, rate-limit per license, then the one point read.</summary>
     private async Task<License?> ReadAsync(string key, CancellationToken ct)
     {
@@ -208,3 +272,5 @@ public sealed class LicenseRuntime(
         return await licenses.GetAsync(id.AccountId, id.LicenseId, ct).ConfigureAwait(false);
     }
 }
+
+public sealed record UsageReport(bool Recorded, bool Duplicate, string? Code, string Detail, long Used, long? Limit, DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd);

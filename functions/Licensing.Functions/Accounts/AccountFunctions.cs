@@ -8,7 +8,7 @@ namespace Licensing.Functions.Accounts;
 
 public sealed class AccountFunctions(AccountService accounts, RequestAuth auth)
 {
-    public sealed record CreateAccountRequest(string? Name, string? Email);
+    public sealed record CreateAccountRequest(string? Name, string? Email, string? Tier);
 
     /// <summary>Admin: creates an account and shows its API key once.</summary>
     [Function(nameof(CreateAccount))]
@@ -17,7 +17,7 @@ public sealed class AccountFunctions(AccountService accounts, RequestAuth auth)
     {
         auth.RequireAdmin(req);
         var body = await RequestBody.ReadJsonAsync<CreateAccountRequest>(req, ct);
-        var (account, apiKey) = await accounts.CreateAsync(body.Name, body.Email, ct);
-        return new ApiJsonResult(StatusCodes.Status201Created, new { accountId = account.Id, apiKey });
+        var (account, apiKey) = await accounts.CreateAsync(body.Name, body.Email, ct, body.Tier);
+        return new ApiJsonResult(StatusCodes.Status201Created, new { accountId = account.Id, apiKey, tier = account.Tier });
     }
 }

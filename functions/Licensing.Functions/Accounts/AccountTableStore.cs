@@ -22,6 +22,8 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
                     ["Name"] = account.Name,
                     ["Email"] = account.Email,
                     ["CreatedAt"] = account.CreatedAt,
+                    ["Tier"] = account.Tier,
+                    ["LicensesIssued"] = 0,
                 }, ct);
                 await tables.ApiKeys.AddEntityAsync(new TableEntity(apiKeyHash, "")
                 {

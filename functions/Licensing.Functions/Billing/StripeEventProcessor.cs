@@ -20,7 +20,7 @@ namespace Licensing.Functions.Billing;
 /// </summary>
 public sealed class StripeEventProcessor(
     IStripeInbox inbox, IStripeLinks links, IStripeFailures failures, LicenseService licenses, IProductStore products,
-    EmailOutboxService email, ISecretStore secrets, IOptions<LicensingOptions> options, TimeProvider clock)
+    EmailOutboxService email, ISecretStore secrets, IOptions<LicensingOptions> options, TimeProvider clock, Licensing.Domain.Metrics.IMetricsStore metrics)
 {
     public static readonly TimeSpan PastDueGrace = TimeSpan.FromDays(7);
 
@@ -161,6 +161,8 @@ public sealed class StripeEventProcessor(
             };
         }, ct);
         await LinkPaymentsAsync(e.AccountId, invoice, licenseId, ct);
+        if (Str(invoice, "billing_reason") != "subscription_create") // the first invoice is the purchase, not a renewal
+            await metrics.AddAsync(e.AccountId, updated.ProductId, Licensing.Domain.Metrics.MetricDays.Of(e.Created), new Licensing.Domain.Metrics.MetricsDelta(Renewals: 1), ct);
         return $"renewed {licenseId} to {updated.ExpiresAt:O}";
     }
 
@@ -216,6 +218,8 @@ public sealed class StripeEventProcessor(
             BillingState = "canceled",
             BillingUpdatedAt = Max(l.BillingUpdatedAt, e.Created),
         }, ct);
+        var endedLicense = await licenses.GetAsync(e.AccountId, licenseId, ct);
+        await metrics.AddAsync(e.AccountId, endedLicense.ProductId, Licensing.Domain.Metrics.MetricDays.Of(e.Created), new Licensing.Domain.Metrics.MetricsDelta(Expirations: 1), ct);
         return $"ended {licenseId}";
     }
 

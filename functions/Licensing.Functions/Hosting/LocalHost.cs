@@ -54,6 +54,7 @@ public static class LocalHost
 
         builder.Services.AddLicensing(builder.Configuration);
         builder.Services.AddHostedService<LocalQueueRunner>();
+        builder.Services.AddHostedService<LocalTimerRunner>();
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
 

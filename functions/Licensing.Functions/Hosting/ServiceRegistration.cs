@@ -9,7 +9,14 @@ using Licensing.Domain.Common;
 using Azure.Security.KeyVault.Secrets;
 using Licensing.Domain.Billing;
 using Licensing.Domain.Email;
+using Licensing.Domain.Deals;
+using Licensing.Domain.Metrics;
+using Licensing.Domain.Quotas;
+using Licensing.Domain.Usage;
 using Licensing.Functions.Accounts;
+using Licensing.Functions.Deals;
+using Licensing.Functions.Metrics;
+using Licensing.Functions.Usage;
 using Licensing.Functions.Billing;
 using Licensing.Functions.Email;
 using Licensing.Functions.Activations;
@@ -52,16 +59,29 @@ public static class ServiceRegistration
         services.AddSingleton<IAccountStore, AccountTableStore>();
         services.AddSingleton<IProductStore, ProductTableStore>();
         services.AddSingleton<ILicenseStore, LicenseTableStore>();
+        services.AddSingleton(sp => new LicenseService(sp.GetRequiredService<ILicenseStore>(), sp.GetRequiredService<IProductStore>(),
+            sp.GetRequiredService<IRootSigner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuotaStore>()));
         services.AddSingleton<AccountService>();
-        services.AddSingleton<ProductService>();
-        services.AddSingleton<LicenseService>();
+        services.AddSingleton(sp => new ProductService(sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ProductCache>()));
         services.AddSingleton<ProductCache>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(), new RateLimitSettings(
             options.RateLimits.PerKeyBurst, options.RateLimits.PerKeyPerSecond, options.RateLimits.PerAddressBurst, options.RateLimits.PerAddressPerSecond)));
         services.AddSingleton<IActivityStore, ActivityTableStore>();
         services.AddSingleton<ActivityRecorder>();
-        services.AddSingleton<ActivityFlusher>();
+        services.AddSingleton<IMetricsStore, MetricsTableStore>();
+        services.AddSingleton<IQuotaStore, QuotaTableStore>();
+        services.AddSingleton<QuotaGate>();
+        services.AddSingleton<IQuotaNotifier, QuotaNotifier>();
+        services.AddSingleton(sp => new ActivityFlusher(sp.GetRequiredService<ActivityRecorder>(), sp.GetRequiredService<IActivityStore>(),
+            sp.GetRequiredService<LicenseService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMetricsStore>(),
+            sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<IQuotaNotifier>()));
+        services.AddSingleton<IUsageLedger, UsageTableStore>();
+        services.AddSingleton<UsageCache>();
+        services.AddSingleton<ICodeStore, CodeTableStore>();
+        services.AddSingleton<DealService>();
+        services.AddSingleton<ILicenseScan>(sp => (LicenseTableStore)sp.GetRequiredService<ILicenseStore>());
+        services.AddSingleton<LifecycleJobs>();
         services.AddHostedService<ActivityFlushService>();
         services.AddSingleton<LicenseRuntime>();
 

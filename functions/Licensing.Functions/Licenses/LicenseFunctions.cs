@@ -1,4 +1,5 @@
 using Licensing.Domain.Activity;
+using Microsoft.Extensions.Logging;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -10,7 +11,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Licenses;
 
 /// <summary>Account endpoints for licenses: issue, read, list and the state verbs.</summary>
-public sealed class LicenseFunctions(LicenseService licenses, IActivityStore activity, RequestAuth auth, TimeProvider clock)
+public sealed class LicenseFunctions(LicenseService licenses, IActivityStore activity, Licensing.Domain.Metrics.IMetricsStore metrics, RequestAuth auth, TimeProvider clock,
+    Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
@@ -19,7 +21,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         string? ProductId, string? CustomerEmail, List<string?>? Domains, string? Plan, List<string?>? Features,
         DateTimeOffset? ExpiresAt, int? MaxActivations, Dictionary<string, string?>? Metadata);
 
-    public sealed record RenewLicenseRequest(DateTimeOffset? ExpiresAt);
+    public sealed record RenewLicenseRequest(DateTimeOffset? ExpiresAt, DateTimeOffset? UpdatesUntil);
 
     [Function(nameof(IssueLicense))]
     public async Task<IActionResult> IssueLicense(
@@ -96,7 +98,22 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         var body = await RequestBody.ReadJsonAsync<RenewLicenseRequest>(req, ct);
-        return Ok(await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, ct));
+        var renewed = await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, ct, body.UpdatesUntil);
+        await CountRenewalAsync(renewed, ct);
+        return Ok(renewed);
+    }
+
+    /// <summary>Renewals feed the renewal-rate metric; counting is telemetry and never fails the renewal.</summary>
+    private async Task CountRenewalAsync(License license, CancellationToken ct)
+    {
+        try
+        {
+            await metrics.AddAsync(license.AccountId, license.ProductId, Licensing.Domain.Metrics.MetricDays.Of(clock.GetUtcNow()), new Licensing.Domain.Metrics.MetricsDelta(Renewals: 1), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Counting the renewal of {LicenseId} failed", license.Id);
+        }
     }
 
     private ApiJsonResult Ok(License license) => new(StatusCodes.Status200OK, ToResponse(license, clock.GetUtcNow()));
@@ -139,6 +156,8 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         ["status"] = l.EffectiveStatus(now).ToWire(),
         ["statusReason"] = l.StatusReason,
         ["billingState"] = l.BillingState,
+        ["updatesUntil"] = l.UpdatesUntil,
+        ["stackedCodes"] = l.RedeemedCodes.Count,
         ["customerEmail"] = l.CustomerEmail,
         ["features"] = l.Features,
         ["domains"] = l.Domains,

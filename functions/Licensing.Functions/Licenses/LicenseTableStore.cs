@@ -13,7 +13,7 @@ namespace Licensing.Functions.Licenses;
 /// Licenses in the <c>licenses</c> table: PartitionKey = account id, RowKey = license id. A license key carries
 /// both, so validation is one point read; an account's list is one partition query. See docs/storage.md.
 /// </summary>
-public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
+public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILicenseScan
 {
     private static readonly DateTimeOffset NoExpiry = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
@@ -65,6 +65,28 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
                 return new LicensePage(page.Values.Select(FromEntity).ToArray(), EncodeToken(page.ContinuationToken));
             return new LicensePage([], null);
         }, ct);
+    }
+
+    public IAsyncEnumerable<License> ActiveExpiredByAsync(DateTimeOffset at, CancellationToken ct) =>
+        ScanAsync(TableClient.CreateQueryFilter($"Status eq {"active"} and ExpiresSort le {at}"), ct);
+
+    public IAsyncEnumerable<License> ActiveExpiringBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        ScanAsync(TableClient.CreateQueryFilter($"Status eq {"active"} and ExpiresSort gt {from} and ExpiresSort le {to}"), ct);
+
+    public IAsyncEnumerable<License> AllAsync(CancellationToken ct) => ScanAsync(null, ct);
+
+    /// <summary>A table scan with a server-side filter, for the timer jobs only.</summary>
+    private async IAsyncEnumerable<License> ScanAsync(string? filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var pages = tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            bool more;
+            try { more = await pages.MoveNextAsync(); }
+            catch (Exception e) when (StorageFaults.IsUnavailable(e, ct)) { throw new ServiceUnavailableException("storage is unavailable; try again shortly", e); }
+            if (!more) yield break;
+            yield return FromEntity(pages.Current);
+        }
     }
 
     private static string Filter(string accountId, LicenseQuery query, DateTimeOffset now)
@@ -119,6 +141,8 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
             ["Deactivations"] = JsonSerializer.Serialize(l.Deactivations),
             ["StatusReason"] = l.StatusReason,
             ["BillingState"] = l.BillingState,
+            ["RedeemedCodes"] = JsonSerializer.Serialize(l.RedeemedCodes),
+            ["UpdatesUntil"] = l.UpdatesUntil,
             ["BillingUpdatedAt"] = l.BillingUpdatedAt,
             ["MaxActivations"] = l.MaxActivations,
             ["ExpiresAt"] = l.ExpiresAt,
@@ -174,6 +198,8 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore
         Deactivations = JsonSerializer.Deserialize<DateTimeOffset[]>(e.GetString("Deactivations") ?? "[]") ?? [],
         StatusReason = e.GetString("StatusReason"),
         BillingState = e.GetString("BillingState"),
+        RedeemedCodes = JsonSerializer.Deserialize<string[]>(e.GetString("RedeemedCodes") ?? "[]") ?? [],
+        UpdatesUntil = e.GetDateTimeOffset("UpdatesUntil"),
         BillingUpdatedAt = e.GetDateTimeOffset("BillingUpdatedAt"),
         MaxActivations = e.GetInt32("MaxActivations"),
         ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),

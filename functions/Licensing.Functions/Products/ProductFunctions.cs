@@ -8,13 +8,14 @@ namespace Licensing.Functions.Products;
 
 public sealed class ProductFunctions(ProductService products, RequestAuth auth)
 {
-    public sealed record PutProductRequest(string? Name, List<PlanBody?>? Plans, DevelopmentHostsBody? DevelopmentHosts);
+    public sealed record PutProductRequest(string? Name, List<PlanBody?>? Plans, DevelopmentHostsBody? DevelopmentHosts,
+        Dictionary<string, DateTimeOffset>? Releases, int? RenewalReminderDays);
 
     public sealed record DevelopmentHostsBody(bool? Allowed, List<string?>? Patterns);
 
     public sealed record PlanBody(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, List<string?>? Features,
         bool? AutoActivate, int? RevalidateAfterHours, int? OfflineGraceHours, int? MaxDeactivationsPer30Days, bool? AutoSuspendOnSharing,
-        List<string?>? StripePriceIds);
+        List<string?>? StripePriceIds, int? MaxStackedCodes, int? UpdatesDays, long? UsageLimit, string? UsagePeriod);
 
     [Function(nameof(PutProduct))]
     public async Task<IActionResult> PutProduct(
@@ -24,8 +25,10 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
         var body = await RequestBody.ReadJsonAsync<PutProductRequest>(req, ct);
         var input = new ProductInput(body.Name,
             body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
-                p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing, p.StripePriceIds)).ToList(),
-            body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns));
+                p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing, p.StripePriceIds,
+                p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod)).ToList(),
+            body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns),
+            body.Releases, body.RenewalReminderDays);
         var (product, created) = await products.PutAsync(accountId, productId, input, ct);
         return new ApiJsonResult(created ? StatusCodes.Status201Created : StatusCodes.Status200OK, ToResponse(product));
     }
@@ -56,7 +59,13 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
             maxDeactivationsPer30Days = plan.Policy.MaxDeactivationsPer30Days,
             autoSuspendOnSharing = plan.Policy.AutoSuspendOnSharing,
             stripePriceIds = plan.StripePriceIds,
+            maxStackedCodes = plan.Policy.MaxStackedCodes,
+            updatesDays = plan.Policy.UpdatesDays,
+            usageLimit = plan.Policy.UsageLimit,
+            usagePeriod = plan.Policy.UsagePeriod,
         }),
+        releases = p.Releases,
+        renewalReminderDays = p.RenewalReminderDays,
         developmentHosts = new { allowed = p.DevelopmentHosts.Allowed, patterns = p.DevelopmentHosts.Patterns },
         createdAt = p.CreatedAt,
         updatedAt = p.UpdatedAt,

@@ -47,6 +47,8 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
         ["Plans"] = JsonSerializer.Serialize(p.Plans.Select(PlanRecord.From)),
         ["DevelopmentHostsAllowed"] = p.DevelopmentHosts.Allowed,
         ["DevelopmentHostPatterns"] = JsonSerializer.Serialize(p.DevelopmentHosts.Patterns),
+        ["Releases"] = JsonSerializer.Serialize(p.Releases),
+        ["RenewalReminderDays"] = p.RenewalReminderDays,
         ["CreatedAt"] = p.CreatedAt,
         ["UpdatedAt"] = p.UpdatedAt,
     };
@@ -59,7 +61,11 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
         new DevelopmentHostPolicy(e.GetBoolean("DevelopmentHostsAllowed") ?? true,
-            JsonSerializer.Deserialize<string[]>(e.GetString("DevelopmentHostPatterns") ?? "[]") ?? []));
+            JsonSerializer.Deserialize<string[]>(e.GetString("DevelopmentHostPatterns") ?? "[]") ?? []))
+    {
+        Releases = JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(e.GetString("Releases") ?? "{}") ?? [],
+        RenewalReminderDays = e.GetInt32("RenewalReminderDays"),
+    };
 
     /// <summary>The stored shape of a plan (model as its wire name, so stored data reads the same as the API).</summary>
     private sealed record PlanRecord(string Id, string Name, string Model, int? DurationDays, int? MaxActivations, string[] Features, PlanPolicy? Policy, string[]? StripePriceIds)

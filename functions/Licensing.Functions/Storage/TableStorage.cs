@@ -22,9 +22,14 @@ public sealed class TableStorage
     public const string StripeFailuresTable = "stripefailures";
     public const string EmailOutboxTable = "emailoutbox";
     public const string SecretsTable = "localsecrets";
+    public const string CodesTable = "redeemcodes";
+    public const string UsageTable = "usage";
+    public const string AccountUsageTable = "accountusage";
+    public const string MetricsTable = "metrics";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable, EmailOutboxTable, SecretsTable];
+        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable, EmailOutboxTable, SecretsTable,
+         CodesTable, UsageTable, AccountUsageTable, MetricsTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

@@ -15,9 +15,10 @@ public sealed class ValidateFunction(LicenseRuntime runtime, AbuseGuard guard, T
 {
     public const int MaxFeatures = 100;
 
-    public sealed record ValidateRequest(string? Key, string? Domain, string? Fingerprint, List<string?>? Features, string? ProductId);
+    public sealed record ValidateRequest(string? Key, string? Domain, string? Fingerprint, List<string?>? Features, string? ProductId, DateTimeOffset? ReleaseDate, string? Version);
 
-    public sealed record LicenseSummary(string Id, string ProductId, string Plan, string Status, IReadOnlyList<string> Features, DateTimeOffset? ExpiresAt, int? MaxActivations);
+    public sealed record LicenseSummary(string Id, string ProductId, string Plan, string Status, IReadOnlyList<string> Features, DateTimeOffset? ExpiresAt, int? MaxActivations,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? UpdatesUntil);
 
     public sealed record ValidateResponse(
         bool Valid,
@@ -41,7 +42,7 @@ public sealed class ValidateFunction(LicenseRuntime runtime, AbuseGuard guard, T
             verdict.Valid,
             verdict.Code.ToWire(),
             verdict.Detail,
-            l is null ? null : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations),
+            l is null ? null : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations, l.UpdatesUntil),
             verdict.RevalidateAfter,
             verdict.Certificate));
     }
@@ -60,7 +61,13 @@ public sealed class ValidateFunction(LicenseRuntime runtime, AbuseGuard guard, T
         if (body.Features is { Count: > MaxFeatures }) errors.Add("features", $"at most {MaxFeatures} features");
         if (body.Features?.Any(f => f is null) == true) errors.Add("features", "must be an array of strings");
         if (body.ProductId is { Length: 0 or > 64 }) errors.Add("productId", "must be 1-64 characters");
+        if (body.Version is { Length: 0 or > 64 }) errors.Add("version", "must be 1-64 characters");
+        if (body.Version is not null && body.ReleaseDate is not null) errors.Add("version", "give releaseDate or version, not both");
         errors.ThrowIfAny();
-        return new ValidationRequest(body.Key!, domain, fingerprint, body.Features?.OfType<string>().ToArray() ?? [], body.ProductId);
+        return new ValidationRequest(body.Key!, domain, fingerprint, body.Features?.OfType<string>().ToArray() ?? [], body.ProductId)
+        {
+            ReleaseDate = body.ReleaseDate,
+            Version = body.Version,
+        };
     }
 }

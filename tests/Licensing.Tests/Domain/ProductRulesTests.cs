@@ -8,7 +8,7 @@ public sealed class ProductRulesTests
     [Fact]
     public void A_valid_product_keeps_its_plans()
     {
-        var (name, plans, _) = ProductRules.Validate("my-plugin", new ProductInput(" My Plugin ",
+        var (name, plans, _, _, _) = ProductRules.Validate("my-plugin", new ProductInput(" My Plugin ",
             [new PlanInput("pro", "Pro", "subscription", 365, 3, ["export"]), new PlanInput("life", null, "lifetime", null, null, null)]));
         Assert.Equal("My Plugin", name);
         Assert.Equal(2, plans.Count);

@@ -150,7 +150,7 @@ public sealed class ValidationRulesTests
     public void Codes_have_the_contract_wire_names()
     {
         Assert.Equal(
-            ["NOT_FOUND", "REVOKED", "SUSPENDED", "EXPIRED", "PRODUCT_MISMATCH", "DOMAIN_MISMATCH", "FINGERPRINT_MISMATCH", "FEATURE_NOT_ENTITLED", "USAGE_LIMIT_EXCEEDED", "VALID"],
+            ["NOT_FOUND", "REVOKED", "SUSPENDED", "EXPIRED", "PRODUCT_MISMATCH", "DOMAIN_MISMATCH", "FINGERPRINT_MISMATCH", "FEATURE_NOT_ENTITLED", "UPDATE_NOT_COVERED", "USAGE_LIMIT_EXCEEDED", "VALID"],
             Enum.GetValues<ValidationCode>().Select(c => c.ToWire()));
     }
 }

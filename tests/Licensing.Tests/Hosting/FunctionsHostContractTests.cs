@@ -55,6 +55,28 @@ public sealed class FunctionsHostContractTests
     }
 
     [Fact]
+    public void Local_timer_runner_fires_exactly_the_timer_triggers_of_functions_metadata()
+    {
+        var fromMetadata = (from f in Metadata()
+                            from b in f.GetProperty("bindings").EnumerateArray()
+                            where b.GetProperty("type").GetString() == "timerTrigger"
+                            select (f.GetProperty("name").GetString()!, b.GetProperty("schedule").GetString()!)).OrderBy(x => x.Item1).ToArray();
+        var fromRunner = LocalTimerRunner.Discover(typeof(LocalHost).Assembly).Select(f => (f.Name, f.Schedule)).ToArray();
+        Assert.Equal(3, fromMetadata.Length);
+        Assert.Equal(fromMetadata, fromRunner);
+        foreach (var (_, schedule) in fromRunner) Ncrontab.Parse(schedule);
+    }
+
+    [Theory]
+    [InlineData("0 */15 * * * *", "2027-01-01T10:07:30Z", "2027-01-01T10:15:00Z")]
+    [InlineData("0 0 9 * * *", "2027-01-01T09:00:00Z", "2027-01-02T09:00:00Z")]
+    [InlineData("0 5 * * * *", "2027-01-31T23:59:00Z", "2027-02-01T00:05:00Z")]
+    [InlineData("30 0 12 * * 1", "2027-01-01T00:00:00Z", "2027-01-04T12:00:30Z")]
+    public void Ncrontab_next_occurrence(string schedule, string after, string expected) =>
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
+            Ncrontab.Parse(schedule).Next(DateTimeOffset.Parse(after, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
     public void Every_http_function_is_anonymous_so_public_endpoints_need_no_function_key()
     {
         foreach (var f in Metadata())

@@ -94,11 +94,12 @@ public sealed class InMemoryDelegatedKeyRegistry : Licensing.Domain.Keys.IDelega
 public static class Runtimes
 {
     public static LicenseRuntime Create(Licensing.Domain.Keys.IRootSigner signer, ILicenseStore licenses, IProductStore products, TimeProvider clock,
-        Licensing.Domain.Common.AbuseGuard? guard = null, Licensing.Domain.Activity.ActivityRecorder? activity = null) =>
+        Licensing.Domain.Common.AbuseGuard? guard = null, Licensing.Domain.Activity.ActivityRecorder? activity = null, Licensing.Domain.Usage.IUsageLedger? ledger = null) =>
         new(new Licensing.Domain.Keys.PublicKeyCache(signer, clock), licenses, new ProductCache(products, clock), new ActivationService(licenses, clock),
             new Licensing.Domain.Keys.CertificateIssuer(new Licensing.Domain.Keys.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
             activity ?? new Licensing.Domain.Activity.ActivityRecorder(clock),
-            guard ?? new Licensing.Domain.Common.AbuseGuard(clock, new Licensing.Domain.Common.RateLimitSettings(1e9, 1e9, 1e9, 1e9)), clock);
+            guard ?? new Licensing.Domain.Common.AbuseGuard(clock, new Licensing.Domain.Common.RateLimitSettings(1e9, 1e9, 1e9, 1e9)), clock,
+            new Licensing.Domain.Usage.UsageCache(ledger ??= new InMemoryUsageLedger(), clock), ledger, new Licensing.Domain.Quotas.QuotaGate(new UnlimitedQuota(), clock));
 }
 
 public sealed class UntouchableProductStore : IProductStore
@@ -106,4 +107,28 @@ public sealed class UntouchableProductStore : IProductStore
     public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) => throw new InvalidOperationException("storage was accessed");
     public Task<bool> UpsertAsync(Product product, CancellationToken ct) => throw new InvalidOperationException("storage was accessed");
     public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) => throw new InvalidOperationException("storage was accessed");
+}
+
+public sealed class InMemoryUsageLedger : Licensing.Domain.Usage.IUsageLedger
+{
+    private readonly ConcurrentDictionary<(string, string), long> _rows = new();
+
+    public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct) =>
+        Task.FromResult(_rows.TryAdd(($"{accountId}|{licenseId}|{period}", idempotencyKey), quantity));
+
+    public Task<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct) =>
+        Task.FromResult(_rows.Where(r => r.Key.Item1 == $"{accountId}|{licenseId}|{period}").Sum(r => r.Value));
+}
+
+/// <summary>An account store with no quota, for pure tests of other rules.</summary>
+public sealed class UnlimitedQuota : Licensing.Domain.Quotas.IQuotaStore
+{
+    public Task<Licensing.Domain.Quotas.AccountQuota> GetAsync(string accountId, CancellationToken ct) =>
+        Task.FromResult(new Licensing.Domain.Quotas.AccountQuota(accountId, Licensing.Domain.Quotas.Tier.Unlimited, 0));
+    public Task SetTierAsync(string accountId, Licensing.Domain.Quotas.Tier tier, CancellationToken ct) => Task.CompletedTask;
+    public Task ReserveLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
+    public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
+    public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) => Task.FromResult(count);
+    public Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);
+    public Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(false);
 }

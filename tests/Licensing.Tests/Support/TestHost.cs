@@ -99,9 +99,9 @@ public sealed class TestHost : IAsyncDisposable
     public Task<ApiResponse> PutAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Put, path, body, bearer);
 
     /// <summary>A new account and its API key, through the admin endpoint.</summary>
-    public async Task<(string AccountId, string ApiKey)> CreateAccountAsync(string name = "Acme")
+    public async Task<(string AccountId, string ApiKey)> CreateAccountAsync(string name = "Acme", string tier = "business")
     {
-        var r = await PostAsync("v1/accounts", new { name, email = "founder@acme.example" }, AdminKey);
+        var r = await PostAsync("v1/accounts", new { name, email = "founder@acme.example", tier }, AdminKey);
         Assert.Equal(HttpStatusCode.Created, r.Status);
         return (r.Json.GetProperty("accountId").GetString()!, r.Json.GetProperty("apiKey").GetString()!);
     }

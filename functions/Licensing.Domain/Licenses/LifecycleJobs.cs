@@ -1,0 +1,90 @@
+using Licensing.Domain.Email;
+using Licensing.Domain.Metrics;
+using Licensing.Domain.Products;
+
+namespace Licensing.Domain.Licenses;
+
+/// <summary>Cross-account reads the timer jobs need (table scans with a server-side filter; run off the hot path).</summary>
+public interface ILicenseScan
+{
+    /// <summary>Licenses still stored as active whose expiry is at or before <paramref name="at"/>.</summary>
+    IAsyncEnumerable<License> ActiveExpiredByAsync(DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Active licenses expiring in (from, to].</summary>
+    IAsyncEnumerable<License> ActiveExpiringBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+
+    IAsyncEnumerable<License> AllAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// The timer-triggered lifecycle: mark expired licenses, e-mail renewal reminders (opt-in per product), roll up the
+/// daily metrics snapshot. Each job is idempotent, so a timer that fires twice or late does no harm.
+/// </summary>
+public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IProductStore products, IMetricsStore metrics, EmailOutboxService email, TimeProvider clock)
+{
+    public async Task<int> MarkExpiredAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var marked = 0;
+        await foreach (var license in scan.ActiveExpiredByAsync(now, ct).ConfigureAwait(false))
+        {
+            var changed = false;
+            await licenses.ApplyAsync(license.AccountId, license.Id, (l, _) =>
+            {
+                if (l.Status != LicenseStatus.Active || l.ExpiresAt is not { } e || e > now) return null;
+                changed = true;
+                return l with { Status = LicenseStatus.Expired };
+            }, ct).ConfigureAwait(false);
+            if (!changed) continue;
+            marked++;
+            await metrics.AddAsync(license.AccountId, license.ProductId, MetricDays.Of(license.ExpiresAt!.Value), new MetricsDelta(Expirations: 1), ct).ConfigureAwait(false);
+        }
+        return marked;
+    }
+
+    public async Task<int> SendRenewalRemindersAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var sent = 0;
+        var productCache = new Dictionary<(string, string), Product?>();
+        await foreach (var license in scan.ActiveExpiringBetweenAsync(now, now.AddDays(90), ct).ConfigureAwait(false))
+        {
+            if (license.Model is not (LicenseModel.Subscription or LicenseModel.Seat or LicenseModel.Usage) || license.BillingState is "canceling" or "canceled") continue;
+            if (!productCache.TryGetValue((license.AccountId, license.ProductId), out var product))
+                productCache[(license.AccountId, license.ProductId)] = product = await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false);
+            if (product?.RenewalReminderDays is not { } days || license.ExpiresAt > now.AddDays(days)) continue;
+            var id = $"reminder-{license.Id}-{license.ExpiresAt!.Value.UtcDateTime:yyyyMMdd}";
+            await email.QueueAsync(new OutboxEmail
+            {
+                AccountId = license.AccountId,
+                Id = id,
+                Message = LicenseEmail.Reminder(license, product, $"<{id}@licensing>"),
+                CreatedAt = now,
+            }, ct).ConfigureAwait(false);
+            sent++;
+        }
+        return sent;
+    }
+
+    /// <summary>Today's snapshot per product: licenses issued, active, and distinct domains active licenses are bound to.</summary>
+    public async Task<int> RollUpMetricsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var groups = new Dictionary<(string Account, string Product), (long Issued, long Active, HashSet<string> Domains)>();
+        await foreach (var l in scan.AllAsync(ct).ConfigureAwait(false))
+        {
+            if (!groups.TryGetValue((l.AccountId, l.ProductId), out var g)) g = (0, 0, new HashSet<string>(StringComparer.Ordinal));
+            g.Issued++;
+            if (l.EffectiveStatus(now) == LicenseStatus.Active)
+            {
+                g.Active++;
+                foreach (var d in l.Domains) g.Domains.Add(d);
+            }
+            groups[(l.AccountId, l.ProductId)] = g;
+        }
+        var day = MetricDays.Of(now);
+        foreach (var ((account, product), g) in groups)
+            await metrics.SetSnapshotAsync(account, product, day, g.Issued, g.Active, g.Domains.Count, ct).ConfigureAwait(false);
+        return groups.Count;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Licensing.Domain.Common;
+
+namespace Licensing.Domain.Quotas;
+
+/// <summary>An account's plan with this service. docs/quotas.md.</summary>
+public sealed record Tier(string Name, int? MaxLicenses, long? MaxValidationsPerMonth)
+{
+    public static Tier Free { get; } = new("free", 5, 500);
+    public static Tier Pro { get; } = new("pro", 1_000, 100_000);
+    public static Tier Business { get; } = new("business", 25_000, 5_000_000);
+    public static Tier Unlimited { get; } = new("unlimited", null, null);
+
+    public static IReadOnlyList<Tier> All { get; } = [Free, Pro, Business, Unlimited];
+
+    public static Tier? Parse(string? name) => All.FirstOrDefault(t => t.Name == name);
+}
+
+/// <summary>Issuing over the account's license quota: 403 QUOTA_EXCEEDED.</summary>
+public sealed class QuotaExceededException(string detail) : LicensingException(detail);
+
+public sealed record AccountQuota(string AccountId, Tier Tier, int LicensesIssued);
+
+public interface IQuotaStore
+{
+    Task<AccountQuota> GetAsync(string accountId, CancellationToken ct);
+
+    Task SetTierAsync(string accountId, Tier tier, CancellationToken ct);
+
+    /// <summary>Takes one license from the quota (ETag-conditional increment); <see cref="QuotaExceededException"/> when none is left.</summary>
+    Task ReserveLicenseAsync(string accountId, CancellationToken ct);
+
+    /// <summary>Gives back a reservation whose license was not created.</summary>
+    Task ReleaseLicenseAsync(string accountId, CancellationToken ct);
+
+    /// <summary>Adds validations to the account's month; returns the new total.</summary>
+    Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct);
+
+    Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct);
+
+    /// <summary>Marks the over-quota notice for the month as sent; true only the first time.</summary>
+    Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct);
+}
+
+/// <summary>
+/// Whether an account is past its monthly validations, cached per instance for a minute so the hot path reads
+/// memory. Past the quota validation enters the degraded mode: verdicts are unchanged (a customer's shipped product
+/// never breaks because its vendor is over quota), but revalidateAfter stretches to <see cref="DegradedRevalidateAfter"/>
+/// to shed load, and the account is e-mailed once a month.
+/// </summary>
+public sealed class QuotaGate(IQuotaStore store, TimeProvider clock)
+{
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DegradedRevalidateAfter = TimeSpan.FromDays(7);
+    private readonly ConcurrentDictionary<string, (bool Over, DateTimeOffset At)> _cache = new();
+
+    public static string Month(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    public async ValueTask<bool> IsOverValidationQuotaAsync(string accountId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(accountId, out var hit) && now - hit.At < Ttl) return hit.Over;
+        var quota = await store.GetAsync(accountId, ct).ConfigureAwait(false);
+        var over = quota.Tier.MaxValidationsPerMonth is { } max && await store.ValidationsAsync(accountId, Month(now), ct).ConfigureAwait(false) > max;
+        _cache[accountId] = (over, now);
+        return over;
+    }
+
+    public void Forget(string accountId) => _cache.TryRemove(accountId, out _);
+}

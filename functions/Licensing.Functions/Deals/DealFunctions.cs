@@ -1,0 +1,77 @@
+using Licensing.Domain.Common;
+using Licensing.Domain.Deals;
+using Licensing.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Licensing.Functions.Deals;
+
+/// <summary>Lifetime deals: code batches (account), redemption (public), refunds (account). docs/lifetime-deals.md.</summary>
+public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuard guard, TimeProvider clock)
+{
+    public sealed record BatchRequest(string? Plan, int? Count, List<string?>? Codes);
+
+    public sealed record RedeemRequest(string? Code, string? Email, string? Domain);
+
+    public sealed record RefundRequest(string? Code);
+
+    [Function(nameof(CreateCodeBatch))]
+    public async Task<IActionResult> CreateCodeBatch(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/products/{productId}/code-batches")] HttpRequest req, string productId, CancellationToken ct)
+    {
+        var accountId = await auth.RequireAccountAsync(req, ct);
+        var body = await RequestBody.ReadJsonAsync<BatchRequest>(req, ct);
+        var (batchId, codes) = await deals.CreateBatchAsync(accountId, productId, body.Plan, body.Count, body.Codes, ct);
+        return new ApiJsonResult(StatusCodes.Status201Created, new
+        {
+            batchId,
+            productId,
+            plan = body.Plan,
+            count = body.Count ?? body.Codes!.Count,
+            codes, // generated codes, shown once; imported codes are not echoed
+        });
+    }
+
+    /// <summary>Public: a customer redeems a code; the license is created (or the code stacked onto theirs) and e-mailed.</summary>
+    [Function(nameof(RedeemCode))]
+    public async Task<IActionResult> RedeemCode(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/redeem")] HttpRequest req, CancellationToken ct)
+    {
+        guard.CheckAddress(ClientAddress.Of(req));
+        var body = await RequestBody.ReadJsonAsync<RedeemRequest>(req, ct);
+        var result = await deals.RedeemAsync(body.Code, body.Email, body.Domain, ct);
+        var l = result.License;
+        return new ApiJsonResult(StatusCodes.Status200OK, new
+        {
+            redeemed = true,
+            licenseId = l.Id,
+            licenseKey = l.Key,
+            productId = l.ProductId,
+            plan = l.Plan,
+            features = l.Features,
+            maxActivations = l.MaxActivations,
+            stackedCodes = result.StackedCodes,
+            expiresAt = l.ExpiresAt,
+            status = l.EffectiveStatus(clock.GetUtcNow()).ToString().ToLowerInvariant(),
+        });
+    }
+
+    [Function(nameof(RefundCode))]
+    public async Task<IActionResult> RefundCode(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/codes/refund")] HttpRequest req, CancellationToken ct)
+    {
+        var accountId = await auth.RequireAccountAsync(req, ct);
+        var body = await RequestBody.ReadJsonAsync<RefundRequest>(req, ct);
+        if (string.IsNullOrWhiteSpace(body.Code)) throw ValidationFailedException.For("code", "is required");
+        var license = await deals.RefundAsync(accountId, body.Code, ct);
+        return new ApiJsonResult(StatusCodes.Status200OK, new
+        {
+            refunded = true,
+            licenseId = license?.Id,
+            status = license?.EffectiveStatus(clock.GetUtcNow()).ToString().ToLowerInvariant(),
+            maxActivations = license?.MaxActivations,
+            stackedCodes = license?.RedeemedCodes.Count ?? 0,
+        });
+    }
+}
