@@ -55,17 +55,26 @@ public sealed class TokenBuckets(TimeProvider clock, double burst, double perSec
 }
 
 /// <summary>Rate limits for the public endpoints (docs/abuse.md has the defaults and why).</summary>
-public sealed record RateLimitSettings(double PerKeyBurst = 60, double PerKeyPerSecond = 1, double PerAddressBurst = 300, double PerAddressPerSecond = 5);
+public sealed record RateLimitSettings(double PerKeyBurst = 60, double PerKeyPerSecond = 1, double PerAddressBurst = 300, double PerAddressPerSecond = 5,
+    double UsagePerKeyBurst = 2000, double UsagePerKeyPerSecond = 200);
 
 public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
 {
     private readonly TokenBuckets _perKey = new(clock, settings.PerKeyBurst, settings.PerKeyPerSecond);
     private readonly TokenBuckets _perAddress = new(clock, settings.PerAddressBurst, settings.PerAddressPerSecond);
+    private readonly TokenBuckets _usagePerKey = new(clock, settings.UsagePerKeyBurst, settings.UsagePerKeyPerSecond);
 
     public void CheckAddress(string? address)
     {
         if (address is not null && !_perAddress.TryTake(address, out var wait))
             throw new RateLimitedException("too many requests from this address; slow down", wait);
+    }
+
+    /// <summary>Usage reports are frequent by nature (metered calls): their own, larger per-key bucket.</summary>
+    public void CheckUsage(string licenseId)
+    {
+        if (!_usagePerKey.TryTake(licenseId, out var wait))
+            throw new RateLimitedException("too many usage reports for this license key; batch them (quantity) instead", wait);
     }
 
     public void CheckLicense(string licenseId)

@@ -250,7 +250,7 @@ public sealed class LicenseRuntime(
     /// <summary>Records metered use against a key, once per idempotency key; the answer carries the exact period total.</summary>
     public async Task<UsageReport> ReportUsageAsync(string key, long quantity, string idempotencyKey, CancellationToken ct)
     {
-        var license = await ReadAsync(key, ct).ConfigureAwait(false);
+        var license = await ReadAsync(key, ct, usage: true).ConfigureAwait(false);
         if (license is null) return new UsageReport(false, false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, 0, null, null, null);
         var now = clock.GetUtcNow();
         if (ValidationRules.Status(license, now) is { } failed) return new UsageReport(false, false, failed.Code.ToWire(), failed.Detail, 0, null, null, null);
@@ -264,11 +264,12 @@ public sealed class LicenseRuntime(
     }
 
     /// <summary>Verify in memory, rate-limit per license, then the one point read.</summary>
-    private async Task<License?> ReadAsync(string key, CancellationToken ct)
+    private async Task<License?> ReadAsync(string key, CancellationToken ct, bool usage = false)
     {
         var ring = await keys.GetAsync(ct).ConfigureAwait(false);
         if (!LicenseKey.TryVerify(key, ring, out var id)) return null;
-        guard.CheckLicense(id.LicenseId);
+        if (usage) guard.CheckUsage(id.LicenseId);
+        else guard.CheckLicense(id.LicenseId);
         return await licenses.GetAsync(id.AccountId, id.LicenseId, ct).ConfigureAwait(false);
     }
 }

@@ -65,6 +65,8 @@ public sealed class RateLimitOptions
     public double PerKeyPerSecond { get; set; } = 1;
     public double PerAddressBurst { get; set; } = 300;
     public double PerAddressPerSecond { get; set; } = 5;
+    public double UsagePerKeyBurst { get; set; } = 2000;
+    public double UsagePerKeyPerSecond { get; set; } = 200;
 }
 
 public sealed class SigningOptions

@@ -66,7 +66,8 @@ public static class ServiceRegistration
         services.AddSingleton<ProductCache>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(), new RateLimitSettings(
-            options.RateLimits.PerKeyBurst, options.RateLimits.PerKeyPerSecond, options.RateLimits.PerAddressBurst, options.RateLimits.PerAddressPerSecond)));
+            options.RateLimits.PerKeyBurst, options.RateLimits.PerKeyPerSecond, options.RateLimits.PerAddressBurst, options.RateLimits.PerAddressPerSecond,
+            options.RateLimits.UsagePerKeyBurst, options.RateLimits.UsagePerKeyPerSecond)));
         services.AddSingleton<IActivityStore, ActivityTableStore>();
         services.AddSingleton<ActivityRecorder>();
         services.AddSingleton<IMetricsStore, MetricsTableStore>();

@@ -58,6 +58,8 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
                 return new(404, "NOT_FOUND", "Not Found", n.Message);
             case ConflictException c:
                 return new(409, "CONFLICT", "Conflict", c.Message);
+            case Licensing.Domain.Quotas.QuotaExceededException q:
+                return new(403, "QUOTA_EXCEEDED", "Quota Exceeded", q.Message);
             case RateLimitedException r:
                 return new(429, "RATE_LIMITED", "Too Many Requests", r.Message) { RetryAfterSeconds = (int)Math.Ceiling(r.RetryAfter.TotalSeconds) };
             case ServiceUnavailableException s:

@@ -53,6 +53,9 @@ public sealed class TestHost : IAsyncDisposable
             ["Licensing:LocalSecretsKeyPath"] = Path.Combine(Path.GetDirectoryName(SigningKeyPath)!, "dataprotection"),
             ["LocalHost:QueueRetryDelayMilliseconds"] = "1000", // queue visibility is whole seconds
             ["LocalHost:MaxPollingMilliseconds"] = "200",
+            // Every test talks from 127.0.0.1: the per-address limit is tested on its own (AbuseTests).
+            ["Licensing:RateLimits:PerAddressBurst"] = "1000000",
+            ["Licensing:RateLimits:PerAddressPerSecond"] = "1000000",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;
         var app = LocalHost.Build([], overrides, Repo.Root, s =>
