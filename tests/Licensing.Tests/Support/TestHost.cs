@@ -53,6 +53,7 @@ public sealed class TestHost : IAsyncDisposable
             ["Licensing:LocalSecretsKeyPath"] = Path.Combine(Path.GetDirectoryName(SigningKeyPath)!, "dataprotection"),
             ["LocalHost:QueueRetryDelayMilliseconds"] = "1000", // queue visibility is whole seconds
             ["LocalHost:MaxPollingMilliseconds"] = "200",
+            ["LocalHost:DisableTimers"] = "true",
             // Every test talks from 127.0.0.1: the per-address limit is tested on its own (AbuseTests).
             ["Licensing:RateLimits:PerAddressBurst"] = "1000000",
             ["Licensing:RateLimits:PerAddressPerSecond"] = "1000000",
