@@ -46,7 +46,8 @@ public class ValidationBenchmarks
         _validation = new LicenseRuntime(keys, store, new ProductCache(products, clock), new ActivationService(store, clock),
             new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock), new ActivityRecorder(clock),
             new AbuseGuard(clock, new RateLimitSettings(1e12, 1e12, 1e12, 1e12)), clock,
-            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new NoUsage(), new Licensing.Domain.Quotas.QuotaGate(new NoQuota(), clock));
+            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new NoUsage(), new Licensing.Domain.Quotas.QuotaGate(new NoQuota(), clock),
+            new LicenseReadCache(clock, TimeSpan.Zero));
         _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");
         var first = await _validation.ValidateAsync(_request, "203.0.113.7", default);
         if (first.Code != ValidationCode.Valid || first.Certificate is null) throw new InvalidOperationException("setup: not valid");

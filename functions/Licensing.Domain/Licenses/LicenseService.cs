@@ -34,7 +34,8 @@ public interface ILicenseStore
     Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct);
 }
 
-public sealed class LicenseService(ILicenseStore licenses, IProductStore products, IRootSigner signer, TimeProvider clock, Quotas.IQuotaStore? quotas = null)
+public sealed class LicenseService(ILicenseStore licenses, IProductStore products, IRootSigner signer, TimeProvider clock, Quotas.IQuotaStore? quotas = null,
+    LicenseReadCache? cache = null)
 {
     public const int MaxDomains = 100;
     public const int MaxMetadataKeys = 50;
@@ -163,7 +164,9 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             var now = clock.GetUtcNow();
             var next = change(current, now);
             if (ReferenceEquals(next, current)) return current;
-            return await licenses.ReplaceAsync(next with { UpdatedAt = now }, token).ConfigureAwait(false);
+            var saved = await licenses.ReplaceAsync(next with { UpdatedAt = now }, token).ConfigureAwait(false);
+            cache?.Update(saved);
+            return saved;
         }, ct);
 
     private static List<string> NormalizeDomains(IReadOnlyList<string?>? domains, FieldErrors errors)

@@ -178,7 +178,7 @@ public sealed record DeactivateResult(bool Deactivated, string? Code, string Det
 public sealed class LicenseRuntime(
     PublicKeyCache keys, ILicenseStore licenses, ProductCache products, ActivationService activations,
     CertificateIssuer certificates, ActivityRecorder activity, AbuseGuard guard, TimeProvider clock,
-    UsageCache usage, IUsageLedger ledger, QuotaGate quotas)
+    UsageCache usage, IUsageLedger ledger, QuotaGate quotas, LicenseReadCache cache)
 {
     public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct)
     {
@@ -200,6 +200,7 @@ public sealed class LicenseRuntime(
         {
             var outcome = await activations.ActivateAsync(license, target, null, development, ct).ConfigureAwait(false);
             license = outcome.License;
+            cache.Update(license);
             if (!outcome.Activated)
             {
                 // Another request took the last slot between our read and our write.
@@ -230,6 +231,7 @@ public sealed class LicenseRuntime(
         if (ValidationRules.Status(license, now) is { } failed) return new ActivateResult(false, failed.Code.ToWire(), failed.Detail, null, license, null, null);
         var (policy, development) = ProductCache.Policies(await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false), license.Plan);
         var outcome = await activations.ActivateAsync(license, target, name, development, ct).ConfigureAwait(false);
+        cache.Update(outcome.License);
         if (!outcome.Activated) return new ActivateResult(false, "ACTIVATION_LIMIT_REACHED", outcome.Detail, null, outcome.License, null, null);
         var revalidate = now + TimeSpan.FromHours(policy.RevalidateAfterHours);
         if (outcome.License.ExpiresAt is { } e && e < revalidate) revalidate = e;
@@ -244,6 +246,7 @@ public sealed class LicenseRuntime(
         if (license is null) return new DeactivateResult(false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, null);
         var (policy, _) = ProductCache.Policies(await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false), license.Plan);
         var outcome = await activations.DeactivateAsync(license, target, policy, ct).ConfigureAwait(false);
+        cache.Update(outcome.License);
         return new DeactivateResult(outcome.Deactivated, outcome.Code, outcome.Detail, outcome.License);
     }
 
@@ -270,7 +273,7 @@ public sealed class LicenseRuntime(
         if (!LicenseKey.TryVerify(key, ring, out var id)) return null;
         if (usage) guard.CheckUsage(id.LicenseId);
         else guard.CheckLicense(id.LicenseId);
-        return await licenses.GetAsync(id.AccountId, id.LicenseId, ct).ConfigureAwait(false);
+        return await cache.GetAsync(id.AccountId, id.LicenseId, token => licenses.GetAsync(id.AccountId, id.LicenseId, token), ct).ConfigureAwait(false);
     }
 }
 

@@ -25,6 +25,12 @@ public sealed class LicensingOptions
 
     public SigningOptions Signing { get; set; } = new();
 
+    /// <summary>
+    /// Seconds a license read on the public path may be reused by this instance (hot licenses); also the bound on how
+    /// long another instance's revocation takes to be seen. 0 disables the cache.
+    /// </summary>
+    public int LicenseCacheSeconds { get; set; } = 5;
+
     /// <summary>How often validation activity (first/last validation, sharing signal) is written out, in seconds.</summary>
     public int ActivityFlushSeconds { get; set; } = 10;
 

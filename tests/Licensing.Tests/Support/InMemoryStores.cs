@@ -99,7 +99,8 @@ public static class Runtimes
             new Licensing.Domain.Keys.CertificateIssuer(new Licensing.Domain.Keys.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
             activity ?? new Licensing.Domain.Activity.ActivityRecorder(clock),
             guard ?? new Licensing.Domain.Common.AbuseGuard(clock, new Licensing.Domain.Common.RateLimitSettings(1e9, 1e9, 1e9, 1e9)), clock,
-            new Licensing.Domain.Usage.UsageCache(ledger ??= new InMemoryUsageLedger(), clock), ledger, new Licensing.Domain.Quotas.QuotaGate(new UnlimitedQuota(), clock));
+            new Licensing.Domain.Usage.UsageCache(ledger ??= new InMemoryUsageLedger(), clock), ledger, new Licensing.Domain.Quotas.QuotaGate(new UnlimitedQuota(), clock),
+            new LicenseReadCache(clock, TimeSpan.Zero));
 }
 
 public sealed class UntouchableProductStore : IProductStore
