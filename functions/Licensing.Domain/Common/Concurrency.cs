@@ -8,7 +8,7 @@ public static class Concurrency
     public const int MaxAttempts = 8;
 
     /// <summary>Runs a read-modify-write until its conditional write wins, at most <see cref="MaxAttempts"/> times.</summary>
-    public static async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken ct)
+    public static async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken ct, int maxAttempts = MaxAttempts)
     {
         for (var i = 1; ; i++)
         {
@@ -16,7 +16,7 @@ public static class Concurrency
             {
                 return await attempt(ct).ConfigureAwait(false);
             }
-            catch (ConcurrencyException) when (i < MaxAttempts)
+            catch (ConcurrencyException) when (i < maxAttempts)
             {
                 await Task.Delay(Random.Shared.Next(1, 5 * i), ct).ConfigureAwait(false);
             }

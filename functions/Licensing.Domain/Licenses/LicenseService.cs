@@ -94,14 +94,16 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Metadata = metadata,
             Key = key,
         };
-        if (quotas is not null) await quotas.ReserveLicenseAsync(accountId, ct).ConfigureAwait(false);
+        // Only limited tiers count: an unlimited account's issuances never contend on its counter.
+        var counted = quotas is not null && (await quotas.GetAsync(accountId, ct).ConfigureAwait(false)).Tier.MaxLicenses is not null;
+        if (counted) await quotas!.ReserveLicenseAsync(accountId, ct).ConfigureAwait(false);
         try
         {
             await licenses.InsertAsync(license, ct).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            if (quotas is not null) await quotas.ReleaseLicenseAsync(accountId, CancellationToken.None).ConfigureAwait(false);
+            if (counted) await quotas!.ReleaseLicenseAsync(accountId, CancellationToken.None).ConfigureAwait(false);
             // A concurrent issuance of the same business key won; answer with its license.
             if (e is ConflictException && licenseId is not null) return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
             throw;

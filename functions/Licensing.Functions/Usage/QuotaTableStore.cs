@@ -39,6 +39,10 @@ public sealed class QuotaTableStore(TableStorage tables) : IQuotaStore
 
     public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => AdjustAsync(accountId, -1, ct);
 
+    /// <summary>
+    /// The account entity is a hot spot when many licenses are issued at once (a bulk import, a Stripe burst): the
+    /// conditional increment retries longer than a license change would, with jitter.
+    /// </summary>
     private Task AdjustAsync(string accountId, int by, CancellationToken ct) =>
         Concurrency.RetryAsync(token => StorageFaults.Guard(async () =>
         {
@@ -58,7 +62,7 @@ public sealed class QuotaTableStore(TableStorage tables) : IQuotaStore
                 throw new ConcurrencyException("quota changed");
             }
             return true;
-        }, token), ct);
+        }, token), ct, maxAttempts: 64);
 
     public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) =>
         Concurrency.RetryAsync(token => StorageFaults.Guard(async () =>

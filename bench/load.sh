@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The load harness in one command: starts Azurite (unless running), runs bench/Licensing.LoadTest in Release
+# (the local host in-process, a realistic population, the two floors, validate, a hot spot, optional soak), stops
+# what it started. Pass options through, e.g.: bench/load.sh --concurrency 32 --seconds 20 --soak-seconds 120
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$ROOT"
+trap 'stop_started' EXIT
+start_azurite memory
+dotnet build bench/Licensing.LoadTest/Licensing.LoadTest.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet bench/Licensing.LoadTest/bin/Release/net10.0/Licensing.LoadTest.dll "$@"
