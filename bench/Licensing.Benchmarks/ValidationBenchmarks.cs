@@ -25,6 +25,8 @@ public class ValidationBenchmarks
     private LicenseRuntime _validation = null!;
     private LicenseService _issuance = null!;
     private ValidationRequest _request = null!;
+    private CertificateIssuer _certificates = null!;
+    private License _license = null!;
     private ECDsa _rawKey = null!;
     private byte[] _data = null!;
     private byte[] _signature = null!;
@@ -43,8 +45,10 @@ public class ValidationBenchmarks
         var clock = TimeProvider.System;
         var keys = new PublicKeyCache(_signer, clock);
         await keys.LoadAsync(default);
+        _certificates = new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock);
+        _license = license;
         _validation = new LicenseRuntime(keys, store, new ProductCache(products, clock), new ActivationService(store, clock),
-            new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock), new ActivityRecorder(clock),
+            _certificates, new ActivityRecorder(clock),
             new AbuseGuard(clock, new RateLimitSettings(1e12, 1e12, 1e12, 1e12)), clock,
             new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new NoUsage(), new Licensing.Domain.Quotas.QuotaGate(new NoQuota(), clock),
             new LicenseReadCache(clock, TimeSpan.Zero));
@@ -70,6 +74,15 @@ public class ValidationBenchmarks
 
     [Benchmark(Description = "validate + certificate (in-process, in-memory store)")]
     public async Task<Verdict> Validate() => await _validation.ValidateAsync(_request, "203.0.113.7", default);
+
+    [Benchmark(Description = "certificate signing alone")]
+    public async Task<string> Certificate() => await _certificates.IssueAsync(_license, "customer-site.com", null, DateTimeOffset.UtcNow.AddHours(72), PlanPolicy.Default, default);
+
+    [Benchmark(Description = "domain normalisation (URL with www, port, path)")]
+    public string? NormalizeDomain() => Licensing.Domain.Domains.DomainName.Normalize("https://www.Customer-Site.com:8443/shop/cart?x=1");
+
+    [Benchmark(Description = "domain normalisation (IDN)")]
+    public string? NormalizeIdn() => Licensing.Domain.Domains.DomainName.Normalize("https://www.bücher-laden.de/");
 
     [Benchmark(Description = "issue (local signer, in-memory store)")]
     public async Task<License> Issue() =>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 
@@ -21,23 +20,31 @@ public sealed class CertificateIssuer(DelegatedKeyProvider keys, TimeProvider cl
         if (license.ExpiresAt is { } e && e < exp) exp = e;
         if (key.PublishUntil < exp) exp = key.PublishUntil;
 
-        var payload = new JsonObject
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
         {
-            ["iss"] = DelegatedKeyProvider.Issuer,
-            ["sub"] = license.Id,
-            ["pid"] = license.ProductId,
-            ["plan"] = license.Plan,
-            ["status"] = "active",
-            ["features"] = new JsonArray(license.Features.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
-        };
-        if (domain is not null) payload["domain"] = domain;
-        if (fingerprint is not null) payload["fingerprint"] = fingerprint;
-        payload["lexp"] = license.ExpiresAt?.ToUnixTimeSeconds();
-        payload["rva"] = revalidateAfter.ToUnixTimeSeconds();
-        payload["iat"] = now.ToUnixTimeSeconds();
-        payload["nbf"] = now.ToUnixTimeSeconds();
-        payload["exp"] = exp.ToUnixTimeSeconds();
-        payload["jti"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        return key.Sign(new JsonObject { ["alg"] = "ES256", ["typ"] = "JWT", ["kid"] = key.Kid, ["dlg"] = key.Delegation }, payload);
+            json.WriteStartObject();
+            json.WriteString("iss", DelegatedKeyProvider.Issuer);
+            json.WriteString("sub", license.Id);
+            json.WriteString("pid", license.ProductId);
+            json.WriteString("plan", license.Plan);
+            json.WriteString("status", "active");
+            json.WriteStartArray("features");
+            foreach (var feature in license.Features) json.WriteStringValue(feature);
+            json.WriteEndArray();
+            if (domain is not null) json.WriteString("domain", domain);
+            if (fingerprint is not null) json.WriteString("fingerprint", fingerprint);
+            if (license.ExpiresAt is { } lexp) json.WriteNumber("lexp", lexp.ToUnixTimeSeconds());
+            else json.WriteNull("lexp");
+            json.WriteNumber("rva", revalidateAfter.ToUnixTimeSeconds());
+            json.WriteNumber("iat", now.ToUnixTimeSeconds());
+            json.WriteNumber("nbf", now.ToUnixTimeSeconds());
+            json.WriteNumber("exp", exp.ToUnixTimeSeconds());
+            Span<byte> jti = stackalloc byte[12];
+            RandomNumberGenerator.Fill(jti);
+            json.WriteString("jti", Convert.ToHexStringLower(jti));
+            json.WriteEndObject();
+        }
+        return key.SignCertificate(buffer.WrittenSpan);
     }
 }

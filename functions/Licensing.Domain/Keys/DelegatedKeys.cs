@@ -91,6 +91,11 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
     public sealed class Current(string kid, ECDsa key, string delegation, DateTimeOffset signUntil, DateTimeOffset publishUntil)
     {
         private readonly Lock _lock = new();
+
+        /// <summary>The certificate header is the same for every certificate this key signs: encoded once.</summary>
+        private readonly byte[] _encodedHeader = System.Text.Encoding.ASCII.GetBytes(Common.Base64Url.Encode(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new JsonObject { ["alg"] = "ES256", ["typ"] = "JWT", ["kid"] = kid, ["dlg"] = delegation })));
+
         public string Kid { get; } = kid;
         public string Delegation { get; } = delegation;
         public DateTimeOffset SignUntil { get; } = signUntil;
@@ -99,6 +104,25 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
         public string Sign(JsonObject header, JsonObject payload)
         {
             lock (_lock) return Jws.Sign(header, payload, key);
+        }
+
+        /// <summary>Signs a certificate: the cached header, <paramref name="payloadJson"/> (UTF-8 JSON), ES256.</summary>
+        public string SignCertificate(ReadOnlySpan<byte> payloadJson)
+        {
+            var payloadLength = System.Buffers.Text.Base64Url.GetEncodedLength(payloadJson.Length);
+            var input = new byte[_encodedHeader.Length + 1 + payloadLength];
+            _encodedHeader.CopyTo(input, 0);
+            input[_encodedHeader.Length] = (byte)'.';
+            System.Buffers.Text.Base64Url.EncodeToUtf8(payloadJson, input.AsSpan(_encodedHeader.Length + 1));
+            Span<byte> signature = stackalloc byte[Es256.SignatureSize];
+            lock (_lock)
+                key.SignData(input, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return string.Create(input.Length + 1 + System.Buffers.Text.Base64Url.GetEncodedLength(Es256.SignatureSize), (input, signature.ToArray()), static (chars, state) =>
+            {
+                for (var i = 0; i < state.input.Length; i++) chars[i] = (char)state.input[i];
+                chars[state.input.Length] = '.';
+                System.Buffers.Text.Base64Url.EncodeToChars(state.Item2, chars[(state.input.Length + 1)..]);
+            });
         }
     }
 }
