@@ -36,6 +36,26 @@ dotnet test tests/Licensing.Tests/Licensing.Tests.csproj -c Debug --no-build --n
 status=$?
 set -e
 
+# The JavaScript SDK: node's test runner against a local host of this build (its own port, admin key and signing key).
+js_status=0; js_pass=0; js_fail=0
+if command -v node >/dev/null 2>&1; then
+  log "running the JavaScript SDK tests against a local host on 127.0.0.1:7099"
+  Licensing__AdminKey=js-test-admin Licensing__Signing__LocalKeyPath="$ROOT/.local/js-test/signing-key.pem" \
+    Licensing__LocalSecretsKeyPath="$ROOT/.local/js-test/dataprotection" LocalHost__DisableTimers=true \
+    dotnet functions/Licensing.Functions/bin/Debug/net10.0/Licensing.Functions.dll --local-host --urls http://127.0.0.1:7099 \
+    >"$ROOT/.local/js-host.log" 2>&1 &
+  STARTED_PIDS+=($!)
+  wait_for_port 7099 60 || { log "the local host for the JS tests did not start; see .local/js-host.log"; exit 1; }
+  set +e
+  LICENSING_API=http://127.0.0.1:7099/api/ LICENSING_ADMIN_KEY=js-test-admin node --test sdk/js/test/ 2>&1 | tee "$ROOT/.local/js-test.log"
+  js_status=${PIPESTATUS[0]}
+  set -e
+  js_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$ROOT/.local/js-test.log" | tail -1)
+  js_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$ROOT/.local/js-test.log" | tail -1)
+else
+  log "node is required for the JavaScript SDK tests"; exit 1
+fi
+
 trx="$results/tests.trx"
 if [ -f "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
@@ -44,7 +64,9 @@ if [ -f "$trx" ]; then
   total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
   executed=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   skipped=$((total - executed))
-  echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+  passed=$(( ${passed:-0} + ${js_pass:-0} )); failed=$(( ${failed:-0} + ${js_fail:-0} ))
+  echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
   [ "${executed:-0}" -gt 0 ] || { echo "no test ran"; exit 1; }
 fi
+[ "$js_status" -eq 0 ] || exit "$js_status"
 exit $status

@@ -27,9 +27,11 @@ public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
         return license;
     }
 
+    /// <summary>Refreshes an entry the read path holds (writes never add entries of their own).</summary>
     public void Update(License license)
     {
-        if (Ttl > TimeSpan.Zero) _entries[(license.AccountId, license.Id)] = (license, clock.GetUtcNow());
+        var key = (license.AccountId, license.Id);
+        if (Ttl > TimeSpan.Zero && _entries.ContainsKey(key)) _entries[key] = (license, clock.GetUtcNow());
     }
 
     public void Invalidate(string accountId, string licenseId) => _entries.TryRemove((accountId, licenseId), out _);

@@ -14,7 +14,7 @@ namespace Licensing.Functions.Hosting;
 /// </summary>
 public sealed class LocalQueueRunner(IServiceProvider services, QueueStorage queues, IConfiguration configuration, ILogger<LocalQueueRunner> logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(FunctionRoutes.DiscoverQueues(typeof(LocalQueueRunner).Assembly).Select(f => Task.Run(() => PollAsync(f, stoppingToken), stoppingToken)));
@@ -77,7 +77,13 @@ public sealed class LocalQueueRunner(IServiceProvider services, QueueStorage que
             }
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            // Shutting down mid-message: hand it back at once instead of leaving it invisible for the lease.
+            try { await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None); }
+            catch (Exception) { /* the lease runs out on its own */ }
+        }
+        catch (Exception e)
         {
             logger.LogWarning("{Function} failed on attempt {Attempt}: {Message}", function.Name, message.DequeueCount, e.Message);
             if (message.DequeueCount >= HostSettings.MaxDequeueCount)
