@@ -50,7 +50,7 @@ public class ValidationBenchmarks
         _validation = new LicenseRuntime(keys, store, new ProductCache(products, clock), new ActivationService(store, clock),
             _certificates, new ActivityRecorder(clock),
             new AbuseGuard(clock, new RateLimitSettings(1e12, 1e12, 1e12, 1e12)), clock,
-            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new NoUsage(), new Licensing.Domain.Quotas.QuotaGate(new NoQuota(), clock),
+            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new NoUsage(), new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock),
             new LicenseReadCache(clock, TimeSpan.Zero));
         _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");
         var first = await _validation.ValidateAsync(_request, "203.0.113.7", default);
@@ -118,18 +118,6 @@ public class ValidationBenchmarks
     {
         public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct) => Task.FromResult(true);
         public Task<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct) => Task.FromResult(0L);
-    }
-
-    private sealed class NoQuota : Licensing.Domain.Quotas.IQuotaStore
-    {
-        public Task<Licensing.Domain.Quotas.AccountQuota> GetAsync(string accountId, CancellationToken ct) =>
-            Task.FromResult(new Licensing.Domain.Quotas.AccountQuota(accountId, Licensing.Domain.Quotas.Tier.Unlimited, 0));
-        public Task SetTierAsync(string accountId, Licensing.Domain.Quotas.Tier tier, CancellationToken ct) => Task.CompletedTask;
-        public Task ReserveLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
-        public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
-        public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) => Task.FromResult(count);
-        public Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);
-        public Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(false);
     }
 
     private sealed class MemoryRegistry : IDelegatedKeyRegistry

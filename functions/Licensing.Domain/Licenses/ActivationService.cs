@@ -21,12 +21,10 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
 {
     public Task<ActivationOutcome> ActivateAsync(License license, ActivationTarget target, string? name, DevelopmentHostPolicy development, CancellationToken ct)
     {
-        var first = true;
+        var attempt = 0;
         return Concurrency.RetryAsync(async token =>
         {
-            var current = first ? license : await licenses.GetAsync(license.AccountId, license.Id, token).ConfigureAwait(false)
-                ?? throw new NotFoundException("license not found");
-            first = false;
+            var current = await CurrentAsync(license, attempt++, token).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             if (ActivationRules.IsFree(target, development))
                 return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", current,
@@ -44,12 +42,10 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
 
     public Task<DeactivationOutcome> DeactivateAsync(License license, ActivationTarget target, PlanPolicy policy, CancellationToken ct)
     {
-        var first = true;
+        var attempt = 0;
         return Concurrency.RetryAsync(async token =>
         {
-            var current = first ? license : await licenses.GetAsync(license.AccountId, license.Id, token).ConfigureAwait(false)
-                ?? throw new NotFoundException("license not found");
-            first = false;
+            var current = await CurrentAsync(license, attempt++, token).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var existing = ActivationRules.Exact(current, target);
             if (existing is null) return new DeactivationOutcome(false, "NOT_ACTIVATED", $"{target.Describe} is not activated on this license", current);
@@ -67,4 +63,8 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
             return new DeactivationOutcome(true, null, $"{target.Describe} deactivated", saved);
         }, ct);
     }
+
+    /// <summary>The first attempt decides on the copy the caller read; a retry after a lost race reads afresh.</summary>
+    private async Task<License> CurrentAsync(License read, int attempt, CancellationToken ct) =>
+        attempt == 0 ? read : await licenses.GetAsync(read.AccountId, read.Id, ct).ConfigureAwait(false) ?? throw new NotFoundException("license not found");
 }

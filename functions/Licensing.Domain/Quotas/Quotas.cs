@@ -68,3 +68,15 @@ public sealed class QuotaGate(IQuotaStore store, TimeProvider clock)
 
     public void Forget(string accountId) => _cache.TryRemove(accountId, out _);
 }
+
+/// <summary>A quota store with no limits and no counting: for hosts without tiers (benchmarks, self-hosting, pure tests).</summary>
+public sealed class UnlimitedQuotaStore : IQuotaStore
+{
+    public Task<AccountQuota> GetAsync(string accountId, CancellationToken ct) => Task.FromResult(new AccountQuota(accountId, Tier.Unlimited, 0));
+    public Task SetTierAsync(string accountId, Tier tier, CancellationToken ct) => Task.CompletedTask;
+    public Task ReserveLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
+    public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
+    public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) => Task.FromResult(count);
+    public Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);
+    public Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(false);
+}

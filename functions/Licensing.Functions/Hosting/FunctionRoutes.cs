@@ -38,13 +38,20 @@ public static class FunctionRoutes
     }
 
     public static IReadOnlyList<QueueFunction> DiscoverQueues(Assembly assembly) =>
+        DiscoverTriggered<QueueTriggerAttribute, QueueFunction>(assembly, (name, trigger, method) => new QueueFunction(name, trigger.QueueName, trigger.Connection, method));
+
+    public static IReadOnlyList<TimerFunction> DiscoverTimers(Assembly assembly) =>
+        DiscoverTriggered<TimerTriggerAttribute, TimerFunction>(assembly, (name, trigger, method) => new TimerFunction(name, trigger.Schedule, method));
+
+    /// <summary>Every [Function] method with a parameter carrying <typeparamref name="TTrigger"/>, ordered by name.</summary>
+    private static IReadOnlyList<T> DiscoverTriggered<TTrigger, T>(Assembly assembly, Func<string, TTrigger, MethodInfo, T> make) where TTrigger : Attribute =>
         (from type in assembly.GetTypes()
          from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
          let function = method.GetCustomAttribute<FunctionAttribute>()
          where function is not null
          from parameter in method.GetParameters()
-         let trigger = parameter.GetCustomAttribute<QueueTriggerAttribute>()
+         let trigger = parameter.GetCustomAttribute<TTrigger>()
          where trigger is not null
-         select new QueueFunction(function.Name, trigger.QueueName, trigger.Connection, method))
-        .OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
+         orderby function.Name
+         select make(function.Name, trigger, method)).ToArray();
 }

@@ -12,21 +12,11 @@ public sealed record TimerFunction(string Name, string Schedule, MethodInfo Meth
 /// <summary>Local host mode only: fires the same timer-triggered functions on their NCRONTAB schedules (UTC).</summary>
 public sealed class LocalTimerRunner(IServiceProvider services, TimeProvider clock, Microsoft.Extensions.Configuration.IConfiguration configuration, ILogger<LocalTimerRunner> logger) : BackgroundService
 {
-    public static IReadOnlyList<TimerFunction> Discover(Assembly assembly) =>
-        (from type in assembly.GetTypes()
-         from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
-         let function = method.GetCustomAttribute<FunctionAttribute>()
-         where function is not null
-         from parameter in method.GetParameters()
-         let trigger = parameter.GetCustomAttribute<TimerTriggerAttribute>()
-         where trigger is not null
-         select new TimerFunction(function.Name, trigger.Schedule, method)).OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
-
     /// <summary>Tests run the jobs themselves (LocalHost:DisableTimers=true) so a timer never fires mid-test.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         configuration["LocalHost:DisableTimers"] == "true"
             ? Task.CompletedTask
-            : Task.WhenAll(Discover(typeof(LocalTimerRunner).Assembly).Select(f => RunAsync(f, stoppingToken)));
+            : Task.WhenAll(FunctionRoutes.DiscoverTimers(typeof(LocalTimerRunner).Assembly).Select(f => RunAsync(f, stoppingToken)));
 
     private async Task RunAsync(TimerFunction function, CancellationToken ct)
     {

@@ -61,7 +61,7 @@ public sealed class FunctionsHostContractTests
                             from b in f.GetProperty("bindings").EnumerateArray()
                             where b.GetProperty("type").GetString() == "timerTrigger"
                             select (f.GetProperty("name").GetString()!, b.GetProperty("schedule").GetString()!)).OrderBy(x => x.Item1).ToArray();
-        var fromRunner = LocalTimerRunner.Discover(typeof(LocalHost).Assembly).Select(f => (f.Name, f.Schedule)).ToArray();
+        var fromRunner = FunctionRoutes.DiscoverTimers(typeof(LocalHost).Assembly).Select(f => (f.Name, f.Schedule)).ToArray();
         Assert.Equal(3, fromMetadata.Length);
         Assert.Equal(fromMetadata, fromRunner);
         foreach (var (_, schedule) in fromRunner) Ncrontab.Parse(schedule);

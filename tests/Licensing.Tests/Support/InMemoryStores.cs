@@ -99,7 +99,7 @@ public static class Runtimes
             new Licensing.Domain.Keys.CertificateIssuer(new Licensing.Domain.Keys.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
             activity ?? new Licensing.Domain.Activity.ActivityRecorder(clock),
             guard ?? new Licensing.Domain.Common.AbuseGuard(clock, new Licensing.Domain.Common.RateLimitSettings(1e9, 1e9, 1e9, 1e9)), clock,
-            new Licensing.Domain.Usage.UsageCache(ledger ??= new InMemoryUsageLedger(), clock), ledger, new Licensing.Domain.Quotas.QuotaGate(new UnlimitedQuota(), clock),
+            new Licensing.Domain.Usage.UsageCache(ledger ??= new InMemoryUsageLedger(), clock), ledger, new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock),
             new LicenseReadCache(clock, TimeSpan.Zero));
 }
 
@@ -121,15 +121,3 @@ public sealed class InMemoryUsageLedger : Licensing.Domain.Usage.IUsageLedger
         Task.FromResult(_rows.Where(r => r.Key.Item1 == $"{accountId}|{licenseId}|{period}").Sum(r => r.Value));
 }
 
-/// <summary>An account store with no quota, for pure tests of other rules.</summary>
-public sealed class UnlimitedQuota : Licensing.Domain.Quotas.IQuotaStore
-{
-    public Task<Licensing.Domain.Quotas.AccountQuota> GetAsync(string accountId, CancellationToken ct) =>
-        Task.FromResult(new Licensing.Domain.Quotas.AccountQuota(accountId, Licensing.Domain.Quotas.Tier.Unlimited, 0));
-    public Task SetTierAsync(string accountId, Licensing.Domain.Quotas.Tier tier, CancellationToken ct) => Task.CompletedTask;
-    public Task ReserveLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
-    public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
-    public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) => Task.FromResult(count);
-    public Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);
-    public Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(false);
-}
