@@ -16,8 +16,9 @@ public sealed class LocalQueueRunner(IServiceProvider services, QueueStorage que
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
+    /// <summary>LocalHost:DisableQueues=true leaves the queues to other hosts (tests whose clock is moved far off).</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(FunctionRoutes.DiscoverQueues(typeof(LocalQueueRunner).Assembly).Select(f => Task.Run(() => PollAsync(f, stoppingToken), stoppingToken)));
+        configuration["LocalHost:DisableQueues"] == "true" ? Task.CompletedTask : Task.WhenAll(FunctionRoutes.DiscoverQueues(typeof(LocalQueueRunner).Assembly).Select(f => Task.Run(() => PollAsync(f, stoppingToken), stoppingToken)));
 
     private TimeSpan RetryDelay => configuration.GetValue<int?>("LocalHost:QueueRetryDelayMilliseconds") is { } ms ? TimeSpan.FromMilliseconds(ms) : HostSettings.VisibilityTimeout;
 

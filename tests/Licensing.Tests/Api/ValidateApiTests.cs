@@ -124,7 +124,7 @@ public sealed class ValidateExpiryTests
     public async Task A_license_past_its_expiry_is_expired_until_renewed()
     {
         var clock = new TestClock();
-        await using var host = await TestHost.StartAsync(clock: clock);
+        await using var host = await TestHost.StartAsync(clock: clock, queues: false);
         var key = await host.CreateAccountWithProductAsync();
         var l = await host.IssueAsync(key, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(2)) });
         var lk = l.GetProperty("licenseKey").GetString();

@@ -167,7 +167,7 @@ public sealed class UsagePeriodTests
     public async Task A_new_period_starts_from_zero()
     {
         var clock = new TestClock(new DateTimeOffset(2027, 1, 31, 23, 0, 0, TimeSpan.Zero));
-        await using var host = await TestHost.StartAsync(clock: clock);
+        await using var host = await TestHost.StartAsync(clock: clock, queues: false);
         var (_, apiKey) = await host.CreateAccountAsync();
         await host.PutAsync("v1/products/app", new { name = "API", plans = new[] { new { id = "metered", model = "usage", durationDays = 365, usageLimit = 10L } } }, apiKey);
         var lk = (await host.IssueAsync(apiKey, new { productId = "app", customerEmail = "c@example.com", plan = "metered" })).GetProperty("licenseKey").GetString();

@@ -15,7 +15,7 @@ public sealed class MetricsScenarioTests
     public async Task The_five_metrics_have_exact_values_for_a_scripted_scenario()
     {
         var clock = new TestClock(new DateTimeOffset(2027, 3, 10, 9, 0, 0, TimeSpan.Zero));
-        await using var host = await TestHost.StartAsync(clock: clock, settings: new Dictionary<string, string?> { ["Licensing:ActivityFlushSeconds"] = "3600" });
+        await using var host = await TestHost.StartAsync(clock: clock, settings: new Dictionary<string, string?> { ["Licensing:ActivityFlushSeconds"] = "3600" }, queues: false);
         var (_, apiKey) = await host.CreateAccountAsync();
         await host.PutAsync("v1/products/my-plugin", TestHost.SampleProduct, apiKey);
         await host.PutAsync("v1/products/other", new { name = "Other", plans = new[] { new { id = "x", model = "perpetual", maxActivations = 1 } } }, apiKey);

@@ -36,8 +36,12 @@ public sealed class TestHost : IAsyncDisposable
     public HttpClient Http { get; }
     public IServiceProvider Services => App.Services;
 
+    /// <param name="queues">
+    /// False for hosts whose clock is moved far from real time: all hosts share Azurite's queues, and a host living
+    /// in another month must not claim other tests' messages (e-mail claims carry that host's time).
+    /// </param>
     public static async Task<TestHost> StartAsync(string storageConnection = Azurite, TimeProvider? clock = null,
-        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool queues = true)
     {
         if (storageConnection == Azurite) await RequireAzuriteAsync();
         var overrides = new Dictionary<string, string?>
@@ -58,6 +62,7 @@ public sealed class TestHost : IAsyncDisposable
             ["Licensing:RateLimits:PerAddressBurst"] = "1000000",
             ["Licensing:RateLimits:PerAddressPerSecond"] = "1000000",
         };
+        if (!queues) overrides["LocalHost:DisableQueues"] = "true";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;
         var app = LocalHost.Build([], overrides, Repo.Root, s =>
         {
