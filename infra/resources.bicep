@@ -23,6 +23,9 @@ var roles = {
   keyVaultCryptoOfficer: '14b46e9e-c2b7-41b4-b07b-48a6ebf60603'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  // Sending e-mail with Entra ID: ACS honours its built-in role, not custom role definitions; scoped to the one
+  // Communication Services resource.
+  communicationAndEmailServiceOwner: '09976791-48a7-449e-bb21-39d1a415f350'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -202,28 +205,6 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
   }
 }
 
-// Sending e-mail with Entra ID needs exactly these actions on the Communication Services resource.
-resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(resourceGroup().id, 'licensing-acs-email-sender')
-  properties: {
-    roleName: 'Licensing ACS e-mail sender (${environmentName})'
-    description: 'Send e-mail through Azure Communication Services with a managed identity.'
-    type: 'CustomRole'
-    permissions: [
-      {
-        actions: [
-          'Microsoft.Communication/CommunicationServices/Read'
-          'Microsoft.Communication/CommunicationServices/Write'
-          'Microsoft.Communication/EmailServices/write'
-        ]
-      }
-    ]
-    assignableScopes: [
-      resourceGroup().id
-    ]
-  }
-}
-
 // ---------- The function app: Flex Consumption, .NET 10 isolated ----------
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${environmentName}'
@@ -347,12 +328,12 @@ resource insightsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 resource emailRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(communication.id, identity.id, emailSenderRole.id)
+  name: guid(communication.id, identity.id, roles.communicationAndEmailServiceOwner)
   scope: communication
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: emailSenderRole.id
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.communicationAndEmailServiceOwner)
   }
 }
 
