@@ -11,7 +11,7 @@ namespace Licensing.Domain.Email;
 public sealed class EmailOutboxService(IEmailOutbox outbox, IEmailQueue queue, IEmailSender sender, TimeProvider clock)
 {
     public const int MaxAttempts = 8;
-    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
 
     public static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(3600, 15 * Math.Pow(2, Math.Max(0, attempt - 1))));
 
@@ -42,7 +42,14 @@ public sealed class EmailOutboxService(IEmailOutbox outbox, IEmailQueue queue, I
             {
                 await sender.SendAsync(claimed.Message, token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Shutting down mid-send: give the claim back so the next delivery need not wait out the lease.
+                try { await outbox.ReplaceAsync(claimed with { State = OutboxEmail.Pending, ClaimedUntil = null }, CancellationToken.None).ConfigureAwait(false); }
+                catch (Exception) { /* the lease expires on its own */ }
+                throw;
+            }
+            catch (Exception e)
             {
                 var giveUp = claimed.Attempts >= MaxAttempts;
                 await outbox.ReplaceAsync(claimed with { State = giveUp ? OutboxEmail.Failed : OutboxEmail.Pending, ClaimedUntil = null, LastError = e.Message }, token).ConfigureAwait(false);

@@ -68,6 +68,21 @@ public sealed class EmailOutboxServiceTests
         Assert.Equal(1, _sender.Sent);
     }
 
+    [Fact]
+    public async Task A_shutdown_mid_send_gives_the_claim_back()
+    {
+        await Service.QueueAsync(Email(), default);
+        _sender.Block = new TaskCompletionSource();
+        using var shutdown = new CancellationTokenSource();
+        var delivery = Service.DeliverAsync("acct_1", "license-1", shutdown.Token);
+        while (_outbox.Items.Single().Value.State != OutboxEmail.Sending) await Task.Delay(5);
+        await shutdown.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delivery);
+        Assert.Equal(OutboxEmail.Pending, _outbox.Items.Single().Value.State);
+        _sender.Block = null;
+        Assert.Equal("sent", await Service.DeliverAsync("acct_1", "license-1", default));
+    }
+
     private sealed class FlakySender : IEmailSender
     {
         public int FailuresLeft;
@@ -76,7 +91,7 @@ public sealed class EmailOutboxServiceTests
 
         public async Task SendAsync(EmailMessage message, CancellationToken ct)
         {
-            if (Block is not null) await Block.Task;
+            if (Block is not null) await Block.Task.WaitAsync(ct);
             if (FailuresLeft-- > 0) throw new IOException("smtp down");
             Interlocked.Increment(ref Sent);
         }
