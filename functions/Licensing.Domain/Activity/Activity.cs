@@ -199,21 +199,19 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
 
     private async Task FlushOneAsync(ActivityRecorder.Pending pending, CancellationToken ct)
     {
+        var newlySuspected = await Concurrency.RetryAsync(async token =>
         {
-            var newlySuspected = await Concurrency.RetryAsync(async token =>
-            {
-                var current = await store.GetAsync(pending.AccountId, pending.LicenseId, token).ConfigureAwait(false);
-                var (next, suspectedNow) = Merge(current, pending, clock.GetUtcNow());
-                await store.SaveAsync(next, token).ConfigureAwait(false);
-                if (current?.FirstValidatedAt is null && next.FirstValidatedAt is { } first)
-                    _firstValidations.AddOrUpdate((pending.AccountId, pending.ProductId), [(long)(first - pending.LicenseCreatedAt).TotalSeconds],
-                        (_, existing) => [.. existing, (long)(first - pending.LicenseCreatedAt).TotalSeconds]);
-                Interlocked.Increment(ref _writes);
-                return suspectedNow;
-            }, ct).ConfigureAwait(false);
-            if (newlySuspected && pending.AutoSuspend)
-                await licenses.SuspendAsync(pending.AccountId, pending.LicenseId, ct, reason: "sharing").ConfigureAwait(false);
-        }
+            var current = await store.GetAsync(pending.AccountId, pending.LicenseId, token).ConfigureAwait(false);
+            var (next, suspectedNow) = Merge(current, pending, clock.GetUtcNow());
+            await store.SaveAsync(next, token).ConfigureAwait(false);
+            if (current?.FirstValidatedAt is null && next.FirstValidatedAt is { } first)
+                _firstValidations.AddOrUpdate((pending.AccountId, pending.ProductId), [(long)(first - pending.LicenseCreatedAt).TotalSeconds],
+                    (_, existing) => [.. existing, (long)(first - pending.LicenseCreatedAt).TotalSeconds]);
+            Interlocked.Increment(ref _writes);
+            return suspectedNow;
+        }, ct).ConfigureAwait(false);
+        if (newlySuspected && pending.AutoSuspend)
+            await licenses.SuspendAsync(pending.AccountId, pending.LicenseId, ct, reason: "sharing").ConfigureAwait(false);
     }
 
     public static (LicenseActivity Next, bool NewlySuspected) Merge(LicenseActivity? current, ActivityRecorder.Pending p, DateTimeOffset now)

@@ -101,11 +101,6 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
         public DateTimeOffset SignUntil { get; } = signUntil;
         public DateTimeOffset PublishUntil { get; } = publishUntil;
 
-        public string Sign(JsonObject header, JsonObject payload)
-        {
-            lock (_lock) return Jws.Sign(header, payload, key);
-        }
-
         /// <summary>Signs a certificate: the cached header, <paramref name="payloadJson"/> (UTF-8 JSON), ES256.</summary>
         public string SignCertificate(ReadOnlySpan<byte> payloadJson)
         {

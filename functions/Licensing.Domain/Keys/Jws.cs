@@ -11,13 +11,6 @@ public static class Jws
     public static string SigningInput(JsonObject header, JsonObject payload) =>
         Common.Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Common.Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(payload));
 
-    public static string Sign(JsonObject header, JsonObject payload, ECDsa key)
-    {
-        var input = SigningInput(header, payload);
-        var signature = key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return input + "." + Common.Base64Url.Encode(signature);
-    }
-
     public static async Task<string> SignWithRootAsync(JsonObject header, JsonObject payload, IRootSigner root, string kid, CancellationToken ct)
     {
         var input = SigningInput(header, payload);

@@ -94,9 +94,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Metadata = metadata,
             Key = key,
         };
-        // Only limited tiers count: an unlimited account's issuances never contend on its counter.
-        var counted = quotas is not null && (await quotas.GetAsync(accountId, ct).ConfigureAwait(false)).Tier.MaxLicenses is not null;
-        if (counted) await quotas!.ReserveLicenseAsync(accountId, ct).ConfigureAwait(false);
+        var counted = quotas is not null && await quotas.ReserveLicenseAsync(accountId, ct).ConfigureAwait(false);
         try
         {
             await licenses.InsertAsync(license, ct).ConfigureAwait(false);
@@ -108,7 +106,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             if (e is ConflictException && licenseId is not null) return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
             throw;
         }
-        return await licenses.GetAsync(accountId, id, ct).ConfigureAwait(false) ?? license;
+        return license;
     }
 
     public async Task<License> GetAsync(string accountId, string licenseId, CancellationToken ct)

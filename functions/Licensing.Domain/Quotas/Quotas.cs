@@ -27,8 +27,11 @@ public interface IQuotaStore
 
     Task SetTierAsync(string accountId, Tier tier, CancellationToken ct);
 
-    /// <summary>Takes one license from the quota (ETag-conditional increment); <see cref="QuotaExceededException"/> when none is left.</summary>
-    Task ReserveLicenseAsync(string accountId, CancellationToken ct);
+    /// <summary>
+    /// Takes one license from the quota (ETag-conditional increment); <see cref="QuotaExceededException"/> when none is
+    /// left. False when the tier has no license limit: nothing was counted, so nothing is to be given back.
+    /// </summary>
+    Task<bool> ReserveLicenseAsync(string accountId, CancellationToken ct);
 
     /// <summary>Gives back a reservation whose license was not created.</summary>
     Task ReleaseLicenseAsync(string accountId, CancellationToken ct);
@@ -74,7 +77,7 @@ public sealed class UnlimitedQuotaStore : IQuotaStore
 {
     public Task<AccountQuota> GetAsync(string accountId, CancellationToken ct) => Task.FromResult(new AccountQuota(accountId, Tier.Unlimited, 0));
     public Task SetTierAsync(string accountId, Tier tier, CancellationToken ct) => Task.CompletedTask;
-    public Task ReserveLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
+    public Task<bool> ReserveLicenseAsync(string accountId, CancellationToken ct) => Task.FromResult(false);
     public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => Task.CompletedTask;
     public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) => Task.FromResult(count);
     public Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);

@@ -71,9 +71,7 @@ public sealed record Evaluation(Verdict Verdict, IReadOnlyList<ActivationTarget>
 /// </summary>
 public static class ValidationRules
 {
-    private delegate Verdict? Rule(License license, ValidationRequest request, DateTimeOffset now);
-
-    private static readonly Rule[] StatusRules = [Revoked, Suspended, Expired];
+    private static readonly Func<License, DateTimeOffset, Verdict?>[] StatusRules = [Revoked, Suspended, Expired];
 
     public static Verdict NotFound { get; } = new(ValidationCode.NotFound, "license key not recognised", null, null);
 
@@ -98,21 +96,21 @@ public static class ValidationRules
     public static Verdict? Status(License license, DateTimeOffset now)
     {
         foreach (var rule in StatusRules)
-            if (rule(license, null!, now) is { } failed) return failed;
+            if (rule(license, now) is { } failed) return failed;
         return null;
     }
 
     public static Verdict Fail(ValidationCode code, string detail, License license) => new(code, detail, license, null);
 
-    private static Verdict? Revoked(License l, ValidationRequest r, DateTimeOffset now) =>
+    private static Verdict? Revoked(License l, DateTimeOffset now) =>
         l.Status == LicenseStatus.Revoked ? Fail(ValidationCode.Revoked, "license has been revoked", l) : null;
 
-    private static Verdict? Suspended(License l, ValidationRequest r, DateTimeOffset now) =>
+    private static Verdict? Suspended(License l, DateTimeOffset now) =>
         l.Status == LicenseStatus.Suspended
             ? Fail(ValidationCode.Suspended, l.StatusReason == "sharing" ? "license is suspended: it was used on more sites than it allows" : "license is suspended", l)
             : null;
 
-    private static Verdict? Expired(License l, ValidationRequest r, DateTimeOffset now) =>
+    private static Verdict? Expired(License l, DateTimeOffset now) =>
         l.EffectiveStatus(now) == LicenseStatus.Expired
             ? Fail(ValidationCode.Expired, l.ExpiresAt is { } e ? $"license expired at {e.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" : "license has expired", l)
             : null;

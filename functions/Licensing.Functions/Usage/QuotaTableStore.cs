@@ -35,7 +35,7 @@ public sealed class QuotaTableStore(TableStorage tables) : IQuotaStore
             }
         }, ct);
 
-    public Task ReserveLicenseAsync(string accountId, CancellationToken ct) => AdjustAsync(accountId, +1, ct);
+    public Task<bool> ReserveLicenseAsync(string accountId, CancellationToken ct) => AdjustAsync(accountId, +1, ct);
 
     public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => AdjustAsync(accountId, -1, ct);
 
@@ -43,7 +43,7 @@ public sealed class QuotaTableStore(TableStorage tables) : IQuotaStore
     /// The account entity is a hot spot when many licenses are issued at once (a bulk import, a Stripe burst): the
     /// conditional increment retries longer than a license change would, with jitter.
     /// </summary>
-    private Task AdjustAsync(string accountId, int by, CancellationToken ct) =>
+    private Task<bool> AdjustAsync(string accountId, int by, CancellationToken ct) =>
         Concurrency.RetryAsync(token => StorageFaults.Guard(async () =>
         {
             var r = await tables.Accounts.GetEntityIfExistsAsync<TableEntity>(accountId, "", ["Tier", "LicensesIssued"], token);
@@ -51,7 +51,9 @@ public sealed class QuotaTableStore(TableStorage tables) : IQuotaStore
             var e = r.Value!;
             var tier = Tier.Parse(e.GetString("Tier")) ?? Tier.Free;
             var issued = e.GetInt32("LicensesIssued") ?? 0;
-            if (by > 0 && tier.MaxLicenses is { } max && issued >= max)
+            // Unlimited tiers are not counted, so a burst of issuances never contends on the account entity.
+            if (tier.MaxLicenses is not { } max) return false;
+            if (by > 0 && issued >= max)
                 throw new QuotaExceededException($"the {tier.Name} tier allows {max} licenses and all are issued; upgrade the account to issue more");
             try
             {
