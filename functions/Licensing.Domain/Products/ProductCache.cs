@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 
 namespace Licensing.Domain.Products;
 
@@ -10,19 +9,13 @@ namespace Licensing.Domain.Products;
 public sealed class ProductCache(IProductStore store, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
-    private readonly ConcurrentDictionary<(string, string), (Product? Product, DateTimeOffset At)> _items = new();
+    private readonly Common.TtlCache<(string, string), Product?> _items = new(clock, Ttl);
 
-    public async ValueTask<Product?> GetAsync(string accountId, string productId, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (_items.TryGetValue((accountId, productId), out var hit) && now - hit.At < Ttl) return hit.Product;
-        var product = await store.GetAsync(accountId, productId, ct).ConfigureAwait(false);
-        _items[(accountId, productId)] = (product, now);
-        return product;
-    }
+    public ValueTask<Product?> GetAsync(string accountId, string productId, CancellationToken ct) =>
+        _items.GetAsync((accountId, productId), store, (s, token) => s.GetAsync(accountId, productId, token), ct);
 
     /// <summary>This instance's copy is replaced at once when the product is written here.</summary>
-    public void Set(Product product) => _items[(product.AccountId, product.Id)] = (product, clock.GetUtcNow());
+    public void Set(Product product) => _items.Set((product.AccountId, product.Id), product);
 
     public static (PlanPolicy Plan, DevelopmentHostPolicy Development) Policies(Product? product, string planId) =>
         (product?.FindPlan(planId)?.Policy ?? PlanPolicy.Default, product?.DevelopmentHosts ?? DevelopmentHostPolicy.Default);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Licensing.Domain.Common;
 
 namespace Licensing.Domain.Quotas;
@@ -55,21 +54,20 @@ public sealed class QuotaGate(IQuotaStore store, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan DegradedRevalidateAfter = TimeSpan.FromDays(7);
-    private readonly ConcurrentDictionary<string, (bool Over, DateTimeOffset At)> _cache = new();
+    private readonly TtlCache<string, bool> _cache = new(clock, Ttl);
 
     public static string Month(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async ValueTask<bool> IsOverValidationQuotaAsync(string accountId, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (_cache.TryGetValue(accountId, out var hit) && now - hit.At < Ttl) return hit.Over;
-        var quota = await store.GetAsync(accountId, ct).ConfigureAwait(false);
-        var over = quota.Tier.MaxValidationsPerMonth is { } max && await store.ValidationsAsync(accountId, Month(now), ct).ConfigureAwait(false) > max;
-        _cache[accountId] = (over, now);
-        return over;
-    }
+    public ValueTask<bool> IsOverValidationQuotaAsync(string accountId, CancellationToken ct) =>
+        _cache.GetAsync(accountId, (Gate: this, AccountId: accountId), static (s, token) => s.Gate.LoadAsync(s.AccountId, token), ct);
 
-    public void Forget(string accountId) => _cache.TryRemove(accountId, out _);
+    public void Forget(string accountId) => _cache.Remove(accountId);
+
+    private async Task<bool> LoadAsync(string accountId, CancellationToken ct)
+    {
+        var quota = await store.GetAsync(accountId, ct).ConfigureAwait(false);
+        return quota.Tier.MaxValidationsPerMonth is { } max && await store.ValidationsAsync(accountId, Month(clock.GetUtcNow()), ct).ConfigureAwait(false) > max;
+    }
 }
 
 /// <summary>A quota store with no limits and no counting: for hosts without tiers (benchmarks, self-hosting, pure tests).</summary>

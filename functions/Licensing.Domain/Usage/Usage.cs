@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Licensing.Domain.Common;
 using System.Globalization;
 
 namespace Licensing.Domain.Usage;
@@ -39,17 +39,10 @@ public static class UsagePeriods
 public sealed class UsageCache(IUsageLedger ledger, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<string, (long Total, DateTimeOffset At)> _totals = new();
+    private readonly TtlCache<(string, string, string), long> _totals = new(clock, Ttl);
 
-    public async ValueTask<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct)
-    {
-        var key = $"{accountId}|{licenseId}|{period}";
-        var now = clock.GetUtcNow();
-        if (_totals.TryGetValue(key, out var hit) && now - hit.At < Ttl) return hit.Total;
-        var total = await ledger.TotalAsync(accountId, licenseId, period, ct).ConfigureAwait(false);
-        _totals[key] = (total, now);
-        return total;
-    }
+    public ValueTask<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct) =>
+        _totals.GetAsync((accountId, licenseId, period), ledger, (l, token) => l.TotalAsync(accountId, licenseId, period, token), ct);
 
-    public void Set(string accountId, string licenseId, string period, long total) => _totals[$"{accountId}|{licenseId}|{period}"] = (total, clock.GetUtcNow());
+    public void Set(string accountId, string licenseId, string period, long total) => _totals.Set((accountId, licenseId, period), total);
 }

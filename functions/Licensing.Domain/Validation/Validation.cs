@@ -271,7 +271,7 @@ public sealed class LicenseRuntime(
         if (!LicenseKey.TryVerify(key, ring, out var id)) return null;
         if (usage) guard.CheckUsage(id.LicenseId);
         else guard.CheckLicense(id.LicenseId);
-        return await cache.GetAsync(id.AccountId, id.LicenseId, token => licenses.GetAsync(id.AccountId, id.LicenseId, token), ct).ConfigureAwait(false);
+        return await cache.GetAsync(id.AccountId, id.LicenseId, licenses, ct).ConfigureAwait(false);
     }
 }
 
