@@ -16,26 +16,11 @@ public sealed record QueueFunction(string Name, string Queue, string? Connection
 /// </summary>
 public static class FunctionRoutes
 {
-    public static IReadOnlyList<HttpFunction> Discover(Assembly assembly)
-    {
-        var result = new List<HttpFunction>();
-        foreach (var type in assembly.GetTypes())
-        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
-        {
-            var function = method.GetCustomAttribute<FunctionAttribute>();
-            if (function is null) continue;
-            foreach (var parameter in method.GetParameters())
-            {
-                var trigger = parameter.GetCustomAttribute<HttpTriggerAttribute>();
-                if (trigger is null) continue;
-                if (parameter.ParameterType != typeof(HttpRequest))
-                    throw new InvalidOperationException($"{function.Name}: the local host serves functions that take HttpRequest");
-                var route = trigger.Route ?? function.Name;
-                result.Add(new HttpFunction(function.Name, (trigger.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray(), route, method));
-            }
-        }
-        return result.OrderBy(f => f.Route, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal).ToArray();
-    }
+    public static IReadOnlyList<HttpFunction> Discover(Assembly assembly) =>
+        DiscoverTriggered<HttpTriggerAttribute, HttpFunction>(assembly, (name, trigger, method) =>
+            method.GetParameters().Any(p => p.ParameterType == typeof(HttpRequest) && p.GetCustomAttribute<HttpTriggerAttribute>() is not null)
+                ? new HttpFunction(name, (trigger.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray(), trigger.Route ?? name, method)
+                : throw new InvalidOperationException($"{name}: the local host serves functions that take HttpRequest"));
 
     public static IReadOnlyList<QueueFunction> DiscoverQueues(Assembly assembly) =>
         DiscoverTriggered<QueueTriggerAttribute, QueueFunction>(assembly, (name, trigger, method) => new QueueFunction(name, trigger.QueueName, trigger.Connection, method));

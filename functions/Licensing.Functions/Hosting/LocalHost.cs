@@ -68,7 +68,7 @@ public static class LocalHost
             catch (Exception e) when (!context.Response.HasStarted)
             {
                 context.Response.Clear();
-                await Execute(Problem.From(e is TargetInvocationException { InnerException: { } inner } ? inner : e, logger).ToResult(), context);
+                await Execute(Problem.From(e, logger).ToResult(), context);
             }
         });
 
@@ -85,26 +85,11 @@ public static class LocalHost
     /// <summary>Calls the function method the way the worker does: HttpRequest, route values by name, CancellationToken.</summary>
     private static async Task Invoke(HttpFunction function, HttpContext context)
     {
-        var instance = ActivatorUtilities.GetServiceOrCreateInstance(context.RequestServices, function.Method.DeclaringType!);
-        var parameters = function.Method.GetParameters();
-        var arguments = new object?[parameters.Length];
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var p = parameters[i];
-            arguments[i] = p.ParameterType == typeof(HttpRequest) ? context.Request
-                : p.ParameterType == typeof(CancellationToken) ? context.RequestAborted
-                : p.ParameterType == typeof(string) ? context.Request.RouteValues[p.Name!] as string
-                : throw new InvalidOperationException($"{function.Name}: parameter {p.Name} cannot be bound by the local host");
-        }
-        IActionResult result;
-        try
-        {
-            result = await (Task<IActionResult>)function.Method.Invoke(instance, arguments)!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw e.InnerException;
-        }
+        var result = await (Task<IActionResult>)FunctionInvoker.Start(context.RequestServices, function.Name, function.Method, p =>
+            p.ParameterType == typeof(HttpRequest) ? context.Request
+            : p.ParameterType == typeof(CancellationToken) ? context.RequestAborted
+            : p.ParameterType == typeof(string) ? context.Request.RouteValues[p.Name!] as string
+            : throw FunctionInvoker.Unbindable(function.Name, p));
         await Execute(result, context);
     }
 

@@ -62,20 +62,11 @@ public sealed class LocalQueueRunner(IServiceProvider services, QueueStorage que
         try
         {
             await using var scope = services.CreateAsyncScope();
-            var instance = ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, function.Method.DeclaringType!);
-            var arguments = function.Method.GetParameters().Select(p =>
+            await FunctionInvoker.Start(scope.ServiceProvider, function.Name, function.Method, p =>
                 p.ParameterType == typeof(QueueMessage) ? message
                 : p.ParameterType == typeof(string) ? message.MessageText
-                : p.ParameterType == typeof(CancellationToken) ? (object)ct
-                : throw new InvalidOperationException($"{function.Name}: parameter {p.Name} cannot be bound by the local host")).ToArray();
-            try
-            {
-                await (Task)function.Method.Invoke(instance, arguments)!;
-            }
-            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
-            {
-                throw e.InnerException;
-            }
+                : p.ParameterType == typeof(CancellationToken) ? ct
+                : throw FunctionInvoker.Unbindable(function.Name, p));
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
         }
         catch (Exception) when (ct.IsCancellationRequested)

@@ -30,10 +30,10 @@ public sealed class LocalTimerRunner(IServiceProvider services, TimeProvider clo
             try
             {
                 await using var scope = services.CreateAsyncScope();
-                var instance = ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, function.Method.DeclaringType!);
-                var arguments = function.Method.GetParameters().Select(p =>
-                    p.ParameterType == typeof(TimerInfo) ? new TimerInfo() : p.ParameterType == typeof(CancellationToken) ? (object?)ct : null).ToArray();
-                await (Task)function.Method.Invoke(instance, arguments)!;
+                await FunctionInvoker.Start(scope.ServiceProvider, function.Name, function.Method, p =>
+                    p.ParameterType == typeof(TimerInfo) ? new TimerInfo()
+                    : p.ParameterType == typeof(CancellationToken) ? ct
+                    : throw FunctionInvoker.Unbindable(function.Name, p));
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
