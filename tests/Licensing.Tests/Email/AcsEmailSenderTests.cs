@@ -26,25 +26,17 @@ namespace Licensing.Tests.Email;
 public sealed class AcsEmailSenderTests : IAsyncLifetime
 {
     private static readonly byte[] AccessKey = RandomNumberGenerator.GetBytes(64);
-    private WebApplication _app = null!;
-    private X509Certificate2 _certificate = null!;
-    private Uri _endpoint = null!;
+    private LocalHttpsServer _server = null!;
     private readonly ConcurrentQueue<string> _accepted = new();
     private readonly ConcurrentQueue<string> _rejected = new();
 
     private static readonly EmailMessage Message = new("customer@example.com", "Your key", "plain <text>", "<p>html &amp;</p>", "<license-1@licensing>");
 
-    public async Task InitializeAsync()
-    {
-        _certificate = TestCertificates.SelfSigned();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(_certificate)));
-        _app = builder.Build();
-        _app.MapPost("/emails:send", (Delegate)Handle);
-        await _app.StartAsync();
-        _endpoint = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
+    private Uri Endpoint => _server.Uri;
+
+    public async Task InitializeAsync() =>
+        _server = await LocalHttpsServer.StartAsync(async context =>
+            await (context.Request.Method == "POST" && context.Request.Path == "/emails:send" ? await Handle(context) : Reject("route")).ExecuteAsync(context));
 
     private async Task<IResult> Handle(HttpContext context)
     {
@@ -78,7 +70,7 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
             || string.IsNullOrEmpty(request.Headers["Operation-Id"]))
             return Reject("body");
         _accepted.Enqueue(auth.Split(' ')[0]);
-        context.Response.Headers["Operation-Location"] = $"{_endpoint}emails/operations/{request.Headers["Operation-Id"]}?api-version={AcsEmailSender.ApiVersion}";
+        context.Response.Headers["Operation-Location"] = $"{Endpoint}emails/operations/{request.Headers["Operation-Id"]}?api-version={AcsEmailSender.ApiVersion}";
         return Results.Json(new { id = request.Headers["Operation-Id"].ToString(), status = "Running" }, statusCode: 202);
     }
 
@@ -88,18 +80,12 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
         return Results.Json(new { error = new { code = "Denied", message = what } }, statusCode: 401);
     }
 
-    private AcsClientOptions Options()
-    {
-        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == _certificate.Thumbprint };
-        var options = new AcsClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
-        options.Retry.MaxRetries = 0;
-        return options;
-    }
+    private AcsClientOptions Options() => _server.ClientOptions<AcsClientOptions>();
 
     [Fact]
     public async Task Sends_with_an_access_key_signed_as_the_service_recomputes_it()
     {
-        var sender = new AcsEmailSender(_endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(AccessKey), Options());
+        var sender = new AcsEmailSender(Endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(AccessKey), Options());
         await sender.SendAsync(Message, default);
         Assert.Equal(["HMAC-SHA256"], _accepted);
         Assert.Empty(_rejected);
@@ -108,7 +94,7 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     [Fact]
     public async Task Sends_with_a_managed_identity_token()
     {
-        var sender = new AcsEmailSender(_endpoint, "DoNotReply@acme.example", new FakeCredential(), null, Options());
+        var sender = new AcsEmailSender(Endpoint, "DoNotReply@acme.example", new FakeCredential(), null, Options());
         await sender.SendAsync(Message, default);
         Assert.Equal(["Bearer"], _accepted);
     }
@@ -116,15 +102,10 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_key_is_refused_and_surfaces_as_a_failure()
     {
-        var sender = new AcsEmailSender(_endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), Options());
+        var sender = new AcsEmailSender(Endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), Options());
         await Assert.ThrowsAsync<Azure.RequestFailedException>(() => sender.SendAsync(Message, default));
         Assert.Equal(["signature"], _rejected);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _certificate.Dispose();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 }

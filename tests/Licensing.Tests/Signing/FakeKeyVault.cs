@@ -8,6 +8,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Licensing.Domain.Common;
 using Licensing.Functions.Signing;
+using Licensing.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,35 +29,19 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public const string Token = "fake-vault-token";
     public const string KeyName = "license-signing";
 
-    private readonly WebApplication _app;
-    private readonly X509Certificate2 _certificate;
+    private LocalHttpsServer _server = null!;
     private readonly List<(string Version, ECDsa Key, long Created)> _versions = [];
     private int _signCount;
 
     public ConcurrentQueue<string> Requests { get; } = new();
     public ConcurrentQueue<string> Rejections { get; } = new();
     public HashSet<string> Disabled { get; } = [];
-    public Uri Uri { get; }
-
-    private FakeKeyVault(WebApplication app, X509Certificate2 certificate, Uri uri)
-    {
-        _app = app;
-        _certificate = certificate;
-        Uri = uri;
-    }
+    public Uri Uri => _server.Uri;
 
     public static async Task<FakeKeyVault> StartAsync()
     {
-        var certificate = Support.TestCertificates.SelfSigned();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(certificate)));
-        var app = builder.Build();
-        FakeKeyVault? vault = null;
-        app.Run(context => vault!.Handle(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        vault = new FakeKeyVault(app, certificate, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+        var vault = new FakeKeyVault();
+        vault._server = await LocalHttpsServer.StartAsync(vault.Handle);
         vault.AddVersion();
         return vault;
     }
@@ -72,13 +57,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public string CurrentVersion { get { lock (_versions) return _versions[^1].Version; } }
 
     /// <summary>A client options object whose transport trusts only this fake's certificate.</summary>
-    public KeyVaultClientOptions ClientOptions(int retries = 0)
-    {
-        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == _certificate.Thumbprint };
-        var options = new KeyVaultClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
-        options.Retry.MaxRetries = retries;
-        return options;
-    }
+    public KeyVaultClientOptions ClientOptions(int retries = 0) => _server.ClientOptions<KeyVaultClientOptions>(retries);
 
     private async Task Handle(HttpContext context)
     {
@@ -167,12 +146,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _certificate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 /// <summary>A credential that hands out a fixed token and records the scopes asked for.</summary>
