@@ -19,7 +19,11 @@ namespace Licensing.Tests.Support;
 public sealed class TestHost : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key";
-    public const string Azurite = "UseDevelopmentStorage=true";
+    /// <summary>
+    /// Azurite's connection string: the default ports (10000-10002), or LICENSING_TEST_STORAGE when set, so several
+    /// checkouts can run their suites at once, each against its own Azurite.
+    /// </summary>
+    public static readonly string Azurite = Environment.GetEnvironmentVariable("LICENSING_TEST_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
 
     /// <summary>One signing key for the whole test run, so every host verifies every other host's keys.</summary>
     public static string SigningKeyPath { get; } = Path.Combine(Path.GetTempPath(), $"licensing-tests-{Environment.ProcessId}", "signing-key.pem");
@@ -40,9 +44,10 @@ public sealed class TestHost : IAsyncDisposable
     /// False for hosts whose clock is moved far from real time: all hosts share Azurite's queues, and a host living
     /// in another month must not claim other tests' messages (e-mail claims carry that host's time).
     /// </param>
-    public static async Task<TestHost> StartAsync(string storageConnection = Azurite, TimeProvider? clock = null,
+    public static async Task<TestHost> StartAsync(string? storageConnection = null, TimeProvider? clock = null,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool queues = true)
     {
+        storageConnection ??= Azurite;
         if (storageConnection == Azurite) await RequireAzuriteAsync();
         var overrides = new Dictionary<string, string?>
         {
@@ -79,16 +84,20 @@ public sealed class TestHost : IAsyncDisposable
         return new TestHost(app, new Uri(address.TrimEnd('/') + "/api/"));
     }
 
+    private static int AzuriteTablePort =>
+        System.Text.RegularExpressions.Regex.Match(Azurite, @"TableEndpoint=https?://[^:/;]+:(\d+)") is { Success: true } m
+            ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 10002;
+
     public static async Task RequireAzuriteAsync()
     {
         using var tcp = new TcpClient();
         try
         {
-            await tcp.ConnectAsync(IPAddress.Loopback, 10002).WaitAsync(TimeSpan.FromSeconds(5));
+            await tcp.ConnectAsync(IPAddress.Loopback, AzuriteTablePort).WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (Exception e) when (e is SocketException or TimeoutException)
         {
-            throw new InvalidOperationException("Azurite is not listening on 127.0.0.1:10002: run the tests with scripts/test.sh, which starts it.", e);
+            throw new InvalidOperationException($"Azurite is not listening on 127.0.0.1:{AzuriteTablePort}: run the tests with scripts/test.sh, which starts it.", e);
         }
     }
 
