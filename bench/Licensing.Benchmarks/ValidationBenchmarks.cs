@@ -122,9 +122,9 @@ public class ValidationBenchmarks
 
     private sealed class MemoryRegistry : IDelegatedKeyRegistry
     {
-        public Task RegisterAsync(PublishedDelegatedKey key, CancellationToken ct) => Task.CompletedTask;
+        public Task RegisterAsync(DelegatedKeyRegistration key, CancellationToken ct) => Task.CompletedTask;
 
-        public Task<IReadOnlyList<PublishedDelegatedKey>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) => Task.FromResult<IReadOnlyList<PublishedDelegatedKey>>([]);
+        public Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) => Task.FromResult<IReadOnlyList<DelegatedKeyRegistration>>([]);
     }
 
     private sealed class MemoryProductStore : IProductStore
