@@ -36,12 +36,17 @@ public interface IActivityStore
     Task SaveAsync(LicenseActivity activity, CancellationToken ct);
 }
 
-/// <summary>The sharing heuristic (docs/abuse.md): more distinct domains than slots, or more than twice as many addresses.</summary>
+/// <summary>The sharing heuristic (docs/abuse.md): more distinct sites than slots, or more than twice as many addresses.</summary>
 public static class SharingSignal
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);
     public const int MaxTracked = 100;
     public const int AddressTolerance = 2;
+
+    /// <summary>What a domain counts as: its site (registrable domain, by the Public Suffix List), so
+    /// <c>shop.example.com</c> and <c>blog.example.com</c> are one site and <c>a.github.io</c> and <c>b.github.io</c>
+    /// two; an IP address, or a host that is itself a public suffix, counts as itself.</summary>
+    public static string Site(string domain) => PublicSuffixList.RegistrableDomain(domain) ?? domain;
 
     public static bool Suspected(int? maxActivations, int domains, int addresses) =>
         maxActivations is { } slots && (domains > Math.Max(slots, 1) || addresses > AddressTolerance * Math.Max(slots, 1));
@@ -74,7 +79,7 @@ public sealed class ActivityRecorder(TimeProvider clock)
             pending.Count++;
             if (valid) pending.ValidCount++;
             if (domain is not null && !(development.Allowed && HostBindings.IsDevelopmentHost(domain, development.Patterns)) && pending.Domains.Count < SharingSignal.MaxTracked)
-                pending.Domains.Add(domain);
+                pending.Domains.Add(SharingSignal.Site(domain));
             if (address is not null && pending.Addresses.Count < SharingSignal.MaxTracked) pending.Addresses.Add(HashAddress(address));
         }
     }
