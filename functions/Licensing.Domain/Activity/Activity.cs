@@ -79,7 +79,7 @@ public sealed class ActivityRecorder(TimeProvider clock)
             pending.Count++;
             if (valid) pending.ValidCount++;
             if (domain is not null && !(development.Allowed && HostBindings.IsDevelopmentHost(domain, development.Patterns)) && pending.Domains.Count < SharingSignal.MaxTracked)
-                pending.Domains.Add(SharingSignal.Site(domain));
+                pending.Domains.Add(domain);
             if (address is not null && pending.Addresses.Count < SharingSignal.MaxTracked) pending.Addresses.Add(HashAddress(address));
         }
     }
@@ -224,7 +224,7 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         var windowOpen = current is not null && now - current.WindowStart < SharingSignal.Window;
         var domains = new HashSet<string>(windowOpen ? current!.WindowDomains : [], StringComparer.Ordinal);
         var addresses = new HashSet<string>(windowOpen ? current!.WindowAddresses : [], StringComparer.Ordinal);
-        foreach (var d in p.Domains) if (domains.Count < SharingSignal.MaxTracked) domains.Add(d);
+        foreach (var d in p.Domains) if (domains.Count < SharingSignal.MaxTracked) domains.Add(SharingSignal.Site(d));
         foreach (var a in p.Addresses) if (addresses.Count < SharingSignal.MaxTracked) addresses.Add(a);
         var suspected = SharingSignal.Suspected(p.MaxActivations, domains.Count, addresses.Count);
         var suspectedBefore = windowOpen ? current!.SharingSuspectedAt : null;
