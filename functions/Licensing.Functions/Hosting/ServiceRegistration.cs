@@ -104,6 +104,7 @@ public static class ServiceRegistration
                 string.IsNullOrEmpty(options.Email.AcsAccessKey) ? sp.GetRequiredService<TokenCredential>() : null, options.Email.AcsAccessKey));
         services.AddSingleton<EmailOutboxService>();
         services.AddSingleton<RequestAuth>();
+        services.AddSingleton<ContinuationTokens>();
         return services;
     }
 }
