@@ -31,6 +31,12 @@ public sealed class LicensingOptions
     /// </summary>
     public int LicenseCacheSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Seconds validate, activate, deactivate, usage and health may wait on storage and signing before answering 503 with
+    /// Retry-After (0.5-30).
+    /// </summary>
+    public double PublicPathBudgetSeconds { get; set; } = 2.5;
+
     /// <summary>How often validation activity (first/last validation, sharing signal) is written out, in seconds.</summary>
     public int ActivityFlushSeconds { get; set; } = 10;
 

@@ -105,6 +105,7 @@ public static class ServiceRegistration
         services.AddSingleton<EmailOutboxService>();
         services.AddSingleton<RequestAuth>();
         services.AddSingleton<ContinuationTokens>();
+        services.AddSingleton<PublicPathBudget>();
         return services;
     }
 }
