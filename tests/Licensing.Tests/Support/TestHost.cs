@@ -146,9 +146,10 @@ public sealed class TestHost : IAsyncDisposable
         return account;
     }
 
-    /// <summary>How many license entities an account has, read straight from Azurite (not through the API).</summary>
+    /// <summary>How many license entities an account has, read straight from Azurite (not through the API; activation rows are not licenses).</summary>
     public static int StoredLicenseCount(string accountId) =>
-        new Azure.Data.Tables.TableClient(Azurite, "licenses").Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == accountId).Count();
+        new Azure.Data.Tables.TableClient(Azurite, "licenses").Query<Azure.Data.Tables.TableEntity>(
+            Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {accountId}") + " and " + Licensing.Functions.Licenses.LicenseTableStore.LicenseRows).Count();
 
     public async Task<JsonElement> IssueAsync(string apiKey, object? body = null)
     {
