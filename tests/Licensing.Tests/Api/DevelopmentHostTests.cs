@@ -22,12 +22,7 @@ public sealed class DevelopmentHostTests(SharedHost shared) : IClassFixture<Shar
         return (apiKey, l.GetProperty("licenseKey").GetString()!, l.GetProperty("licenseId").GetString()!);
     }
 
-    private async Task<JsonElement> Post(string path, object body)
-    {
-        var r = await Host.PostAsync(path, body);
-        Assert.True(r.Status == HttpStatusCode.OK, r.Text);
-        return r.Json;
-    }
+    private Task<JsonElement> Post(string path, object body) => Host.PostOkAsync(path, body);
 
     [Fact]
     public async Task Development_hosts_are_free_but_capped_per_license_per_30_days()

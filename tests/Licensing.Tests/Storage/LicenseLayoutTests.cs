@@ -192,4 +192,25 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         Assert.Equal("Blog", after.GetProperty("activations")[0].GetProperty("name").GetString());
         Assert.Null((await Licenses.GetEntityAsync<TableEntity>(accountId, id)).Value.GetString("Activations"));
     }
+
+    [Fact]
+    public async Task More_rows_than_one_transaction_holds_are_written_too()
+    {
+        // Issuance with 100 domains: the license and 99 rows in one transaction, the 100th upserted just before.
+        var (accountId, apiKey) = await Host.CreateAccountAsync();
+        Assert.Equal(HttpStatusCode.Created, (await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "big", model = "perpetual", maxActivations = 200 } } }, apiKey)).Status);
+        var domains = Enumerable.Range(0, Licensing.Domain.Licenses.LicenseService.MaxDomains).Select(i => $"site{i}.com").ToArray();
+        var l = await Host.IssueAsync(apiKey, new { productId = "p", customerEmail = "c@example.com", plan = "big", domains });
+        Assert.Equal(domains, l.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
+
+        // An older license with 150 inline activations moves them all on its next write.
+        var id = l.GetProperty("licenseId").GetString()!;
+        await StoreInOlderLayoutAsync(accountId, id, [.. Enumerable.Range(0, 150).Select(i =>
+            (object)new { I = ActivationRules.IdFor(new ActivationTarget(null, $"fp-{i}")), D = (string?)null, F = $"fp-{i}", N = $"Seat {i}", C = DateTimeOffset.UtcNow })]);
+        var r = await Host.PostOkAsync("v1/activate", new { key = l.GetProperty("licenseKey").GetString(), fingerprint = "fp-new", name = "New seat" });
+        Assert.Equal(151, r.GetProperty("activationsUsed").GetInt32());
+        Assert.Null((await Licenses.GetEntityAsync<TableEntity>(accountId, id)).Value.GetString("Activations"));
+        var after = (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json.GetProperty("activations").EnumerateArray().ToArray();
+        Assert.Equal([.. Enumerable.Range(0, 150).Select(i => $"Seat {i}"), "New seat"], after.Select(a => a.GetProperty("name").GetString()));
+    }
 }

@@ -113,6 +113,14 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     public Task<ApiResponse> PostAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Post, path, body, bearer);
+
+    /// <summary>A POST that must answer 200; returns the body.</summary>
+    public async Task<JsonElement> PostOkAsync(string path, object body)
+    {
+        var r = await PostAsync(path, body);
+        Assert.True(r.Status == HttpStatusCode.OK, r.Text);
+        return r.Json;
+    }
     public Task<ApiResponse> GetAsync(string path, string? bearer = null) => SendAsync(HttpMethod.Get, path, null, bearer);
     public Task<ApiResponse> PutAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Put, path, body, bearer);
 
