@@ -27,14 +27,14 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
         {
             var current = await CurrentAsync(license, attempt++, token).ConfigureAwait(false);
             var now = clock.GetUtcNow();
-            if (ActivationRules.IsFree(target, development))
-                return await DevelopmentHostAsync(current, target, name, development, now, token).ConfigureAwait(false);
             if (ActivationRules.Covering(current, target) is { } covered)
             {
                 var existing = await licenses.GetActivationAsync(current, covered.Activation.Id, token).ConfigureAwait(false)
                     ?? new Activation(covered.Activation.Id, covered.Binding.Domain, covered.Binding.Fingerprint, null, current.UpdatedAt);
                 return new ActivationOutcome(true, ValidationCode.Valid, $"{target.Describe} is already activated", current, existing, false);
             }
+            if (ActivationRules.IsFree(target, development))
+                return await DevelopmentHostAsync(current, target, name, development, now, token).ConfigureAwait(false);
             if (!current.HasFreeSlot)
                 return new ActivationOutcome(false, null, $"all {current.MaxActivations ?? ActivationRules.HardCap} activation slots are in use; deactivate one first", current, null, false)
                     { LimitReached = true };

@@ -87,6 +87,10 @@ public static class ActivationRules
     public static bool IsDevelopmentHost(string? domain, DevelopmentHostPolicy policy) =>
         domain is not null && !HostBindings.IsWildcard(domain) && policy.Allowed && HostBindings.IsDevelopmentHost(domain, policy.Patterns);
 
+    /// <summary>Whether <paramref name="domain"/> is served as a free development host (not under an activation of the license): certificates say so.</summary>
+    public static bool ServedAsDevelopmentHost(License license, string? domain, DevelopmentHostPolicy policy) =>
+        IsDevelopmentHost(domain, policy) && Covering(license, new ActivationTarget(domain, null)) is null;
+
     public static readonly TimeSpan DevelopmentHostWindow = TimeSpan.FromDays(30);
 
     /// <summary>The development hosts that count toward the cap now (recorded within the last 30 days).</summary>

@@ -123,16 +123,16 @@ public static class ValidationRules
     /// <summary>
     /// A domain or fingerprint passes when it is already activated (exactly or under a wildcard, looked up in the
     /// license's index), or can take a free slot now on a plan that auto-activates (then it is queued for activation).
-    /// A development host takes no slot: it passes when recorded in the last 30 days, or is queued to be recorded
-    /// while the plan's development-host allowance lasts; past it, DOMAIN_MISMATCH says why.
+    /// A development host not activated as such takes no slot: it passes when recorded in the last 30 days, or is
+    /// queued to be recorded while the plan's development-host allowance lasts; past it, DOMAIN_MISMATCH says why.
     /// </summary>
     private static Verdict? Binding(License l, ActivationTarget? target, DateTimeOffset now, PlanPolicy policy, DevelopmentHostPolicy development,
         List<ActivationTarget> toActivate, ValidationCode mismatch)
     {
         if (target is not { } t) return null;
         if (l.MaxActivations is null) return null; // unlimited: not bound, nothing to write (the sharing signal still sees it)
-        if (ActivationRules.IsFree(t, development)) return DevelopmentHost(l, t, now, development, toActivate, mismatch);
         if (ActivationRules.Covering(l, t) is not null) return null;
+        if (ActivationRules.IsFree(t, development)) return DevelopmentHost(l, t, now, development, toActivate, mismatch);
         var slotsLeft = Math.Min(l.MaxActivations ?? ActivationRules.HardCap, ActivationRules.HardCap) - l.Activations.Count - toActivate.Count(a => !ActivationRules.IsFree(a, development));
         if (policy.AutoActivate && slotsLeft > 0)
         {
@@ -236,7 +236,7 @@ public sealed class LicenseRuntime(
             verdict = verdict with
             {
                 Certificate = await certificates.IssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy,
-                    ActivationRules.IsDevelopmentHost(request.Domain, development), ct).ConfigureAwait(false),
+                    ActivationRules.ServedAsDevelopmentHost(license, request.Domain, development), ct).ConfigureAwait(false),
             };
         activity.Record(license, policy, development, request.Domain, clientAddress, verdict.Valid);
         return verdict;

@@ -136,6 +136,10 @@ public sealed class ValidationRulesTests
         Assert.Equal(PlanPolicy.DefaultMaxDevelopmentHosts, DevelopmentHostPolicy.Default.MaxHosts);
         var ten = Sample(domains: "a.com") with { DevelopmentHosts = [.. Enumerable.Range(0, 10).Select(i => new DevelopmentHostUse($"site{i}.local", Now.AddDays(-1)))] };
         Assert.Equal(ValidationCode.DomainMismatch, Eval(ten, Request("site10.local"), Now, NoAutoActivate).Code);
+        // A development-named host the license holds a slot for is not the allowance's to refuse.
+        Assert.Equal(ValidationCode.DomainMismatch, Eval(ten, Request("staging.shop.com"), Now, NoAutoActivate).Code);
+        Assert.Equal(ValidationCode.Valid, Eval(ten with { Activations = [.. ten.Activations, new Activation(ActivationRules.IdFor("*.shop.com"), "*.shop.com", null, null, Now).Ref] },
+            Request("staging.shop.com"), Now, NoAutoActivate).Code);
         // Unlimited licenses are not bound to domains: nothing to cap.
         Assert.Equal(ValidationCode.Valid, Eval(ten with { MaxActivations = null }, Request("site10.local"), Now, NoAutoActivate).Code);
     }
