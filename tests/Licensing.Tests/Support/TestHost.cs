@@ -118,6 +118,14 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     public Task<ApiResponse> PostAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Post, path, body, bearer);
+
+    /// <summary>A POST that must answer 200; returns the body.</summary>
+    public async Task<JsonElement> PostOkAsync(string path, object body)
+    {
+        var r = await PostAsync(path, body);
+        Assert.True(r.Status == HttpStatusCode.OK, r.Text);
+        return r.Json;
+    }
     public Task<ApiResponse> GetAsync(string path, string? bearer = null) => SendAsync(HttpMethod.Get, path, null, bearer);
     public Task<ApiResponse> PutAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Put, path, body, bearer);
 
@@ -151,9 +159,10 @@ public sealed class TestHost : IAsyncDisposable
         return account;
     }
 
-    /// <summary>How many license entities an account has, read straight from Azurite (not through the API).</summary>
+    /// <summary>How many license entities an account has, read straight from Azurite (not through the API; activation rows are not licenses).</summary>
     public static int StoredLicenseCount(string accountId) =>
-        new Azure.Data.Tables.TableClient(Azurite, "licenses").Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == accountId).Count();
+        new Azure.Data.Tables.TableClient(Azurite, "licenses").Query<Azure.Data.Tables.TableEntity>(
+            Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {accountId}") + " and " + Licensing.Functions.Licenses.LicenseTableStore.LicenseRows).Count();
 
     public async Task<JsonElement> IssueAsync(string apiKey, object? body = null)
     {
