@@ -87,6 +87,7 @@ public sealed class FunctionCatalog
                 case HttpTriggerAttribute t:
                 {
                     var route = t.Route ?? function.Name;
+                    if (t.Methods is not { Length: > 0 }) Problem("[HttpTrigger] names no HTTP method (the Functions host would accept every method): name them");
                     var routeValues = RouteValueNames(route, Problem);
                     var arguments = Bind<HttpContext>(method, trigger, Problem, typeof(Task<IActionResult>), p =>
                         p.Position == trigger.Position ? p.ParameterType == typeof(HttpRequest) ? c => c.Request : null
@@ -94,7 +95,7 @@ public sealed class FunctionCatalog
                         : p.ParameterType == typeof(string) && routeValues.Contains(p.Name!) ? c => c.Request.RouteValues[p.Name!] as string
                         : null);
                     if (problems.Count == before)
-                        http.Add(new HttpFunction(function.Name, (t.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray(), route, method, arguments));
+                        http.Add(new HttpFunction(function.Name, t.Methods!.Select(m => m.ToUpperInvariant()).ToArray(), route, method, arguments));
                     break;
                 }
                 case QueueTriggerAttribute t:

@@ -102,6 +102,7 @@ public sealed class LocalHostContractTests
     [InlineData(typeof(TimeSpanSchedule), "schedule '00:05:00' is not a six-field NCRONTAB expression")]
     [InlineData(typeof(NoTrigger), "no trigger the local host serves")]
     [InlineData(typeof(NotPublic), "the method is not public")]
+    [InlineData(typeof(AnyMethod), "names no HTTP method")]
     public void A_function_the_local_host_cannot_serve_is_refused_and_named(Type functions, string problem)
     {
         var catalog = FunctionCatalog.Read([functions]);
@@ -219,6 +220,12 @@ public sealed class LocalHostContractTests
     {
         [Function("F")]
         internal Task F([QueueTrigger("q")] QueueMessage message) => Task.CompletedTask;
+    }
+
+    private sealed class AnyMethod
+    {
+        [Function("F")]
+        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous)] HttpRequest request) => throw new NotSupportedException();
     }
 
     public sealed record Order(string Id);
