@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Licensing.Functions.Hosting;
+using Licensing.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,7 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace Licensing.Tests.Support;
 
 /// <summary>
-/// The local host (the same function classes the Functions host runs) on a free loopback port, against Azurite.
+/// The local host (functions/Licensing.LocalHost: the same function classes the Functions host runs) on a free
+/// loopback port, against Azurite.
 /// scripts/test.sh starts Azurite; a test that needs it and finds it missing fails with that message.
 /// </summary>
 public sealed class TestHost : IAsyncDisposable
@@ -74,7 +75,7 @@ public sealed class TestHost : IAsyncDisposable
         };
         if (!queues) overrides["LocalHost:DisableQueues"] = "true";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;
-        var app = LocalHost.Build([], overrides, Repo.Root, s =>
+        var app = LocalFunctionsHost.Build([], overrides, Repo.Root, s =>
         {
             if (clock is not null) s.AddSingleton(clock);
             var outbox = s.Single(d => d.ServiceType == typeof(Licensing.Domain.Email.IEmailOutbox));
