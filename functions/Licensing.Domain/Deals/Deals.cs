@@ -30,8 +30,11 @@ public sealed record CodeBatchWrite(IReadOnlyList<CodeRecord> Added, IReadOnlyLi
 /// <summary>Codes belong to one account: every call looks inside that account only.</summary>
 public interface ICodeStore
 {
-    /// <summary>Adds each code to its account unless the account already holds that hash; says which were which.</summary>
-    Task<CodeBatchWrite> AddBatchAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct);
+    /// <summary>
+    /// Adds each code to its account unless the account already holds that hash; says which were which.
+    /// <paramref name="imported"/>: the codes come from outside and may have been stored before (generated ones are new).
+    /// </summary>
+    Task<CodeBatchWrite> AddBatchAsync(IReadOnlyList<CodeRecord> codes, bool imported, CancellationToken ct);
 
     /// <summary>Removes codes added by <see cref="AddBatchAsync"/>, each only if unchanged since (a batch undone).</summary>
     Task RemoveAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct);
@@ -97,7 +100,7 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             Plan = plan.Id,
             BatchId = batchId,
         }).ToList();
-        var written = await codes.AddBatchAsync(records, ct).ConfigureAwait(false);
+        var written = await codes.AddBatchAsync(records, imported is not null, ct).ConfigureAwait(false);
 
         // Held for this same product and plan: imported before, skipped. Anything else (or a generated code, which must be new) refuses the batch.
         var clashes = written.Held.Where(h => imported is null || h.ProductId != productId || h.Plan != plan.Id).Select(h => h.Hash).ToHashSet();

@@ -17,14 +17,14 @@ public sealed class CodeTableStore(TableStorage tables) : ICodeStore
 {
     private TableClient Table => tables.Table(TableStorage.CodesTable);
 
-    public Task<CodeBatchWrite> AddBatchAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct) =>
+    public Task<CodeBatchWrite> AddBatchAsync(IReadOnlyList<CodeRecord> codes, bool imported, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             var added = new ConcurrentBag<CodeRecord>();
             var held = new ConcurrentBag<CodeRecord>();
             await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (code, token) =>
             {
-                if (await MoveLegacyAsync(code.AccountId, code.Hash, token) is { } moved)
+                if (imported && await MoveLegacyAsync(code.AccountId, code.Hash, token) is { } moved)
                 {
                     held.Add(moved);
                     return;
