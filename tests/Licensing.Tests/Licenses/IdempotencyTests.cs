@@ -143,20 +143,32 @@ public sealed class IdempotencyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_count_left_by_a_crashed_issuance_that_is_never_retried_is_given_back_before_quota_refuses()
+    public async Task At_the_limit_a_counted_retry_still_issues_and_counts_left_by_crashes_never_retried_are_given_back()
     {
-        var (accountId, apiKey) = await AccountAsync(tier: "free");
-        var lost = NewEmail();
-        Faults.CrashLicenseWriteOnce(lost, Faults.LicenseCrash.BeforeWrite);
-        Assert.Equal(HttpStatusCode.InternalServerError, (await IssueAsync(apiKey, null, Body(lost))).Status);
-        for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.Created, (await IssueAsync(apiKey, null, Body(NewEmail()))).Status);
-        Assert.Equal(5, await LicensesIssuedAsync(apiKey)); // four licenses and one issuance that may still be in flight
+        var (accountId, apiKey) = await AccountAsync(tier: "free"); // five licenses
+        var (keyed, orphan, unanswered) = (NewEmail(), NewEmail(), NewEmail());
+        Faults.CrashLicenseWriteOnce(keyed, Faults.LicenseCrash.BeforeWrite);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await IssueAsync(apiKey, "keyed-1", Body(keyed))).Status);
+        Faults.CrashLicenseWriteOnce(orphan, Faults.LicenseCrash.BeforeWrite);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await IssueAsync(apiKey, null, Body(orphan))).Status); // never retried
+        Faults.CrashLicenseWriteOnce(unanswered, Faults.LicenseCrash.AfterWrite);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await IssueAsync(apiKey, null, Body(unanswered))).Status); // written, never settled
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Created, (await IssueAsync(apiKey, null, Body(NewEmail()))).Status);
+        Assert.Equal(3, TestHost.StoredLicenseCount(accountId));
+        Assert.Equal(5, await LicensesIssuedAsync(apiKey)); // three licenses, and two issuances that may still be in flight
         (await IssueAsync(apiKey, null, Body(NewEmail()))).AssertProblem(HttpStatusCode.Forbidden, "QUOTA_EXCEEDED");
 
+        // The keyed issuance was counted before it crashed: its retry finishes it at the limit, counting nothing.
+        Assert.Equal(HttpStatusCode.Created, (await IssueAsync(apiKey, "keyed-1", Body(keyed))).Status);
+        Assert.Equal(4, TestHost.StoredLicenseCount(accountId));
+        Assert.Equal(5, await LicensesIssuedAsync(apiKey));
+
+        // Once the orphan cannot be in flight any more, the refusal path gives its count back (and only its).
         _clock.Advance(LicenseQuota.InFlight + TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.Created, (await IssueAsync(apiKey, null, Body(NewEmail()))).Status);
         Assert.Equal(5, TestHost.StoredLicenseCount(accountId));
         Assert.Equal(5, await LicensesIssuedAsync(apiKey));
         (await IssueAsync(apiKey, null, Body(NewEmail()))).AssertProblem(HttpStatusCode.Forbidden, "QUOTA_EXCEEDED");
+        Assert.Equal(5, TestHost.StoredLicenseCount(accountId));
     }
 }
