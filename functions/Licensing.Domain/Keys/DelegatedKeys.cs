@@ -3,15 +3,111 @@ using System.Text.Json.Nodes;
 
 namespace Licensing.Domain.Keys;
 
-/// <summary>A delegated key as published: its JWK, the root-signed delegation, and until when it is listed.</summary>
-public sealed record PublishedDelegatedKey(PublicJwk Jwk, string Delegation, DateTimeOffset PublishUntil);
+/// <summary>
+/// A delegated key as an instance registers it: its JWK, the root-signed delegation, and until when it is listed.
+/// Read back from storage it is only a claim: anyone who can write the table can add one, so it is published only
+/// when <see cref="Delegation.Check"/> accepts it.
+/// </summary>
+public sealed record DelegatedKeyRegistration(PublicJwk Jwk, string? Delegation, DateTimeOffset PublishUntil);
 
-/// <summary>Where instances publish their delegated public keys so every instance's <c>GET /v1/keys</c> lists them all.</summary>
+/// <summary>A delegated key whose delegation verified against the root key <paramref name="RootKid"/>: published with that proof.</summary>
+public sealed record DelegatedJwk(PublicJwk Key, string Delegation, string RootKid, DateTimeOffset NotBefore, DateTimeOffset NotAfter)
+{
+    /// <summary>Inside the delegation's validity at <paramref name="now"/> (nbf with <see cref="Keys.Delegation.ClockSkew"/>, exp strict).</summary>
+    public bool IsValidAt(DateTimeOffset now) => NotBefore - Keys.Delegation.ClockSkew <= now && now < NotAfter;
+}
+
+/// <summary>Where instances register their delegated public keys so every instance's <c>GET /v1/keys</c> lists them all.</summary>
 public interface IDelegatedKeyRegistry
 {
-    Task RegisterAsync(PublishedDelegatedKey key, CancellationToken ct);
+    Task RegisterAsync(DelegatedKeyRegistration key, CancellationToken ct);
 
-    Task<IReadOnlyList<PublishedDelegatedKey>> ListLiveAsync(DateTimeOffset now, CancellationToken ct);
+    /// <summary>Every registration not yet past its publish-until: unverified rows, see <see cref="Delegation.Check"/>.</summary>
+    Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>
+/// The delegation of a delegated key (docs/certificates.md): a compact JWS signed ES256 by a root key,
+/// header <c>{alg ES256, typ dlg+jwt, kid &lt;root kid&gt;}</c>, claims <c>{iss, sub &lt;delegated kid&gt;, jwk, iat, nbf, exp}</c>.
+/// The one place that makes one and checks one.
+/// </summary>
+public static class Delegation
+{
+    public const string Type = "dlg+jwt";
+
+    /// <summary>Every delegated kid starts with this; no root kid does (<see cref="KeyRing"/> refuses one).</summary>
+    public const string KidPrefix = "dlg-";
+
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    public static bool IsDelegatedKid(string kid) => kid.StartsWith(KidPrefix, StringComparison.Ordinal);
+
+    /// <summary>Has <paramref name="root"/> sign the delegation of <paramref name="key"/>, valid from <paramref name="now"/> until <paramref name="notAfter"/>.</summary>
+    public static Task<string> SignAsync(PublicJwk key, DateTimeOffset now, DateTimeOffset notAfter, IRootSigner root, string rootKid, CancellationToken ct) =>
+        Jws.SignWithRootAsync(
+            new JsonObject { ["alg"] = PublicJwk.Algorithm, ["typ"] = Type, ["kid"] = rootKid },
+            new JsonObject
+            {
+                ["iss"] = DelegatedKeyProvider.Issuer,
+                ["sub"] = key.Kid,
+                ["jwk"] = key.ToJson(),
+                ["iat"] = now.ToUnixTimeSeconds(),
+                ["nbf"] = now.ToUnixTimeSeconds(),
+                ["exp"] = notAfter.ToUnixTimeSeconds(),
+            },
+            root, rootKid, ct);
+
+    /// <summary>
+    /// The delegated key a delegation certifies, or null with the reason (no secrets: a fact about the token). It must be
+    /// an ES256 JWS of type <see cref="Type"/>, signed (low-S) by the root key of <paramref name="roots"/> its header
+    /// names, issued by <see cref="DelegatedKeyProvider.Issuer"/>, for a kid in the delegated namespace equal to its
+    /// P-256 <c>jwk</c>'s kid, and valid at <paramref name="now"/>.
+    /// </summary>
+    public static DelegatedJwk? Verify(string? token, KeyRing roots, DateTimeOffset now, out string? rejection)
+    {
+        rejection = Why(token, roots, now, out var key);
+        return key;
+    }
+
+    /// <summary>
+    /// A registry row is published only when its delegation verifies (<see cref="Verify"/>) and certifies exactly the
+    /// row's kid and public key; anything else in the table is ignored.
+    /// </summary>
+    public static DelegatedJwk? Check(DelegatedKeyRegistration row, KeyRing roots, DateTimeOffset now, out string? rejection)
+    {
+        var key = Verify(row.Delegation, roots, now, out rejection);
+        if (key is not null && key.Key != row.Jwk)
+        {
+            rejection = "the delegation certifies another kid or public key than the row's";
+            return null;
+        }
+        return key;
+    }
+
+    private static string? Why(string? token, KeyRing roots, DateTimeOffset now, out DelegatedJwk? key)
+    {
+        key = null;
+        if (token is null) return "no delegation";
+        if (!Jws.TryParse(token, out var header, out var claims, out var input, out var signature)) return "the delegation is not a compact ES256 JWS";
+        if (Text(header, "alg") != PublicJwk.Algorithm || Text(header, "typ") != Type) return "not a delegation (alg or typ)";
+        if (Text(header, "kid") is not { } rootKid || !roots.Contains(rootKid)) return "the delegation names no current root key";
+        if (!Es256.IsLowS(signature) || !roots.VerifyWithKid(rootKid, input, signature)) return "the delegation's signature does not verify with the root key it names";
+        if (Text(claims, "iss") != DelegatedKeyProvider.Issuer) return "the delegation has another issuer";
+        if (Text(claims, "sub") is not { } kid || !IsDelegatedKid(kid)) return "the delegation is for a kid outside the delegated namespace";
+        if (claims["jwk"] is not JsonObject jwk || Text(jwk, "kty") != PublicJwk.KeyType || Text(jwk, "crv") != PublicJwk.Curve
+            || Text(jwk, "kid") != kid || Text(jwk, "x") is not { } x || Text(jwk, "y") is not { } y)
+            return "the delegation's jwk is not the P-256 key of its sub";
+        if (Seconds(claims, "nbf") is not { } nbf || Seconds(claims, "exp") is not { } exp) return "the delegation has no validity (nbf, exp)";
+        var candidate = new DelegatedJwk(new PublicJwk(kid, x, y), token, rootKid, nbf, exp);
+        if (!candidate.IsValidAt(now)) return now < nbf ? "the delegation is not valid yet" : "the delegation has expired";
+        key = candidate;
+        return null;
+    }
+
+    private static string? Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static DateTimeOffset? Seconds(JsonObject o, string name) =>
+        o[name] is JsonValue v && v.TryGetValue<long>(out var s) && s is >= 0 and < 253402300800 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 }
 
 /// <summary>
@@ -30,6 +126,9 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile Current? _current;
+
+    /// <summary>The key this instance signs with, without creating one (null until the first is made).</summary>
+    public Current? Latest => _current;
 
     /// <summary>The key to sign with now; creates (or rotates to) a new one when needed.</summary>
     public async ValueTask<Current> GetAsync(CancellationToken ct)
@@ -59,25 +158,14 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
             var now = clock.GetUtcNow();
             if (_current is { } fresh && now < fresh.SignUntil - RenewBefore) return fresh;
             var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var kid = "dlg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var kid = Delegation.KidPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
             var jwk = PublicJwk.From(kid, key.ExportParameters(false));
             var signUntil = now + SigningLifetime;
             var publishUntil = signUntil + MaxCertificateLifetime;
             var rootKid = await root.GetCurrentKidAsync(ct).ConfigureAwait(false);
-            var delegation = await Jws.SignWithRootAsync(
-                new JsonObject { ["alg"] = "ES256", ["typ"] = "dlg+jwt", ["kid"] = rootKid },
-                new JsonObject
-                {
-                    ["iss"] = Issuer,
-                    ["sub"] = kid,
-                    ["jwk"] = new JsonObject { ["kty"] = PublicJwk.KeyType, ["crv"] = PublicJwk.Curve, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = kid, ["alg"] = "ES256", ["use"] = "sig" },
-                    ["iat"] = now.ToUnixTimeSeconds(),
-                    ["nbf"] = now.ToUnixTimeSeconds(),
-                    ["exp"] = publishUntil.ToUnixTimeSeconds(),
-                },
-                root, rootKid, ct).ConfigureAwait(false);
-            await registry.RegisterAsync(new PublishedDelegatedKey(jwk, delegation, publishUntil), ct).ConfigureAwait(false);
-            var current = new Current(kid, key, delegation, signUntil, publishUntil);
+            var delegation = await Delegation.SignAsync(jwk, now, publishUntil, root, rootKid, ct).ConfigureAwait(false);
+            await registry.RegisterAsync(new DelegatedKeyRegistration(jwk, delegation, publishUntil), ct).ConfigureAwait(false);
+            var current = new Current(jwk, key, delegation, signUntil, publishUntil);
             _current = current;
             return current;
         }
@@ -88,18 +176,22 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
     }
 
     /// <summary>The signing key of this instance. Signing is serialised per key (ECDsa instances are not documented thread-safe).</summary>
-    public sealed class Current(string kid, ECDsa key, string delegation, DateTimeOffset signUntil, DateTimeOffset publishUntil)
+    public sealed class Current(PublicJwk jwk, ECDsa key, string delegation, DateTimeOffset signUntil, DateTimeOffset publishUntil)
     {
         private readonly Lock _lock = new();
 
         /// <summary>The certificate header is the same for every certificate this key signs: encoded once.</summary>
         private readonly byte[] _encodedHeader = System.Text.Encoding.ASCII.GetBytes(Common.Base64Url.Encode(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-            new JsonObject { ["alg"] = "ES256", ["typ"] = "JWT", ["kid"] = kid, ["dlg"] = delegation })));
+            new JsonObject { ["alg"] = PublicJwk.Algorithm, ["typ"] = "JWT", ["kid"] = jwk.Kid, ["dlg"] = delegation })));
 
-        public string Kid { get; } = kid;
+        public string Kid => Jwk.Kid;
+        public PublicJwk Jwk { get; } = jwk;
         public string Delegation { get; } = delegation;
         public DateTimeOffset SignUntil { get; } = signUntil;
         public DateTimeOffset PublishUntil { get; } = publishUntil;
+
+        /// <summary>This key as registered: what <c>GET /v1/keys</c> lists for it (once <see cref="Keys.Delegation.Check"/> accepts it).</summary>
+        public DelegatedKeyRegistration Registration => new(Jwk, Delegation, PublishUntil);
 
         /// <summary>Signs a certificate: the cached header, <paramref name="payloadJson"/> (UTF-8 JSON), ES256.</summary>
         public string SignCertificate(ReadOnlySpan<byte> payloadJson)
@@ -120,29 +212,4 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
             });
         }
     }
-}
-
-/// <summary>
-/// The JWKS of <c>GET /v1/keys</c>: the root keys (license keys, delegations) and every live delegated key
-/// (certificates), the latter re-read from the registry at most every <see cref="RegistryTtl"/>.
-/// </summary>
-public sealed class JwksProvider(PublicKeyCache roots, IDelegatedKeyRegistry registry, TimeProvider clock)
-{
-    public static readonly TimeSpan RegistryTtl = TimeSpan.FromSeconds(30);
-    private (IReadOnlyList<PublishedDelegatedKey> Keys, DateTimeOffset At)? _delegated;
-
-    public async Task<IReadOnlyList<PublicJwk>> GetAsync(CancellationToken ct)
-    {
-        var ring = await roots.GetAsync(ct).ConfigureAwait(false);
-        var now = clock.GetUtcNow();
-        if (_delegated is not { } cached || now - cached.At > RegistryTtl)
-        {
-            cached = (await registry.ListLiveAsync(now, ct).ConfigureAwait(false), now);
-            _delegated = cached;
-        }
-        return [.. ring.Keys, .. cached.Keys.Where(k => k.PublishUntil > now).Select(k => k.Jwk)];
-    }
-
-    /// <summary>Drops the cached delegated keys (an instance that just registered one lists it at once).</summary>
-    public void Refresh() => _delegated = null;
 }

@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 namespace Licensing.Domain.Keys;
 
 /// <summary>
-/// An immutable set of public keys ready to verify, indexed by kid hint. Verification is CPU only; each thread
+/// The ROOT keys (the signer's public keys), ready to verify license keys and delegations, indexed by kid hint.
+/// A delegated key never belongs here: its kid is in the delegated namespace (<see cref="Delegation.KidPrefix"/>),
+/// which the constructor refuses, and the only ring the server verifies with is <see cref="PublicKeyCache"/>'s, built
+/// from <see cref="IRootSigner.GetPublicKeysAsync"/> alone (docs/signing.md). Verification is CPU only; each thread
 /// gets its own ECDsa instance per key because instance members are not documented as thread-safe.
 /// </summary>
 public sealed class KeyRing
@@ -12,6 +15,8 @@ public sealed class KeyRing
 
     public KeyRing(IReadOnlyList<PublicJwk> keys)
     {
+        if (keys.FirstOrDefault(k => Delegation.IsDelegatedKid(k.Kid)) is { } delegated)
+            throw new ArgumentException($"'{delegated.Kid}' is a delegated key; a key ring holds root keys only", nameof(keys));
         Keys = keys;
         _entries = keys.Select(k => new Entry(k)).ToArray();
     }
@@ -31,7 +36,9 @@ public sealed class KeyRing
         return false;
     }
 
-    /// <summary>Verifies against the key whose kid is exactly <paramref name="kid"/> (JWS certificates carry the kid).</summary>
+    public bool Contains(string kid) => _entries.Any(e => e.Jwk.Kid == kid);
+
+    /// <summary>Verifies against the root key whose kid is exactly <paramref name="kid"/> (a delegation's header names it).</summary>
     public bool VerifyWithKid(string kid, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         foreach (var entry in _entries)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 
 namespace Licensing.Domain.Keys;
 
@@ -8,6 +9,10 @@ public sealed record PublicJwk(string Kid, string X, string Y)
     public const string KeyType = "EC";
     public const string Curve = "P-256";
     public const string Algorithm = "ES256";
+    public const string Use = "sig";
+
+    /// <summary>The JWK members of the contract, in its order: <c>kty crv x y kid alg use</c>.</summary>
+    public JsonObject ToJson() => new() { ["kty"] = KeyType, ["crv"] = Curve, ["x"] = X, ["y"] = Y, ["kid"] = Kid, ["alg"] = Algorithm, ["use"] = Use };
 
     public ECParameters ToParameters() => new()
     {

@@ -1,6 +1,7 @@
 using Licensing.Domain.Activity;
 using Licensing.Domain.Keys;
 using Licensing.Functions.Hosting;
+using Licensing.Functions.Signing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,25 +44,45 @@ public sealed class ActivityFlushService(ActivityFlusher flusher, IOptions<Licen
     }
 }
 
-/// <summary>Creates this instance's delegated certificate key at start, so the first VALID verdict does not wait on Key Vault.</summary>
+/// <summary>
+/// At start: reads the delegated keys into memory for <c>GET /v1/keys</c>, and creates this instance's delegated
+/// certificate key, so the first VALID verdict does not wait on Key Vault.
+/// </summary>
 public sealed class DelegatedKeyWarmup(DelegatedKeyProvider keys, JwksProvider jwks, ILogger<DelegatedKeyWarmup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var jwksWarm = Task.Run(() => WarmJwksAsync(stoppingToken), CancellationToken.None);
         for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
                 await keys.GetAsync(stoppingToken);
-                jwks.Refresh();
-                return;
+                break;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning("Delegated signing key not ready yet ({Message}); retrying", e.Message);
                 try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5))), stoppingToken); }
-                catch (OperationCanceledException) { return; }
+                catch (OperationCanceledException) { break; }
             }
+        }
+        await jwksWarm;
+    }
+
+    private async Task WarmJwksAsync(CancellationToken ct)
+    {
+        try
+        {
+            await jwks.RefreshAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Delegated keys not read at start ({Message}); GET /v1/keys retries in the background", e.Message);
         }
     }
 }

@@ -7,7 +7,8 @@ using Licensing.Functions.Storage;
 namespace Licensing.Functions.Billing;
 
 /// <summary>
-/// <c>stripeevents</c> (the inbox): PartitionKey = account id, RowKey = Stripe event id; the raw body as binary.
+/// <c>stripeevents</c> (the inbox): PartitionKey = account id, RowKey = the Stripe event id as a table key
+/// (<see cref="TableKeys"/>), the event id itself and the raw body as binary.
 /// Keyed by event id, so a redelivery finds its record and processing happens once.
 /// </summary>
 public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
@@ -19,8 +20,9 @@ public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
         {
             try
             {
-                await Table.AddEntityAsync(new TableEntity(r.AccountId, r.EventId)
+                await Table.AddEntityAsync(new TableEntity(r.AccountId, TableKeys.For(r.EventId))
                 {
+                    ["EventId"] = r.EventId,
                     ["Type"] = r.Type,
                     ["Created"] = r.Created,
                     ["Body"] = r.Body,
@@ -37,7 +39,7 @@ public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
     public Task<StripeEventRecord?> GetAsync(string accountId, string eventId, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, eventId, cancellationToken: ct);
+            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, TableKeys.For(eventId), cancellationToken: ct);
             if (!r.HasValue) return null;
             var e = r.Value!;
             return new StripeEventRecord
@@ -55,7 +57,7 @@ public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
         }, ct);
 
     public Task MarkProcessedAsync(StripeEventRecord record, string outcome, DateTimeOffset at, CancellationToken ct) =>
-        StorageFaults.Guard(() => Table.UpdateEntityAsync(new TableEntity(record.AccountId, record.EventId)
+        StorageFaults.Guard(() => Table.UpdateEntityAsync(new TableEntity(record.AccountId, TableKeys.For(record.EventId))
         {
             ["ProcessedAt"] = at,
             ["Outcome"] = outcome.Length > 1000 ? outcome[..1000] : outcome,
@@ -65,7 +67,7 @@ public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
         StorageFaults.Guard(async () =>
         {
             // A merge cannot remove a property: read, drop the processed mark, replace (conditionally).
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, eventId, cancellationToken: ct);
+            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, TableKeys.For(eventId), cancellationToken: ct);
             if (!r.HasValue) return;
             var entity = r.Value!;
             entity.Remove("ProcessedAt");
@@ -74,30 +76,31 @@ public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
         }, ct);
 }
 
-/// <summary><c>stripelinks</c>: PartitionKey = account id, RowKey = Stripe object id (cs_, sub_, pi_), LicenseId.</summary>
+/// <summary><c>stripelinks</c>: PartitionKey = account id, RowKey = Stripe object id (cs_, sub_, pi_) as a table key, LicenseId.</summary>
 public sealed class StripeLinksTableStore(TableStorage tables) : IStripeLinks
 {
     private TableClient Table => tables.Table(TableStorage.StripeLinksTable);
 
     public Task LinkAsync(string accountId, string stripeObjectId, string licenseId, CancellationToken ct) =>
-        StorageFaults.Guard(() => Table.UpsertEntityAsync(new TableEntity(accountId, stripeObjectId) { ["LicenseId"] = licenseId }, TableUpdateMode.Replace, ct), ct);
+        StorageFaults.Guard(() => Table.UpsertEntityAsync(new TableEntity(accountId, TableKeys.For(stripeObjectId)) { ["LicenseId"] = licenseId }, TableUpdateMode.Replace, ct), ct);
 
     public Task<string?> FindAsync(string accountId, string stripeObjectId, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, stripeObjectId, ["LicenseId"], ct);
+            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, TableKeys.For(stripeObjectId), ["LicenseId"], ct);
             return r.HasValue ? r.Value!.GetString("LicenseId") : null;
         }, ct);
 }
 
-/// <summary><c>stripefailures</c>: PartitionKey = account id, RowKey = event id; why processing gave up.</summary>
+/// <summary><c>stripefailures</c>: PartitionKey = account id, RowKey = event id as a table key; the event id and why processing gave up.</summary>
 public sealed class StripeFailuresTableStore(TableStorage tables) : IStripeFailures
 {
     private TableClient Table => tables.Table(TableStorage.StripeFailuresTable);
 
     public Task RecordAsync(StripeFailure f, CancellationToken ct) =>
-        StorageFaults.Guard(() => Table.UpsertEntityAsync(new TableEntity(f.AccountId, f.EventId)
+        StorageFaults.Guard(() => Table.UpsertEntityAsync(new TableEntity(f.AccountId, TableKeys.For(f.EventId))
         {
+            ["EventId"] = f.EventId,
             ["Type"] = f.Type,
             ["Reason"] = f.Reason.Length > 2000 ? f.Reason[..2000] : f.Reason,
             ["Attempts"] = f.Attempts,
@@ -119,15 +122,15 @@ public sealed class StripeFailuresTableStore(TableStorage tables) : IStripeFailu
     public Task<StripeFailure?> GetAsync(string accountId, string eventId, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, eventId, cancellationToken: ct);
+            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, TableKeys.For(eventId), cancellationToken: ct);
             return r.HasValue ? From(r.Value!) : null;
         }, ct);
 
     public Task RemoveAsync(string accountId, string eventId, CancellationToken ct) =>
-        StorageFaults.Guard(() => Table.DeleteEntityAsync(accountId, eventId, ETag.All, ct), ct);
+        StorageFaults.Guard(() => Table.DeleteEntityAsync(accountId, TableKeys.For(eventId), ETag.All, ct), ct);
 
     private static StripeFailure From(TableEntity e) =>
-        new(e.PartitionKey, e.RowKey, e.GetString("Type"), e.GetString("Reason"), e.GetInt64("Attempts") ?? 0, e.GetDateTimeOffset("FailedAt") ?? DateTimeOffset.MinValue);
+        new(e.PartitionKey, e.GetString("EventId") ?? e.RowKey, e.GetString("Type"), e.GetString("Reason"), e.GetInt64("Attempts") ?? 0, e.GetDateTimeOffset("FailedAt") ?? DateTimeOffset.MinValue);
 }
 
 /// <summary>Queues the slim {accountId, eventId} message for the processor.</summary>

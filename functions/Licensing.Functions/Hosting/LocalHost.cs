@@ -68,7 +68,7 @@ public static class LocalHost
             catch (Exception e) when (!context.Response.HasStarted)
             {
                 context.Response.Clear();
-                await Execute(Problem.From(e, logger).ToResult(), context);
+                await Execute(Problem.From(e, logger, context.RequestAborted).ToResult(), context);
             }
         });
 

@@ -37,10 +37,16 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
 
     /// <summary>
     /// Maps any exception to its problem. Known failures keep their meaning; anything else is a 500 whose detail
-    /// says nothing about the code (the exception is logged, never returned).
+    /// says nothing about the code (the exception is logged, never returned). A cancellation after the client hung up
+    /// (<paramref name="requestAborted"/>) is no error of ours: 499, logged as information, and nobody reads it.
     /// </summary>
-    public static Problem From(Exception exception, ILogger logger)
+    public static Problem From(Exception exception, ILogger logger, CancellationToken requestAborted = default)
     {
+        if (exception is OperationCanceledException && requestAborted.IsCancellationRequested)
+        {
+            logger.LogInformation("The client closed the connection before the request was answered");
+            return new(499, "CLIENT_CLOSED_REQUEST", "Client Closed Request", "the client closed the connection before the answer");
+        }
         var known = Find<LicensingException>(exception);
         switch (known)
         {
@@ -48,6 +54,10 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
                 return new(400, "VALIDATION_FAILED", "Validation Failed", "one or more fields are invalid") { Errors = v.Errors };
             case InvalidJsonException j:
                 return new(400, "INVALID_JSON", "Invalid JSON", j.Message);
+            case RequestBodyException b:
+                return b.Status == StatusCodes.Status408RequestTimeout
+                    ? new(408, "REQUEST_TIMEOUT", "Request Timeout", "the request body stopped arriving before it was complete; send it again")
+                    : new(400, "INCOMPLETE_BODY", "Incomplete Body", "the request body ended before the length its Content-Length header announced");
             case PayloadTooLargeException p:
                 return new(413, "PAYLOAD_TOO_LARGE", "Payload Too Large", p.Message);
             case UnauthorizedException u:

@@ -22,7 +22,7 @@ public sealed class ProblemMiddleware(ILogger<ProblemMiddleware> logger) : IFunc
         }
         catch (Exception e)
         {
-            context.GetInvocationResult().Value = Problem.From(e, logger).ToResult();
+            context.GetInvocationResult().Value = Problem.From(e, logger, context.CancellationToken).ToResult();
         }
     }
 }

@@ -22,7 +22,17 @@ public static class RequestBody
                 if (buffer.Length > MaxBytes) throw TooLarge();
                 Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxBytes + 1));
             }
-            var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
+            int read;
+            try
+            {
+                read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
+            }
+            catch (BadHttpRequestException e)
+            {
+                // The server's own verdict on the transport: the body ended before its Content-Length (400), or it
+                // stopped arriving (408, Kestrel's minimum data rate).
+                throw new RequestBodyException(e.StatusCode);
+            }
             if (read == 0) break;
             length += read;
             if (length > MaxBytes) throw TooLarge();
@@ -69,4 +79,10 @@ public static class RequestBody
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
 
     private static PayloadTooLargeException TooLarge() => new($"request bodies are limited to {MaxBytes / 1024} KiB");
+}
+
+/// <summary>A request body the transport could not deliver whole: 400 INCOMPLETE_BODY, or 408 REQUEST_TIMEOUT when it stalled.</summary>
+public sealed class RequestBodyException(int status) : LicensingException($"the request body could not be read ({status})")
+{
+    public int Status { get; } = status;
 }

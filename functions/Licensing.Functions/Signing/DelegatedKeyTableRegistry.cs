@@ -6,13 +6,15 @@ namespace Licensing.Functions.Signing;
 
 /// <summary>
 /// <c>signingkeys</c>: PartitionKey = "delegated", RowKey = kid; public key, root-signed delegation and PublishUntil.
-/// A small partition (one row per instance per day, kept 60 days), read at most every 30 s per instance.
+/// A small partition (one row per instance per day, kept 60 days), read at most every 30 s per instance. Rows are
+/// returned as found, however malformed: whoever can write the table can write them, so <see cref="JwksProvider"/>
+/// publishes only those whose delegation verifies (<see cref="Delegation.Check"/>).
 /// </summary>
 public sealed class DelegatedKeyTableRegistry(TableStorage tables) : IDelegatedKeyRegistry
 {
     private const string Partition = "delegated";
 
-    public Task RegisterAsync(PublishedDelegatedKey key, CancellationToken ct) =>
+    public Task RegisterAsync(DelegatedKeyRegistration key, CancellationToken ct) =>
         StorageFaults.Guard(() => tables.SigningKeys.UpsertEntityAsync(new TableEntity(Partition, key.Jwk.Kid)
         {
             ["X"] = key.Jwk.X,
@@ -21,12 +23,16 @@ public sealed class DelegatedKeyTableRegistry(TableStorage tables) : IDelegatedK
             ["PublishUntil"] = key.PublishUntil,
         }, TableUpdateMode.Replace, ct), ct);
 
-    public Task<IReadOnlyList<PublishedDelegatedKey>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
+    public Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
-            var result = new List<PublishedDelegatedKey>();
+            var result = new List<DelegatedKeyRegistration>();
             await foreach (var e in tables.SigningKeys.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and PublishUntil gt {now}"), cancellationToken: ct))
-                result.Add(new PublishedDelegatedKey(new PublicJwk(e.RowKey, e.GetString("X"), e.GetString("Y")), e.GetString("Delegation"), e.GetDateTimeOffset("PublishUntil")!.Value));
-            return (IReadOnlyList<PublishedDelegatedKey>)result;
+                result.Add(new DelegatedKeyRegistration(new PublicJwk(e.RowKey, Text(e, "X") ?? "", Text(e, "Y") ?? ""), Text(e, "Delegation"),
+                    e.GetDateTimeOffset("PublishUntil") ?? DateTimeOffset.MinValue)); // the filter matched a date-typed value
+            return (IReadOnlyList<DelegatedKeyRegistration>)result;
         }, ct);
+
+    /// <summary>A string property, or null when it is missing or of another type (a row may have been written by hand).</summary>
+    private static string? Text(TableEntity e, string name) => e.TryGetValue(name, out var value) ? value as string : null;
 }

@@ -32,6 +32,8 @@ public sealed class KeyVaultRootSigner : IRootSigner
 
     public KeyVaultRootSigner(Uri vaultUri, string keyName, TokenCredential credential, KeyVaultClientOptions? options = null, TimeProvider? clock = null)
     {
+        if (Delegation.IsDelegatedKid(keyName))
+            throw new ArgumentException($"a root key name must not start with '{Delegation.KidPrefix}', the delegated keys' namespace", nameof(keyName));
         _vault = vaultUri;
         _keyName = keyName;
         _clock = clock ?? TimeProvider.System;

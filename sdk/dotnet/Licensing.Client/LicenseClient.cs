@@ -46,7 +46,11 @@ namespace Licensing.Client
         /// <summary>The API base, e.g. https://my-licensing.azurewebsites.net/api/</summary>
         public Uri BaseUrl { get; set; } = new Uri("http://127.0.0.1:7071/api/");
 
-        /// <summary>The JWKS (GET /v1/keys) pinned into the app at build time; its root keys check keys and certificates offline.</summary>
+        /// <summary>
+        /// The JWKS (GET /v1/keys) pinned into the app at build time: the trust anchor. Its root keys (the keys without a
+        /// <c>dlg</c> member) check license keys and, through the delegation chain, certificates; its delegated keys are
+        /// never used directly.
+        /// </summary>
         public string PinnedJwks { get; set; } = "{\"keys\":[]}";
 
         public string? ProductId { get; set; }
@@ -102,7 +106,7 @@ namespace Licensing.Client
             _options = options;
             _http = options.Handler == null ? new HttpClient() : new HttpClient(options.Handler, disposeHandler: false);
             _http.Timeout = options.Timeout;
-            _roots = Jwk.ParseSet(options.PinnedJwks).Where(k => !k.Kid.StartsWith("dlg-", StringComparison.Ordinal)).ToArray();
+            _roots = Jwk.RootKeys(Jwk.ParseSet(options.PinnedJwks));
         }
 
         public LicenseState? Current { get; private set; }

@@ -7,33 +7,78 @@ using System.Text.Json;
 
 namespace Licensing.Client
 {
-    /// <summary>A P-256 public key from the service's JWKS.</summary>
+    /// <summary>
+    /// A P-256 public key from the service's JWKS: a root key, or a delegated key (it carries <see cref="Delegation"/>,
+    /// the JWK member <c>dlg</c>). Only root keys verify license keys and delegations; see <see cref="RootKeys"/>.
+    /// </summary>
     public sealed class Jwk
     {
-        public Jwk(string kid, string x, string y) { Kid = kid; X = x; Y = y; }
+        /// <summary>Every delegated kid starts with this; no root kid does.</summary>
+        public const string DelegatedKidPrefix = "dlg-";
+
+        public Jwk(string kid, string x, string y) : this(kid, x, y, null) { }
+
+        public Jwk(string kid, string x, string y, string? delegation) { Kid = kid; X = x; Y = y; Delegation = delegation; }
+
         public string Kid { get; }
         public string X { get; }
         public string Y { get; }
 
-        /// <summary>Parses a JWKS document (GET /v1/keys), keeping the EC P-256 ES256 keys.</summary>
+        /// <summary>The JWK's <c>dlg</c> member: the root-signed delegation of a delegated key; null on a root key.</summary>
+        public string? Delegation { get; }
+
+        /// <summary>A delegated key: it has a <c>dlg</c> member or a kid in the delegated namespace. Never a root key.</summary>
+        public bool IsDelegated => Delegation != null || Kid.StartsWith(DelegatedKidPrefix, StringComparison.Ordinal);
+
+        /// <summary>Parses a JWKS document (GET /v1/keys), keeping its EC P-256 ES256 keys, root and delegated.</summary>
         public static IReadOnlyList<Jwk> ParseSet(string jwksJson)
         {
             using var doc = JsonDocument.Parse(jwksJson);
-            return doc.RootElement.GetProperty("keys").EnumerateArray()
-                .Where(k => k.GetProperty("kty").GetString() == "EC" && k.GetProperty("crv").GetString() == "P-256")
-                .Select(k => new Jwk(k.GetProperty("kid").GetString()!, k.GetProperty("x").GetString()!, k.GetProperty("y").GetString()!))
-                .ToArray();
+            var keys = new List<Jwk>();
+            foreach (var k in doc.RootElement.GetProperty("keys").EnumerateArray())
+            {
+                if (k.ValueKind != JsonValueKind.Object || Text(k, "kty") != "EC" || Text(k, "crv") != "P-256") continue;
+                if (k.TryGetProperty("alg", out _) && Text(k, "alg") != "ES256") continue;
+                var kid = Text(k, "kid");
+                var x = Text(k, "x");
+                var y = Text(k, "y");
+                if (kid == null || x == null || y == null) continue;
+                // Any dlg member marks a delegated key, even one that is not a string (it then proves nothing).
+                keys.Add(new Jwk(kid, x, y, k.TryGetProperty("dlg", out var dlg) ? (dlg.ValueKind == JsonValueKind.String ? dlg.GetString()! : "") : null));
+            }
+            return keys;
+        }
+
+        /// <summary>
+        /// The root keys of a set (docs/license-keys.md step 1): the keys that are not delegated, less any kid that
+        /// appears more than once in the set (which of them is genuine cannot be told, so none is used).
+        /// </summary>
+        public static IReadOnlyList<Jwk> RootKeys(IEnumerable<Jwk> keys)
+        {
+            var all = keys.ToArray();
+            var repeated = new HashSet<string>(all.GroupBy(k => k.Kid, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.Ordinal);
+            return all.Where(k => !k.IsDelegated && !repeated.Contains(k.Kid)).ToArray();
         }
 
         internal bool Verify(byte[] data, byte[] signature)
         {
-            using var ecdsa = ECDsa.Create(new ECParameters
+            try
             {
-                Curve = ECCurve.NamedCurves.nistP256,
-                Q = new ECPoint { X = B64.Decode(X), Y = B64.Decode(Y) },
-            });
-            return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256);
+                using var ecdsa = ECDsa.Create(new ECParameters
+                {
+                    Curve = ECCurve.NamedCurves.nistP256,
+                    Q = new ECPoint { X = B64.Decode(X), Y = B64.Decode(Y) },
+                });
+                return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256);
+            }
+            catch (Exception e) when (e is CryptographicException || e is FormatException)
+            {
+                return false; // not a P-256 point: verifies nothing
+            }
         }
+
+        private static string? Text(JsonElement o, string name) =>
+            o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
     /// <summary>The ids a genuine license key names.</summary>
@@ -74,15 +119,17 @@ namespace Licensing.Client
     }
 
     /// <summary>
-    /// Offline checks, exactly as docs/license-keys.md and docs/certificates.md describe them. Needs only the pinned
-    /// root keys of the JWKS: certificates are checked through their delegation chain.
+    /// Offline checks, exactly as docs/license-keys.md and docs/certificates.md describe them. Whatever set of keys they
+    /// are handed, they use its root keys only (<see cref="Jwk.RootKeys"/>): a delegated key never verifies a license
+    /// key, and is trusted for a certificate only through its delegation, verified against a root key.
     /// </summary>
     public static class OfflineVerifier
     {
         private const string Prefix = "LK1.";
+        private const string Issuer = "urn:licensing";
         private static readonly byte[] HalfOrder = HexBytes("7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8");
 
-        /// <summary>True when the key is genuine (signed by one of <paramref name="keys"/>), with the ids it names.</summary>
+        /// <summary>True when the key is genuine (signed by one of the root keys of <paramref name="keys"/>), with the ids it names.</summary>
         public static bool TryVerifyKey(string? key, IReadOnlyList<Jwk> keys, out KeyIds? ids)
         {
             ids = null;
@@ -91,7 +138,7 @@ namespace Licensing.Client
             var signature = B64.DecodeCanonical(key.Substring(41), 64);
             if (payload == null || signature == null || payload[0] != 1 || !IsLowS(signature)) return false;
             var input = Encoding.ASCII.GetBytes(key.Substring(0, 40));
-            foreach (var jwk in keys)
+            foreach (var jwk in Jwk.RootKeys(keys))
             {
                 if (!KidHint(jwk.Kid).SequenceEqual(payload.Skip(1).Take(6))) continue;
                 if (!jwk.Verify(input, signature)) continue;
@@ -102,29 +149,55 @@ namespace Licensing.Client
         }
 
         /// <summary>
+        /// The delegated key a delegation certifies (docs/certificates.md), or null: an ES256 JWS of type dlg+jwt, signed
+        /// (low-S) by the root key of <paramref name="keys"/> its header names, issued by urn:licensing, whose <c>jwk</c> is
+        /// the P-256 key of its <c>sub</c>, valid at <paramref name="now"/>. Use it to check a delegated JWK of the JWKS:
+        /// the result must have the JWK's kid, x and y.
+        /// </summary>
+        public static Jwk? VerifyDelegation(string? delegation, IReadOnlyList<Jwk> keys, DateTimeOffset now, TimeSpan? clockSkew = null)
+        {
+            var skew = clockSkew ?? TimeSpan.FromMinutes(5);
+            if (!Jws.TryParse(delegation, out var header, out var claims, out var input, out var signature)) return null;
+            if (Text(header, "alg") != "ES256" || Text(header, "typ") != "dlg+jwt") return null;
+            var rootKid = Text(header, "kid");
+            var root = Jwk.RootKeys(keys).FirstOrDefault(k => k.Kid == rootKid);
+            if (root == null || !IsLowS(signature) || !root.Verify(input, signature)) return null;
+            var kid = Text(claims, "sub");
+            if (Text(claims, "iss") != Issuer || kid == null) return null;
+            if (!claims.TryGetProperty("jwk", out var jwk) || jwk.ValueKind != JsonValueKind.Object) return null;
+            if (Text(jwk, "kty") != "EC" || Text(jwk, "crv") != "P-256" || Text(jwk, "kid") != kid) return null;
+            var x = Text(jwk, "x");
+            var y = Text(jwk, "y");
+            var nbf = Seconds(claims, "nbf");
+            var exp = Seconds(claims, "exp");
+            if (x == null || y == null || nbf == null || exp == null) return null;
+            if (nbf.Value > now + skew || exp.Value < now - skew) return null;
+            return new Jwk(kid, x, y, delegation);
+        }
+
+        /// <summary>
         /// Verifies a certificate through its delegation (root key → delegated key → certificate) and its lifetime at
         /// <paramref name="now"/>. Returns null when anything fails.
         /// </summary>
-        public static Certificate? VerifyCertificate(string? token, IReadOnlyList<Jwk> rootKeys, DateTimeOffset now, TimeSpan? clockSkew = null)
+        public static Certificate? VerifyCertificate(string? token, IReadOnlyList<Jwk> keys, DateTimeOffset now, TimeSpan? clockSkew = null)
         {
             var skew = clockSkew ?? TimeSpan.FromMinutes(5);
             if (!Jws.TryParse(token, out var header, out var claims, out var input, out var signature)) return null;
-            if (header.GetProperty("alg").GetString() != "ES256" || !header.TryGetProperty("dlg", out var dlgElement)) return null;
-            var kid = header.GetProperty("kid").GetString();
-            if (!Jws.TryParse(dlgElement.GetString(), out var dlgHeader, out var dlgClaims, out var dlgInput, out var dlgSignature)) return null;
-            var rootKid = dlgHeader.GetProperty("kid").GetString();
-            var root = rootKeys.FirstOrDefault(k => k.Kid == rootKid);
-            if (root == null || !IsLowS(dlgSignature) || !root.Verify(dlgInput, dlgSignature)) return null;
-            if (dlgClaims.GetProperty("sub").GetString() != kid) return null;
-            if (DateTimeOffset.FromUnixTimeSeconds(dlgClaims.GetProperty("exp").GetInt64()) < now - skew) return null;
-            var jwk = dlgClaims.GetProperty("jwk");
-            var delegated = new Jwk(kid!, jwk.GetProperty("x").GetString()!, jwk.GetProperty("y").GetString()!);
-            if (!delegated.Verify(input, signature)) return null;
-            var certificate = new Certificate(token!, claims);
-            if (certificate.ExpiresAt < now - skew) return null;
-            if (DateTimeOffset.FromUnixTimeSeconds(claims.GetProperty("nbf").GetInt64()) > now + skew) return null;
-            return certificate;
+            if (Text(header, "alg") != "ES256") return null;
+            var delegated = VerifyDelegation(Text(header, "dlg"), keys, now, skew);
+            if (delegated == null || delegated.Kid != Text(header, "kid") || !delegated.Verify(input, signature)) return null;
+            var exp = Seconds(claims, "exp");
+            var nbf = Seconds(claims, "nbf");
+            if (exp == null || nbf == null || exp.Value < now - skew || nbf.Value > now + skew) return null;
+            return new Certificate(token!, claims);
         }
+
+        private static string? Text(JsonElement o, string name) =>
+            o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        private static DateTimeOffset? Seconds(JsonElement o, string name) =>
+            o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var s) && s >= 0 && s < 253402300800
+                ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
 
         private static byte[] KidHint(string kid)
         {

@@ -33,25 +33,47 @@ function isLowS(sig) {
   return true;
 }
 
-/** Parses a JWKS (GET /v1/keys) into the EC P-256 keys; `rootOnly` drops delegated (dlg-) keys. */
+/** Every delegated kid starts with this; no root kid does. */
+export const DELEGATED_KID_PREFIX = 'dlg-';
+
+/** A delegated key: the JWK has a `dlg` member (its root-signed delegation) or a kid in the delegated namespace. Never a root key. */
+export function isDelegated(jwk) {
+  return Object.prototype.hasOwnProperty.call(jwk, 'dlg') || typeof jwk.kid !== 'string' || jwk.kid.startsWith(DELEGATED_KID_PREFIX);
+}
+
+/**
+ * The root keys of a set (docs/license-keys.md step 1): the keys that are not delegated, less any kid that appears
+ * more than once in the set (which of them is genuine cannot be told, so none is used).
+ */
+export function rootKeys(keys) {
+  const count = new Map();
+  for (const k of keys) count.set(k.kid, (count.get(k.kid) ?? 0) + 1);
+  return keys.filter((k) => !isDelegated(k) && count.get(k.kid) === 1);
+}
+
+/** Parses a JWKS (GET /v1/keys) into its EC P-256 ES256 keys, root and delegated; `rootOnly` keeps the root keys. */
 export function parseJwks(jwks, { rootOnly = false } = {}) {
   const doc = typeof jwks === 'string' ? JSON.parse(jwks) : jwks;
-  return doc.keys.filter((k) => k.kty === 'EC' && k.crv === 'P-256' && (!rootOnly || !k.kid.startsWith('dlg-')));
+  const keys = doc.keys.filter((k) => k && k.kty === 'EC' && k.crv === 'P-256' && (k.alg === undefined || k.alg === 'ES256')
+    && typeof k.kid === 'string' && typeof k.x === 'string' && typeof k.y === 'string');
+  return rootOnly ? rootKeys(keys) : keys;
 }
 
 async function verifyWith(jwk, data, signature) {
-  const key = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
-  return subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, data);
+  try {
+    const key = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    return await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, data);
+  } catch { return false; } // not a P-256 point: verifies nothing
 }
 
-/** docs/license-keys.md: { accountId, licenseId } for a genuine key, else null. No network. */
+/** docs/license-keys.md: { accountId, licenseId } for a key signed by a root key of `keys`, else null. No network. */
 export async function verifyKeyOffline(key, keys) {
   if (typeof key !== 'string' || key.length !== 127 || !key.startsWith('LK1.') || key[40] !== '.') return null;
   const payload = decodeCanonical(key.slice(4, 40), 27);
   const signature = decodeCanonical(key.slice(41), 64);
   if (!payload || !signature || payload[0] !== 1 || !isLowS(signature)) return null;
   const input = ascii(key.slice(0, 40));
-  for (const jwk of keys) {
+  for (const jwk of rootKeys(keys)) {
     const hint = new Uint8Array(await subtle.digest('SHA-256', ascii(jwk.kid))).slice(0, 6);
     if (hex(hint) !== hex(payload.slice(1, 7))) continue;
     if (await verifyWith(jwk, input, signature)) {
@@ -67,26 +89,44 @@ function parseJws(token) {
   try {
     const json = (p) => JSON.parse(new TextDecoder().decode(b64urlDecode(p)));
     const signature = b64urlDecode(parts[2]);
-    if (signature.length !== 64) return null;
-    return { header: json(parts[0]), claims: json(parts[1]), input: ascii(parts[0] + '.' + parts[1]), signature };
+    const header = json(parts[0]);
+    const claims = json(parts[1]);
+    const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (signature.length !== 64 || !isObject(header) || !isObject(claims)) return null;
+    return { header, claims, input: ascii(parts[0] + '.' + parts[1]), signature };
   } catch { return null; }
 }
 
+const isSeconds = (v) => Number.isSafeInteger(v) && v >= 0;
+
 /**
- * docs/certificates.md: verifies the delegation (dlg) with a root key, then the certificate with the delegated key,
- * then its lifetime at `now` (ms). Returns the claims or null.
+ * docs/certificates.md: the delegated key a delegation certifies, or null. An ES256 JWS of type dlg+jwt, signed
+ * (low-S) by the root key of `keys` its header names, issued by urn:licensing, whose `jwk` is the P-256 key of its
+ * `sub`, valid at `now` (ms). To check a delegated JWK of the JWKS, compare the result's kid, x and y with it.
  */
-export async function verifyCertificate(token, rootKeys, now = Date.now(), skewSeconds = 300) {
-  const cert = parseJws(token);
-  if (!cert || cert.header.alg !== 'ES256' || typeof cert.header.dlg !== 'string') return null;
-  const dlg = parseJws(cert.header.dlg);
-  if (!dlg) return null;
-  const root = rootKeys.find((k) => k.kid === dlg.header.kid);
+export async function verifyDelegation(delegation, keys, now = Date.now(), skewSeconds = 300) {
+  const dlg = parseJws(delegation);
+  if (!dlg || dlg.header.alg !== 'ES256' || dlg.header.typ !== 'dlg+jwt') return null;
+  const root = rootKeys(keys).find((k) => k.kid === dlg.header.kid);
   if (!root || !isLowS(dlg.signature) || !(await verifyWith(root, dlg.input, dlg.signature))) return null;
-  if (dlg.claims.sub !== cert.header.kid || dlg.claims.exp * 1000 < now - skewSeconds * 1000) return null;
-  if (!(await verifyWith(dlg.claims.jwk, cert.input, cert.signature))) return null;
+  const { iss, sub, jwk, nbf, exp } = dlg.claims;
+  if (iss !== 'urn:licensing' || typeof sub !== 'string' || !jwk || typeof jwk !== 'object') return null;
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.kid !== sub || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') return null;
+  if (!isSeconds(nbf) || !isSeconds(exp) || nbf * 1000 > now + skewSeconds * 1000 || exp * 1000 < now - skewSeconds * 1000) return null;
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid: sub, alg: 'ES256', use: 'sig', dlg: delegation };
+}
+
+/**
+ * docs/certificates.md: verifies the delegation (dlg) with a root key of `keys`, then the certificate with the
+ * delegated key, then its lifetime at `now` (ms). Returns the claims or null.
+ */
+export async function verifyCertificate(token, keys, now = Date.now(), skewSeconds = 300) {
+  const cert = parseJws(token);
+  if (!cert || cert.header.alg !== 'ES256') return null;
+  const delegated = await verifyDelegation(cert.header.dlg, keys, now, skewSeconds);
+  if (!delegated || delegated.kid !== cert.header.kid || !(await verifyWith(delegated, cert.input, cert.signature))) return null;
   const c = cert.claims;
-  if (c.exp * 1000 < now - skewSeconds * 1000 || c.nbf * 1000 > now + skewSeconds * 1000) return null;
+  if (!isSeconds(c.exp) || !isSeconds(c.nbf) || c.exp * 1000 < now - skewSeconds * 1000 || c.nbf * 1000 > now + skewSeconds * 1000) return null;
   return { ...c, token };
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createLicenseClient, memoryStorage, parseJwks, verifyCertificate, verifyKeyOffline } from '../src/index.js';
+import { b64urlDecode, b64urlEncode, createLicenseClient, isDelegated, memoryStorage, parseJwks, rootKeys, verifyCertificate, verifyDelegation, verifyKeyOffline } from '../src/index.js';
 
 const api = process.env.LICENSING_API;
 const admin = process.env.LICENSING_ADMIN_KEY;
@@ -104,3 +104,105 @@ test('a forged key is refused without a request', async () => {
   const client = createLicenseClient({ baseUrl: api, jwks, fetch: async () => { throw new Error('no request expected'); } });
   assert.equal((await client.validate('LK1.forged')).code, 'NOT_FOUND');
 });
+
+// --- Keys that are not root keys forge nothing -------------------------------------------------------------------
+
+const N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
+const enc = (s) => new TextEncoder().encode(s);
+const json64 = (o) => b64urlEncode(enc(JSON.stringify(o)));
+
+/** ES256 with the attacker's key, S in the lower half (docs/license-keys.md), raw R||S. */
+async function es256(privateKey, input) {
+  const sig = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, enc(input)));
+  const s = BigInt('0x' + Buffer.from(sig.slice(32)).toString('hex'));
+  if (s > N / 2n) sig.set(Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex'), 32);
+  return b64urlEncode(sig);
+}
+const jws = async (privateKey, header, claims) => {
+  const input = json64(header) + '.' + json64(claims);
+  return input + '.' + (await es256(privateKey, input));
+};
+
+async function attackerKey(kid) {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const { x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  return { privateKey: pair.privateKey, jwk: { kty: 'EC', crv: 'P-256', x, y, kid, alg: 'ES256', use: 'sig' } };
+}
+
+/** A license key in the documented format naming the ids of `genuine`, signed with the attacker's key under its kid. */
+async function forgeKey(attacker, genuine) {
+  const payload = b64urlDecode(genuine.slice(4, 40));
+  payload.set(new Uint8Array(await crypto.subtle.digest('SHA-256', enc(attacker.jwk.kid))).slice(0, 6), 1);
+  const input = 'LK1.' + b64urlEncode(payload);
+  return input + '.' + (await es256(attacker.privateKey, input));
+}
+
+const fakeDelegation = (attacker, namedRootKid) => {
+  const now = Math.floor(Date.now() / 1000);
+  return jws(attacker.privateKey, { alg: 'ES256', typ: 'dlg+jwt', kid: namedRootKid },
+    { iss: 'urn:licensing', sub: attacker.jwk.kid, jwk: attacker.jwk, iat: now, nbf: now, exp: now + 30 * 86400 });
+};
+
+async function validCertificate() {
+  const lic = await license();
+  const v = await call('POST', 'v1/validate', { key: lic.licenseKey, domain: 'shop.example-customer.com' });
+  assert.equal(v.json.code, 'VALID');
+  return { ...lic, certificate: v.json.certificate, jwks: await (await fetch(api + 'v1/keys')).json() };
+}
+
+test('the JWKS lists root keys plain and delegated keys with a dlg proof that verifies against a root key', async () => {
+  const { jwks } = await validCertificate();
+  const keys = parseJwks(jwks);
+  assert.equal(keys.length, jwks.keys.length);
+  assert.equal(new Set(keys.map((k) => k.kid)).size, keys.length);
+  const delegated = keys.filter(isDelegated);
+  assert.ok(delegated.length > 0);
+  assert.ok(rootKeys(keys).length > 0 && rootKeys(keys).every((k) => !('dlg' in k) && !k.kid.startsWith('dlg-')));
+  for (const k of delegated) {
+    assert.ok(k.kid.startsWith('dlg-'));
+    const proven = await verifyDelegation(k.dlg, keys);
+    assert.deepEqual([proven.kid, proven.x, proven.y], [k.kid, k.x, k.y]);
+  }
+});
+
+for (const rootKid of [false, true]) {
+  test(`a key and certificates signed by a key that is not a root key are refused, even when the JWKS lists it (${rootKid ? "under the root's kid" : 'as a dlg- key'})`, async () => {
+    const { licenseKey, certificate, jwks } = await validCertificate();
+    const root = JSON.parse(new TextDecoder().decode(b64urlDecode(JSON.parse(new TextDecoder().decode(b64urlDecode(certificate.split('.')[0]))).dlg.split('.')[0]))).kid;
+    const attacker = await attackerKey(rootKid ? root : 'dlg-' + Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex'));
+    const forged = await forgeKey(attacker, licenseKey);
+    assert.notEqual(forged, licenseKey);
+
+    // The server: NOT_FOUND.
+    assert.equal((await call('POST', 'v1/validate', { key: forged })).json.code, 'NOT_FOUND');
+
+    const proof = await fakeDelegation(attacker, root);
+    const claims = JSON.parse(new TextDecoder().decode(b64urlDecode(certificate.split('.')[1])));
+    const pirate = { ...claims, domain: 'pirate.example' };
+    const direct = await jws(attacker.privateKey, { alg: 'ES256', typ: 'JWT', kid: attacker.jwk.kid, dlg: proof }, pirate);
+    const other = await attackerKey('dlg-0000000000000001');
+    const otherProof = await jws(attacker.privateKey, { alg: 'ES256', typ: 'dlg+jwt', kid: attacker.jwk.kid },
+      { iss: 'urn:licensing', sub: other.jwk.kid, jwk: other.jwk, iat: claims.iat, nbf: claims.iat, exp: claims.exp });
+    const chain = await jws(other.privateKey, { alg: 'ES256', typ: 'JWT', kid: other.jwk.kid, dlg: otherProof }, pirate);
+
+    for (const listed of [attacker.jwk, { ...attacker.jwk, dlg: proof }]) {
+      const poisoned = { keys: [...jwks.keys, listed] };
+      const keys = parseJwks(poisoned);
+      assert.equal(await verifyKeyOffline(forged, keys), null);
+      const offline = createLicenseClient({ baseUrl: api, jwks: poisoned, fetch: async () => { throw new Error('no request expected'); } });
+      assert.equal((await offline.validate(forged)).code, 'NOT_FOUND');
+      assert.equal(await verifyDelegation(proof, keys), null);
+      for (const cert of [direct, chain]) {
+        assert.equal(await verifyCertificate(cert, keys), null);
+        const answers = async () => new Response(JSON.stringify({ valid: true, code: 'VALID', detail: 'license is valid', certificate: cert }), { status: 200 });
+        const s = await createLicenseClient({ baseUrl: api, jwks: poisoned, fetch: answers }).validate(licenseKey, { domain: 'pirate.example' });
+        assert.equal(s.valid, false);
+        // A kid listed twice verifies nothing (which key is genuine cannot be told): the key itself is refused first.
+        assert.equal(s.code, rootKid ? 'NOT_FOUND' : 'CERTIFICATE_INVALID');
+      }
+    }
+    // What the server publishes still verifies the genuine key and certificate.
+    assert.ok(await verifyKeyOffline(licenseKey, parseJwks(jwks)));
+    assert.ok(await verifyCertificate(certificate, parseJwks(jwks)));
+  });
+}

@@ -98,15 +98,18 @@ public sealed class ValidateApiTests(SharedHost shared) : IClassFixture<SharedHo
         var lk = (await Host.IssueAsync(key)).GetProperty("licenseKey").GetString()!;
         var r = await Host.GetAsync("v1/keys");
         Assert.Equal(HttpStatusCode.OK, r.Status);
-        var keys = r.Json.GetProperty("keys").EnumerateArray().Select(k =>
+        var all = r.Json.GetProperty("keys").EnumerateArray().ToArray();
+        Assert.All(all, k =>
         {
             Assert.Equal("EC", k.GetProperty("kty").GetString());
             Assert.Equal("P-256", k.GetProperty("crv").GetString());
             Assert.Equal("ES256", k.GetProperty("alg").GetString());
             Assert.Equal("sig", k.GetProperty("use").GetString());
-            return new PublicJwk(k.GetProperty("kid").GetString()!, k.GetProperty("x").GetString()!, k.GetProperty("y").GetString()!);
-        }).ToArray();
-        Assert.True(LicenseKey.TryVerify(lk, new KeyRing(keys), out _));
+        });
+        // License keys verify with the root keys only: the JWKs without a "dlg" member (docs/license-keys.md step 1).
+        var roots = all.Where(k => !k.TryGetProperty("dlg", out _))
+            .Select(k => new PublicJwk(k.GetProperty("kid").GetString()!, k.GetProperty("x").GetString()!, k.GetProperty("y").GetString()!)).ToArray();
+        Assert.True(LicenseKey.TryVerify(lk, new KeyRing(roots), out _));
     }
 
     [Fact]

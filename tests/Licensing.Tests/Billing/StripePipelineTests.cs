@@ -119,6 +119,33 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         Assert.Single(await Smtp4dev.MessagesToAsync(email));
     }
 
+    [Theory]
+    [InlineData("/", "#")]
+    [InlineData("?", "\\")]
+    [InlineData("\u0001", "/")]
+    public async Task Event_and_object_ids_with_characters_storage_keys_refuse_still_make_one_license_and_one_email(string inEvent, string inSession)
+    {
+        var (accountId, apiKey) = await ConnectedAccountAsync();
+        var email = NewEmail();
+        var eventId = $"evt_{inEvent}{Guid.NewGuid():N}";
+        var stripeEvent = StripeEvents.Event("checkout.session.completed",
+            StripeEvents.CheckoutSession($"cs_{inSession}{Guid.NewGuid():N}", email, paymentIntent: $"pi_{inEvent}{inSession}{Guid.NewGuid():N}"), id: eventId);
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(accountId, stripeEvent)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(accountId, stripeEvent)).Status);
+
+        var license = await WaitForLicenseAsync(apiKey, email);
+        await Smtp4dev.WaitForAsync(email, 1, Patience);
+        Assert.Single(await LicensesAsync(apiKey, email));
+        Assert.Empty((await Host.GetAsync("v1/integrations/stripe/failures", apiKey)).Json.GetProperty("items").EnumerateArray());
+
+        // A refund found through the payment intent's link revokes it.
+        var paymentIntent = stripeEvent["data"]!["object"]!["payment_intent"]!.GetValue<string>();
+        var refund = StripeEvents.Event("charge.refunded", StripeEvents.Charge(paymentIntent, 4900, 4900), id: $"evt_{inSession}{Guid.NewGuid():N}");
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(accountId, refund)).Status);
+        await WaitForLicenseAsync(apiKey, email, l => l.GetProperty("status").GetString() == "revoked");
+        Assert.Equal(license.GetProperty("licenseId").GetString(), Assert.Single(await LicensesAsync(apiKey, email)).GetProperty("licenseId").GetString());
+    }
+
     [Fact]
     public async Task The_same_checkout_in_two_different_events_still_makes_one_license()
     {

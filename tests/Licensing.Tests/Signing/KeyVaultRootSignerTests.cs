@@ -61,4 +61,9 @@ public sealed class KeyVaultRootSignerTests
         var closed = new Licensing.Functions.Signing.KeyVaultRootSigner(new Uri("https://127.0.0.1:9/"), FakeKeyVault.KeyName, new FakeCredential(), vault.ClientOptions());
         await Assert.ThrowsAsync<ServiceUnavailableException>(() => closed.GetPublicKeysAsync(default));
     }
+
+    [Fact]
+    public void A_root_key_name_in_the_delegated_namespace_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new Licensing.Functions.Signing.KeyVaultRootSigner(
+            new Uri("https://vault.example"), Delegation.KidPrefix + "root", new FakeCredential()));
 }

@@ -78,16 +78,16 @@ public sealed class UntouchableLicenseStore : ILicenseStore
 
 public sealed class InMemoryDelegatedKeyRegistry : Licensing.Domain.Keys.IDelegatedKeyRegistry
 {
-    private readonly ConcurrentDictionary<string, Licensing.Domain.Keys.PublishedDelegatedKey> _keys = new();
+    private readonly ConcurrentDictionary<string, Licensing.Domain.Keys.DelegatedKeyRegistration> _keys = new();
 
-    public Task RegisterAsync(Licensing.Domain.Keys.PublishedDelegatedKey key, CancellationToken ct)
+    public Task RegisterAsync(Licensing.Domain.Keys.DelegatedKeyRegistration key, CancellationToken ct)
     {
         _keys[key.Jwk.Kid] = key;
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<Licensing.Domain.Keys.PublishedDelegatedKey>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<Licensing.Domain.Keys.PublishedDelegatedKey>>(_keys.Values.Where(k => k.PublishUntil > now).ToArray());
+    public Task<IReadOnlyList<Licensing.Domain.Keys.DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Licensing.Domain.Keys.DelegatedKeyRegistration>>(_keys.Values.Where(k => k.PublishUntil > now).ToArray());
 }
 
 /// <summary>The public runtime wired over in-memory stores, for pure tests.</summary>
