@@ -81,6 +81,7 @@ var tableNames = [
   'usage'
   'accountusage'
   'metrics'
+  'idempotency'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {

@@ -24,12 +24,22 @@ public sealed record CodeRecord
     public const string Refunded = "refunded";
 }
 
+/// <summary>What adding a batch did: the codes written now (with their versions) and those the account already held.</summary>
+public sealed record CodeBatchWrite(IReadOnlyList<CodeRecord> Added, IReadOnlyList<CodeRecord> Held);
+
+/// <summary>Codes belong to one account: every call looks inside that account only.</summary>
 public interface ICodeStore
 {
-    /// <summary>Adds codes (hashes); false for a hash that already exists (the batch is refused then).</summary>
-    Task AddBatchAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct);
+    /// <summary>
+    /// Adds each code to its account unless the account already holds that hash; says which were which.
+    /// <paramref name="imported"/>: the codes come from outside and may have been stored before (generated ones are new).
+    /// </summary>
+    Task<CodeBatchWrite> AddBatchAsync(IReadOnlyList<CodeRecord> codes, bool imported, CancellationToken ct);
 
-    Task<CodeRecord?> GetAsync(string hash, CancellationToken ct);
+    /// <summary>Removes codes added by <see cref="AddBatchAsync"/>, each only if unchanged since (a batch undone).</summary>
+    Task RemoveAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct);
+
+    Task<CodeRecord?> GetAsync(string accountId, string hash, CancellationToken ct);
 
     /// <summary>Conditional on <see cref="CodeRecord.Version"/>; <see cref="ConcurrencyException"/> when it changed.</summary>
     Task<CodeRecord> ReplaceAsync(CodeRecord code, CancellationToken ct);
@@ -37,15 +47,31 @@ public interface ICodeStore
 
 public sealed record RedeemResult(License License, int StackedCodes);
 
+/// <summary>What a batch did: its id, the generated codes (shown once), how many codes were added and how many the account already held.</summary>
+public sealed record CodeBatch(string BatchId, IReadOnlyList<string> Codes, int Added, int Skipped);
+
 /// <summary>
 /// Lifetime deals: batches of single-use codes for a lifetime plan; a public redeem that creates (or stacks onto)
 /// the customer's license and e-mails it; a refund that takes back what the code granted. docs/lifetime-deals.md.
+/// Codes belong to the account that created or imported them: two accounts may hold the same code, and nothing here
+/// lets one account learn whether another holds a code.
 /// </summary>
 public sealed class DealService(ICodeStore codes, IProductStore products, LicenseService licenses, EmailOutboxService email, TimeProvider clock)
 {
     public const int MaxBatch = 10_000;
 
-    public async Task<(string BatchId, IReadOnlyList<string> Codes)> CreateBatchAsync(string accountId, string productId, string? planId, int? count, IReadOnlyList<string?>? imported, CancellationToken ct)
+    /// <summary>
+    /// Lost races allowed when stacking a code onto the customer's license: every code one customer redeems lands on
+    /// that one license, so a customer (or their script) redeeming many codes at once makes it a hot spot.
+    /// </summary>
+    public const int StackingAttempts = 64;
+
+    /// <summary>
+    /// Generates <paramref name="count"/> codes or imports <paramref name="imported"/> ones. Importing is idempotent
+    /// within the account: a code it already holds for the same product and plan is skipped; one it holds for another
+    /// product or plan refuses the batch (409) and nothing is added.
+    /// </summary>
+    public async Task<CodeBatch> CreateBatchAsync(string accountId, string productId, string? planId, int? count, IReadOnlyList<string?>? imported, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!Naming.IsSlug(planId)) errors.Add("plan", "is required");
@@ -74,32 +100,40 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             Plan = plan.Id,
             BatchId = batchId,
         }).ToList();
-        await codes.AddBatchAsync(records, ct).ConfigureAwait(false);
-        return (batchId, imported is null ? shown : []);
+        var written = await codes.AddBatchAsync(records, imported is not null, ct).ConfigureAwait(false);
+
+        // Held for this same product and plan: imported before, skipped. Anything else (or a generated code, which must be new) refuses the batch.
+        var clashes = written.Held.Where(h => imported is null || h.ProductId != productId || h.Plan != plan.Id).Select(h => h.Hash).ToHashSet();
+        if (clashes.Count > 0)
+        {
+            await codes.RemoveAsync(written.Added, ct).ConfigureAwait(false);
+            if (imported is null) throw new ConflictException("a generated code collided with one this account holds; nothing was added, try again");
+            var at = records.Select((r, i) => (r.Hash, i)).Where(x => clashes.Contains(x.Hash)).Select(x => $"codes[{x.i}]").ToList();
+            throw new ConflictException($"{string.Join(", ", at.Take(10))}{(at.Count > 10 ? $" and {at.Count - 10} more" : "")} already belong to another product or plan of this account; nothing was added");
+        }
+        return new CodeBatch(batchId, imported is null ? shown : [], written.Added.Count, written.Held.Count);
     }
 
     /// <summary>
-    /// Redeems a code for a customer. Single use under any concurrency: the code moves available → redeeming → redeemed
-    /// by ETag-conditional writes, and only the request that won the first move goes on. A crash in between is finished
-    /// by the same customer redeeming the same code again.
+    /// Redeems a code of account <paramref name="accountId"/> for a customer. Single use under any concurrency: the code
+    /// moves available → redeeming → redeemed by ETag-conditional writes, and only the customer whose request won the
+    /// first move goes on; that customer's concurrent or repeated requests finish the same redemption. A crash in
+    /// between is finished by the same customer redeeming the same code again.
     /// </summary>
-    public async Task<RedeemResult> RedeemAsync(string? code, string? customerEmail, string? domain, CancellationToken ct)
+    public async Task<RedeemResult> RedeemAsync(string? accountId, string? code, string? customerEmail, string? domain, CancellationToken ct)
     {
         var errors = new FieldErrors();
+        if (!Ids.IsAccountId(accountId)) errors.Add("accountId", "is required: the public id (acct_...) of the account that sold the code");
         var address = EmailAddress.Normalize(customerEmail);
         if (address is null) errors.Add("email", "must be a valid e-mail address");
         if (string.IsNullOrWhiteSpace(code)) errors.Add("code", "is required");
         errors.ThrowIfAny();
 
-        CodeRecord? record = null;
-        foreach (var candidate in RedemptionCode.Candidates(code))
-            if ((record = await codes.GetAsync(RedemptionCode.Hash(candidate), ct).ConfigureAwait(false)) is not null) break;
-        if (record is null) throw new NotFoundException("this code is not valid; check it for typos");
-
+        var found = await FindAsync(accountId!, code, ct).ConfigureAwait(false) ?? throw new NotFoundException("this code is not valid; check it for typos");
         var lookup = EmailAddress.LookupKey(address!);
-        record = await Concurrency.RetryAsync(async token =>
+        var record = await Concurrency.RetryAsync(async token =>
         {
-            var current = await codes.GetAsync(record.Hash, token).ConfigureAwait(false) ?? throw new NotFoundException("this code is not valid");
+            var current = await codes.GetAsync(found.AccountId, found.Hash, token).ConfigureAwait(false) ?? throw new NotFoundException("this code is not valid");
             return current.State switch
             {
                 CodeRecord.Available => await codes.ReplaceAsync(current with { State = CodeRecord.Redeeming, Email = lookup, RedeemedAt = clock.GetUtcNow() }, token).ConfigureAwait(false),
@@ -123,9 +157,20 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             if (l.RedeemedCodes.Count >= maxCodes) throw new ConflictException($"at most {maxCodes} codes can be stacked on one license");
             var stacked = l.RedeemedCodes.Append(record.Hash).ToArray();
             return l with { RedeemedCodes = stacked, MaxActivations = StackedLimit(plan, stacked.Length), Status = l.Status == LicenseStatus.Revoked ? LicenseStatus.Active : l.Status, StatusReason = null };
-        }, ct).ConfigureAwait(false);
+        }, ct, StackingAttempts).ConfigureAwait(false);
 
-        await codes.ReplaceAsync(record with { State = CodeRecord.Redeemed, LicenseId = license.Id }, ct).ConfigureAwait(false);
+        // redeeming → redeemed, re-read on a lost race: this customer's concurrent requests finish the same redemption.
+        await Concurrency.RetryAsync(async token =>
+        {
+            var current = await codes.GetAsync(record.AccountId, record.Hash, token).ConfigureAwait(false) ?? throw new NotFoundException("this code is not valid");
+            return current switch
+            {
+                { State: CodeRecord.Redeeming, Email: var e } when e == lookup => await codes.ReplaceAsync(current with { State = CodeRecord.Redeemed, LicenseId = license.Id }, token).ConfigureAwait(false),
+                { State: CodeRecord.Redeemed, LicenseId: var id } when id == license.Id => current,
+                { State: CodeRecord.Refunded } => throw new ConflictException("this code was refunded"),
+                _ => throw new ConflictException("this code has already been redeemed"),
+            };
+        }, ct).ConfigureAwait(false);
         await email.QueueAsync(new OutboxEmail
         {
             AccountId = record.AccountId,
@@ -136,26 +181,37 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
         return new RedeemResult(license, license.RedeemedCodes.Count);
     }
 
-    /// <summary>A refunded code takes back what it granted: one code's activations, or the license if it was the last code.</summary>
+    /// <summary>The account's record of a typed code, trying each form it may stand for.</summary>
+    private async Task<CodeRecord?> FindAsync(string accountId, string? code, CancellationToken ct)
+    {
+        foreach (var candidate in RedemptionCode.Candidates(code))
+            if (await codes.GetAsync(accountId, RedemptionCode.Hash(candidate), ct).ConfigureAwait(false) is { } record) return record;
+        return null;
+    }
+
+    /// <summary>
+    /// A refunded code takes back what it granted: one code's activations, or the license if it was the last code.
+    /// Repeating a refund (or finishing one that stopped half way) changes nothing more.
+    /// </summary>
     public async Task<License?> RefundAsync(string accountId, string? code, CancellationToken ct)
     {
-        CodeRecord? record = null;
-        foreach (var candidate in RedemptionCode.Candidates(code))
-            if ((record = await codes.GetAsync(RedemptionCode.Hash(candidate), ct).ConfigureAwait(false)) is not null) break;
-        if (record is null || record.AccountId != accountId) throw new NotFoundException("no such code");
-        if (record.State == CodeRecord.Refunded) return record.LicenseId is null ? null : await licenses.GetAsync(accountId, record.LicenseId, ct).ConfigureAwait(false);
-        var updated = await codes.ReplaceAsync(record with { State = CodeRecord.Refunded }, ct).ConfigureAwait(false);
-        if (updated.LicenseId is null) return null;
-        var product = await products.GetAsync(accountId, record.ProductId, ct).ConfigureAwait(false);
-        var plan = product?.FindPlan(record.Plan);
-        return await licenses.ApplyAsync(accountId, updated.LicenseId, (l, now) =>
+        var found = await FindAsync(accountId, code, ct).ConfigureAwait(false) ?? throw new NotFoundException("no such code");
+        var refunded = await Concurrency.RetryAsync(async token =>
         {
-            if (!l.RedeemedCodes.Contains(record.Hash)) return null;
-            var left = l.RedeemedCodes.Where(h => h != record.Hash).ToArray();
+            var current = await codes.GetAsync(accountId, found.Hash, token).ConfigureAwait(false) ?? throw new NotFoundException("no such code");
+            return current.State == CodeRecord.Refunded ? current : await codes.ReplaceAsync(current with { State = CodeRecord.Refunded }, token).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        if (refunded.LicenseId is null) return null;
+        var product = await products.GetAsync(accountId, refunded.ProductId, ct).ConfigureAwait(false);
+        var plan = product?.FindPlan(refunded.Plan);
+        return await licenses.ApplyAsync(accountId, refunded.LicenseId, (l, now) =>
+        {
+            if (!l.RedeemedCodes.Contains(refunded.Hash)) return null;
+            var left = l.RedeemedCodes.Where(h => h != refunded.Hash).ToArray();
             return left.Length == 0
                 ? l with { RedeemedCodes = left, Status = LicenseStatus.Revoked, StatusReason = "refund" }
                 : l with { RedeemedCodes = left, MaxActivations = plan is null ? l.MaxActivations : StackedLimit(plan, left.Length) };
-        }, ct).ConfigureAwait(false);
+        }, ct, StackingAttempts).ConfigureAwait(false);
     }
 
     /// <summary>Each stacked code adds the plan's activations (null stays unlimited).</summary>

@@ -66,6 +66,8 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     /// </summary>
     public const int MaxMetadataStoredChunks = 6;
 
+    private readonly Quotas.LicenseQuota? _quota = quotas is null ? null : new(quotas, licenses, clock);
+
     public Task<License> IssueAsync(string accountId, IssueLicenseInput input, CancellationToken ct) => IssueAsync(accountId, input, null, ct);
 
     /// <summary>
@@ -119,18 +121,18 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Metadata = metadata,
             Key = key,
         };
-        var counted = quotas is not null && await quotas.ReserveLicenseAsync(accountId, ct).ConfigureAwait(false);
+        // Counted once per license id, however often this id is issued (docs/quotas.md).
+        var counted = _quota is not null && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
         try
         {
             await licenses.InsertAsync(license, activations, ct).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (ConflictException) when (licenseId is not null)
         {
-            if (counted) await quotas!.ReleaseLicenseAsync(accountId, CancellationToken.None).ConfigureAwait(false);
-            // A concurrent issuance of the same business key won; answer with its license.
-            if (e is ConflictException && licenseId is not null) return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
-            throw;
+            // A concurrent issuance of the same business key won; answer with its license (counted once, under its id).
+            return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
         }
+        if (counted) await _quota!.SettleAsync(accountId, id, ct).ConfigureAwait(false);
         return license;
     }
 
@@ -180,12 +182,17 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         }, ct);
     }
 
-    /// <summary>Applies a change computed from the current license (null: no change), conditionally, retrying lost races.</summary>
-    public Task<License> ApplyAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License?> change, CancellationToken ct) =>
-        ChangeAsync(accountId, licenseId, (l, now) => change(l, now) ?? l, ct);
+    /// <summary>
+    /// Applies a change computed from the current license (null: no change), conditionally, retrying lost races
+    /// (<paramref name="maxAttempts"/> times: more for a license many requests change at once).
+    /// </summary>
+    public Task<License> ApplyAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License?> change, CancellationToken ct,
+        int maxAttempts = Concurrency.MaxAttempts) =>
+        ChangeAsync(accountId, licenseId, (l, now) => change(l, now) ?? l, ct, maxAttempts);
 
     /// <summary>Read, apply a state change, write back only if nobody else wrote in between (ETag); retry on a lost race.</summary>
-    private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, CancellationToken ct) =>
+    private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, CancellationToken ct,
+        int maxAttempts = Concurrency.MaxAttempts) =>
         Concurrency.RetryAsync(async token =>
         {
             var current = await GetAsync(accountId, licenseId, token).ConfigureAwait(false);
@@ -195,7 +202,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             var saved = await licenses.ReplaceAsync(next with { UpdatedAt = now }, token).ConfigureAwait(false);
             cache?.Update(saved);
             return saved;
-        }, ct);
+        }, ct, maxAttempts);
 
     private static List<string> NormalizeDomains(IReadOnlyList<string?>? domains, FieldErrors errors)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain.Common;
@@ -7,67 +8,106 @@ using Licensing.Functions.Storage;
 namespace Licensing.Functions.Deals;
 
 /// <summary>
-/// <c>redeemcodes</c>: PartitionKey = SHA-256 of the canonical code, RowKey = "": redeeming is one point read by hash,
-/// and the code itself is never stored.
+/// <c>redeemcodes</c>: PartitionKey = account id, RowKey = SHA-256 of the canonical code. A code belongs to its account:
+/// redeeming is one point read inside that account's partition, two accounts may hold the same code without either
+/// noticing, and the code itself is never stored. Rows written before codes belonged to accounts (PartitionKey = hash,
+/// RowKey = "") move into their account's partition when that account first looks the code up or imports it again.
 /// </summary>
 public sealed class CodeTableStore(TableStorage tables) : ICodeStore
 {
     private TableClient Table => tables.Table(TableStorage.CodesTable);
 
-    public Task AddBatchAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct) =>
+    public Task<CodeBatchWrite> AddBatchAsync(IReadOnlyList<CodeRecord> codes, bool imported, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
-            var duplicates = 0;
+            var added = new ConcurrentBag<CodeRecord>();
+            var held = new ConcurrentBag<CodeRecord>();
             await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (code, token) =>
             {
+                if (imported && await MoveLegacyAsync(code.AccountId, code.Hash, token) is { } moved)
+                {
+                    held.Add(moved);
+                    return;
+                }
                 try
                 {
-                    await Table.AddEntityAsync(ToEntity(code), token);
+                    var r = await Table.AddEntityAsync(ToEntity(code), token);
+                    added.Add(code with { Version = r.Headers.ETag?.ToString() });
                 }
                 catch (RequestFailedException e) when (e.Status == 409)
                 {
-                    Interlocked.Increment(ref duplicates);
+                    held.Add(await ReadAsync(code.AccountId, code.Hash, token) ?? throw new ConcurrencyException("a code was removed while its batch was added"));
                 }
             });
-            if (duplicates > 0) throw new ConflictException($"{duplicates} of these codes already exist (imported before?); the others were added");
+            return new CodeBatchWrite([.. added], [.. held]);
         }, ct);
 
-    public Task<CodeRecord?> GetAsync(string hash, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(hash, "", cancellationToken: ct);
-            if (!r.HasValue) return null;
-            var e = r.Value!;
-            return new CodeRecord
-            {
-                Hash = hash,
-                AccountId = e.GetString("AccountId"),
-                ProductId = e.GetString("ProductId"),
-                Plan = e.GetString("Plan"),
-                BatchId = e.GetString("BatchId"),
-                State = e.GetString("State") ?? CodeRecord.Available,
-                Email = e.GetString("Email"),
-                LicenseId = e.GetString("LicenseId"),
-                RedeemedAt = e.GetDateTimeOffset("RedeemedAt"),
-                Version = e.ETag.ToString(),
-            };
-        }, ct);
-
-    public Task<CodeRecord> ReplaceAsync(CodeRecord code, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
+    public Task RemoveAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct) =>
+        StorageFaults.Guard(() => Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (code, token) =>
         {
             try
             {
-                var r = await Table.UpdateEntityAsync(ToEntity(code), new ETag(code.Version!), TableUpdateMode.Replace, ct);
-                return code with { Version = r.Headers.ETag?.ToString() };
+                await Table.DeleteEntityAsync(code.AccountId, code.Hash, code.Version is null ? ETag.All : new ETag(code.Version), token);
             }
-            catch (RequestFailedException e) when (e.Status == 412)
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
             {
-                throw new ConcurrencyException("the code changed");
+                // Gone, or already in use: leave it.
             }
-        }, ct);
+        }), ct);
 
-    private static TableEntity ToEntity(CodeRecord c) => new(c.Hash, "")
+    public Task<CodeRecord?> GetAsync(string accountId, string hash, CancellationToken ct) =>
+        StorageFaults.Guard(async () => await ReadAsync(accountId, hash, ct) ?? await MoveLegacyAsync(accountId, hash, ct), ct);
+
+    public async Task<CodeRecord> ReplaceAsync(CodeRecord code, CancellationToken ct) =>
+        code with { Version = await Table.ReplaceIfUnchangedAsync(ToEntity(code), code.Version!, "the code changed", ct) };
+
+    private async Task<CodeRecord?> ReadAsync(string accountId, string hash, CancellationToken ct)
+    {
+        var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, hash, cancellationToken: ct);
+        return r.HasValue ? FromEntity(accountId, hash, r.Value!) : null;
+    }
+
+    /// <summary>
+    /// A row from before codes belonged to accounts, if it is this account's: copied into the account's partition
+    /// (unless a concurrent lookup did it first), then removed from the old place. Another account's row is never read
+    /// back to the caller.
+    /// </summary>
+    private async Task<CodeRecord?> MoveLegacyAsync(string accountId, string hash, CancellationToken ct)
+    {
+        var r = await Table.GetEntityIfExistsAsync<TableEntity>(hash, "", cancellationToken: ct);
+        if (!r.HasValue || r.Value!.GetString("AccountId") != accountId) return null;
+        try
+        {
+            await Table.AddEntityAsync(ToEntity(FromEntity(accountId, hash, r.Value)), ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+        try
+        {
+            await Table.DeleteEntityAsync(hash, "", r.Value.ETag, ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+        }
+        return await ReadAsync(accountId, hash, ct);
+    }
+
+    private static CodeRecord FromEntity(string accountId, string hash, TableEntity e) => new()
+    {
+        Hash = hash,
+        AccountId = accountId,
+        ProductId = e.GetString("ProductId"),
+        Plan = e.GetString("Plan"),
+        BatchId = e.GetString("BatchId"),
+        State = e.GetString("State") ?? CodeRecord.Available,
+        Email = e.GetString("Email"),
+        LicenseId = e.GetString("LicenseId"),
+        RedeemedAt = e.GetDateTimeOffset("RedeemedAt"),
+        Version = e.ETag.ToString(),
+    };
+
+    private static TableEntity ToEntity(CodeRecord c) => new(c.AccountId, c.Hash)
     {
         ["AccountId"] = c.AccountId,
         ["ProductId"] = c.ProductId,

@@ -12,7 +12,7 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
 {
     public sealed record BatchRequest(string? Plan, int? Count, List<string?>? Codes);
 
-    public sealed record RedeemRequest(string? Code, string? Email, string? Domain);
+    public sealed record RedeemRequest(string? AccountId, string? Code, string? Email, string? Domain);
 
     public sealed record RefundRequest(string? Code);
 
@@ -22,25 +22,30 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         var body = await RequestBody.ReadJsonAsync<BatchRequest>(req, ct);
-        var (batchId, codes) = await deals.CreateBatchAsync(accountId, productId, body.Plan, body.Count, body.Codes, ct);
+        var batch = await deals.CreateBatchAsync(accountId, productId, body.Plan, body.Count, body.Codes, ct);
         return new ApiJsonResult(StatusCodes.Status201Created, new
         {
-            batchId,
+            batchId = batch.BatchId,
             productId,
             plan = body.Plan,
             count = body.Count ?? body.Codes!.Count,
-            codes, // generated codes, shown once; imported codes are not echoed
+            added = batch.Added,
+            skipped = batch.Skipped, // imported before into this account, for the same product and plan
+            codes = batch.Codes, // generated codes, shown once; imported codes are not echoed
         });
     }
 
-    /// <summary>Public: a customer redeems a code; the license is created (or the code stacked onto theirs) and e-mailed.</summary>
+    /// <summary>
+    /// Public: a customer redeems a code of the account that sold it (its public id, as in its webhook URLs); the
+    /// license is created (or the code stacked onto theirs) and e-mailed.
+    /// </summary>
     [Function(nameof(RedeemCode))]
     public async Task<IActionResult> RedeemCode(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/redeem")] HttpRequest req, CancellationToken ct)
     {
         guard.CheckAddress(ClientAddress.Of(req));
         var body = await RequestBody.ReadJsonAsync<RedeemRequest>(req, ct);
-        var result = await deals.RedeemAsync(body.Code, body.Email, body.Domain, ct);
+        var result = await deals.RedeemAsync(body.AccountId, body.Code, body.Email, body.Domain, ct);
         var l = result.License;
         return new ApiJsonResult(StatusCodes.Status200OK, new
         {

@@ -62,6 +62,8 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new LicenseReadCache(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(Math.Clamp(options.LicenseCacheSeconds, 0, 60))));
         services.AddSingleton(sp => new LicenseService(sp.GetRequiredService<ILicenseStore>(), sp.GetRequiredService<IProductStore>(),
             sp.GetRequiredService<IRootSigner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<LicenseReadCache>()));
+        services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
+        services.AddSingleton<IdempotentIssuance>();
         services.AddSingleton<AccountService>();
         services.AddSingleton(sp => new ProductService(sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ProductCache>()));
         services.AddSingleton<ProductCache>();

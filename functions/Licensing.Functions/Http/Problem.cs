@@ -47,7 +47,7 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
             logger.LogInformation("The client closed the connection before the request was answered");
             return new(499, "CLIENT_CLOSED_REQUEST", "Client Closed Request", "the client closed the connection before the answer");
         }
-        var known = Find(exception);
+        var known = Find<LicensingException>(exception);
         switch (known)
         {
             case ValidationFailedException v:
@@ -77,16 +77,22 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
                 logger.LogWarning(s.Fault, "Dependency unavailable: {Detail}", s.Message);
                 return new(503, "SERVICE_UNAVAILABLE", "Service Unavailable", s.Message) { RetryAfterSeconds = s.RetryAfterSeconds };
         }
+        // Last line of defence: a lost optimistic-concurrency race that no retry loop caught is a busy resource, not a fault.
+        if (Find<ConcurrencyException>(exception) is { } race)
+        {
+            logger.LogWarning(race, "A conditional write lost its race outside a retry loop");
+            return new(503, "SERVICE_UNAVAILABLE", "Service Unavailable", "the resource changed while this request was updating it; try again") { RetryAfterSeconds = 1 };
+        }
         logger.LogError(exception, "Unhandled error");
         return new(500, "INTERNAL_ERROR", "Internal Server Error", "an unexpected error occurred; it has been logged");
     }
 
-    private static LicensingException? Find(Exception exception)
+    private static T? Find<T>(Exception exception) where T : Exception
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is LicensingException known) return known;
-            if (e is AggregateException { InnerExceptions.Count: 1 } agg && agg.InnerExceptions[0] is LicensingException inner) return inner;
+            if (e is T known) return known;
+            if (e is AggregateException { InnerExceptions.Count: 1 } agg && agg.InnerExceptions[0] is T inner) return inner;
         }
         return null;
     }

@@ -11,8 +11,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Licenses;
 
 /// <summary>Account endpoints for licenses: issue, read, list and the state verbs.</summary>
-public sealed class LicenseFunctions(LicenseService licenses, IActivityStore activity, Licensing.Domain.Metrics.IMetricsStore metrics, RequestAuth auth, TimeProvider clock,
-    ContinuationTokens tokens, Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
+public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance idempotent, IActivityStore activity, Licensing.Domain.Metrics.IMetricsStore metrics,
+    RequestAuth auth, TimeProvider clock, ContinuationTokens tokens, Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
@@ -28,10 +28,15 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses")] HttpRequest req, CancellationToken ct)
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
+        var idempotencyKey = IdempotentIssuance.ParseKey(req.Headers[IdempotentIssuance.Header]);
         var b = await RequestBody.ReadJsonAsync<IssueLicenseRequest>(req, ct);
-        var license = await licenses.IssueAsync(accountId,
-            new IssueLicenseInput(b.ProductId, b.CustomerEmail, b.Domains, b.Plan, b.Features, b.ExpiresAt, b.MaxActivations, b.Metadata), ct);
-        return new ApiJsonResult(StatusCodes.Status201Created, ToResponse(license, await licenses.ActivationsAsync(license, ct), clock.GetUtcNow()));
+        var input = new IssueLicenseInput(b.ProductId, b.CustomerEmail, b.Domains, b.Plan, b.Features, b.ExpiresAt, b.MaxActivations, b.Metadata);
+        var (license, replayed) = idempotencyKey is null
+            ? (await licenses.IssueAsync(accountId, input, ct), false)
+            : await idempotent.IssueAsync(accountId, idempotencyKey, input, ct);
+        var result = new ApiJsonResult(StatusCodes.Status201Created, ToResponse(license, await licenses.ActivationsAsync(license, ct), clock.GetUtcNow()));
+        if (replayed) result.Headers["Idempotent-Replayed"] = "true";
+        return result;
     }
 
     [Function(nameof(GetLicense))]

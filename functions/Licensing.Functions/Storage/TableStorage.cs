@@ -26,10 +26,11 @@ public sealed class TableStorage
     public const string UsageTable = "usage";
     public const string AccountUsageTable = "accountusage";
     public const string MetricsTable = "metrics";
+    public const string IdempotencyTable = "idempotency";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable, EmailOutboxTable, SecretsTable,
-         CodesTable, UsageTable, AccountUsageTable, MetricsTable];
+         CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

@@ -8,18 +8,24 @@ namespace Licensing.Functions.Usage;
 
 /// <summary>
 /// Quota state on the account entity (Tier, LicensesIssued; ETag-conditional) and monthly validations in
-/// <c>accountusage</c> (PartitionKey = account id, RowKey = "yyyy-MM").
+/// <c>accountusage</c> (PartitionKey = account id, RowKey = "yyyy-MM"). Beside the account entity, in its partition of
+/// <c>accounts</c> so one entity-group transaction covers them and the count: a mark per counted license id
+/// (RowKey <c>license-counted:{id}</c>, permanent) and a reservation per license not yet known to be written
+/// (RowKey <c>license-pending:{id}</c>). docs/quotas.md.
 /// </summary>
 public sealed class QuotaTableStore(TableStorage tables) : IQuotaStore
 {
+    private const string CountedPrefix = "license-counted:";
+    private const string PendingPrefix = "license-pending:";
+    private const string PendingEnd = "license-pending;"; // the first RowKey after every PendingPrefix one
+
     private TableClient Usage => tables.Table(TableStorage.AccountUsageTable);
 
     public Task<AccountQuota> GetAsync(string accountId, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
-            var r = await tables.Accounts.GetEntityIfExistsAsync<TableEntity>(accountId, "", ["Tier", "LicensesIssued"], ct);
-            if (!r.HasValue) throw new NotFoundException("account not found");
-            return new AccountQuota(accountId, Tier.Parse(r.Value!.GetString("Tier")) ?? Tier.Free, r.Value!.GetInt32("LicensesIssued") ?? 0);
+            var e = await ReadAccountAsync(accountId, ct);
+            return new AccountQuota(accountId, Tier.Parse(e.GetString("Tier")) ?? Tier.Free, e.GetInt32("LicensesIssued") ?? 0);
         }, ct);
 
     public Task SetTierAsync(string accountId, Tier tier, CancellationToken ct) =>
@@ -35,36 +41,110 @@ public sealed class QuotaTableStore(TableStorage tables) : IQuotaStore
             }
         }, ct);
 
-    public Task<bool> ReserveLicenseAsync(string accountId, CancellationToken ct) => AdjustAsync(accountId, +1, ct);
-
-    public Task ReleaseLicenseAsync(string accountId, CancellationToken ct) => AdjustAsync(accountId, -1, ct);
-
     /// <summary>
     /// The account entity is a hot spot when many licenses are issued at once (a bulk import, a Stripe burst): the
     /// conditional increment retries longer than a license change would, with jitter.
     /// </summary>
-    private Task<bool> AdjustAsync(string accountId, int by, CancellationToken ct) =>
+    public Task<bool> ReserveLicenseAsync(string accountId, string licenseId, DateTimeOffset now, CancellationToken ct) =>
         Concurrency.RetryAsync(token => StorageFaults.Guard(async () =>
         {
-            var r = await tables.Accounts.GetEntityIfExistsAsync<TableEntity>(accountId, "", ["Tier", "LicensesIssued"], token);
-            if (!r.HasValue) throw new NotFoundException("account not found");
-            var e = r.Value!;
+            var e = await ReadAccountAsync(accountId, token);
             var tier = Tier.Parse(e.GetString("Tier")) ?? Tier.Free;
             var issued = e.GetInt32("LicensesIssued") ?? 0;
             // Unlimited tiers are not counted, so a burst of issuances never contends on the account entity.
             if (tier.MaxLicenses is not { } max) return false;
-            if (by > 0 && issued >= max)
+            if (issued >= max)
+            {
+                // A retry of an issuance counted before keeps its place.
+                if ((await tables.Accounts.GetEntityIfExistsAsync<TableEntity>(accountId, CountedPrefix + licenseId, ["RowKey"], token)).HasValue)
+                    return await TouchAsync(accountId, licenseId, now, token);
                 throw new QuotaExceededException($"the {tier.Name} tier allows {max} licenses and all are issued; upgrade the account to issue more");
+            }
             try
             {
-                await tables.Accounts.UpdateEntityAsync(new TableEntity(accountId, "") { ["LicensesIssued"] = Math.Max(0, issued + by) }, e.ETag, TableUpdateMode.Merge, token);
+                await tables.Accounts.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(accountId, CountedPrefix + licenseId)),
+                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(accountId, PendingPrefix + licenseId) { ["TouchedAt"] = now }),
+                    new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(accountId, "") { ["LicensesIssued"] = issued + 1 }, e.ETag),
+                ], token);
+                return true;
             }
-            catch (RequestFailedException x) when (x.Status == 412)
+            catch (TableTransactionFailedException x) when (x.Status == 409 && x.FailedTransactionActionIndex == 0)
+            {
+                return await TouchAsync(accountId, licenseId, now, token); // counted before
+            }
+            catch (TableTransactionFailedException x) when (x.Status == 412)
             {
                 throw new ConcurrencyException("quota changed");
             }
-            return true;
         }, token), ct, maxAttempts: 64);
+
+    /// <summary>Marks the pending reservation (if any) as in use, which also changes its ETag.</summary>
+    private async Task<bool> TouchAsync(string accountId, string licenseId, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await tables.Accounts.UpdateEntityAsync(new TableEntity(accountId, PendingPrefix + licenseId) { ["TouchedAt"] = now }, ETag.All, TableUpdateMode.Merge, ct);
+        }
+        catch (RequestFailedException x) when (x.Status == 404)
+        {
+            // Settled: the license is written.
+        }
+        return true;
+    }
+
+    public Task SettleLicenseAsync(string accountId, string licenseId, CancellationToken ct) =>
+        StorageFaults.Guard(async () =>
+        {
+            try
+            {
+                await tables.Accounts.DeleteEntityAsync(accountId, PendingPrefix + licenseId, ETag.All, ct);
+            }
+            catch (RequestFailedException x) when (x.Status == 404)
+            {
+            }
+        }, ct);
+
+    public Task<IReadOnlyList<LicenseReservation>> PendingLicensesAsync(string accountId, CancellationToken ct) =>
+        StorageFaults.Guard<IReadOnlyList<LicenseReservation>>(async () =>
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey gt {PendingPrefix} and RowKey lt {PendingEnd}");
+            var pending = new List<LicenseReservation>();
+            await foreach (var e in tables.Accounts.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+                pending.Add(new LicenseReservation(e.RowKey[PendingPrefix.Length..], e.GetDateTimeOffset("TouchedAt") ?? DateTimeOffset.MinValue, e.ETag.ToString()));
+            return pending;
+        }, ct);
+
+    public Task<bool> ReleaseLicenseAsync(string accountId, LicenseReservation reservation, CancellationToken ct) =>
+        Concurrency.RetryAsync(token => StorageFaults.Guard(async () =>
+        {
+            var e = await ReadAccountAsync(accountId, token);
+            try
+            {
+                await tables.Accounts.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, PendingPrefix + reservation.LicenseId), new ETag(reservation.Version)),
+                    new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, CountedPrefix + reservation.LicenseId), ETag.All),
+                    new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(accountId, "") { ["LicensesIssued"] = Math.Max(0, (e.GetInt32("LicensesIssued") ?? 0) - 1) }, e.ETag),
+                ], token);
+                return true;
+            }
+            catch (TableTransactionFailedException x) when (x.FailedTransactionActionIndex == 0 && x.Status is 404 or 412)
+            {
+                return false; // touched, settled or released meanwhile
+            }
+            catch (TableTransactionFailedException x) when (x.Status == 412)
+            {
+                throw new ConcurrencyException("quota changed");
+            }
+        }, token), ct, maxAttempts: 64);
+
+    private async Task<TableEntity> ReadAccountAsync(string accountId, CancellationToken ct)
+    {
+        var r = await tables.Accounts.GetEntityIfExistsAsync<TableEntity>(accountId, "", ["Tier", "LicensesIssued"], ct);
+        return r.HasValue ? r.Value! : throw new NotFoundException("account not found");
+    }
 
     public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) =>
         Concurrency.RetryAsync(token => StorageFaults.Guard(async () =>

@@ -9,13 +9,15 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
 {
     private TestHost Host => shared.Host;
 
-    private async Task<string> AccountWithAsync(object product, string productId = "app")
+    private async Task<string> AccountWithAsync(object product, string productId = "app") => (await AccountAndIdWithAsync(product, productId)).ApiKey;
+
+    private async Task<(string AccountId, string ApiKey)> AccountAndIdWithAsync(object product, string productId = "app")
     {
         await Smtp4dev.RequireAsync();
-        var (_, key) = await Host.CreateAccountAsync();
-        var r = await Host.PutAsync($"v1/products/{productId}", product, key);
+        var account = await Host.CreateAccountAsync();
+        var r = await Host.PutAsync($"v1/products/{productId}", product, account.ApiKey);
         Assert.True(r.Status == HttpStatusCode.Created, r.Text);
-        return key;
+        return account;
     }
 
     private static object LifetimeProduct => new
@@ -40,20 +42,20 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
     [Fact]
     public async Task A_code_redeems_once_into_an_emailed_lifetime_license_with_fixed_features()
     {
-        var apiKey = await AccountWithAsync(LifetimeProduct);
+        var (accountId, apiKey) = await AccountAndIdWithAsync(LifetimeProduct);
         var codes = await BatchAsync(apiKey, 3);
         Assert.Equal(3, codes.Length);
         var email = NewEmail();
 
-        var r = await Host.PostAsync("v1/redeem", new { code = codes[0].ToLowerInvariant(), email, domain = "my-site.com" });
+        var r = await Host.PostAsync("v1/redeem", new { accountId, code = codes[0].ToLowerInvariant(), email, domain = "my-site.com" });
         Assert.True(r.Status == HttpStatusCode.OK, r.Text);
         var lk = r.Json.GetProperty("licenseKey").GetString()!;
         Assert.Equal(2, r.Json.GetProperty("maxActivations").GetInt32());
         Assert.Equal(JsonValueKind.Null, r.Json.GetProperty("expiresAt").ValueKind);
         Assert.Contains(lk, await Smtp4dev.PlainTextAsync((await Smtp4dev.WaitForAsync(email, 1, TimeSpan.FromSeconds(30))).Single().Id));
 
-        (await Host.PostAsync("v1/redeem", new { code = codes[0], email = NewEmail() })).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
-        (await Host.PostAsync("v1/redeem", new { code = "ZZZZ-ZZZZ-ZZZZ-ZZZZ-Z", email })).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
+        (await Host.PostAsync("v1/redeem", new { accountId, code = codes[0], email = NewEmail() })).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
+        (await Host.PostAsync("v1/redeem", new { accountId, code = "ZZZZ-ZZZZ-ZZZZ-ZZZZ-Z", email })).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
 
         var v = (await Host.PostAsync("v1/validate", new { key = lk, domain = "my-site.com", features = new[] { "white-label" } })).Json;
         Assert.Equal("FEATURE_NOT_ENTITLED", v.GetProperty("code").GetString());
@@ -64,9 +66,9 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
     [Fact]
     public async Task A_code_is_single_use_under_concurrency()
     {
-        var apiKey = await AccountWithAsync(LifetimeProduct);
+        var (accountId, apiKey) = await AccountAndIdWithAsync(LifetimeProduct);
         var code = (await BatchAsync(apiKey, 1))[0];
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Host.PostAsync("v1/redeem", new { code, email = NewEmail() })));
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Host.PostAsync("v1/redeem", new { accountId, code, email = NewEmail() })));
         Assert.Single(attempts, a => a.Status == HttpStatusCode.OK);
         Assert.All(attempts.Where(a => a.Status != HttpStatusCode.OK), a => a.AssertProblem(HttpStatusCode.Conflict, "CONFLICT"));
         Assert.Single((await Host.GetAsync("v1/licenses", apiKey)).Json.GetProperty("items").EnumerateArray());
@@ -75,14 +77,14 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
     [Fact]
     public async Task Stacked_codes_raise_the_limit_and_refunds_take_back_what_they_granted()
     {
-        var apiKey = await AccountWithAsync(LifetimeProduct);
+        var (accountId, apiKey) = await AccountAndIdWithAsync(LifetimeProduct);
         var codes = await BatchAsync(apiKey, 3);
         var email = NewEmail();
-        await Host.PostAsync("v1/redeem", new { code = codes[0], email });
-        var second = (await Host.PostAsync("v1/redeem", new { code = codes[1], email = email.ToUpperInvariant() })).Json;
+        await Host.PostAsync("v1/redeem", new { accountId, code = codes[0], email });
+        var second = (await Host.PostAsync("v1/redeem", new { accountId, code = codes[1], email = email.ToUpperInvariant() })).Json;
         Assert.Equal(4, second.GetProperty("maxActivations").GetInt32());
         Assert.Equal(2, second.GetProperty("stackedCodes").GetInt32());
-        (await Host.PostAsync("v1/redeem", new { code = codes[2], email })).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
+        (await Host.PostAsync("v1/redeem", new { accountId, code = codes[2], email })).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
         Assert.Single((await Host.GetAsync("v1/licenses", apiKey)).Json.GetProperty("items").EnumerateArray());
 
         var refund = (await Host.PostAsync("v1/codes/refund", new { code = codes[1] }, apiKey)).Json;
@@ -91,19 +93,23 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
         var last = (await Host.PostAsync("v1/codes/refund", new { code = codes[0] }, apiKey)).Json;
         Assert.Equal("revoked", last.GetProperty("status").GetString());
         Assert.Equal("REVOKED", (await Host.PostAsync("v1/validate", new { key = second.GetProperty("licenseKey").GetString() })).Json.GetProperty("code").GetString());
-        (await Host.PostAsync("v1/redeem", new { code = codes[0], email })).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
+        (await Host.PostAsync("v1/redeem", new { accountId, code = codes[0], email })).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
     }
 
     [Fact]
     public async Task Imported_codes_redeem_in_their_own_format_and_only_lifetime_plans_take_codes()
     {
-        var apiKey = await AccountWithAsync(LifetimeProduct);
+        var (accountId, apiKey) = await AccountAndIdWithAsync(LifetimeProduct);
         var (first, second) = ($"AS-{Random.Shared.Next(100000, 999999)}-{Guid.NewGuid():N}"[..20], $"AS-{Guid.NewGuid():N}"[..20]);
         var imported = await Host.PostAsync("v1/products/app/code-batches", new { plan = "ltd", codes = new[] { first, second } }, apiKey);
         Assert.True(imported.Status == HttpStatusCode.Created, imported.Text);
         Assert.Empty(imported.Json.GetProperty("codes").EnumerateArray());
-        Assert.Equal(HttpStatusCode.OK, (await Host.PostAsync("v1/redeem", new { code = " " + first.ToLowerInvariant() + " ", email = NewEmail() })).Status);
-        (await Host.PostAsync("v1/products/app/code-batches", new { plan = "ltd", codes = new[] { second } }, apiKey)).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
+        Assert.Equal(HttpStatusCode.OK, (await Host.PostAsync("v1/redeem", new { accountId, code = " " + first.ToLowerInvariant() + " ", email = NewEmail() })).Status);
+        // Importing a code the account already holds (same plan) is idempotent: skipped, not refused.
+        var again = await Host.PostAsync("v1/products/app/code-batches", new { plan = "ltd", codes = new[] { second } }, apiKey);
+        Assert.True(again.Status == HttpStatusCode.Created, again.Text);
+        Assert.Equal(0, again.Json.GetProperty("added").GetInt32());
+        Assert.Equal(1, again.Json.GetProperty("skipped").GetInt32());
         (await Host.PostAsync("v1/products/app/code-batches", new { plan = "pro", count = 2 }, apiKey)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         (await Host.PostAsync("v1/products/app/code-batches", new { plan = "ltd" }, apiKey)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
     }

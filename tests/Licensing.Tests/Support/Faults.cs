@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
 using Licensing.Domain.Email;
+using Licensing.Domain.Licenses;
+using Licensing.Functions.Licenses;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Licensing.Tests.Support;
 
@@ -25,6 +29,42 @@ public static class Faults
                 return true;
             }
         return false;
+    }
+
+    public enum LicenseCrash { BeforeWrite, AfterWrite }
+
+    private static readonly ConcurrentDictionary<string, LicenseCrash> LicenseCrashes = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The next license written for <paramref name="customerEmail"/> crashes the issuance just before or just after its write.</summary>
+    public static void CrashLicenseWriteOnce(string customerEmail, LicenseCrash when) => LicenseCrashes[customerEmail] = when;
+
+    /// <summary>For a test host's <c>services</c> hook: the license store crashing on demand (<see cref="CrashLicenseWriteOnce"/>).</summary>
+    public static void UseLicenseFaults(IServiceCollection services)
+    {
+        services.AddSingleton<LicenseTableStore>();
+        services.Replace(ServiceDescriptor.Singleton<ILicenseStore>(sp => new Licenses(sp.GetRequiredService<LicenseTableStore>())));
+        services.Replace(ServiceDescriptor.Singleton<ILicenseScan>(sp => sp.GetRequiredService<LicenseTableStore>()));
+    }
+
+    public sealed class Licenses(ILicenseStore inner) : ILicenseStore
+    {
+        public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) => inner.GetAsync(accountId, licenseId, ct);
+
+        public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) => inner.GetActivationsAsync(license, ct);
+
+        public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => inner.GetActivationAsync(license, activationId, ct);
+
+        public async Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
+        {
+            var crash = LicenseCrashes.TryRemove(license.CustomerEmail, out var when) ? when : (LicenseCrash?)null;
+            if (crash == LicenseCrash.BeforeWrite) throw new InvalidOperationException("simulated crash before the license was written");
+            await inner.InsertAsync(license, activations, ct);
+            if (crash == LicenseCrash.AfterWrite) throw new InvalidOperationException("simulated crash after the license was written");
+        }
+
+        public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => inner.ReplaceAsync(license, changes, ct);
+
+        public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => inner.ListAsync(accountId, query, now, ct);
     }
 
     /// <summary>The outbox every test host uses: the real one, crashing on demand when an e-mail is recorded.</summary>
