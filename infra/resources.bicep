@@ -270,6 +270,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Licensing__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecret.properties.secretUri})' }
         { name: 'Licensing__Email__AcsEndpoint', value: 'https://${communication.properties.hostName}' }
         { name: 'Licensing__Email__From', value: '${sender.properties.username}@${emailDomain.properties.mailFromSenderDomain}' }
+        { name: 'Licensing__ClientAddress__Source', value: 'XForwardedFor' }
       ]
     }
   }

@@ -84,6 +84,15 @@ public class ValidationBenchmarks
     [Benchmark(Description = "domain normalisation (IDN)")]
     public string? NormalizeIdn() => Licensing.Domain.Domains.DomainName.Normalize("https://www.bücher-laden.de/");
 
+    [Benchmark(Description = "registrable domain (Public Suffix List, 4 labels)")]
+    public string? RegistrableDomain() => Licensing.Domain.Domains.PublicSuffixList.RegistrableDomain("shop.customer-site.co.uk");
+
+    [Benchmark(Description = "wildcard binding (normalise + Public Suffix List)")]
+    public string? WildcardBinding() => Licensing.Domain.Domains.HostBindings.NormalizeBinding("*.customer-site.co.uk");
+
+    [Benchmark(Description = "development host check (staging label + Public Suffix List)")]
+    public bool DevelopmentHost() => Licensing.Domain.Domains.HostBindings.IsDevelopmentHost("staging.customer-site.co.uk");
+
     [Benchmark(Description = "issue (local signer, in-memory store)")]
     public async Task<License> Issue() =>
         await _issuance.IssueAsync(Account, new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);

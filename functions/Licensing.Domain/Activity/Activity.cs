@@ -36,12 +36,17 @@ public interface IActivityStore
     Task SaveAsync(LicenseActivity activity, CancellationToken ct);
 }
 
-/// <summary>The sharing heuristic (docs/abuse.md): more distinct domains than slots, or more than twice as many addresses.</summary>
+/// <summary>The sharing heuristic (docs/abuse.md): more distinct sites than slots, or more than twice as many addresses.</summary>
 public static class SharingSignal
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);
     public const int MaxTracked = 100;
     public const int AddressTolerance = 2;
+
+    /// <summary>What a domain counts as: its site (registrable domain, by the Public Suffix List), so
+    /// <c>shop.example.com</c> and <c>blog.example.com</c> are one site and <c>a.github.io</c> and <c>b.github.io</c>
+    /// two; an IP address, or a host that is itself a public suffix, counts as itself.</summary>
+    public static string Site(string domain) => PublicSuffixList.RegistrableDomain(domain) ?? domain;
 
     public static bool Suspected(int? maxActivations, int domains, int addresses) =>
         maxActivations is { } slots && (domains > Math.Max(slots, 1) || addresses > AddressTolerance * Math.Max(slots, 1));
@@ -219,7 +224,7 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         var windowOpen = current is not null && now - current.WindowStart < SharingSignal.Window;
         var domains = new HashSet<string>(windowOpen ? current!.WindowDomains : [], StringComparer.Ordinal);
         var addresses = new HashSet<string>(windowOpen ? current!.WindowAddresses : [], StringComparer.Ordinal);
-        foreach (var d in p.Domains) if (domains.Count < SharingSignal.MaxTracked) domains.Add(d);
+        foreach (var d in p.Domains) if (domains.Count < SharingSignal.MaxTracked) domains.Add(SharingSignal.Site(d));
         foreach (var a in p.Addresses) if (addresses.Count < SharingSignal.MaxTracked) addresses.Add(a);
         var suspected = SharingSignal.Suspected(p.MaxActivations, domains.Count, addresses.Count);
         var suspectedBefore = windowOpen ? current!.SharingSuspectedAt : null;

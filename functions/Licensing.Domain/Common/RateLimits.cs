@@ -40,6 +40,20 @@ public sealed class TokenBuckets(TimeProvider clock, double burst, double perSec
         }
     }
 
+    /// <summary>Whether <see cref="TryTake"/> would succeed now, without taking a token.</summary>
+    public bool CanTake(string key, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (!_buckets.TryGetValue(key, out var bucket)) return true;
+        lock (bucket)
+        {
+            var tokens = Math.Min(burst, bucket.Tokens + (clock.GetUtcNow() - bucket.At).TotalSeconds * perSecond);
+            if (tokens >= 1) return true;
+            retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((1 - tokens) / perSecond)));
+            return false;
+        }
+    }
+
     private void Sweep(DateTimeOffset now)
     {
         var fullAfter = TimeSpan.FromSeconds(burst / perSecond);
@@ -56,13 +70,30 @@ public sealed class TokenBuckets(TimeProvider clock, double burst, double perSec
 
 /// <summary>Rate limits for the public endpoints (docs/abuse.md has the defaults and why).</summary>
 public sealed record RateLimitSettings(double PerKeyBurst = 60, double PerKeyPerSecond = 1, double PerAddressBurst = 300, double PerAddressPerSecond = 5,
-    double UsagePerKeyBurst = 2000, double UsagePerKeyPerSecond = 200);
+    double UsagePerKeyBurst = 2000, double UsagePerKeyPerSecond = 200, double AuthFailuresBurst = 20, double AuthFailuresPerSecond = 0.2);
 
 public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
 {
     private readonly TokenBuckets _perKey = new(clock, settings.PerKeyBurst, settings.PerKeyPerSecond);
     private readonly TokenBuckets _perAddress = new(clock, settings.PerAddressBurst, settings.PerAddressPerSecond);
     private readonly TokenBuckets _usagePerKey = new(clock, settings.UsagePerKeyBurst, settings.UsagePerKeyPerSecond);
+    private readonly TokenBuckets _authFailures = new(clock, settings.AuthFailuresBurst, settings.AuthFailuresPerSecond);
+
+    /// <summary>
+    /// Before a credential is checked: an address that has spent its failed authentications is refused outright, right
+    /// credential or not, so guessing cannot go on at any speed and a lucky guess is not told apart from the others.
+    /// </summary>
+    public void CheckAuthentication(string? address)
+    {
+        if (address is not null && !_authFailures.CanTake(address, out var wait))
+            throw new RateLimitedException("too many failed authentications from this address; wait before trying again", wait);
+    }
+
+    /// <summary>A wrong admin key, API key or session token from <paramref name="address"/>.</summary>
+    public void AuthenticationFailed(string? address)
+    {
+        if (address is not null) _authFailures.TryTake(address, out _);
+    }
 
     public void CheckAddress(string? address)
     {

@@ -7,7 +7,11 @@ namespace Licensing.Domain.Domains;
 /// <summary>
 /// The one domain normaliser of the codebase (API.md "Domains are compared after normalisation"): case, scheme,
 /// user info, port, path, query, trailing dot and a leading <c>www.</c> are dropped, and internationalised names
-/// become their punycode (IDNA) form. Returns null for anything that is not a host name or IP address.
+/// become their punycode (IDNA) form. IP addresses get one form each, as a browser's URL parser (WHATWG) reads them:
+/// IPv4 in any form it accepts (<c>0x7f.0.0.1</c>, <c>0177.0.0.1</c>, <c>127.1</c>, <c>2130706433</c>) becomes dotted
+/// decimal, an IPv4-mapped IPv6 address (<c>::ffff:8.8.8.8</c>) becomes its IPv4 address, and other IPv6 addresses
+/// their compressed lower-case form. A name whose last label is a number is an IPv4 address or nothing, never a host
+/// name. Returns null for anything that is not a host name or IP address.
 /// </summary>
 public static class DomainName
 {
@@ -32,38 +36,105 @@ public static class DomainName
         {
             var close = s.IndexOf(']');
             if (close < 0) return null;
-            return IPAddress.TryParse(s[1..close], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 ? v6.ToString() : null;
+            var rest = s.AsSpan(close + 1);
+            if (!rest.IsEmpty && !(rest[0] == ':' && IsPort(rest[1..]))) return null;
+            return IPv6(s[1..close]);
         }
 
         var colon = s.LastIndexOf(':');
         if (colon >= 0)
         {
-            if (s.IndexOf(':') != colon) return IPAddress.TryParse(s, out var bare) && bare.AddressFamily == AddressFamily.InterNetworkV6 ? bare.ToString() : null;
-            if (!int.TryParse(s.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535) return null;
+            if (s.IndexOf(':') != colon) return IPv6(s);
+            if (!IsPort(s.AsSpan(colon + 1))) return null;
             s = s[..colon];
         }
 
-        s = s.TrimEnd('.');
-        if (s.Length == 0) return null;
-        if (IsIPv4(s)) return s;
+        var ascii = ToAsciiName(s.TrimEnd('.'))?.TrimEnd('.');
+        if (string.IsNullOrEmpty(ascii)) return null;
+        if (EndsInNumber(ascii)) return IPv4(ascii);
+        if (ascii.StartsWith("www.", StringComparison.Ordinal) && ascii.Length > 4) ascii = ascii[4..];
+        return IsHostName(ascii) ? ascii : null;
+    }
 
-        string ascii;
+    /// <summary>
+    /// Lower-case ASCII (punycode) form of a name, or null when IDNA refuses it. The one IDNA mapping of the codebase:
+    /// <see cref="PublicSuffixList"/> reads its rules and hosts through it too.
+    /// </summary>
+    internal static string? ToAsciiName(string name)
+    {
+        if (name.Length == 0) return null;
         try
         {
-            ascii = Idn.GetAscii(s.ToLowerInvariant());
+            return Idn.GetAscii(name.ToLowerInvariant()).ToLowerInvariant();
         }
         catch (ArgumentException)
         {
             return null;
         }
-        ascii = ascii.ToLowerInvariant();
-        if (ascii.StartsWith("www.", StringComparison.Ordinal) && ascii.Length > 4) ascii = ascii[4..];
-        return IsHostName(ascii) ? ascii : null;
     }
 
-    private static bool IsIPv4(string s) =>
-        s.All(c => char.IsAsciiDigit(c) || c == '.') && s.Count(c => c == '.') == 3 &&
-        IPAddress.TryParse(s, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && ip.ToString() == s;
+    /// <summary>
+    /// WHATWG URL "ends in a number": the last label (ignoring one trailing dot) is decimal digits or <c>0x</c> + hex
+    /// digits. Such a name is parsed as IPv4 and is never a host name.
+    /// </summary>
+    internal static bool EndsInNumber(ReadOnlySpan<char> name)
+    {
+        if (name.EndsWith('.')) name = name[..^1];
+        var last = name[(name.LastIndexOf('.') + 1)..];
+        if (last.IsEmpty) return false;
+        if (!last.ContainsAnyExcept(Digits)) return true;
+        return ParseIPv4Number(last, out _);
+    }
+
+    /// <summary>The WHATWG IPv4 parser: 1-4 parts, each decimal, octal (leading 0) or hex (0x); the last part fills the
+    /// bytes left. Returns dotted decimal, or null when the name is no IPv4 address.</summary>
+    private static string? IPv4(string name)
+    {
+        var text = name.AsSpan();
+        if (text.EndsWith('.')) text = text[..^1];
+        Span<ulong> parts = stackalloc ulong[4];
+        var count = 0;
+        foreach (var range in text.Split('.'))
+        {
+            if (count == 4 || !ParseIPv4Number(text[range], out parts[count])) return null;
+            count++;
+        }
+        for (var i = 0; i < count - 1; i++)
+            if (parts[i] > 255) return null;
+        if (parts[count - 1] >= 1UL << (8 * (5 - count))) return null;
+        var address = parts[count - 1];
+        for (var i = 0; i < count - 1; i++) address += parts[i] << (8 * (3 - i));
+        return string.Create(CultureInfo.InvariantCulture, $"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}");
+    }
+
+    private static bool ParseIPv4Number(ReadOnlySpan<char> s, out ulong value)
+    {
+        value = 0;
+        if (s.IsEmpty) return false;
+        var radix = 10;
+        if (s.Length >= 2 && s[0] == '0' && s[1] is 'x' or 'X') { s = s[2..]; radix = 16; }
+        else if (s.Length >= 2 && s[0] == '0') { s = s[1..]; radix = 8; }
+        foreach (var c in s)
+        {
+            var digit = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiHexDigit(c) ? (c | 0x20) - 'a' + 10 : 99;
+            if (digit >= radix) return false;
+            // Anything past 2^32 is refused by the caller; saturate instead of overflowing.
+            value = value > uint.MaxValue ? value : value * (ulong)radix + (ulong)digit;
+        }
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
+
+    private static string? IPv6(string text)
+    {
+        // Zone ids (fe80::1%eth0) name an interface of the machine that wrote them, not a site; URLs cannot carry them.
+        if (text.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(text, out var ip) || ip.AddressFamily != AddressFamily.InterNetworkV6) return null;
+        return ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString();
+    }
+
+    private static bool IsPort(ReadOnlySpan<char> s) =>
+        int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535;
 
     private static bool IsHostName(string s)
     {
@@ -74,7 +145,6 @@ public static class DomainName
             foreach (var c in label)
                 if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')) return false;
         }
-        // A name made only of digits and dots that is not a valid IPv4 address is not a host.
-        return !s.All(c => char.IsAsciiDigit(c) || c == '.');
+        return true;
     }
 }

@@ -6,21 +6,48 @@ namespace Licensing.Domain.Domains;
 /// <summary>
 /// Domain bindings (what a license is activated on) and development hosts (what never takes a slot).
 /// A binding is a normalised host or a wildcard <c>*.example.com</c>, which matches every subdomain of
-/// example.com at any depth but not example.com itself.
+/// example.com at any depth but not example.com itself. A wildcard covers one site only: <c>*.X</c> needs X to be a
+/// registrable domain or a name below one, with no public suffix below X (<see cref="PublicSuffixList.IsWithinOneSite"/>),
+/// so <c>*.com</c>, <c>*.co.uk</c>, <c>*.github.io</c> or <c>*.amazonaws.com</c> are refused.
 /// </summary>
 public static class HostBindings
 {
+    public const string MalformedBinding = "must be a host name, URL, IP address or *.wildcard";
+    public const string WildcardOverPublicSuffix =
+        "a wildcard must sit below a registrable domain (*.example.co.uk, not *.co.uk, *.com or *.github.io: public suffixes hold many sites)";
+
     /// <summary>A binding as given by a founder or customer: a host (normalised) or <c>*.</c> + a host.</summary>
-    public static string? NormalizeBinding(string? input)
+    public static string? NormalizeBinding(string? input) => NormalizeBinding(input, out _);
+
+    /// <summary>As <see cref="NormalizeBinding(string?)"/>, with why a refused binding is refused.</summary>
+    public static string? NormalizeBinding(string? input, out string error)
+    {
+        error = MalformedBinding;
+        var (host, wildcard) = Split(input);
+        if (host is null || !wildcard) return host;
+        if (PublicSuffixList.IsWithinOneSite(host)) return "*." + host;
+        if (PublicSuffixList.PublicSuffix(host) is not null) error = WildcardOverPublicSuffix; // else an IP: malformed
+        return null;
+    }
+
+    /// <summary>
+    /// A development-host pattern a vendor sets on a product (<c>developmentHosts.patterns</c>): a host or a wildcard.
+    /// Unlike a customer's binding it may sit over a public suffix (<c>*.vercel.app</c> for preview deployments): it is
+    /// the vendor's own allowance. Wildcards over a bare TLD or an IP would match the world and are refused.
+    /// </summary>
+    public static string? NormalizeDevelopmentPattern(string? input)
+    {
+        var (host, wildcard) = Split(input);
+        if (host is null || !wildcard) return host;
+        return host.Contains('.', StringComparison.Ordinal) && !IPAddress.TryParse(host, out _) ? "*." + host : null;
+    }
+
+    /// <summary>The normalised host of a binding or pattern, and whether it came as <c>*.</c> + host.</summary>
+    private static (string? Host, bool Wildcard) Split(string? input)
     {
         var s = input?.Trim();
-        if (s is not null && s.StartsWith("*.", StringComparison.Ordinal))
-        {
-            var rest = DomainName.Normalize(s[2..]);
-            // Wildcards over a bare TLD or an IP would match the world: refused.
-            return rest is null || !rest.Contains('.') || IPAddress.TryParse(rest, out _) ? null : "*." + rest;
-        }
-        return DomainName.Normalize(s);
+        var wildcard = s is not null && s.StartsWith("*.", StringComparison.Ordinal);
+        return (DomainName.Normalize(wildcard ? s![2..] : s), wildcard);
     }
 
     public static bool IsWildcard(string binding) => binding.StartsWith("*.", StringComparison.Ordinal);
@@ -48,7 +75,7 @@ public static class HostBindings
     /// <summary>
     /// True for hosts that are development or staging copies: localhost, loopback, private and link-local IPs,
     /// <c>*.local</c>, <c>*.test</c>, <c>*.localhost</c>, <c>*.invalid</c>, <c>*.example</c>, hosts whose first label is
-    /// <c>staging</c>, <c>stage</c> or <c>dev</c>, the managed-host staging suffixes above, and any extra
+    /// <c>staging</c>, <c>stage</c> or <c>dev</c> below their site, the managed-host staging suffixes above, and any extra
     /// <paramref name="extraPatterns"/> (bindings: exact hosts or <c>*.suffix</c>).
     /// </summary>
     public static bool IsDevelopmentHost(string host, IReadOnlyList<string>? extraPatterns = null)
@@ -57,14 +84,28 @@ public static class HostBindings
         if (host == "localhost") return true;
         var lastDot = host.LastIndexOf('.');
         if (lastDot > 0 && DevelopmentTlds.Contains(host[(lastDot + 1)..])) return true;
-        var firstDot = host.IndexOf('.');
-        if (firstDot > 0 && host.IndexOf('.', firstDot + 1) > 0 && DevelopmentLabels.Contains(host[..firstDot])) return true;
+        if (IsStagingSubdomain(host)) return true;
         foreach (var suffix in ManagedStagingSuffixes)
             if (host.EndsWith("." + suffix, StringComparison.Ordinal)) return true;
         if (extraPatterns is not null)
             foreach (var pattern in extraPatterns)
                 if (Matches(pattern, host)) return true;
         return false;
+    }
+
+    /// <summary>
+    /// A first label <c>staging</c>, <c>stage</c> or <c>dev</c> marks a staging copy only on a subdomain strictly below
+    /// the site (the registrable domain): <c>staging.example.co.uk</c> and <c>dev.me.github.io</c> are staging copies,
+    /// while <c>dev.to</c>, <c>staging.co.uk</c> and <c>dev.github.io</c> are sites of their own.
+    /// </summary>
+    private static bool IsStagingSubdomain(string host)
+    {
+        var firstDot = host.IndexOf('.');
+        if (firstDot <= 0) return false;
+        var label = host.AsSpan(0, firstDot);
+        var marked = false;
+        foreach (var development in DevelopmentLabels) marked |= label.SequenceEqual(development);
+        return marked && PublicSuffixList.RegistrableDomain(host) is { } site && site.Length < host.Length;
     }
 
     private static bool IsPrivate(IPAddress ip)

@@ -41,7 +41,7 @@ public static class ActivationRules
         if ((domain is null) == (fingerprint is null))
             throw new ValidationFailedException(new Dictionary<string, string[]> { ["domain"] = ["give exactly one of domain or fingerprint"] });
         if (domain is not null)
-            return new ActivationTarget(HostBindings.NormalizeBinding(domain) ?? throw ValidationFailedException.For("domain", "must be a host name, URL, IP address or *.wildcard"), null);
+            return new ActivationTarget(HostBindings.NormalizeBinding(domain, out var error) ?? throw ValidationFailedException.For("domain", error), null);
         return new ActivationTarget(null, NormalizeFingerprint(fingerprint) ?? throw ValidationFailedException.For("fingerprint", $"must be 1-{MaxFingerprintLength} printable characters"));
     }
 

@@ -176,8 +176,8 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         if (domains.Count > MaxDomains) { errors.Add("domains", $"at most {MaxDomains} domains"); return result; }
         for (var i = 0; i < domains.Count; i++)
         {
-            var normalized = HostBindings.NormalizeBinding(domains[i]);
-            if (normalized is null) errors.Add($"domains[{i}]", "must be a host name, URL, IP address or *.wildcard");
+            var normalized = HostBindings.NormalizeBinding(domains[i], out var error);
+            if (normalized is null) errors.Add($"domains[{i}]", error);
             else if (!result.Contains(normalized)) result.Add(normalized);
         }
         return result;

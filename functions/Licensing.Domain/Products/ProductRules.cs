@@ -65,7 +65,7 @@ public static class ProductRules
         if (given.Count > MaxDevelopmentPatterns) errors.Add("developmentHosts.patterns", $"at most {MaxDevelopmentPatterns} patterns");
         for (var i = 0; i < given.Count; i++)
         {
-            var pattern = Domains.HostBindings.NormalizeBinding(given[i]);
+            var pattern = Domains.HostBindings.NormalizeDevelopmentPattern(given[i]);
             if (pattern is null) errors.Add($"developmentHosts.patterns[{i}]", "must be a host name or *.suffix");
             else if (!patterns.Contains(pattern)) patterns.Add(pattern);
         }

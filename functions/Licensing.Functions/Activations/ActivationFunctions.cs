@@ -10,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Activations;
 
 /// <summary>Public: take and free activation slots with the license key (API.md "Activations").</summary>
-public sealed class ActivationFunctions(LicenseRuntime runtime, AbuseGuard guard)
+public sealed class ActivationFunctions(LicenseRuntime runtime, AbuseGuard guard, PublicPathBudget budget)
 {
     public sealed record ActivateRequest(string? Key, string? Domain, string? Fingerprint, string? Name);
 
@@ -48,7 +48,7 @@ public sealed class ActivationFunctions(LicenseRuntime runtime, AbuseGuard guard
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
         var name = body.Name?.Trim();
         if (name is { Length: > ActivationRules.MaxNameLength }) throw ValidationFailedException.For("name", $"at most {ActivationRules.MaxNameLength} characters");
-        var r = await runtime.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, ct);
+        var r = await budget.RunAsync(t => runtime.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, t), ct);
         var activation = r.Activation is { } a
             ? new ActivationBody(a.Id, a.Domain, a.Fingerprint, a.Name, a.CreatedAt, r.License is { } l && !l.Activations.Any(x => x.Id == a.Id))
             : null;
@@ -63,7 +63,7 @@ public sealed class ActivationFunctions(LicenseRuntime runtime, AbuseGuard guard
         guard.CheckAddress(ClientAddress.Of(req));
         var body = await RequestBody.ReadJsonAsync<DeactivateRequest>(req, ct);
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
-        var r = await runtime.DeactivateAsync(key, target, ct);
+        var r = await budget.RunAsync(t => runtime.DeactivateAsync(key, target, t), ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new DeactivateResponse(r.Deactivated, r.Code, r.Detail, r.License?.Activations.Count, r.License?.MaxActivations));
     }
 

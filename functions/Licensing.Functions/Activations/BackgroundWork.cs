@@ -60,8 +60,9 @@ public sealed class DelegatedKeyWarmup(DelegatedKeyProvider keys, JwksProvider j
                 await keys.GetAsync(stoppingToken);
                 break;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // A storage client's own timeout surfaces as a cancellation too: retry, do not stop the host.
                 logger.LogWarning("Delegated signing key not ready yet ({Message}); retrying", e.Message);
                 try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5))), stoppingToken); }
                 catch (OperationCanceledException) { break; }

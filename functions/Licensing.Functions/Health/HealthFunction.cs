@@ -10,15 +10,16 @@ using Microsoft.Extensions.Logging;
 namespace Licensing.Functions.Health;
 
 /// <summary>Public: 200 once storage and signing are reachable, else 503 naming what is down.</summary>
-public sealed class HealthFunction(TableStorage tables, PublicKeyCache keys, ILogger<HealthFunction> logger)
+public sealed class HealthFunction(TableStorage tables, PublicKeyCache keys, PublicPathBudget budget, ILogger<HealthFunction> logger)
 {
     [Function(nameof(Health))]
     public async Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req, CancellationToken ct)
     {
-        var storage = await CheckAsync(() => StorageFaults.Guard(
-            () => tables.Licenses.GetEntityIfExistsAsync<TableEntity>("health", "probe", ["PartitionKey"], ct), ct), "storage");
-        var signing = await CheckAsync(async () => { if ((await keys.GetAsync(ct)).Keys.Count == 0) throw new InvalidOperationException("no signing key"); }, "signing");
+        // Each check runs within the public path's budget: a hung dependency is reported, not waited for.
+        var storage = await CheckAsync(t => StorageFaults.Guard(
+            () => tables.Licenses.GetEntityIfExistsAsync<TableEntity>("health", "probe", ["PartitionKey"], t), t), "storage", ct);
+        var signing = await CheckAsync(async t => { if ((await keys.GetAsync(t)).Keys.Count == 0) throw new InvalidOperationException("no signing key"); }, "signing", ct);
         if (storage && signing) return new ApiJsonResult(StatusCodes.Status200OK, new { status = "ok" });
         return new Problem(503, "SERVICE_UNAVAILABLE", "Service Unavailable", "a dependency is unreachable")
         {
@@ -30,14 +31,13 @@ public sealed class HealthFunction(TableStorage tables, PublicKeyCache keys, ILo
         }.ToResult();
     }
 
-    private async Task<bool> CheckAsync(Func<Task> check, string name)
+    private async Task<bool> CheckAsync(Func<CancellationToken, Task> check, string name, CancellationToken ct)
     {
         try
         {
-            await check();
-            return true;
+            return await budget.RunAsync(async t => { await check(t); return true; }, ct);
         }
-        catch (Exception e)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "Health check {Check} failed", name);
             return false;

@@ -31,10 +31,19 @@ public sealed class LicensingOptions
     /// </summary>
     public int LicenseCacheSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Seconds validate, activate, deactivate, usage and health may wait on storage and signing before answering 503 with
+    /// Retry-After (0.5-30).
+    /// </summary>
+    public double PublicPathBudgetSeconds { get; set; } = 2.5;
+
     /// <summary>How often validation activity (first/last validation, sharing signal) is written out, in seconds.</summary>
     public int ActivityFlushSeconds { get; set; } = 10;
 
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>Where the caller's address (for per-address limits and the sharing signal) comes from.</summary>
+    public ClientAddressOptions ClientAddress { get; set; } = new();
 
     public EmailOptions Email { get; set; } = new();
 
@@ -73,6 +82,30 @@ public sealed class RateLimitOptions
     public double PerAddressPerSecond { get; set; } = 5;
     public double UsagePerKeyBurst { get; set; } = 2000;
     public double UsagePerKeyPerSecond { get; set; } = 200;
+
+    /// <summary>Failed authentications (wrong admin key, API key or session) allowed per address: burst, then refill.</summary>
+    public double AuthFailuresBurst { get; set; } = 20;
+    public double AuthFailuresPerSecond { get; set; } = 0.2;
+}
+
+/// <summary>
+/// The caller's address is the connection's unless the platform in front of the app is known to set a forwarded header:
+/// a client can write any X-Forwarded-For it likes, so the header is trusted only where it is configured
+/// (docs/abuse.md, "Client addresses").
+/// </summary>
+public sealed class ClientAddressOptions
+{
+    /// <summary><c>Connection</c> (default) or <c>XForwardedFor</c> (behind a platform front end that appends the client's address).</summary>
+    public string Source { get; set; } = Connection;
+
+    /// <summary>
+    /// With <c>XForwardedFor</c>: how many trusted proxies append to the header; the client is that many entries from the
+    /// end (1: the last entry, appended by the one front end). Entries before it are whatever the client sent.
+    /// </summary>
+    public int TrustedHops { get; set; } = 1;
+
+    public const string Connection = "Connection";
+    public const string XForwardedFor = "XForwardedFor";
 }
 
 public sealed class SigningOptions

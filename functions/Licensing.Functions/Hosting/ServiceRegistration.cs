@@ -68,7 +68,7 @@ public static class ServiceRegistration
         services.AddSingleton<ActivationService>();
         services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(), new RateLimitSettings(
             options.RateLimits.PerKeyBurst, options.RateLimits.PerKeyPerSecond, options.RateLimits.PerAddressBurst, options.RateLimits.PerAddressPerSecond,
-            options.RateLimits.UsagePerKeyBurst, options.RateLimits.UsagePerKeyPerSecond)));
+            options.RateLimits.UsagePerKeyBurst, options.RateLimits.UsagePerKeyPerSecond, options.RateLimits.AuthFailuresBurst, options.RateLimits.AuthFailuresPerSecond)));
         services.AddSingleton<IActivityStore, ActivityTableStore>();
         services.AddSingleton<ActivityRecorder>();
         services.AddSingleton<IMetricsStore, MetricsTableStore>();
@@ -106,6 +106,8 @@ public static class ServiceRegistration
                 string.IsNullOrEmpty(options.Email.AcsAccessKey) ? sp.GetRequiredService<TokenCredential>() : null, options.Email.AcsAccessKey));
         services.AddSingleton<EmailOutboxService>();
         services.AddSingleton<RequestAuth>();
+        services.AddSingleton<ContinuationTokens>();
+        services.AddSingleton<PublicPathBudget>();
         return services;
     }
 }
@@ -117,9 +119,19 @@ public static class StartupChecks
     public static bool IsRunningInAzure(IConfiguration configuration) =>
         !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]) || !string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]);
 
+    /// <summary>The shortest admin key accepted in Azure: a bearer secret a person could guess is no secret.</summary>
+    public const int MinAdminKeyLength = 32;
+
     public static void Validate(LicensingOptions options, IConfiguration configuration)
     {
-        if (!IsRunningInAzure(configuration)) return;
+        if (IsRunningInAzure(configuration)) ValidateForAzure(options, configuration);
+        if (options.ClientAddress.Source is not (ClientAddressOptions.Connection or ClientAddressOptions.XForwardedFor) || options.ClientAddress.TrustedHops is < 1 or > 10)
+            throw new InvalidOperationException(
+                $"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection} or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
+    }
+
+    private static void ValidateForAzure(LicensingOptions options, IConfiguration configuration)
+    {
         if (string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri))
             throw new InvalidOperationException(
                 $"{LicensingOptions.Section}:Signing:KeyVaultUri is not set (app setting {LicensingOptions.Section}__Signing__KeyVaultUri). " +
@@ -127,5 +139,8 @@ public static class StartupChecks
         foreach (var setting in ProductionSettings.All)
             if (string.IsNullOrWhiteSpace(configuration[ProductionSettings.ConfigurationKey(setting.Name)]))
                 throw new InvalidOperationException($"App setting {setting.Name} is not set ({setting.Purpose}); infra/resources.bicep sets it.");
+        if (options.AdminKey is { Length: < MinAdminKeyLength })
+            throw new InvalidOperationException(
+                $"{LicensingOptions.Section}:AdminKey is shorter than {MinAdminKeyLength} characters; in Azure the admin key must be a long random secret (e.g. openssl rand -base64 32).");
     }
 }

@@ -1,3 +1,4 @@
+using Licensing.Domain.Common;
 using Licensing.Domain.Accounts;
 using Licensing.Functions.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -6,23 +7,31 @@ using Microsoft.Extensions.Options;
 namespace Licensing.Functions.Http;
 
 /// <summary>Bearer authentication for admin and account endpoints (API.md "Authentication").</summary>
-public sealed class RequestAuth(AccountService accounts, IOptions<LicensingOptions> options)
+/// <remarks>Failed attempts are throttled per client address (<see cref="AbuseGuard.CheckAuthentication"/>).</remarks>
+public sealed class RequestAuth(AccountService accounts, IOptions<LicensingOptions> options, AbuseGuard guard)
 {
     /// <summary>The account whose API key the request carries; 401 otherwise.</summary>
     public async Task<string> RequireAccountAsync(HttpRequest request, CancellationToken ct)
     {
-        var token = Bearer(request) ?? throw new UnauthorizedException("an account API key is required: Authorization: Bearer <key>");
-        return await accounts.AuthenticateAsync(token, ct)
-            ?? throw new UnauthorizedException("the API key is not valid");
+        var address = ClientAddress.Of(request);
+        guard.CheckAuthentication(address);
+        var token = Bearer(request);
+        if (token is not null && await accounts.AuthenticateAsync(token, ct) is { } accountId) return accountId;
+        guard.AuthenticationFailed(address);
+        throw new UnauthorizedException(token is null ? "an account API key is required: Authorization: Bearer <key>" : "the API key is not valid");
     }
 
     /// <summary>Admin endpoints: the configured admin key, compared in constant time.</summary>
     public void RequireAdmin(HttpRequest request)
     {
-        var token = Bearer(request) ?? throw new UnauthorizedException("the admin key is required: Authorization: Bearer <admin key>");
+        var address = ClientAddress.Of(request);
+        guard.CheckAuthentication(address);
+        var token = Bearer(request);
         var adminKey = options.Value.AdminKey;
         if (string.IsNullOrEmpty(adminKey)) throw new UnauthorizedException($"admin endpoints are disabled: {LicensingOptions.Section}:AdminKey is not set");
-        if (ApiKeys.SecretEquals(token, adminKey)) return;
+        if (token is not null && ApiKeys.SecretEquals(token, adminKey)) return;
+        guard.AuthenticationFailed(address);
+        if (token is null) throw new UnauthorizedException("the admin key is required: Authorization: Bearer <admin key>");
         if (ApiKeys.LooksLikeKey(token)) throw new ForbiddenException("an account API key cannot call admin endpoints");
         throw new UnauthorizedException("the admin key is not valid");
     }

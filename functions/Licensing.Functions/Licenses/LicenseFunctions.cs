@@ -12,7 +12,7 @@ namespace Licensing.Functions.Licenses;
 
 /// <summary>Account endpoints for licenses: issue, read, list and the state verbs.</summary>
 public sealed class LicenseFunctions(LicenseService licenses, IActivityStore activity, Licensing.Domain.Metrics.IMetricsStore metrics, RequestAuth auth, TimeProvider clock,
-    Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
+    ContinuationTokens tokens, Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
@@ -72,9 +72,10 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         var query = ParseQuery(req.Query);
-        var page = await licenses.ListAsync(accountId, query, ct);
+        var scope = ContinuationTokens.Scope("licenses", accountId, query.ProductId, query.CustomerEmail, query.Status?.ToWire());
+        var page = await licenses.ListAsync(accountId, query with { ContinuationToken = tokens.Open(query.ContinuationToken, scope) }, ct);
         var now = clock.GetUtcNow();
-        return new ApiJsonResult(StatusCodes.Status200OK, new { items = page.Items.Select(l => ToResponse(l, now)), continuationToken = page.ContinuationToken });
+        return new ApiJsonResult(StatusCodes.Status200OK, new { items = page.Items.Select(l => ToResponse(l, now)), continuationToken = tokens.Seal(page.ContinuationToken, scope) });
     }
 
     [Function(nameof(SuspendLicense))]

@@ -12,9 +12,16 @@ public sealed class StorageInitializer(TableStorage tables, QueueStorage queues,
     private readonly CancellationTokenSource _stopping = new();
     private Task? _background;
 
+    /// <summary>How long start-up waits for the first attempt; a hung store is then left to the background loop.</summary>
+    private static readonly TimeSpan FirstAttempt = TimeSpan.FromSeconds(5);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (await TryCreateAsync(cancellationToken)) return;
+        using (var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            first.CancelAfter(FirstAttempt);
+            if (await TryCreateAsync(first.Token)) return;
+        }
         _background = Task.Run(async () =>
         {
             while (!_stopping.IsCancellationRequested)
@@ -42,7 +49,7 @@ public sealed class StorageInitializer(TableStorage tables, QueueStorage queues,
                 await queues.Queue(name).CreateIfNotExistsAsync(cancellationToken: ct);
             return true;
         }
-        catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException)
+        catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException || (e is OperationCanceledException && ct.IsCancellationRequested))
         {
             logger.LogWarning("Storage is not reachable yet ({Message}); tables will be created when it is", e.Message);
             return false;

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Licensing.Domain.Activity;
 using Licensing.Tests.Support;
@@ -96,5 +97,79 @@ public sealed class AbuseTests
 
         Assert.Equal(50, recorder.Recorded - recorded);
         Assert.Equal(1, flusher.Writes - writes);
+    }
+
+    private static async Task<ApiResponse> ValidateFromAsync(TestHost host, string forwardedFor, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/validate") { Content = JsonContent.Create(new { key }) };
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        using var response = await host.Http.SendAsync(request);
+        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static Dictionary<string, string?> AddressLimit(int burst, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Licensing:RateLimits:PerAddressBurst"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Licensing:RateLimits:PerAddressPerSecond"] = "0.01",
+        };
+        foreach (var (k, v) in more) settings[k] = v;
+        return settings;
+    }
+
+    [Fact]
+    public async Task By_default_a_rotating_x_forwarded_for_does_not_escape_the_per_address_limit()
+    {
+        await using var host = await TestHost.StartAsync(settings: AddressLimit(30));
+        var answers = new List<ApiResponse>();
+        for (var i = 0; i < 100; i++) answers.Add(await ValidateFromAsync(host, $"203.0.113.{i % 250}", $"LK1.guess{i}"));
+        Assert.InRange(answers.Count(a => a.Status == HttpStatusCode.OK), 30, 31);
+        answers.First(a => a.Status == HttpStatusCode.TooManyRequests).AssertProblem(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
+    }
+
+    [Fact]
+    public async Task Behind_a_configured_front_end_only_the_entry_it_appended_counts_and_one_address_has_one_form()
+    {
+        await using var host = await TestHost.StartAsync(settings: AddressLimit(30, ("Licensing:ClientAddress:Source", "XForwardedFor")));
+        // What the client wrote before the front end's entry changes nothing: one client, one bucket.
+        var spoofed = new List<ApiResponse>();
+        for (var i = 0; i < 60; i++) spoofed.Add(await ValidateFromAsync(host, $"198.51.100.{i}, 203.0.113.7:{40000 + i}", $"LK1.guess{i}"));
+        Assert.InRange(spoofed.Count(a => a.Status == HttpStatusCode.OK), 30, 31);
+
+        // An IPv4 address and its IPv4-mapped IPv6 form are one client.
+        var mapped = new List<ApiResponse>();
+        for (var i = 0; i < 60; i++) mapped.Add(await ValidateFromAsync(host, i % 2 == 0 ? "192.0.2.9" : "::ffff:192.0.2.9", $"LK1.guess{i}"));
+        Assert.InRange(mapped.Count(a => a.Status == HttpStatusCode.OK), 30, 31);
+
+        // Another client behind the same front end has its own bucket.
+        Assert.Equal(HttpStatusCode.OK, (await ValidateFromAsync(host, "192.0.2.10", "LK1.other")).Status);
+    }
+
+    [Theory]
+    [InlineData("v1/accounts", true)]
+    [InlineData("v1/licenses", false)]
+    public async Task Failed_authentications_are_throttled_per_address_and_then_even_the_right_credential_waits(string path, bool admin)
+    {
+        await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Licensing:RateLimits:AuthFailuresBurst"] = "20",
+            ["Licensing:RateLimits:AuthFailuresPerSecond"] = "0.01",
+        });
+        var (_, apiKey) = await host.CreateAccountAsync();
+        var right = admin ? TestHost.AdminKey : apiKey;
+        async Task<ApiResponse> CallAsync(string bearer) =>
+            admin ? await host.PostAsync(path, new { name = "X", email = "x@example.com" }, bearer) : await host.GetAsync(path, bearer);
+
+        var answers = new List<ApiResponse>();
+        for (var i = 0; i < 300; i++) answers.Add(await CallAsync(admin ? $"wrong-admin-key-{i}" : $"lsk_{Guid.NewGuid():N}{Guid.NewGuid():N}"));
+        Assert.Equal(20, answers.Count(a => a.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden));
+        var limited = answers.Where(a => a.Status == HttpStatusCode.TooManyRequests).ToArray();
+        Assert.Equal(280, limited.Length);
+        limited[0].AssertProblem(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
+        Assert.NotNull(limited[0].Headers.RetryAfter);
+
+        // Guessing right now is not told apart from guessing wrong.
+        (await CallAsync(right)).AssertProblem(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
     }
 }

@@ -160,6 +160,36 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
     }
 
     [Fact]
+    public async Task A_continuation_token_that_was_altered_or_moved_to_other_filters_or_another_account_is_400()
+    {
+        var (_, key) = await Host.CreateAccountWithProductAndIdAsync();
+        var (_, other) = await Host.CreateAccountWithProductAndIdAsync();
+        for (var i = 0; i < 3; i++) await Host.IssueAsync(key, new { productId = "my-plugin", customerEmail = "alice@example.com", plan = "pro" });
+        var token = (await Host.GetAsync("v1/licenses?limit=1&customerEmail=alice%40example.com", key)).Json.GetProperty("continuationToken").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&continuationToken={Uri.EscapeDataString(token)}", key)).Status);
+
+        var dot = token.IndexOf('.');
+        var altered = new[]
+        {
+            (token[0] == 'A' ? "B" : "A") + token[1..],
+            token[..(dot - 1)] + (token[dot - 1] == 'A' ? "B" : "A") + token[dot..],
+            token[..^1] + (token[^1] == 'A' ? "B" : "A"),
+            token[..dot],
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("1!8!bGljXzA-")).TrimEnd('='),
+        };
+        foreach (var t in altered)
+        {
+            var r = await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&continuationToken={Uri.EscapeDataString(t)}", key);
+            Assert.Contains("continuationToken", r.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        }
+        (await Host.GetAsync($"v1/licenses?limit=1&continuationToken={Uri.EscapeDataString(token)}", key)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        (await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&status=active&continuationToken={Uri.EscapeDataString(token)}", key))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        (await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&continuationToken={Uri.EscapeDataString(token)}", other))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+    }
+
+    [Fact]
     public async Task Another_accounts_licenses_never_appear_in_a_list()
     {
         var owner = await Host.CreateAccountWithProductAsync();

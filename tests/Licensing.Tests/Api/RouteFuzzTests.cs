@@ -37,8 +37,6 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
         {
             ["Licensing:RateLimits:PerKeyBurst"] = "1000000",
             ["Licensing:RateLimits:PerKeyPerSecond"] = "1000000",
-            ["Licensing:RateLimits:AuthFailuresBurst"] = "1000000",
-            ["Licensing:RateLimits:AuthFailuresPerSecond"] = "1000000",
         });
         var (accountId, apiKey) = await host.CreateAccountWithProductAndIdAsync();
         var license = await host.IssueAsync(apiKey);

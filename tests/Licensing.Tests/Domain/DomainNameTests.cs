@@ -1,3 +1,4 @@
+using System.Net;
 using FsCheck;
 using FsCheck.Xunit;
 using Licensing.Domain.Domains;
@@ -24,6 +25,8 @@ public sealed class DomainNameTests
     [InlineData("[::1]:443", "::1")]
     [InlineData("localhost", "localhost")]
     [InlineData("www2.example.com", "www2.example.com")]
+    // A shortened IPv4 address, as browsers read it (this was refused before IPv4 forms were normalised).
+    [InlineData("1.2.3", "1.2.0.3")]
     public void Normalises(string input, string expected) => Assert.Equal(expected, DomainName.Normalize(input));
 
     [Theory]
@@ -35,7 +38,6 @@ public sealed class DomainNameTests
     [InlineData("http://")]
     [InlineData("example.com:99999")]
     [InlineData("example.com:abc")]
-    [InlineData("1.2.3")]
     [InlineData("under_score.com")]
     [InlineData("[::1")]
     public void Refuses(string input) => Assert.Null(DomainName.Normalize(input));
@@ -70,6 +72,100 @@ public sealed class DomainNameTests
         return Licensing.Domain.Domains.HostBindings.Matches(binding, sub)
             && !Licensing.Domain.Domains.HostBindings.Matches(binding, "example.com")
             && !Licensing.Domain.Domains.HostBindings.Matches(binding, "s" + label.Get + "example.com");
+    }
+
+    /// <summary>IPv4 in every form a browser's URL parser (WHATWG) accepts becomes dotted decimal.</summary>
+    [Theory]
+    [InlineData("0x7f.0.0.1", "127.0.0.1")] // hex
+    [InlineData("0X7F.0.0.1", "127.0.0.1")]
+    [InlineData("0177.0.0.1", "127.0.0.1")] // octal
+    [InlineData("127.1", "127.0.0.1")] // shortened: the last part fills the bytes left
+    [InlineData("127.0.1", "127.0.0.1")]
+    [InlineData("2130706433", "127.0.0.1")] // one integer
+    [InlineData("0x7f000001", "127.0.0.1")]
+    [InlineData("017700000001", "127.0.0.1")]
+    [InlineData("http://0x7f.1:8080/wp-admin", "127.0.0.1")]
+    [InlineData("8.8.8.8.", "8.8.8.8")]
+    [InlineData("0x08.0x08.010.8", "8.8.8.8")]
+    [InlineData("134744072", "8.8.8.8")]
+    [InlineData("1.2.3.0x", "1.2.3.0")]
+    [InlineData("255.255.255.255", "255.255.255.255")]
+    [InlineData("4294967295", "255.255.255.255")]
+    [InlineData("１２７.０.０.１", "127.0.0.1")] // full-width digits: IDNA maps them first, as browsers do
+    public void Ipv4_forms_become_dotted_decimal(string input, string expected) => Assert.Equal(expected, DomainName.Normalize(input));
+
+    /// <summary>A name whose last label is a number is an IPv4 address or nothing: never a host name.</summary>
+    [Theory]
+    [InlineData("256.0.0.1")]
+    [InlineData("1.2.3.256")]
+    [InlineData("1.2.65536")]
+    [InlineData("4294967296")]
+    [InlineData("0x100000000")]
+    [InlineData("1.2.3.4.5")]
+    [InlineData("08.0.0.1")] // 8 is no octal digit
+    [InlineData("0x7g.0.0.1")]
+    [InlineData("1..2.3")]
+    [InlineData("example.123")]
+    [InlineData("example.0x1f")]
+    [InlineData("www.127.0.0.1")]
+    [InlineData("99999999999999999999999")]
+    public void Names_ending_in_a_number_that_are_no_ipv4_address_are_refused(string input) => Assert.Null(DomainName.Normalize(input));
+
+    [Theory]
+    [InlineData("::ffff:8.8.8.8", "8.8.8.8")] // IPv4-mapped IPv6 is the IPv4 address
+    [InlineData("[::ffff:8.8.8.8]", "8.8.8.8")]
+    [InlineData("[::FFFF:808:808]:443", "8.8.8.8")]
+    [InlineData("https://[::ffff:127.0.0.1]:8443/", "127.0.0.1")]
+    [InlineData("2001:DB8:0:0:0:0:0:1", "2001:db8::1")] // compressed, lower case
+    [InlineData("[2001:0db8:0000::0001]", "2001:db8::1")]
+    [InlineData("2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1")]
+    [InlineData("[0:0:0:0:0:0:0:1]", "::1")]
+    public void Ipv6_forms_become_one(string input, string expected) => Assert.Equal(expected, DomainName.Normalize(input));
+
+    [Theory]
+    [InlineData("fe80::1%eth0")]
+    [InlineData("[fe80::1%25eth0]")]
+    [InlineData("[::1]x")]
+    [InlineData("[::1]:99999")]
+    [InlineData("[::1]:")]
+    [InlineData("[8.8.8.8]")]
+    [InlineData("::gggg")]
+    public void Malformed_ipv6_is_refused(string input) => Assert.Null(DomainName.Normalize(input));
+
+    /// <summary>Any 32-bit address, in any browser-accepted form (one integer, 2, 3 or 4 parts, each decimal, octal or
+    /// hex), and IPv4-mapped in IPv6, normalises to what <see cref="IPAddress"/> prints for it.</summary>
+    [Property(MaxTest = 500)]
+    public bool Every_form_of_an_ipv4_address_normalises_to_its_dotted_quad(uint address, byte partsPick, int radixPicks)
+    {
+        var expected = new IPAddress([(byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address]);
+        var parts = partsPick % 4 + 1;
+        var values = new ulong[parts];
+        for (var i = 0; i < parts - 1; i++) values[i] = (address >> (8 * (3 - i))) & 255;
+        values[parts - 1] = address & (parts == 1 ? uint.MaxValue : (1UL << (8 * (5 - parts))) - 1);
+        var text = string.Join('.', values.Select((v, i) => ((radixPicks >> (2 * i)) & 3) switch
+        {
+            0 => v.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            1 => "0x" + v.ToString("x", System.Globalization.CultureInfo.InvariantCulture),
+            2 => "0X" + v.ToString("X", System.Globalization.CultureInfo.InvariantCulture),
+            _ => "0" + Convert.ToString((long)v, 8),
+        }));
+        return DomainName.Normalize(text) == expected.ToString()
+            && DomainName.Normalize("[" + expected.MapToIPv6() + "]:443") == expected.ToString()
+            && DomainName.Normalize("::ffff:" + expected) == expected.ToString();
+    }
+
+    /// <summary>Whatever comes in, a result whose last label is all digits is a canonical IPv4 address.</summary>
+    [Property(MaxTest = 500)]
+    public bool A_result_ending_in_digits_is_a_canonical_ipv4_address(NonNull<string> input, uint a, byte form)
+    {
+        var candidates = new[] { input.Get, a.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + input.Get, input.Get + "." + (form % 10), "x" + form + "." + a };
+        foreach (var candidate in candidates)
+        {
+            var result = DomainName.Normalize(candidate);
+            if (result is null || !result.Split('.')[^1].All(char.IsAsciiDigit)) continue;
+            if (!IPAddress.TryParse(result, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || ip.ToString() != result) return false;
+        }
+        return true;
     }
 
     [Theory]

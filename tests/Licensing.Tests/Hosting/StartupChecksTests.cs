@@ -24,4 +24,35 @@ public sealed class StartupChecksTests
         // In Azure with every setting: InfrastructureTests.In_Azure_the_app_refuses_to_start_naming_each_missing_setting.
         new ServiceCollection().AddLicensing(Config(("Licensing:StorageConnection", "UseDevelopmentStorage=true")));
     }
+
+    [Theory]
+    [InlineData("dev-admin-key-change-me")]
+    [InlineData("0123456789abcdef0123456789abcde")]
+    public void In_Azure_an_admin_key_shorter_than_32_characters_is_refused(string adminKey)
+    {
+        var settings = ProductionSettings.All.ToDictionary(s => ProductionSettings.ConfigurationKey(s.Name), _ => (string?)"x");
+        settings["WEBSITE_INSTANCE_ID"] = "instance";
+        settings["Licensing:Signing:KeyVaultUri"] = "https://kv.vault.azure.net";
+        settings["Licensing:TableServiceUri"] = "https://a.table.core.windows.net";
+        settings["Licensing:QueueServiceUri"] = "https://a.queue.core.windows.net";
+        settings["Licensing:Email:AcsEndpoint"] = "https://acs.communication.azure.com";
+        settings["Licensing:ClientAddress:Source"] = "XForwardedFor";
+        settings["Licensing:AdminKey"] = adminKey;
+        var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key, kv.Value)).ToArray())));
+        Assert.Contains("Licensing:AdminKey", e.Message);
+        Assert.DoesNotContain(adminKey, e.Message);
+
+        settings["Licensing:AdminKey"] = adminKey + new string('x', 32);
+        new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key, kv.Value)).ToArray()));
+    }
+
+    [Theory]
+    [InlineData("Licensing:ClientAddress:Source", "Header")]
+    [InlineData("Licensing:ClientAddress:TrustedHops", "0")]
+    public void A_client_address_source_that_is_not_understood_is_refused_at_start(string key, string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            new ServiceCollection().AddLicensing(Config(("Licensing:StorageConnection", "UseDevelopmentStorage=true"), (key, value))));
+        Assert.Contains("Licensing:ClientAddress", e.Message);
+    }
 }

@@ -66,6 +66,8 @@ public sealed class TestHost : IAsyncDisposable
             // Every test talks from 127.0.0.1: the per-address limit is tested on its own (AbuseTests).
             ["Licensing:RateLimits:PerAddressBurst"] = "1000000",
             ["Licensing:RateLimits:PerAddressPerSecond"] = "1000000",
+            ["Licensing:RateLimits:AuthFailuresBurst"] = "1000000",
+            ["Licensing:RateLimits:AuthFailuresPerSecond"] = "1000000",
         };
         if (!queues) overrides["LocalHost:DisableQueues"] = "true";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;

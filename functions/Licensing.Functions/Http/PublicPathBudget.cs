@@ -1,0 +1,30 @@
+using Licensing.Domain.Common;
+using Licensing.Functions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Functions.Http;
+
+/// <summary>
+/// The time the public hot path (validate, activate, deactivate, usage, health) may wait on its dependencies before it
+/// answers 503 with Retry-After: <see cref="LicensingOptions.PublicPathBudgetSeconds"/> (2.5 s by default), well inside
+/// any client's timeout, however a store hangs. A shipped product keeps its last certificate and asks again; a dead
+/// store never holds a caller for the storage client's own retries (3 × 10 s). Timed on the app's clock.
+/// </summary>
+public sealed class PublicPathBudget(IOptions<LicensingOptions> options, TimeProvider clock)
+{
+    public TimeSpan Budget { get; } = TimeSpan.FromSeconds(Math.Clamp(options.Value.PublicPathBudgetSeconds, 0.5, 30));
+
+    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken requestAborted)
+    {
+        using var deadline = new CancellationTokenSource(Budget, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, deadline.Token);
+        try
+        {
+            return await work(linked.Token);
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+        {
+            throw new ServiceUnavailableException($"storage did not answer within {Budget.TotalSeconds:0.#} s; try again shortly", e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Licensing.Domain.Activity;
+using Licensing.Domain.Products;
+
+namespace Licensing.Tests.Domain;
+
+/// <summary>The sharing signal counts sites (registrable domains by the Public Suffix List), not host names.</summary>
+public sealed class SharingSignalTests
+{
+    private static LicenseActivity Seen(params string[] domains)
+    {
+        var recorder = new ActivityRecorder(TimeProvider.System);
+        var license = ValidationRulesTests.Sample(domains: "*.example.com") with { MaxActivations = 1 };
+        foreach (var domain in domains) recorder.Record(license, PlanPolicy.Default, DevelopmentHostPolicy.Default, domain, "203.0.113.7", valid: true);
+        return ActivityFlusher.Merge(null, Assert.Single(recorder.Drain()), DateTimeOffset.UtcNow).Next;
+    }
+
+    [Fact]
+    public void Subdomains_of_one_site_are_one_site_and_raise_no_suspicion()
+    {
+        var activity = Seen("shop.example.com", "blog.example.com", "a.b.example.com");
+        Assert.Equal(["example.com"], activity.WindowDomains);
+        Assert.Null(activity.SharingSuspectedAt);
+    }
+
+    [Fact]
+    public void Sites_under_a_shared_platform_suffix_are_distinct()
+    {
+        var activity = Seen("alice.github.io", "bob.github.io", "www.bob.github.io");
+        Assert.Equal(["alice.github.io", "bob.github.io"], activity.WindowDomains.Order());
+        Assert.NotNull(activity.SharingSuspectedAt);
+    }
+
+    [Theory]
+    [InlineData("shop.example.co.uk", "example.co.uk")]
+    [InlineData("8.8.8.8", "8.8.8.8")]
+    [InlineData("2001:db8::1", "2001:db8::1")]
+    [InlineData("github.io", "github.io")]
+    public void A_domain_counts_as_its_site(string domain, string site) => Assert.Equal(site, SharingSignal.Site(domain));
+}
