@@ -49,7 +49,7 @@ public class ValidationBenchmarks
         _license = license;
         _validation = new LicenseRuntime(keys, store, new ProductCache(products, clock), new ActivationService(store, clock),
             _certificates, new ActivityRecorder(clock),
-            new AbuseGuard(clock, new RateLimitSettings(1e12, 1e12, 1e12, 1e12)), clock,
+            new AbuseGuard(clock, RateLimitSettings.Unlimited), clock,
             new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new NoUsage(), new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock),
             new LicenseReadCache(clock, TimeSpan.Zero));
         _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");

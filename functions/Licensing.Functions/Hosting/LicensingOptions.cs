@@ -40,7 +40,7 @@ public sealed class LicensingOptions
     /// <summary>How often validation activity (first/last validation, sharing signal) is written out, in seconds.</summary>
     public int ActivityFlushSeconds { get; set; } = 10;
 
-    public RateLimitOptions RateLimits { get; set; } = new();
+    public Licensing.Domain.Common.RateLimitSettings RateLimits { get; set; } = new();
 
     /// <summary>Where the caller's address (for per-address limits and the sharing signal) comes from.</summary>
     public ClientAddressOptions ClientAddress { get; set; } = new();
@@ -71,21 +71,6 @@ public sealed class EmailOptions
     public string? SmtpUser { get; set; }
     public string? SmtpPassword { get; set; }
     public bool SmtpStartTls { get; set; }
-}
-
-/// <summary>Per-instance token buckets on validate/activate/deactivate (docs/abuse.md).</summary>
-public sealed class RateLimitOptions
-{
-    public double PerKeyBurst { get; set; } = 60;
-    public double PerKeyPerSecond { get; set; } = 1;
-    public double PerAddressBurst { get; set; } = 300;
-    public double PerAddressPerSecond { get; set; } = 5;
-    public double UsagePerKeyBurst { get; set; } = 2000;
-    public double UsagePerKeyPerSecond { get; set; } = 200;
-
-    /// <summary>Failed authentications (wrong admin key, API key or session) allowed per address: burst, then refill.</summary>
-    public double AuthFailuresBurst { get; set; } = 20;
-    public double AuthFailuresPerSecond { get; set; } = 0.2;
 }
 
 /// <summary>

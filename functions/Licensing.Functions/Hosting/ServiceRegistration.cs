@@ -66,9 +66,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ProductService(sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ProductCache>()));
         services.AddSingleton<ProductCache>();
         services.AddSingleton<ActivationService>();
-        services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(), new RateLimitSettings(
-            options.RateLimits.PerKeyBurst, options.RateLimits.PerKeyPerSecond, options.RateLimits.PerAddressBurst, options.RateLimits.PerAddressPerSecond,
-            options.RateLimits.UsagePerKeyBurst, options.RateLimits.UsagePerKeyPerSecond, options.RateLimits.AuthFailuresBurst, options.RateLimits.AuthFailuresPerSecond)));
+        services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(), options.RateLimits));
         services.AddSingleton<IActivityStore, ActivityTableStore>();
         services.AddSingleton<ActivityRecorder>();
         services.AddSingleton<IMetricsStore, MetricsTableStore>();

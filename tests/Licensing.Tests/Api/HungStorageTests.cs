@@ -22,7 +22,8 @@ public sealed class HungStorageTests
 
         await using var hole = new BlackHoleServer();
         var clock = new TestClock();
-        await using var host = await TestHost.StartAsync(hole.ConnectionString, clock, queues: false);
+        await using var host = await TestHost.StartAsync(hole.ConnectionString, clock, queues: false,
+            settings: new Dictionary<string, string?> { ["Licensing:PublicPathBudgetSeconds"] = "2.5" });
         // What each call waits on: the license's point read, or the health probe's.
         var licenseRead = $"RowKey='{licenseId}'";
         var calls = new (string Name, string Read, Func<Task<ApiResponse>> Call)[]

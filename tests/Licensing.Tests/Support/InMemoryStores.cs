@@ -98,7 +98,7 @@ public static class Runtimes
         new(new Licensing.Domain.Keys.PublicKeyCache(signer, clock), licenses, new ProductCache(products, clock), new ActivationService(licenses, clock),
             new Licensing.Domain.Keys.CertificateIssuer(new Licensing.Domain.Keys.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
             activity ?? new Licensing.Domain.Activity.ActivityRecorder(clock),
-            guard ?? new Licensing.Domain.Common.AbuseGuard(clock, new Licensing.Domain.Common.RateLimitSettings(1e9, 1e9, 1e9, 1e9)), clock,
+            guard ?? new Licensing.Domain.Common.AbuseGuard(clock, Licensing.Domain.Common.RateLimitSettings.Unlimited), clock,
             new Licensing.Domain.Usage.UsageCache(ledger ??= new InMemoryUsageLedger(), clock), ledger, new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock),
             new LicenseReadCache(clock, TimeSpan.Zero));
 }
