@@ -30,6 +30,15 @@ public static class BillingRules
         _ => null,
     };
 
+    /// <summary>The outcome of an event that changes no license whatever its state (null: find the license and apply).</summary>
+    public static string? Inert(BillingEvent e) => e switch
+    {
+        Ignored ignored => "ignored: " + ignored.Reason,
+        PaymentAwaited awaited => awaited.Awaiting,
+        Refunded { Extent: RefundExtent.Partial } => "partial refund: license unchanged",
+        _ => null,
+    };
+
     public static BillingEffects Effects(BillingEvent e) => e switch
     {
         PurchaseCompleted p => new(new[] { p.Purchase, p.Subscription, p.Payment }.OfType<ProviderRef>().ToArray(), EmailKey: true, null),
@@ -50,8 +59,7 @@ public static class BillingRules
         PaymentFailed => $"past due: {saved.Id} valid until the end of a {PastDueGrace.TotalDays}-day grace",
         SubscriptionChanged => $"updated {saved.Id}: plan {saved.Plan}, billing {saved.BillingState.ToStored() ?? "ok"}, expires {saved.ExpiresAt:O}",
         SubscriptionEnded => $"ended {saved.Id}",
-        Refunded { Extent: RefundExtent.Full } => $"revoked {saved.Id} (full refund)",
-        Refunded => "partial refund: license unchanged",
+        Refunded => $"revoked {saved.Id} (full refund)",
         Disputed => $"suspended {saved.Id} (dispute)",
         _ => $"{e.GetType().Name}: {saved.Id} unchanged",
     };

@@ -17,15 +17,12 @@ public sealed class BillingEventApplier(IStripeLinks links, LicenseService licen
 {
     public async Task<string> ApplyAsync(string accountId, BillingEvent e, CancellationToken ct)
     {
+        if (BillingRules.Inert(e) is { } outcome) return outcome;
         Product? product = null;
         Plan? plan = null;
         string? licenseId;
         switch (e)
         {
-            case Ignored ignored:
-                return "ignored: " + ignored.Reason;
-            case PaymentAwaited awaited:
-                return awaited.Awaiting;
             case PurchaseCompleted purchase:
                 (product, var terms) = await TermsAsync(accountId, purchase, ct);
                 var issued = await licenses.IssueAsync(accountId, BillingRules.IssueInput(purchase, product, terms), BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct);

@@ -106,7 +106,10 @@ public sealed class BillingRulesTests
         var license = Subscribed(T0);
         var revoked = BillingRules.Apply(license, new Refunded([Pi], RefundExtent.Full) { Source = At(T0) })!;
         Assert.Equal((LicenseStatus.Revoked, "refund"), (revoked.Status, revoked.StatusReason));
-        Assert.Null(BillingRules.Apply(license, new Refunded([Pi], RefundExtent.Partial) { Source = At(T0) }));
+        var partial = new Refunded([Pi], RefundExtent.Partial) { Source = At(T0) };
+        Assert.Null(BillingRules.Apply(license, partial));
+        Assert.Equal("partial refund: license unchanged", BillingRules.Inert(partial)); // not even looked up
+        Assert.Null(BillingRules.Inert(new Refunded([Pi], RefundExtent.Full) { Source = At(T0) }));
 
         var disputed = BillingRules.Apply(license, new Disputed([Pi]) { Source = At(T0) })!;
         Assert.Equal((LicenseStatus.Suspended, "dispute"), (disputed.Status, disputed.StatusReason));
