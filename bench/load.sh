@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load harness in one command: starts Azurite (unless running), runs bench/Licensing.LoadTest in Release
-# (the local host in-process, a realistic population, the two floors, validate, a hot spot, optional soak), stops
+# (functions/Licensing.LocalHost in-process, a realistic population, the two floors, validate, a hot spot, optional soak), stops
 # what it started. Pass options through, e.g.: bench/load.sh --concurrency 32 --seconds 20 --soak-seconds 120
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$ROOT"

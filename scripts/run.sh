@@ -12,8 +12,8 @@ if port_open 7071; then log "port 7071 is already in use: stop the other process
 start_azurite persistent
 start_smtp4dev
 
-log "building the function app"
-dotnet build functions/Licensing.Functions/Licensing.Functions.csproj -c Debug -nologo -v quiet -clp:ErrorsOnly >&2
+log "building the function app and its local host"
+dotnet build functions/Licensing.LocalHost/Licensing.LocalHost.csproj -c Debug -nologo -v quiet -clp:ErrorsOnly >&2
 
 settings=local.settings.json
 [ -f "$settings" ] || settings=local.settings.sample.json
@@ -24,6 +24,7 @@ log "signing:    local P-256 key in .local/signing-key.pem (created on first run
 log "storage:    Azurite, data kept in .local/azurite"
 log "e-mail:     smtp4dev, every message the app sends: http://127.0.0.1:5000"
 
-dotnet functions/Licensing.Functions/bin/Debug/net10.0/Licensing.Functions.dll --local-host &
+# The local host (functions/Licensing.LocalHost, docs/local-host.md) serves the function app's classes.
+dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll &
 STARTED_PIDS+=($!)
 wait "${STARTED_PIDS[-1]}"

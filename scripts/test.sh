@@ -42,7 +42,7 @@ if command -v node >/dev/null 2>&1; then
   log "running the JavaScript SDK tests against a local host on 127.0.0.1:7099"
   Licensing__AdminKey=js-test-admin Licensing__Signing__LocalKeyPath="$ROOT/.local/js-test/signing-key.pem" \
     Licensing__LocalSecretsKeyPath="$ROOT/.local/js-test/dataprotection" LocalHost__DisableTimers=true \
-    dotnet functions/Licensing.Functions/bin/Debug/net10.0/Licensing.Functions.dll --local-host --urls http://127.0.0.1:7099 \
+    dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls http://127.0.0.1:7099 \
     >"$ROOT/.local/js-host.log" 2>&1 &
   STARTED_PIDS+=($!)
   wait_for_port 7099 60 || { log "the local host for the JS tests did not start; see .local/js-host.log"; exit 1; }

@@ -76,7 +76,7 @@ public class ValidationBenchmarks
     public async Task<Verdict> Validate() => await _validation.ValidateAsync(_request, "203.0.113.7", default);
 
     [Benchmark(Description = "certificate signing alone")]
-    public async Task<string> Certificate() => await _certificates.IssueAsync(_license, "customer-site.com", null, DateTimeOffset.UtcNow.AddHours(72), PlanPolicy.Default, default);
+    public async Task<string> Certificate() => await _certificates.IssueAsync(_license, "customer-site.com", null, DateTimeOffset.UtcNow.AddHours(72), PlanPolicy.Default, false, default);
 
     [Benchmark(Description = "domain normalisation (URL with www, port, path)")]
     public string? NormalizeDomain() => Licensing.Domain.Domains.DomainName.Normalize("https://www.Customer-Site.com:8443/shop/cart?x=1");
@@ -112,13 +112,17 @@ public class ValidationBenchmarks
         public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
             Task.FromResult(_items.GetValueOrDefault(licenseId));
 
-        public Task InsertAsync(License license, CancellationToken ct)
+        public Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
         {
             _items[license.Id] = license;
             return Task.CompletedTask;
         }
 
-        public Task<License> ReplaceAsync(License license, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw new NotSupportedException();
     }

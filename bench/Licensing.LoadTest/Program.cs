@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Licensing.Functions.Hosting;
+using Licensing.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -108,7 +108,7 @@ public static class LoadTestProgram
     private static async Task<RunningHost> HostAsync(Options o, int licenseCacheSeconds)
     {
         var dir = Path.Combine(Path.GetTempPath(), "licensing-load-" + Environment.ProcessId);
-        var app = LocalHost.Build([], new Dictionary<string, string?>
+        var app = LocalFunctionsHost.Build([], new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["Licensing:StorageConnection"] = Azurite,

@@ -3,12 +3,6 @@ using Licensing.Functions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
-if (LocalHost.IsRequested(args))
-{
-    await LocalHost.RunAsync(args);
-    return;
-}
-
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseWhen<ProblemMiddleware>(ProblemMiddleware.IsHttpTrigger);

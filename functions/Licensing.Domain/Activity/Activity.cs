@@ -10,8 +10,8 @@ namespace Licensing.Domain.Activity;
 
 /// <summary>
 /// What validations of one license looked like: first and last validation (time to first validation, active
-/// licenses), counts, and the distinct domains and client addresses seen in the current 24-hour window (the sharing
-/// signal). Client addresses are kept only as short hashes.
+/// licenses), counts, and the distinct domains, development hosts and client addresses seen in the current 24-hour
+/// window (the sharing signal). Client addresses are kept only as short hashes.
 /// </summary>
 public sealed record LicenseActivity
 {
@@ -24,6 +24,7 @@ public sealed record LicenseActivity
     public DateTimeOffset WindowStart { get; init; }
     public IReadOnlyList<string> WindowDomains { get; init; } = [];
     public IReadOnlyList<string> WindowAddresses { get; init; } = [];
+    public IReadOnlyList<string> WindowDevelopmentHosts { get; init; } = [];
     public DateTimeOffset? SharingSuspectedAt { get; init; }
     public string? Version { get; init; }
 }
@@ -36,7 +37,10 @@ public interface IActivityStore
     Task SaveAsync(LicenseActivity activity, CancellationToken ct);
 }
 
-/// <summary>The sharing heuristic (docs/abuse.md): more distinct sites than slots, or more than twice as many addresses.</summary>
+/// <summary>
+/// The sharing heuristic (docs/abuse.md): more distinct sites than slots, more distinct development hosts than the
+/// plan's free allowance, or more than twice as many addresses as slots.
+/// </summary>
 public static class SharingSignal
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);
@@ -48,8 +52,9 @@ public static class SharingSignal
     /// two; an IP address, or a host that is itself a public suffix, counts as itself.</summary>
     public static string Site(string domain) => PublicSuffixList.RegistrableDomain(domain) ?? domain;
 
-    public static bool Suspected(int? maxActivations, int domains, int addresses) =>
-        maxActivations is { } slots && (domains > Math.Max(slots, 1) || addresses > AddressTolerance * Math.Max(slots, 1));
+    public static bool Suspected(int? maxActivations, int domains, int addresses, int developmentHosts = 0, int maxDevelopmentHosts = PlanPolicy.DefaultMaxDevelopmentHosts) =>
+        maxActivations is { } slots &&
+        (domains > Math.Max(slots, 1) || developmentHosts > maxDevelopmentHosts || addresses > AddressTolerance * Math.Max(slots, 1));
 }
 
 /// <summary>
@@ -73,13 +78,17 @@ public sealed class ActivityRecorder(TimeProvider clock)
             pending.ProductId = license.ProductId;
             pending.LicenseCreatedAt = license.CreatedAt;
             pending.MaxActivations = license.MaxActivations;
+            pending.MaxDevelopmentHosts = development.MaxHosts;
             pending.AutoSuspend = policy.AutoSuspendOnSharing;
             pending.First ??= now;
             pending.Last = now;
             pending.Count++;
             if (valid) pending.ValidCount++;
-            if (domain is not null && !(development.Allowed && HostBindings.IsDevelopmentHost(domain, development.Patterns)) && pending.Domains.Count < SharingSignal.MaxTracked)
-                pending.Domains.Add(domain);
+            if (domain is not null)
+            {
+                var seen = ActivationRules.IsDevelopmentHost(domain, development) ? pending.DevelopmentHosts : pending.Domains;
+                if (seen.Count < SharingSignal.MaxTracked) seen.Add(domain);
+            }
             if (address is not null && pending.Addresses.Count < SharingSignal.MaxTracked) pending.Addresses.Add(HashAddress(address));
         }
     }
@@ -100,12 +109,14 @@ public sealed class ActivityRecorder(TimeProvider clock)
             pending.ProductId = failed.ProductId;
             pending.LicenseCreatedAt = failed.LicenseCreatedAt;
             pending.MaxActivations ??= failed.MaxActivations;
+            if (pending.Count == 0) pending.MaxDevelopmentHosts = failed.MaxDevelopmentHosts;
             pending.AutoSuspend |= failed.AutoSuspend;
             if (failed.First is { } f && (pending.First is null || f < pending.First)) pending.First = f;
             if (failed.Last > pending.Last) pending.Last = failed.Last;
             pending.Count += failed.Count;
             pending.ValidCount += failed.ValidCount;
             pending.Domains.UnionWith(failed.Domains);
+            pending.DevelopmentHosts.UnionWith(failed.DevelopmentHosts);
             pending.Addresses.UnionWith(failed.Addresses);
         }
     }
@@ -119,6 +130,7 @@ public sealed class ActivityRecorder(TimeProvider clock)
         public string ProductId { get; set; } = "";
         public DateTimeOffset LicenseCreatedAt { get; set; }
         public int? MaxActivations { get; set; }
+        public int MaxDevelopmentHosts { get; set; } = PlanPolicy.DefaultMaxDevelopmentHosts;
         public bool AutoSuspend { get; set; }
         public DateTimeOffset? First { get; set; }
         public DateTimeOffset Last { get; set; }
@@ -126,6 +138,7 @@ public sealed class ActivityRecorder(TimeProvider clock)
         public long ValidCount { get; set; }
         public HashSet<string> Domains { get; } = new(StringComparer.Ordinal);
         public HashSet<string> Addresses { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> DevelopmentHosts { get; } = new(StringComparer.Ordinal);
     }
 }
 
@@ -224,9 +237,11 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         var windowOpen = current is not null && now - current.WindowStart < SharingSignal.Window;
         var domains = new HashSet<string>(windowOpen ? current!.WindowDomains : [], StringComparer.Ordinal);
         var addresses = new HashSet<string>(windowOpen ? current!.WindowAddresses : [], StringComparer.Ordinal);
+        var developmentHosts = new HashSet<string>(windowOpen ? current!.WindowDevelopmentHosts : [], StringComparer.Ordinal);
         foreach (var d in p.Domains) if (domains.Count < SharingSignal.MaxTracked) domains.Add(SharingSignal.Site(d));
         foreach (var a in p.Addresses) if (addresses.Count < SharingSignal.MaxTracked) addresses.Add(a);
-        var suspected = SharingSignal.Suspected(p.MaxActivations, domains.Count, addresses.Count);
+        foreach (var d in p.DevelopmentHosts) if (developmentHosts.Count < SharingSignal.MaxTracked) developmentHosts.Add(d);
+        var suspected = SharingSignal.Suspected(p.MaxActivations, domains.Count, addresses.Count, developmentHosts.Count, p.MaxDevelopmentHosts);
         var suspectedBefore = windowOpen ? current!.SharingSuspectedAt : null;
         var first = current?.FirstValidatedAt is { } f && (p.First is null || f <= p.First) ? f : p.First;
         var next = new LicenseActivity
@@ -240,6 +255,7 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
             WindowStart = windowOpen ? current!.WindowStart : now,
             WindowDomains = [.. domains],
             WindowAddresses = [.. addresses],
+            WindowDevelopmentHosts = [.. developmentHosts],
             SharingSuspectedAt = suspected ? suspectedBefore ?? now : suspectedBefore,
             Version = current?.Version,
         };

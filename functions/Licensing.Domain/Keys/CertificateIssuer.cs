@@ -7,12 +7,14 @@ namespace Licensing.Domain.Keys;
 /// <summary>
 /// Signs the certificate returned with a VALID verdict: a compact JWS (ES256) a client keeps for offline grace and
 /// periodic re-validation. Claims: iss, sub (license id), pid, plan, status, features, domain or fingerprint,
-/// lexp (license expiry, or null), rva (revalidate after), iat, nbf, exp, jti. The header carries the delegated
+/// lexp (license expiry, or null), rva (revalidate after), iat, nbf, exp, jti, and dev (true, only on a certificate
+/// issued for a development or staging host, so a product can restrict what it unlocks there). The header carries the delegated
 /// key's kid and its root-signed delegation (<c>dlg</c>) so a client holding only the root JWKS can check the chain.
 /// </summary>
 public sealed class CertificateIssuer(DelegatedKeyProvider keys, TimeProvider clock)
 {
-    public async ValueTask<string> IssueAsync(License license, string? domain, string? fingerprint, DateTimeOffset revalidateAfter, PlanPolicy policy, CancellationToken ct)
+    public async ValueTask<string> IssueAsync(License license, string? domain, string? fingerprint, DateTimeOffset revalidateAfter, PlanPolicy policy,
+        bool development, CancellationToken ct)
     {
         var key = await keys.GetAsync(ct).ConfigureAwait(false);
         var now = clock.GetUtcNow();
@@ -34,6 +36,7 @@ public sealed class CertificateIssuer(DelegatedKeyProvider keys, TimeProvider cl
             json.WriteEndArray();
             if (domain is not null) json.WriteString("domain", domain);
             if (fingerprint is not null) json.WriteString("fingerprint", fingerprint);
+            if (development) json.WriteBoolean("dev", true);
             if (license.ExpiresAt is { } lexp) json.WriteNumber("lexp", lexp.ToUnixTimeSeconds());
             else json.WriteNull("lexp");
             json.WriteNumber("rva", revalidateAfter.ToUnixTimeSeconds());

@@ -13,9 +13,10 @@ public sealed record ActivationOutcome(bool Activated, ValidationCode? Code, str
 public sealed record DeactivationOutcome(bool Deactivated, string? Code, string Detail, License License);
 
 /// <summary>
-/// Takes and frees activation slots. Every change is a read-modify-write of the one license entity with an ETag
-/// condition, retried from a fresh read when another writer got there first: the number of activations can never
-/// exceed the limit, whatever the concurrency (tests/Licensing.Tests/Api/ActivationConcurrencyTests.cs).
+/// Takes and frees activation slots. Every change is a read-modify-write of the license entity with an ETag
+/// condition, in one entity-group transaction with the activation rows it adds or removes, retried from a fresh read
+/// when another writer got there first: the number of activations can never exceed the limit, whatever the
+/// concurrency (tests/Licensing.Tests/Api/ActivationConcurrencyTests.cs).
 /// </summary>
 public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock)
 {
@@ -26,18 +27,45 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
         {
             var current = await CurrentAsync(license, attempt++, token).ConfigureAwait(false);
             var now = clock.GetUtcNow();
-            if (ActivationRules.IsFree(target, development))
-                return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", current,
-                    new Activation(ActivationRules.IdFor(target), target.Domain, null, name, now), Development: true);
-            if (ActivationRules.Covering(current, target) is { } existing)
+            if (ActivationRules.Covering(current, target) is { } covered)
+            {
+                var existing = await licenses.GetActivationAsync(current, covered.Activation.Id, token).ConfigureAwait(false)
+                    ?? new Activation(covered.Activation.Id, covered.Binding.Domain, covered.Binding.Fingerprint, null, current.UpdatedAt);
                 return new ActivationOutcome(true, ValidationCode.Valid, $"{target.Describe} is already activated", current, existing, false);
+            }
+            if (ActivationRules.IsFree(target, development))
+                return await DevelopmentHostAsync(current, target, name, development, now, token).ConfigureAwait(false);
             if (!current.HasFreeSlot)
                 return new ActivationOutcome(false, null, $"all {current.MaxActivations ?? ActivationRules.HardCap} activation slots are in use; deactivate one first", current, null, false)
                     { LimitReached = true };
             var activation = new Activation(ActivationRules.IdFor(target), target.Domain, target.Fingerprint, name, now);
-            var saved = await licenses.ReplaceAsync(current with { Activations = [.. current.Activations, activation], UpdatedAt = now }, token).ConfigureAwait(false);
+            var saved = await licenses.ReplaceAsync(current with { Activations = [.. current.Activations, activation.Ref], UpdatedAt = now },
+                new ActivationChanges([activation], []), token).ConfigureAwait(false);
             return new ActivationOutcome(true, ValidationCode.Valid, $"{target.Describe} activated", saved, activation, false);
         }, ct);
+    }
+
+    /// <summary>
+    /// A development host takes no slot. On a bound license (one with a slot limit) its first use is recorded, and
+    /// at most the plan's number of distinct development hosts is recorded in any 30 days; past that it is refused
+    /// like a full license. Unlimited licenses are not bound to domains, so nothing is recorded for them.
+    /// </summary>
+    private async Task<ActivationOutcome> DevelopmentHostAsync(License current, ActivationTarget target, string? name, DevelopmentHostPolicy development, DateTimeOffset now, CancellationToken ct)
+    {
+        var host = target.Domain!;
+        var id = ActivationRules.IdFor(target);
+        if (current.MaxActivations is null)
+            return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", current, new Activation(id, host, null, name, now), Development: true);
+        if (ActivationRules.SeenDevelopmentHost(current, host, now) is { } seen)
+            return new ActivationOutcome(true, ValidationCode.Valid, "development host: already in use, without a slot", current, new Activation(id, host, null, name, seen.Since), Development: true);
+        if (ActivationRules.DevelopmentHostRefusal(current, host, development, now) is { } refusal)
+            return new ActivationOutcome(false, null, refusal, current, null, Development: true) { LimitReached = true };
+        var saved = await licenses.ReplaceAsync(current with
+        {
+            DevelopmentHosts = [.. ActivationRules.RecentDevelopmentHosts(current, now), new DevelopmentHostUse(host, now)],
+            UpdatedAt = now,
+        }, ActivationChanges.None, ct).ConfigureAwait(false);
+        return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", saved, new Activation(id, host, null, name, now), Development: true);
     }
 
     public Task<DeactivationOutcome> DeactivateAsync(License license, ActivationTarget target, PlanPolicy policy, CancellationToken ct)
@@ -47,8 +75,8 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
         {
             var current = await CurrentAsync(license, attempt++, token).ConfigureAwait(false);
             var now = clock.GetUtcNow();
-            var existing = ActivationRules.Exact(current, target);
-            if (existing is null) return new DeactivationOutcome(false, "NOT_ACTIVATED", $"{target.Describe} is not activated on this license", current);
+            if (ActivationRules.Exact(current, target) is not { } existing)
+                return new DeactivationOutcome(false, "NOT_ACTIVATED", $"{target.Describe} is not activated on this license", current);
             var recent = current.Deactivations.Where(d => d > now - ActivationRules.DeactivationWindow).ToList();
             if (policy.MaxDeactivationsPer30Days is { } cap && recent.Count >= cap)
                 return new DeactivationOutcome(false, "DEACTIVATION_LIMIT_REACHED",
@@ -59,7 +87,7 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
                 Activations = current.Activations.Where(a => a.Id != existing.Id).ToArray(),
                 Deactivations = recent,
                 UpdatedAt = now,
-            }, token).ConfigureAwait(false);
+            }, new ActivationChanges([], [existing.Id]), token).ConfigureAwait(false);
             return new DeactivationOutcome(true, null, $"{target.Describe} deactivated", saved);
         }, ct);
     }

@@ -14,7 +14,7 @@ public readonly record struct ActivationTarget(string? Domain, string? Fingerpri
 
 public static class ActivationRules
 {
-    /// <summary>Activations kept on one license entity at most, even when the plan says unlimited (entity size).</summary>
+    /// <summary>Activations one license holds at most, even when the plan says unlimited (the index on the license entity).</summary>
     public const int HardCap = 2000;
     public const int MaxFingerprintLength = 256;
     public const int MaxNameLength = 200;
@@ -45,24 +45,75 @@ public static class ActivationRules
         return new ActivationTarget(null, NormalizeFingerprint(fingerprint) ?? throw ValidationFailedException.For("fingerprint", $"must be 1-{MaxFingerprintLength} printable characters"));
     }
 
-    /// <summary>The activation that covers <paramref name="target"/>: exact binding, a wildcard over the domain, or the fingerprint.</summary>
-    public static Activation? Covering(License license, ActivationTarget target)
+    /// <summary>
+    /// The bindings that would cover <paramref name="target"/>: the target itself and, for a domain, a wildcard over
+    /// every parent (<c>*.b.example.com</c>, <c>*.example.com</c>, ...), as <see cref="HostBindings.Matches"/> decides. So coverage
+    /// is a lookup of a few ids in the license's index, in memory, whatever the number of activations.
+    /// </summary>
+    public static IEnumerable<ActivationTarget> CoveringCandidates(ActivationTarget target)
     {
-        foreach (var a in license.Activations)
+        yield return target;
+        if (target.Domain is not { } domain) yield break;
+        var host = HostBindings.IsWildcard(domain) ? domain[2..] : domain;
+        for (var dot = host.IndexOf('.'); dot >= 0; dot = host.IndexOf('.', dot + 1))
         {
-            if (target.Domain is not null && a.Domain is not null && HostBindings.Matches(a.Domain, target.Domain)) return a;
-            if (target.Fingerprint is not null && a.Fingerprint == target.Fingerprint) return a;
+            var wildcard = "*." + host[(dot + 1)..];
+            if (wildcard != domain && HostBindings.Matches(wildcard, domain)) yield return new ActivationTarget(wildcard, null);
         }
+    }
+
+    /// <summary>The activation that covers <paramref name="target"/> (exact binding, a wildcard over the domain, or the fingerprint), and what it binds.</summary>
+    public static (ActivationRef Activation, ActivationTarget Binding)? Covering(License license, ActivationTarget target)
+    {
+        if (license.Activations.Count == 0) return null;
+        var index = license.Activations.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        foreach (var candidate in CoveringCandidates(target))
+            if (index.TryGetValue(IdFor(candidate), out var found)) return (found, candidate);
         return null;
     }
 
     /// <summary>The activation recorded for exactly this target (what deactivate removes).</summary>
-    public static Activation? Exact(License license, ActivationTarget target) =>
-        license.Activations.FirstOrDefault(a => target.Domain is not null ? a.Domain == target.Domain : a.Fingerprint == target.Fingerprint);
+    public static ActivationRef? Exact(License license, ActivationTarget target)
+    {
+        var id = IdFor(target);
+        foreach (var a in license.Activations)
+            if (a.Id == id) return a;
+        return null;
+    }
 
-    /// <summary>Development and staging hosts never take a slot (unless the product turns the allowance off).</summary>
-    public static bool IsFree(ActivationTarget target, DevelopmentHostPolicy policy) =>
-        target.Domain is not null && !HostBindings.IsWildcard(target.Domain) && policy.Allowed && HostBindings.IsDevelopmentHost(target.Domain, policy.Patterns);
+    /// <summary>A development or staging host of the product's allowance (never a wildcard): free of a slot, capped per 30 days.</summary>
+    public static bool IsFree(ActivationTarget target, DevelopmentHostPolicy policy) => IsDevelopmentHost(target.Domain, policy);
+
+    public static bool IsDevelopmentHost(string? domain, DevelopmentHostPolicy policy) =>
+        domain is not null && !HostBindings.IsWildcard(domain) && policy.Allowed && HostBindings.IsDevelopmentHost(domain, policy.Patterns);
+
+    /// <summary>Whether <paramref name="domain"/> is served as a free development host (not under an activation of the license): certificates say so.</summary>
+    public static bool ServedAsDevelopmentHost(License license, string? domain, DevelopmentHostPolicy policy) =>
+        IsDevelopmentHost(domain, policy) && Covering(license, new ActivationTarget(domain, null)) is null;
+
+    public static readonly TimeSpan DevelopmentHostWindow = TimeSpan.FromDays(30);
+
+    /// <summary>The development hosts that count toward the cap now (recorded within the last 30 days).</summary>
+    public static IReadOnlyList<DevelopmentHostUse> RecentDevelopmentHosts(License license, DateTimeOffset now) =>
+        license.DevelopmentHosts.Where(d => d.Since > now - DevelopmentHostWindow).ToArray();
+
+    /// <summary>The recorded use that covers development host <paramref name="host"/> now, if any.</summary>
+    public static DevelopmentHostUse? SeenDevelopmentHost(License license, string host, DateTimeOffset now) =>
+        RecentDevelopmentHosts(license, now).FirstOrDefault(d => d.Host == host);
+
+    /// <summary>
+    /// Development hosts are free but capped: a bound license (one with a slot limit) may be used on at most
+    /// <see cref="DevelopmentHostPolicy.MaxHosts"/> distinct development hosts recorded in any 30 days. Null when one
+    /// more fits (besides <paramref name="pending"/> about to be recorded); else why not.
+    /// </summary>
+    public static string? DevelopmentHostRefusal(License license, string host, DevelopmentHostPolicy policy, DateTimeOffset now, int pending = 0)
+    {
+        var recent = RecentDevelopmentHosts(license, now);
+        if (recent.Count + pending < policy.MaxHosts) return null;
+        return recent.Count == 0
+            ? $"development host '{host}' is not allowed: the plan allows {policy.MaxHosts} development hosts per 30 days"
+            : $"development host '{host}' is over the plan's {policy.MaxHosts} development hosts per 30 days; another fits after {(recent.Min(d => d.Since) + DevelopmentHostWindow).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
+    }
 
     public static int DeactivationsInWindow(License license, DateTimeOffset now) =>
         license.Deactivations.Count(d => d > now - DeactivationWindow);

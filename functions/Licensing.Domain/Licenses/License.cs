@@ -5,11 +5,26 @@ namespace Licensing.Domain.Licenses;
 public enum LicenseStatus { Active, Suspended, Revoked, Expired }
 
 /// <summary>A domain or machine the license is activated on. Domains given at issuance are activations.</summary>
-public sealed record Activation(string Id, string? Domain, string? Fingerprint, string? Name, DateTimeOffset CreatedAt);
+public sealed record Activation(string Id, string? Domain, string? Fingerprint, string? Name, DateTimeOffset CreatedAt)
+{
+    public ActivationRef Ref => new(Id, Domain is null ? ActivationKind.Fingerprint : ActivationKind.Domain);
+}
+
+public enum ActivationKind : byte { Domain = 0, Fingerprint = 1 }
 
 /// <summary>
-/// A license as stored. Plan terms that validation needs are copied in at issuance (model, features, limits), so
-/// a validation reads one entity and nothing else.
+/// One entry of the activation index a license keeps: the activation's id (a hash of what is activated, see
+/// <see cref="ActivationRules.IdFor(ActivationTarget)"/>) and whether it binds a domain or a fingerprint. Validation
+/// decides coverage and free slots from the index alone; the details (binding, name, time) are stored beside it.
+/// </summary>
+public readonly record struct ActivationRef(string Id, ActivationKind Kind);
+
+/// <summary>A development host the license was used on: free of a slot, it counts toward the plan's cap for 30 days from <paramref name="Since"/>.</summary>
+public sealed record DevelopmentHostUse(string Host, DateTimeOffset Since);
+
+/// <summary>
+/// A license as stored. Plan terms that validation needs are copied in at issuance (model, features, limits), and
+/// the license carries the index of its activations, so a validation reads one entity and nothing else.
 /// </summary>
 public sealed record License
 {
@@ -21,7 +36,8 @@ public sealed record License
     public required LicenseStatus Status { get; init; }
     public required string CustomerEmail { get; init; }
     public required IReadOnlyList<string> Features { get; init; }
-    public required IReadOnlyList<Activation> Activations { get; init; }
+    /// <summary>The activation index: one entry per slot taken. Details: <see cref="ILicenseStore.GetActivationsAsync"/>.</summary>
+    public required IReadOnlyList<ActivationRef> Activations { get; init; }
     public int? MaxActivations { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -30,6 +46,15 @@ public sealed record License
 
     /// <summary>When self-service deactivations happened (the last 30 days are kept), for the per-period cap.</summary>
     public IReadOnlyList<DateTimeOffset> Deactivations { get; init; } = [];
+
+    /// <summary>Development hosts recorded (free of a slot) for the per-30-days cap; older entries are dropped on the next record.</summary>
+    public IReadOnlyList<DevelopmentHostUse> DevelopmentHosts { get; init; } = [];
+
+    /// <summary>
+    /// Activation details still stored inline on the license entity by the older layout (read-only); the store moves
+    /// them to rows of their own on the license's next write. Empty for licenses stored by the current layout.
+    /// </summary>
+    public IReadOnlyList<Activation> InlineActivations { get; init; } = [];
 
     /// <summary>Why the license was last suspended or revoked, when the system did it (e.g. "sharing", "refund").</summary>
     public string? StatusReason { get; init; }
@@ -55,8 +80,6 @@ public sealed record License
     /// <summary>Stored status, with an active license past its expiry reported as expired.</summary>
     public LicenseStatus EffectiveStatus(DateTimeOffset now) =>
         Status == LicenseStatus.Active && ExpiresAt is { } e && e <= now ? LicenseStatus.Expired : Status;
-
-    public IEnumerable<string> Domains => Activations.Where(a => a.Domain is not null).Select(a => a.Domain!);
 
     /// <summary>Whether another activation fits: <see cref="MaxActivations"/> null is unlimited, up to a storage cap.</summary>
     public bool HasFreeSlot => Activations.Count < Math.Min(MaxActivations ?? ActivationRules.HardCap, ActivationRules.HardCap);

@@ -20,15 +20,33 @@ public sealed record LicenseQuery(string? ProductId, string? CustomerEmail, Lice
 
 public sealed record LicensePage(IReadOnlyList<License> Items, string? ContinuationToken);
 
+/// <summary>Activation rows a license write adds and removes, written atomically with the license (its index).</summary>
+public sealed record ActivationChanges(IReadOnlyList<Activation> Added, IReadOnlyList<string> Removed)
+{
+    public static ActivationChanges None { get; } = new([], []);
+}
+
 public interface ILicenseStore
 {
-    /// <summary>One point read. Null when there is no such license in that account.</summary>
+    /// <summary>One point read (the license with its activation index). Null when there is no such license in that account.</summary>
     Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct);
 
-    Task InsertAsync(License license, CancellationToken ct);
+    /// <summary>The details of the license's activations, in the order of its index (one range read of its rows).</summary>
+    Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct);
 
-    /// <summary>Replaces the license if it still has <see cref="License.Version"/>; else <see cref="ConcurrencyException"/>.</summary>
-    Task<License> ReplaceAsync(License license, CancellationToken ct);
+    /// <summary>One activation's details (a point read); null when the license has no such activation.</summary>
+    Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct);
+
+    /// <summary>Inserts the license and its activations together; <see cref="ConflictException"/> when the id is taken.</summary>
+    Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces the license if it still has <see cref="License.Version"/> (else <see cref="ConcurrencyException"/>), and
+    /// adds and removes the activation rows of <paramref name="changes"/> in the same atomic write.
+    /// </summary>
+    Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct);
+
+    Task<License> ReplaceAsync(License license, CancellationToken ct) => ReplaceAsync(license, ActivationChanges.None, ct);
 
     /// <summary>One page of an account's licenses; <paramref name="now"/> decides which active ones count as expired.</summary>
     Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct);
@@ -41,6 +59,12 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     public const int MaxMetadataKeys = 50;
     public const int MaxMetadataKeyLength = 40;
     public const int MaxMetadataValueLength = 500;
+
+    /// <summary>
+    /// Stored metadata takes at most this many chunks (<see cref="StorageLimits"/>): at its documented maximum with the
+    /// worst characters (every UTF-16 unit escaped as six), 50 × (40 + 500) × 6 + 302 = 162,302 characters fit in 6.
+    /// </summary>
+    public const int MaxMetadataStoredChunks = 6;
 
     public Task<License> IssueAsync(string accountId, IssueLicenseInput input, CancellationToken ct) => IssueAsync(accountId, input, null, ct);
 
@@ -74,6 +98,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
 
         if (licenseId is not null && await licenses.GetAsync(accountId, licenseId, ct).ConfigureAwait(false) is { } existing) return existing;
         var id = licenseId ?? Ids.NewLicenseId();
+        var activations = domains.Select(d => new Activation(ActivationRules.IdFor(d), d, null, null, now)).ToArray();
         var key = await LicenseKey.IssueAsync(signer, new LicenseKeyId(accountId, id), ct).ConfigureAwait(false);
         var license = new License
         {
@@ -85,7 +110,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Status = LicenseStatus.Active,
             CustomerEmail = email!,
             Features = features ?? plan.Features,
-            Activations = domains.Select(d => new Activation(ActivationRules.IdFor(d), d, null, null, now)).ToArray(),
+            Activations = activations.Select(a => a.Ref).ToArray(),
             MaxActivations = maxActivations,
             ExpiresAt = input.ExpiresAt ?? plan.DefaultExpiry(now),
             UpdatesUntil = plan.Model == LicenseModel.Perpetual && plan.Policy.UpdatesDays is { } days ? now.AddDays(days) : null,
@@ -97,7 +122,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         var counted = quotas is not null && await quotas.ReserveLicenseAsync(accountId, ct).ConfigureAwait(false);
         try
         {
-            await licenses.InsertAsync(license, ct).ConfigureAwait(false);
+            await licenses.InsertAsync(license, activations, ct).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -115,6 +140,9 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         return await licenses.GetAsync(accountId, licenseId, ct).ConfigureAwait(false)
             ?? throw new NotFoundException($"license '{licenseId}' not found");
     }
+
+    /// <summary>The details of a license's activations (binding, name, time), for the account API.</summary>
+    public Task<IReadOnlyList<Activation>> ActivationsAsync(License license, CancellationToken ct) => licenses.GetActivationsAsync(license, ct);
 
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, CancellationToken ct) =>
         licenses.ListAsync(accountId, query, clock.GetUtcNow(), ct);

@@ -66,7 +66,10 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
         return sent;
     }
 
-    /// <summary>Today's snapshot per product: licenses issued, active, and distinct domains active licenses are bound to.</summary>
+    /// <summary>
+    /// Today's snapshot per product: licenses issued, active, and distinct domains active licenses are bound to
+    /// (counted by activation id, which is a hash of the binding, so the scan reads license entities only).
+    /// </summary>
     public async Task<int> RollUpMetricsAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -78,7 +81,8 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
             if (l.EffectiveStatus(now) == LicenseStatus.Active)
             {
                 g.Active++;
-                foreach (var d in l.Domains) g.Domains.Add(d);
+                foreach (var a in l.Activations)
+                    if (a.Kind == ActivationKind.Domain) g.Domains.Add(a.Id);
             }
             groups[(l.AccountId, l.ProductId)] = g;
         }

@@ -15,6 +15,7 @@ public sealed record PlanPolicy
     public const int DefaultRevalidateAfterHours = 72;
     public const int DefaultOfflineGraceHours = 168;
     public const int DefaultMaxDeactivationsPer30Days = 5;
+    public const int DefaultMaxDevelopmentHosts = 10;
 
     public static PlanPolicy Default { get; } = new();
 
@@ -29,6 +30,9 @@ public sealed record PlanPolicy
 
     /// <summary>Self-service deactivations allowed per license in any 30 days (null: unlimited).</summary>
     public int? MaxDeactivationsPer30Days { get; init; } = DefaultMaxDeactivationsPer30Days;
+
+    /// <summary>Distinct development hosts a license may use free of a slot in any 30 days (docs/activations.md).</summary>
+    public int MaxDevelopmentHosts { get; init; } = DefaultMaxDevelopmentHosts;
 
     /// <summary>Suspend a license automatically when the sharing signal fires.</summary>
     public bool AutoSuspendOnSharing { get; init; }
@@ -46,10 +50,15 @@ public sealed record PlanPolicy
     public string UsagePeriod { get; init; } = "month";
 }
 
-/// <summary>Per product: whether development and staging hosts are free, and extra patterns that count as such.</summary>
+/// <summary>
+/// Per product: whether development and staging hosts are free, and extra patterns that count as such; per plan, how
+/// many distinct ones a license may use in 30 days (<see cref="MaxHosts"/>, set from the plan by <see cref="ProductCache.Policies"/>).
+/// </summary>
 public sealed record DevelopmentHostPolicy(bool Allowed, IReadOnlyList<string> Patterns)
 {
     public static DevelopmentHostPolicy Default { get; } = new(true, []);
+
+    public int MaxHosts { get; init; } = PlanPolicy.DefaultMaxDevelopmentHosts;
 }
 
 public sealed record Plan(
@@ -88,7 +97,7 @@ public static partial class Naming
     public const int MaxPlans = 50;
     public const int MaxFeatures = 100;
 
-    /// <summary>productId and plan ids: 1–64 chars of [a-z0-9-] (API.md).</summary>
+    /// <summary>productId and plan ids: 1–64 chars of [a-z0-9-] (API.md). Patterns end in <c>\z</c>: <c>$</c> would let a trailing newline through.</summary>
     public static bool IsSlug(string? value) => value is not null && SlugPattern().IsMatch(value);
 
     /// <summary>Feature names: 1–64 chars of letters, digits and <c>-_.:</c>.</summary>
@@ -116,9 +125,9 @@ public static partial class Naming
         return features.OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    [GeneratedRegex("^[a-z0-9-]{1,64}$")]
+    [GeneratedRegex(@"^[a-z0-9-]{1,64}\z")]
     private static partial Regex SlugPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,64}\z")]
     private static partial Regex FeaturePattern();
 }

@@ -17,6 +17,9 @@ public sealed class ProductCache(IProductStore store, TimeProvider clock)
     /// <summary>This instance's copy is replaced at once when the product is written here.</summary>
     public void Set(Product product) => _items.Set((product.AccountId, product.Id), product);
 
-    public static (PlanPolicy Plan, DevelopmentHostPolicy Development) Policies(Product? product, string planId) =>
-        (product?.FindPlan(planId)?.Policy ?? PlanPolicy.Default, product?.DevelopmentHosts ?? DevelopmentHostPolicy.Default);
+    public static (PlanPolicy Plan, DevelopmentHostPolicy Development) Policies(Product? product, string planId)
+    {
+        var plan = product?.FindPlan(planId)?.Policy ?? PlanPolicy.Default;
+        return (plan, (product?.DevelopmentHosts ?? DevelopmentHostPolicy.Default) with { MaxHosts = plan.MaxDevelopmentHosts });
+    }
 }

@@ -11,7 +11,7 @@ public sealed record DevelopmentHostsInput(bool? Allowed, IReadOnlyList<string?>
 public sealed record PlanInput(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, IReadOnlyList<string?>? Features,
     bool? AutoActivate = null, int? RevalidateAfterHours = null, int? OfflineGraceHours = null, int? MaxDeactivationsPer30Days = null,
     bool? AutoSuspendOnSharing = null, IReadOnlyList<string?>? StripePriceIds = null,
-    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null);
+    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null, int? MaxDevelopmentHosts = null);
 
 public static class ProductRules
 {
@@ -22,6 +22,17 @@ public static class ProductRules
     public const int MaxRevalidateAfterHours = 24 * 30;
     public const int MaxOfflineGraceHours = 24 * 90;
     public const int MaxDevelopmentPatterns = 50;
+    public const int MaxDevelopmentHostsLimit = 100;
+    public const int MaxReleases = 500;
+    public const int MaxVersionLength = 64;
+
+    /// <summary>
+    /// Stored budgets (<see cref="StorageLimits"/>) of a product entity, together under 1 MiB. A product body is at most
+    /// 64 KiB, which stored with the worst characters (a 4-byte UTF-8 character becomes 12 escaped characters) is under
+    /// 200,000 characters, plus each plan's policy: both budgets hold any body the API accepts.
+    /// </summary>
+    public const int MaxPlansStoredChunks = 8;
+    public const int MaxReleasesStoredChunks = 7;
 
     public sealed record Validated(string Name, IReadOnlyList<Plan> Plans, DevelopmentHostPolicy DevelopmentHosts, IReadOnlyDictionary<string, DateTimeOffset> Releases, int? RenewalReminderDays);
 
@@ -49,9 +60,9 @@ public static class ProductRules
         }
         var developmentHosts = ValidateDevelopmentHosts(input.DevelopmentHosts, errors);
         var releases = input.Releases ?? new Dictionary<string, DateTimeOffset>();
-        if (releases.Count > 500) errors.Add("releases", "at most 500 releases");
+        if (releases.Count > MaxReleases) errors.Add("releases", $"at most {MaxReleases} releases");
         foreach (var version in releases.Keys)
-            if (version.Length is 0 or > 64) errors.Add("releases", "versions are 1-64 characters");
+            if (version.Length is 0 or > MaxVersionLength) errors.Add("releases", $"versions are 1-{MaxVersionLength} characters");
         if (input.RenewalReminderDays is { } days && (days < 1 || days > 90)) errors.Add("renewalReminderDays", "must be 1-90");
         errors.ThrowIfAny();
         return new Validated(name!, plans, developmentHosts, releases, input.RenewalReminderDays);
@@ -92,6 +103,7 @@ public static class ProductRules
         if (p.UpdatesDays is { } ud && (ud < 1 || ud > MaxDurationDays)) { errors.Add($"{at}.updatesDays", $"must be 1-{MaxDurationDays}"); ok = false; }
         if (p.UsageLimit is { } ul && ul < 0) { errors.Add($"{at}.usageLimit", "must be 0 or more"); ok = false; }
         if (p.UsagePeriod is not (null or "month" or "day")) { errors.Add($"{at}.usagePeriod", "must be month or day"); ok = false; }
+        if (p.MaxDevelopmentHosts is { } dev && (dev < 0 || dev > MaxDevelopmentHostsLimit)) { errors.Add($"{at}.maxDevelopmentHosts", $"must be 0-{MaxDevelopmentHostsLimit} (omit for the default, {PlanPolicy.DefaultMaxDevelopmentHosts})"); ok = false; }
         var policy = new PlanPolicy
         {
             MaxStackedCodes = p.MaxStackedCodes ?? 1,
@@ -103,6 +115,7 @@ public static class ProductRules
             OfflineGraceHours = p.OfflineGraceHours ?? PlanPolicy.DefaultOfflineGraceHours,
             MaxDeactivationsPer30Days = p.MaxDeactivationsPer30Days ?? PlanPolicy.DefaultMaxDeactivationsPer30Days,
             AutoSuspendOnSharing = p.AutoSuspendOnSharing ?? false,
+            MaxDevelopmentHosts = p.MaxDevelopmentHosts ?? PlanPolicy.DefaultMaxDevelopmentHosts,
         };
         var prices = p.StripePriceIds ?? [];
         for (var i = 0; i < prices.Count; i++)

@@ -81,8 +81,8 @@ public static class ValidationRules
         var toActivate = new List<ActivationTarget>();
         var failed = Status(license, now)
             ?? ProductMismatch(license, request)
-            ?? Binding(license, request.Domain is null ? null : new ActivationTarget(request.Domain, null), policy, development, toActivate, ValidationCode.DomainMismatch)
-            ?? Binding(license, request.Fingerprint is null ? null : new ActivationTarget(null, request.Fingerprint), policy, development, toActivate, ValidationCode.FingerprintMismatch)
+            ?? Binding(license, request.Domain is null ? null : new ActivationTarget(request.Domain, null), now, policy, development, toActivate, ValidationCode.DomainMismatch)
+            ?? Binding(license, request.Fingerprint is null ? null : new ActivationTarget(null, request.Fingerprint), now, policy, development, toActivate, ValidationCode.FingerprintMismatch)
             ?? FeatureNotEntitled(license, request)
             ?? UpdateNotCovered(license, releaseDate ?? request.ReleaseDate)
             ?? UsageLimitExceeded(license, usage);
@@ -121,15 +121,19 @@ public static class ValidationRules
             : null;
 
     /// <summary>
-    /// A domain or fingerprint passes when it is a free development host, is already activated (exactly or under a
-    /// wildcard), or can take a free slot now on a plan that auto-activates (then it is queued for activation).
+    /// A domain or fingerprint passes when it is already activated (exactly or under a wildcard, looked up in the
+    /// license's index), or can take a free slot now on a plan that auto-activates (then it is queued for activation).
+    /// A development host not activated as such takes no slot: it passes when recorded in the last 30 days, or is
+    /// queued to be recorded while the plan's development-host allowance lasts; past it, DOMAIN_MISMATCH says why.
     /// </summary>
-    private static Verdict? Binding(License l, ActivationTarget? target, PlanPolicy policy, DevelopmentHostPolicy development,
+    private static Verdict? Binding(License l, ActivationTarget? target, DateTimeOffset now, PlanPolicy policy, DevelopmentHostPolicy development,
         List<ActivationTarget> toActivate, ValidationCode mismatch)
     {
-        if (target is not { } t || ActivationRules.IsFree(t, development) || ActivationRules.Covering(l, t) is not null) return null;
+        if (target is not { } t) return null;
         if (l.MaxActivations is null) return null; // unlimited: not bound, nothing to write (the sharing signal still sees it)
-        var slotsLeft = Math.Min(l.MaxActivations ?? ActivationRules.HardCap, ActivationRules.HardCap) - l.Activations.Count - toActivate.Count;
+        if (ActivationRules.Covering(l, t) is not null) return null;
+        if (ActivationRules.IsFree(t, development)) return DevelopmentHost(l, t, now, development, toActivate, mismatch);
+        var slotsLeft = Math.Min(l.MaxActivations ?? ActivationRules.HardCap, ActivationRules.HardCap) - l.Activations.Count - toActivate.Count(a => !ActivationRules.IsFree(a, development));
         if (policy.AutoActivate && slotsLeft > 0)
         {
             toActivate.Add(t);
@@ -138,6 +142,15 @@ public static class ValidationRules
         return Fail(mismatch, policy.AutoActivate
             ? $"{t.Describe} is not activated and all {l.MaxActivations} activation slots are in use"
             : $"{t.Describe} is not activated for this license", l);
+    }
+
+    private static Verdict? DevelopmentHost(License l, ActivationTarget t, DateTimeOffset now, DevelopmentHostPolicy development, List<ActivationTarget> toActivate, ValidationCode mismatch)
+    {
+        if (ActivationRules.SeenDevelopmentHost(l, t.Domain!, now) is not null) return null;
+        if (ActivationRules.DevelopmentHostRefusal(l, t.Domain!, development, now, toActivate.Count(a => ActivationRules.IsFree(a, development))) is { } refusal)
+            return Fail(mismatch, refusal, l);
+        toActivate.Add(t);
+        return null;
     }
 
     private static Verdict? FeatureNotEntitled(License l, ValidationRequest r)
@@ -164,7 +177,11 @@ public static class ValidationRules
 }
 
 /// <summary>Activate and deactivate answers (API.md "Activations").</summary>
-public sealed record ActivateResult(bool Activated, string Code, string Detail, Activation? Activation, License? License, DateTimeOffset? RevalidateAfter, string? Certificate);
+public sealed record ActivateResult(bool Activated, string Code, string Detail, Activation? Activation, License? License, DateTimeOffset? RevalidateAfter, string? Certificate)
+{
+    /// <summary>A development host: no slot used (capped per 30 days instead).</summary>
+    public bool Development { get; init; }
+}
 
 public sealed record DeactivateResult(bool Deactivated, string? Code, string Detail, License? License);
 
@@ -201,9 +218,9 @@ public sealed class LicenseRuntime(
             cache.Update(license);
             if (!outcome.Activated)
             {
-                // Another request took the last slot between our read and our write.
+                // Another request took the last slot (or development-host allowance) between our read and our write.
                 verdict = ValidationRules.Fail(target.Domain is null ? ValidationCode.FingerprintMismatch : ValidationCode.DomainMismatch,
-                    $"{target.Describe} is not activated and all {license.MaxActivations} activation slots are in use", license);
+                    outcome.Development ? outcome.Detail : $"{target.Describe} is not activated and all {license.MaxActivations} activation slots are in use", license);
                 break;
             }
             verdict = verdict with { License = license };
@@ -216,7 +233,11 @@ public sealed class LicenseRuntime(
             if (stretched > verdict.RevalidateAfter) verdict = verdict with { RevalidateAfter = stretched };
         }
         if (verdict.Valid)
-            verdict = verdict with { Certificate = await certificates.IssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy, ct).ConfigureAwait(false) };
+            verdict = verdict with
+            {
+                Certificate = await certificates.IssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy,
+                    ActivationRules.ServedAsDevelopmentHost(license, request.Domain, development), ct).ConfigureAwait(false),
+            };
         activity.Record(license, policy, development, request.Domain, clientAddress, verdict.Valid);
         return verdict;
     }
@@ -234,8 +255,8 @@ public sealed class LicenseRuntime(
         var revalidate = now + TimeSpan.FromHours(policy.RevalidateAfterHours);
         if (outcome.License.ExpiresAt is { } e && e < revalidate) revalidate = e;
         var certificate = await certificates.IssueAsync(outcome.License, target.Domain is { } d && !Domains.HostBindings.IsWildcard(d) ? d : null,
-            target.Fingerprint, revalidate, policy, ct).ConfigureAwait(false);
-        return new ActivateResult(true, ValidationCode.Valid.ToWire(), outcome.Detail, outcome.Activation, outcome.License, revalidate, certificate);
+            target.Fingerprint, revalidate, policy, outcome.Development, ct).ConfigureAwait(false);
+        return new ActivateResult(true, ValidationCode.Valid.ToWire(), outcome.Detail, outcome.Activation, outcome.License, revalidate, certificate) { Development = outcome.Development };
     }
 
     public async Task<DeactivateResult> DeactivateAsync(string key, ActivationTarget target, CancellationToken ct)

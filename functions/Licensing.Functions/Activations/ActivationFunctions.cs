@@ -50,7 +50,7 @@ public sealed class ActivationFunctions(LicenseRuntime runtime, AbuseGuard guard
         if (name is { Length: > ActivationRules.MaxNameLength }) throw ValidationFailedException.For("name", $"at most {ActivationRules.MaxNameLength} characters");
         var r = await budget.RunAsync(t => runtime.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, t), ct);
         var activation = r.Activation is { } a
-            ? new ActivationBody(a.Id, a.Domain, a.Fingerprint, a.Name, a.CreatedAt, r.License is { } l && !l.Activations.Any(x => x.Id == a.Id))
+            ? new ActivationBody(a.Id, a.Domain, a.Fingerprint, a.Name, a.CreatedAt, r.Development)
             : null;
         return new ApiJsonResult(StatusCodes.Status200OK, new ActivateResponse(r.Activated, r.Code, r.Detail, activation,
             r.License?.Activations.Count, r.License?.MaxActivations, r.RevalidateAfter, r.Certificate));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain.Activity;
@@ -28,8 +27,9 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
                 Validations = e.GetInt64("Validations") ?? 0,
                 ValidValidations = e.GetInt64("ValidValidations") ?? 0,
                 WindowStart = e.GetDateTimeOffset("WindowStart") ?? DateTimeOffset.MinValue,
-                WindowDomains = JsonSerializer.Deserialize<string[]>(e.GetString("WindowDomains") ?? "[]") ?? [],
-                WindowAddresses = JsonSerializer.Deserialize<string[]>(e.GetString("WindowAddresses") ?? "[]") ?? [],
+                WindowDomains = StorageJson.Deserialize<string[]>(e.GetString("WindowDomains") ?? "[]") ?? [],
+                WindowAddresses = StorageJson.Deserialize<string[]>(e.GetString("WindowAddresses") ?? "[]") ?? [],
+                WindowDevelopmentHosts = StorageJson.Deserialize<string[]>(e.GetString("WindowDevelopmentHosts") ?? "[]") ?? [],
                 SharingSuspectedAt = e.GetDateTimeOffset("SharingSuspectedAt"),
                 Version = e.ETag.ToString(),
             };
@@ -45,8 +45,10 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
                 ["Validations"] = a.Validations,
                 ["ValidValidations"] = a.ValidValidations,
                 ["WindowStart"] = a.WindowStart,
-                ["WindowDomains"] = JsonSerializer.Serialize(a.WindowDomains),
-                ["WindowAddresses"] = JsonSerializer.Serialize(a.WindowAddresses),
+                // At most 100 normalised (ASCII) hosts of ≤ 255 characters each: one property holds them.
+                ["WindowDomains"] = StorageJson.Serialize(a.WindowDomains),
+                ["WindowAddresses"] = StorageJson.Serialize(a.WindowAddresses),
+                ["WindowDevelopmentHosts"] = StorageJson.Serialize(a.WindowDevelopmentHosts),
                 ["SharingSuspectedAt"] = a.SharingSuspectedAt,
             };
             try

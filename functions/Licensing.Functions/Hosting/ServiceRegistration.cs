@@ -31,7 +31,7 @@ using Microsoft.Extensions.Options;
 
 namespace Licensing.Functions.Hosting;
 
-/// <summary>The app's services, registered once for both hosts (the Functions worker and the local host).</summary>
+/// <summary>The app's services, registered once for both hosts (the Functions worker and functions/Licensing.LocalHost).</summary>
 public static class ServiceRegistration
 {
     public static IServiceCollection AddLicensing(this IServiceCollection services, IConfiguration configuration)

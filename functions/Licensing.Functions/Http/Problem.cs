@@ -55,6 +55,7 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
             case InvalidJsonException j:
                 return new(400, "INVALID_JSON", "Invalid JSON", j.Message);
             case RequestBodyException b:
+                logger.LogInformation("The request body could not be read whole ({Status}): the client stopped sending it", b.Status);
                 return b.Status == StatusCodes.Status408RequestTimeout
                     ? new(408, "REQUEST_TIMEOUT", "Request Timeout", "the request body stopped arriving before it was complete; send it again")
                     : new(400, "INCOMPLETE_BODY", "Incomplete Body", "the request body ended before the length its Content-Length header announced");

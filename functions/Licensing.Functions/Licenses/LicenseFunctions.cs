@@ -31,7 +31,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         var b = await RequestBody.ReadJsonAsync<IssueLicenseRequest>(req, ct);
         var license = await licenses.IssueAsync(accountId,
             new IssueLicenseInput(b.ProductId, b.CustomerEmail, b.Domains, b.Plan, b.Features, b.ExpiresAt, b.MaxActivations, b.Metadata), ct);
-        return new ApiJsonResult(StatusCodes.Status201Created, ToResponse(license, clock.GetUtcNow()));
+        return new ApiJsonResult(StatusCodes.Status201Created, ToResponse(license, await licenses.ActivationsAsync(license, ct), clock.GetUtcNow()));
     }
 
     [Function(nameof(GetLicense))]
@@ -40,10 +40,11 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         var license = await licenses.GetAsync(accountId, licenseId, ct);
+        var activations = licenses.ActivationsAsync(license, ct);
         var seen = await activity.GetAsync(accountId, licenseId, ct);
         var now = clock.GetUtcNow();
         var windowOpen = seen is not null && now - seen.WindowStart < SharingSignal.Window;
-        var body = ToResponse(license, now);
+        var body = ToResponse(license, await activations, now);
         return new ApiJsonResult(StatusCodes.Status200OK, new Dictionary<string, object?>(body)
         {
             ["usage"] = new
@@ -62,6 +63,8 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
                 distinctDomains = windowOpen ? seen!.WindowDomains.Count : 0,
                 distinctAddresses = windowOpen ? seen!.WindowAddresses.Count : 0,
                 domains = windowOpen ? seen!.WindowDomains : [],
+                distinctDevelopmentHosts = windowOpen ? seen!.WindowDevelopmentHosts.Count : 0,
+                developmentHosts = windowOpen ? seen!.WindowDevelopmentHosts : [],
             },
         });
     }
@@ -75,23 +78,27 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         var scope = ContinuationTokens.Scope("licenses", accountId, query.ProductId, query.CustomerEmail, query.Status?.ToWire());
         var page = await licenses.ListAsync(accountId, query with { ContinuationToken = tokens.Open(query.ContinuationToken, scope) }, ct);
         var now = clock.GetUtcNow();
-        return new ApiJsonResult(StatusCodes.Status200OK, new { items = page.Items.Select(l => ToResponse(l, now)), continuationToken = tokens.Seal(page.ContinuationToken, scope) });
+        // Each license's activations are a range read of their own; a page reads them a few at a time.
+        var items = new IReadOnlyDictionary<string, object?>[page.Items.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Length), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (i, token) => items[i] = ToResponse(page.Items[i], await licenses.ActivationsAsync(page.Items[i], token), now));
+        return new ApiJsonResult(StatusCodes.Status200OK, new { items, continuationToken = tokens.Seal(page.ContinuationToken, scope) });
     }
 
     [Function(nameof(SuspendLicense))]
     public async Task<IActionResult> SuspendLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId, CancellationToken ct) =>
-        Ok(await licenses.SuspendAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct));
+        await OkAsync(await licenses.SuspendAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(ReinstateLicense))]
     public async Task<IActionResult> ReinstateLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId, CancellationToken ct) =>
-        Ok(await licenses.ReinstateAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct));
+        await OkAsync(await licenses.ReinstateAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(RevokeLicense))]
     public async Task<IActionResult> RevokeLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId, CancellationToken ct) =>
-        Ok(await licenses.RevokeAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct));
+        await OkAsync(await licenses.RevokeAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(RenewLicense))]
     public async Task<IActionResult> RenewLicense(
@@ -101,7 +108,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         var body = await RequestBody.ReadJsonAsync<RenewLicenseRequest>(req, ct);
         var renewed = await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, ct, body.UpdatesUntil);
         await CountRenewalAsync(renewed, ct);
-        return Ok(renewed);
+        return await OkAsync(renewed, ct);
     }
 
     /// <summary>Renewals feed the renewal-rate metric; counting is telemetry and never fails the renewal.</summary>
@@ -117,7 +124,8 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         }
     }
 
-    private ApiJsonResult Ok(License license) => new(StatusCodes.Status200OK, ToResponse(license, clock.GetUtcNow()));
+    private async Task<IActionResult> OkAsync(License license, CancellationToken ct) =>
+        new ApiJsonResult(StatusCodes.Status200OK, ToResponse(license, await licenses.ActivationsAsync(license, ct), clock.GetUtcNow()));
 
     /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>
 
@@ -147,7 +155,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         return new LicenseQuery(productId, email is null ? null : EmailAddress.Normalize(email), status, token, limit);
     }
 
-    public static IReadOnlyDictionary<string, object?> ToResponse(License l, DateTimeOffset now) => new Dictionary<string, object?>
+    public static IReadOnlyDictionary<string, object?> ToResponse(License l, IReadOnlyList<Activation> activations, DateTimeOffset now) => new Dictionary<string, object?>
     {
         ["licenseId"] = l.Id,
         ["licenseKey"] = l.Key,
@@ -161,10 +169,11 @@ public sealed class LicenseFunctions(LicenseService licenses, IActivityStore act
         ["stackedCodes"] = l.RedeemedCodes.Count,
         ["customerEmail"] = l.CustomerEmail,
         ["features"] = l.Features,
-        ["domains"] = l.Domains,
+        ["domains"] = activations.Where(a => a.Domain is not null).Select(a => a.Domain),
         ["maxActivations"] = l.MaxActivations,
         ["activationsUsed"] = l.Activations.Count,
-        ["activations"] = l.Activations.Select(a => new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
+        ["activations"] = activations.Select(a => new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
+        ["developmentHosts"] = ActivationRules.RecentDevelopmentHosts(l, now).Select(d => new { domain = d.Host, since = d.Since }),
         ["expiresAt"] = l.ExpiresAt,
         ["createdAt"] = l.CreatedAt,
         ["updatedAt"] = l.UpdatedAt,

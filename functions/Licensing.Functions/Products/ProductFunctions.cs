@@ -15,7 +15,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
 
     public sealed record PlanBody(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, List<string?>? Features,
         bool? AutoActivate, int? RevalidateAfterHours, int? OfflineGraceHours, int? MaxDeactivationsPer30Days, bool? AutoSuspendOnSharing,
-        List<string?>? StripePriceIds, int? MaxStackedCodes, int? UpdatesDays, long? UsageLimit, string? UsagePeriod);
+        List<string?>? StripePriceIds, int? MaxStackedCodes, int? UpdatesDays, long? UsageLimit, string? UsagePeriod, int? MaxDevelopmentHosts);
 
     [Function(nameof(PutProduct))]
     public async Task<IActionResult> PutProduct(
@@ -26,7 +26,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
         var input = new ProductInput(body.Name,
             body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
                 p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing, p.StripePriceIds,
-                p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod)).ToList(),
+                p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod, p.MaxDevelopmentHosts)).ToList(),
             body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns),
             body.Releases, body.RenewalReminderDays);
         var (product, created) = await products.PutAsync(accountId, productId, input, ct);
@@ -63,6 +63,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
             updatesDays = plan.Policy.UpdatesDays,
             usageLimit = plan.Policy.UsageLimit,
             usagePeriod = plan.Policy.UsagePeriod,
+            maxDevelopmentHosts = plan.Policy.MaxDevelopmentHosts,
         }),
         releases = p.Releases,
         renewalReminderDays = p.RenewalReminderDays,

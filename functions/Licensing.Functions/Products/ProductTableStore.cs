@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Licensing.Domain.Common;
 using Licensing.Domain.Products;
 using Licensing.Functions.Storage;
 
@@ -41,29 +41,35 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
             return (IReadOnlyList<Product>)result;
         }, ct);
 
-    private static TableEntity ToEntity(Product p) => new(p.AccountId, p.Id)
+    /// <summary>The entity (plans and releases as JSON in chunks, within their budgets in <see cref="ProductRules"/>).</summary>
+    public static TableEntity ToEntity(Product p)
     {
-        ["Name"] = p.Name,
-        ["Plans"] = JsonSerializer.Serialize(p.Plans.Select(PlanRecord.From)),
-        ["DevelopmentHostsAllowed"] = p.DevelopmentHosts.Allowed,
-        ["DevelopmentHostPatterns"] = JsonSerializer.Serialize(p.DevelopmentHosts.Patterns),
-        ["Releases"] = JsonSerializer.Serialize(p.Releases),
-        ["RenewalReminderDays"] = p.RenewalReminderDays,
-        ["CreatedAt"] = p.CreatedAt,
-        ["UpdatedAt"] = p.UpdatedAt,
-    };
+        var entity = new TableEntity(p.AccountId, p.Id)
+        {
+            ["Name"] = p.Name,
+            ["DevelopmentHostsAllowed"] = p.DevelopmentHosts.Allowed,
+            // At most 50 normalised (ASCII) patterns: one property holds them.
+            ["DevelopmentHostPatterns"] = StorageJson.Serialize(p.DevelopmentHosts.Patterns),
+            ["RenewalReminderDays"] = p.RenewalReminderDays,
+            ["CreatedAt"] = p.CreatedAt,
+            ["UpdatedAt"] = p.UpdatedAt,
+        };
+        ChunkedText.Write(entity, "Plans", "plans", StorageJson.Serialize(p.Plans.Select(PlanRecord.From)), ProductRules.MaxPlansStoredChunks);
+        ChunkedText.Write(entity, "Releases", "releases", StorageJson.Serialize(p.Releases), ProductRules.MaxReleasesStoredChunks);
+        return entity;
+    }
 
-    private static Product FromEntity(TableEntity e) => new(
+    public static Product FromEntity(TableEntity e) => new(
         e.PartitionKey,
         e.RowKey,
         e.GetString("Name"),
-        (JsonSerializer.Deserialize<PlanRecord[]>(e.GetString("Plans") ?? "[]") ?? []).Select(r => r.ToPlan()).ToArray(),
+        (StorageJson.Deserialize<PlanRecord[]>(ChunkedText.Read(e, "Plans") ?? "[]") ?? []).Select(r => r.ToPlan()).ToArray(),
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
         new DevelopmentHostPolicy(e.GetBoolean("DevelopmentHostsAllowed") ?? true,
-            JsonSerializer.Deserialize<string[]>(e.GetString("DevelopmentHostPatterns") ?? "[]") ?? []))
+            StorageJson.Deserialize<string[]>(e.GetString("DevelopmentHostPatterns") ?? "[]") ?? []))
     {
-        Releases = JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(e.GetString("Releases") ?? "{}") ?? [],
+        Releases = StorageJson.Deserialize<Dictionary<string, DateTimeOffset>>(ChunkedText.Read(e, "Releases") ?? "{}") ?? [],
         RenewalReminderDays = e.GetInt32("RenewalReminderDays"),
     };
 

@@ -15,12 +15,7 @@ public sealed class ActivationApiTests(SharedHost shared) : IClassFixture<Shared
         return (key, l.GetProperty("licenseKey").GetString()!, l.GetProperty("licenseId").GetString()!);
     }
 
-    private async Task<JsonElement> Post(string path, object body)
-    {
-        var r = await Host.PostAsync(path, body);
-        Assert.True(r.Status == HttpStatusCode.OK, r.Text);
-        return r.Json;
-    }
+    private Task<JsonElement> Post(string path, object body) => Host.PostOkAsync(path, body);
 
     [Fact]
     public async Task Activate_takes_a_slot_once_and_reactivation_is_free()

@@ -97,4 +97,32 @@ public sealed class CertificateTests(SharedHost shared) : IClassFixture<SharedHo
         var failed = (await Host.PostAsync("v1/validate", new { key = lk, features = new[] { "nope" } })).Json;
         Assert.False(failed.TryGetProperty("certificate", out _));
     }
+
+    [Fact]
+    public async Task A_certificate_for_a_development_host_says_so_and_one_for_a_real_site_does_not()
+    {
+        var apiKey = await Host.CreateAccountWithProductAsync();
+        var lk = (await Host.IssueAsync(apiKey)).GetProperty("licenseKey").GetString();
+        var jwks = (await Host.GetAsync("v1/keys")).Text;
+        async Task<JsonWebToken> CertificateFor(string path, string domain)
+        {
+            var r = (await Host.PostAsync(path, new { key = lk, domain })).Json;
+            var result = await Check(r.GetProperty("certificate").GetString()!, jwks);
+            Assert.True(result.IsValid, result.Exception?.ToString());
+            return (JsonWebToken)result.SecurityToken;
+        }
+
+        foreach (var path in new[] { "v1/validate", "v1/activate" })
+        {
+            var dev = await CertificateFor(path, "staging.customer-site.com");
+            Assert.True(dev.GetPayloadValue<bool>("dev"));
+            Assert.Equal("staging.customer-site.com", dev.GetClaim("domain").Value);
+            Assert.False((await CertificateFor(path, "customer-site.com")).TryGetPayloadValue<bool>("dev", out _));
+        }
+
+        // A development-named host that a paid activation covers is a site like any other.
+        var agency = (await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", domains = new[] { "*.agency.com" } })).GetProperty("licenseKey").GetString();
+        var covered = (await Host.PostAsync("v1/validate", new { key = agency, domain = "staging.client.agency.com" })).Json;
+        Assert.False(new JsonWebToken(covered.GetProperty("certificate").GetString()!).TryGetPayloadValue<bool>("dev", out _));
+    }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Licensing.Functions.Hosting;
+using Licensing.LocalHost;
 using Licensing.Tests.Support;
 using Xunit.Abstractions;
 
@@ -43,7 +44,7 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
         var known = new Known(accountId, apiKey, license.GetProperty("licenseId").GetString()!, license.GetProperty("licenseKey").GetString()!);
 
         var failures = new List<string>();
-        foreach (var function in FunctionRoutes.Discover(typeof(LocalHost).Assembly))
+        foreach (var function in FunctionCatalog.Load(typeof(ServiceRegistration).Assembly).Http)
             foreach (var method in function.Methods)
                 for (var i = 0; i < RequestsPerRoute && failures.Count < 20; i++)
                 {

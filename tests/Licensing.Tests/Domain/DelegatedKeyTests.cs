@@ -95,7 +95,7 @@ public sealed class DelegatedKeyTests
         using var root = Signers.NewLocal();
         var issuer = new CertificateIssuer(new DelegatedKeyProvider(root, new InMemoryDelegatedKeyRegistry(), clock), clock);
         var license = ValidationRulesTests.Sample(expiresAt: clock.GetUtcNow().AddHours(5));
-        var token = await issuer.IssueAsync(license, "a.com", null, clock.GetUtcNow().AddHours(5), Licensing.Domain.Products.PlanPolicy.Default, default);
+        var token = await issuer.IssueAsync(license, "a.com", null, clock.GetUtcNow().AddHours(5), Licensing.Domain.Products.PlanPolicy.Default, false, default);
         Assert.True(Jws.TryParse(token, out var header, out var payload, out _, out _));
         Assert.Equal(clock.GetUtcNow().AddHours(5).ToUnixTimeSeconds(), (long)payload["exp"]!);
         Assert.Equal("ES256", (string)header["alg"]!);

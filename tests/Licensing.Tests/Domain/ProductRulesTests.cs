@@ -17,6 +17,17 @@ public sealed class ProductRulesTests
         Assert.Equal("life", plans[1].Name);
     }
 
+    [Theory]
+    [InlineData("my-plugin\n")]
+    [InlineData("my-plugin\r\n")]
+    [InlineData("\nmy-plugin")]
+    public void Ids_and_features_with_a_line_break_are_refused(string value)
+    {
+        Assert.False(Naming.IsSlug(value));
+        Assert.False(Naming.IsFeature(value));
+        Assert.True(Naming.IsSlug(value.Trim()));
+    }
+
     [Fact]
     public void Every_problem_is_reported_at_once()
     {

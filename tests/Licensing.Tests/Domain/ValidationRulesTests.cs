@@ -1,6 +1,8 @@
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Domain.Validation;
+using FsCheck;
+using FsCheck.Xunit;
 
 namespace Licensing.Tests.Domain;
 
@@ -18,7 +20,7 @@ public sealed class ValidationRulesTests
         Status = status,
         CustomerEmail = "c@example.com",
         Features = ["analytics", "export"],
-        Activations = domains.Select(d => new Activation(ActivationRules.IdFor(d), d, null, null, Now)).ToArray(),
+        Activations = domains.Select(d => new Activation(ActivationRules.IdFor(d), d, null, null, Now).Ref).ToArray(),
         MaxActivations = 3,
         ExpiresAt = expiresAt ?? Now.AddDays(30),
         CreatedAt = Now,
@@ -109,8 +111,50 @@ public sealed class ValidationRulesTests
         var full = Sample(domains: ["a.com", "b.com", "c.com"]);
         var evaluation = ValidationRules.Evaluate(full, Request(host), Now, NoAutoActivate, DevelopmentHostPolicy.Default);
         Assert.Equal(ValidationCode.Valid, evaluation.Verdict.Code);
-        Assert.Empty(evaluation.ToActivate);
+        // Queued to be recorded against the development-host allowance (the license is full: it takes no slot).
+        Assert.Equal(host, Assert.Single(evaluation.ToActivate).Domain);
+        var recorded = full with { DevelopmentHosts = [new DevelopmentHostUse(host, Now.AddDays(-1))] };
+        Assert.Empty(ValidationRules.Evaluate(recorded, Request(host), Now, NoAutoActivate, DevelopmentHostPolicy.Default).ToActivate);
         Assert.Equal(ValidationCode.DomainMismatch, Eval(full, Request(host), Now, NoAutoActivate, new DevelopmentHostPolicy(false, [])).Code);
+    }
+
+    [Fact]
+    public void Development_hosts_are_capped_per_license_per_30_days()
+    {
+        var capTwo = DevelopmentHostPolicy.Default with { MaxHosts = 2 };
+        var license = Sample(domains: "a.com") with
+        {
+            DevelopmentHosts = [new DevelopmentHostUse("localhost", Now.AddDays(-29)), new DevelopmentHostUse("staging.a.com", Now.AddDays(-1))],
+        };
+        var over = Eval(license, Request("dev.shop.a.com"), Now, NoAutoActivate, capTwo);
+        Assert.Equal(ValidationCode.DomainMismatch, over.Code);
+        Assert.Contains("development hosts per 30 days", over.Detail);
+        Assert.Equal(ValidationCode.Valid, Eval(license, Request("localhost"), Now, NoAutoActivate, capTwo).Code);
+        // 30 days after localhost was recorded, its place is free again.
+        Assert.Equal(ValidationCode.Valid, Eval(license, Request("dev.shop.a.com"), Now.AddDays(1), NoAutoActivate, capTwo).Code);
+        // The default allowance is 10.
+        Assert.Equal(PlanPolicy.DefaultMaxDevelopmentHosts, DevelopmentHostPolicy.Default.MaxHosts);
+        var ten = Sample(domains: "a.com") with { DevelopmentHosts = [.. Enumerable.Range(0, 10).Select(i => new DevelopmentHostUse($"site{i}.local", Now.AddDays(-1)))] };
+        Assert.Equal(ValidationCode.DomainMismatch, Eval(ten, Request("site10.local"), Now, NoAutoActivate).Code);
+        // A development-named host the license holds a slot for is not the allowance's to refuse.
+        Assert.Equal(ValidationCode.DomainMismatch, Eval(ten, Request("staging.shop.com"), Now, NoAutoActivate).Code);
+        Assert.Equal(ValidationCode.Valid, Eval(ten with { Activations = [.. ten.Activations, new Activation(ActivationRules.IdFor("*.shop.com"), "*.shop.com", null, null, Now).Ref] },
+            Request("staging.shop.com"), Now, NoAutoActivate).Code);
+        // Unlimited licenses are not bound to domains: nothing to cap.
+        Assert.Equal(ValidationCode.Valid, Eval(ten with { MaxActivations = null }, Request("site10.local"), Now, NoAutoActivate).Code);
+    }
+
+    [Property(MaxTest = 300)]
+    public void Coverage_by_index_agrees_with_binding_matches(NonNegativeInt seed)
+    {
+        var random = new Random(seed.Get);
+        string Label() => new[] { "a", "b", "shop", "example", "co" }[random.Next(5)];
+        string Host() => string.Join('.', Enumerable.Range(0, random.Next(2, 5)).Select(_ => Label()));
+        var bindings = Enumerable.Range(0, random.Next(0, 4)).Select(_ => random.Next(3) == 0 ? "*." + Host() : Host()).Distinct().ToArray();
+        var target = random.Next(4) == 0 ? "*." + Host() : Host();
+        var license = Sample(domains: bindings);
+        var expected = bindings.Any(b => Licensing.Domain.Domains.HostBindings.Matches(b, target));
+        Assert.Equal(expected, ActivationRules.Covering(license, new ActivationTarget(target, null)) is not null);
     }
 
     [Fact]
@@ -134,7 +178,7 @@ public sealed class ValidationRulesTests
     [Fact]
     public void A_fingerprint_binds_like_a_domain()
     {
-        var license = Sample() with { Activations = [new Activation("act_1", null, "machine-1", "Laptop", Now)], MaxActivations = 1 };
+        var license = Sample() with { Activations = [new Activation(ActivationRules.IdFor(new ActivationTarget(null, "machine-1")), null, "machine-1", "Laptop", Now).Ref], MaxActivations = 1 };
         Assert.Equal(ValidationCode.Valid, Eval(license, new ValidationRequest("k", null, "machine-1", [], null), Now).Code);
         Assert.Equal(ValidationCode.FingerprintMismatch, Eval(license, new ValidationRequest("k", null, "machine-2", [], null), Now).Code);
     }

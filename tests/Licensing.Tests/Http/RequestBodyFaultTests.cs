@@ -19,7 +19,10 @@ public sealed class RequestBodyFaultTests(SharedHost shared) : IClassFixture<Sha
         await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" },
             services: s => s.AddLogging(b => b.AddProvider(logs)));
         await RawAsync(host, contentLength: 200, "{\"key\":\"LK1.", endBody: true);
-        var entry = await logs.WaitForAsync(e => e.Level >= LogLevel.Error || e.Message.Contains("closed the connection", StringComparison.Ordinal));
+        // Kestrel reports a hang-up mid-body either as the client going away or as a body that ended early: both are
+        // the client's doing, logged as information; what must not appear is an error.
+        var entry = await logs.WaitForAsync(e => e.Level >= LogLevel.Error || e.Message.Contains("closed the connection", StringComparison.Ordinal) ||
+                                                 e.Message.Contains("could not be read whole", StringComparison.Ordinal));
         Assert.True(entry.Level < LogLevel.Error, entry.Message);
     }
 

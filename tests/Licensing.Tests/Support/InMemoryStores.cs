@@ -10,6 +10,7 @@ namespace Licensing.Tests.Support;
 public sealed class InMemoryLicenseStore : ILicenseStore
 {
     private readonly ConcurrentDictionary<(string, string), License> _items = new();
+    private readonly ConcurrentDictionary<(string, string, string), Activation> _activations = new();
     private long _version;
 
     public int Reads;
@@ -21,19 +22,31 @@ public sealed class InMemoryLicenseStore : ILicenseStore
         return Task.FromResult(_items.TryGetValue((accountId, licenseId), out var l) ? l : null);
     }
 
-    public Task InsertAsync(License license, CancellationToken ct)
+    public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Activation>>(license.Activations.Select(a => _activations[(license.AccountId, license.Id, a.Id)]).ToArray());
+
+    public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
+        Task.FromResult(license.Activations.Any(a => a.Id == activationId) ? _activations.GetValueOrDefault((license.AccountId, license.Id, activationId)) : null);
+
+    public Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
     {
         if (!_items.TryAdd((license.AccountId, license.Id), license with { Version = NextVersion() })) throw new ConflictException("exists");
+        foreach (var a in activations) _activations[(license.AccountId, license.Id, a.Id)] = a;
         return Task.CompletedTask;
     }
 
-    public Task<License> ReplaceAsync(License license, CancellationToken ct)
+    public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct)
     {
         var key = (license.AccountId, license.Id);
-        if (!_items.TryGetValue(key, out var current) || current.Version != license.Version) throw new ConcurrencyException("etag");
-        var next = license with { Version = NextVersion() };
-        if (!_items.TryUpdate(key, next, current)) throw new ConcurrencyException("etag");
-        return Task.FromResult(next);
+        lock (_items)
+        {
+            if (!_items.TryGetValue(key, out var current) || current.Version != license.Version) throw new ConcurrencyException("etag");
+            var next = license with { Version = NextVersion() };
+            if (!_items.TryUpdate(key, next, current)) throw new ConcurrencyException("etag");
+            foreach (var a in changes.Added) _activations[(license.AccountId, license.Id, a.Id)] = a;
+            foreach (var id in changes.Removed) _activations.TryRemove((license.AccountId, license.Id, id), out _);
+            return Task.FromResult(next);
+        }
     }
 
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) =>
@@ -69,8 +82,10 @@ public sealed class InMemoryProductStore : IProductStore
 public sealed class UntouchableLicenseStore : ILicenseStore
 {
     public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) => throw Touched();
-    public Task InsertAsync(License license, CancellationToken ct) => throw Touched();
-    public Task<License> ReplaceAsync(License license, CancellationToken ct) => throw Touched();
+    public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) => throw Touched();
+    public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => throw Touched();
+    public Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) => throw Touched();
+    public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => throw Touched();
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw Touched();
 
     private static InvalidOperationException Touched() => new("storage was accessed");

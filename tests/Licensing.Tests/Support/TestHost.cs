@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Licensing.Functions.Hosting;
+using Licensing.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,7 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace Licensing.Tests.Support;
 
 /// <summary>
-/// The local host (the same function classes the Functions host runs) on a free loopback port, against Azurite.
+/// The local host (functions/Licensing.LocalHost: the same function classes the Functions host runs) on a free
+/// loopback port, against Azurite.
 /// scripts/test.sh starts Azurite; a test that needs it and finds it missing fails with that message.
 /// </summary>
 public sealed class TestHost : IAsyncDisposable
@@ -74,7 +75,7 @@ public sealed class TestHost : IAsyncDisposable
         };
         if (!queues) overrides["LocalHost:DisableQueues"] = "true";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;
-        var app = LocalHost.Build([], overrides, Repo.Root, s =>
+        var app = LocalFunctionsHost.Build([], overrides, Repo.Root, s =>
         {
             if (clock is not null) s.AddSingleton(clock);
             var outbox = s.Single(d => d.ServiceType == typeof(Licensing.Domain.Email.IEmailOutbox));
@@ -118,6 +119,14 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     public Task<ApiResponse> PostAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Post, path, body, bearer);
+
+    /// <summary>A POST that must answer 200; returns the body.</summary>
+    public async Task<JsonElement> PostOkAsync(string path, object body)
+    {
+        var r = await PostAsync(path, body);
+        Assert.True(r.Status == HttpStatusCode.OK, r.Text);
+        return r.Json;
+    }
     public Task<ApiResponse> GetAsync(string path, string? bearer = null) => SendAsync(HttpMethod.Get, path, null, bearer);
     public Task<ApiResponse> PutAsync(string path, object? body, string? bearer = null) => SendAsync(HttpMethod.Put, path, body, bearer);
 
@@ -151,9 +160,10 @@ public sealed class TestHost : IAsyncDisposable
         return account;
     }
 
-    /// <summary>How many license entities an account has, read straight from Azurite (not through the API).</summary>
+    /// <summary>How many license entities an account has, read straight from Azurite (not through the API; activation rows are not licenses).</summary>
     public static int StoredLicenseCount(string accountId) =>
-        new Azure.Data.Tables.TableClient(Azurite, "licenses").Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == accountId).Count();
+        new Azure.Data.Tables.TableClient(Azurite, "licenses").Query<Azure.Data.Tables.TableEntity>(
+            Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {accountId}") + " and " + Licensing.Functions.Licenses.LicenseTableStore.LicenseRows).Count();
 
     public async Task<JsonElement> IssueAsync(string apiKey, object? body = null)
     {

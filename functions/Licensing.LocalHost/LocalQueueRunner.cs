@@ -1,28 +1,29 @@
 using Azure.Storage.Queues.Models;
+using Licensing.Functions.Hosting;
 using Licensing.Functions.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-namespace Licensing.Functions.Hosting;
+namespace Licensing.LocalHost;
 
 /// <summary>
-/// Local host mode only: drives the same queue-triggered function classes from Azurite queues the way the Functions
+/// Drives the same queue-triggered function classes from Azurite queues the way the Functions
 /// host does — receive a batch, invoke, delete on success; on failure make the message visible again after host.json's
 /// visibilityTimeout; after maxDequeueCount failed attempts move it to <c>{queue}-poison</c>.
 /// </summary>
-public sealed class LocalQueueRunner(IServiceProvider services, QueueStorage queues, IConfiguration configuration, ILogger<LocalQueueRunner> logger) : BackgroundService
+internal sealed class LocalQueueRunner(IServiceProvider services, FunctionCatalog catalog, QueueStorage queues, IOptions<LocalHostOptions> options,
+    ILogger<LocalQueueRunner> logger) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
-    /// <summary>LocalHost:DisableQueues=true leaves the queues to other hosts (tests whose clock is moved far off).</summary>
+    private TimeSpan RetryDelay => options.Value.QueueRetryDelay;
+
+    private TimeSpan MaxPolling => options.Value.MaxPolling;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        configuration["LocalHost:DisableQueues"] == "true" ? Task.CompletedTask : Task.WhenAll(FunctionRoutes.DiscoverQueues(typeof(LocalQueueRunner).Assembly).Select(f => Task.Run(() => PollAsync(f, stoppingToken), stoppingToken)));
-
-    private TimeSpan RetryDelay => configuration.GetValue<int?>("LocalHost:QueueRetryDelayMilliseconds") is { } ms ? TimeSpan.FromMilliseconds(ms) : HostSettings.VisibilityTimeout;
-
-    private TimeSpan MaxPolling => configuration.GetValue<int?>("LocalHost:MaxPollingMilliseconds") is { } ms ? TimeSpan.FromMilliseconds(ms) : HostSettings.MaxPollingInterval;
+        options.Value.DisableQueues ? Task.CompletedTask : Task.WhenAll(catalog.Queues.Select(f => Task.Run(() => PollAsync(f, stoppingToken), stoppingToken)));
 
     private async Task PollAsync(QueueFunction function, CancellationToken ct)
     {
@@ -62,11 +63,7 @@ public sealed class LocalQueueRunner(IServiceProvider services, QueueStorage que
         try
         {
             await using var scope = services.CreateAsyncScope();
-            await FunctionInvoker.Start(scope.ServiceProvider, function.Name, function.Method, p =>
-                p.ParameterType == typeof(QueueMessage) ? message
-                : p.ParameterType == typeof(string) ? message.MessageText
-                : p.ParameterType == typeof(CancellationToken) ? ct
-                : throw FunctionInvoker.Unbindable(function.Name, p));
+            await FunctionInvoker.Start(scope.ServiceProvider, function.Method, function.Arguments, new QueueCall(message, ct));
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
         }
         catch (Exception) when (ct.IsCancellationRequested)

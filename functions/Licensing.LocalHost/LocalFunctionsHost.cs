@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Text.Json;
+using Licensing.Functions.Hosting;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,43 +9,38 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Licensing.Functions.Hosting;
+namespace Licensing.LocalHost;
 
 /// <summary>
-/// Local host mode (<c>--local-host</c>): serves the very same function classes over Kestrel, with the route prefix
-/// from host.json and settings from local.settings.json (or the sample), for machines without the Functions Core
-/// Tools. Production and <c>func start</c> use the real Functions host; this mode exists for local runs, end-to-end
-/// tests and load tests. docs/local-host.md says what it does and does not emulate.
+/// The local host: serves the very same function classes over Kestrel, with the route prefix from host.json and
+/// settings from local.settings.json (or the sample), and drives their queue and timer triggers, for machines without
+/// the Functions Core Tools. Production and <c>func start</c> use the real Functions host; this host exists for local
+/// runs, end-to-end tests and load tests, runs as Development, and ships apart from the function app.
+/// docs/local-host.md says what it does and does not emulate.
 /// </summary>
-public static class LocalHost
+public static class LocalFunctionsHost
 {
-    public const string Flag = "--local-host";
     public const string DefaultUrl = "http://127.0.0.1:7071";
-
-    public static bool IsRequested(string[] args) => args.Contains(Flag);
-
-    public static async Task RunAsync(string[] args)
-    {
-        var app = Build(args);
-        await app.RunAsync();
-    }
 
     /// <summary>Builds the host. <paramref name="overrides"/> win over every other setting (tests use them).</summary>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, string? contentRoot = null,
         Action<IServiceCollection>? configureServices = null)
     {
+        var catalog = FunctionCatalog.Load(typeof(ServiceRegistration).Assembly);
         var root = contentRoot ?? FindContentRoot();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = args.Where(a => a != Flag).ToArray(),
+            Args = args,
             ContentRootPath = root,
+            EnvironmentName = Environments.Development,
         });
         builder.Configuration.Sources.Clear();
         AddLocalSettings(builder.Configuration, root);
         builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddCommandLine(args.Where(a => a != Flag).ToArray());
+        builder.Configuration.AddCommandLine(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrl);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -53,6 +48,10 @@ public static class LocalHost
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
 
         builder.Services.AddLicensing(builder.Configuration);
+        builder.Services.AddOptions<LocalHostOptions>()
+            .Bind(builder.Configuration.GetSection(LocalHostOptions.Section), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(catalog);
         builder.Services.AddHostedService<LocalQueueRunner>();
         builder.Services.AddHostedService<LocalTimerRunner>();
         configureServices?.Invoke(builder.Services);
@@ -72,8 +71,8 @@ public static class LocalHost
             }
         });
 
-        var prefix = RoutePrefix(Path.Combine(root, "host.json"));
-        foreach (var function in FunctionRoutes.Discover(typeof(LocalHost).Assembly))
+        var prefix = HostSettings.RoutePrefix;
+        foreach (var function in catalog.Http)
         {
             var pattern = (prefix.Length == 0 ? "/" : "/" + prefix + "/") + function.Route;
             app.MapMethods(pattern, function.Methods, context => Invoke(function, context)).WithDisplayName(function.Name);
@@ -82,30 +81,12 @@ public static class LocalHost
         return app;
     }
 
-    /// <summary>Calls the function method the way the worker does: HttpRequest, route values by name, CancellationToken.</summary>
-    private static async Task Invoke(HttpFunction function, HttpContext context)
-    {
-        var result = await (Task<IActionResult>)FunctionInvoker.Start(context.RequestServices, function.Name, function.Method, p =>
-            p.ParameterType == typeof(HttpRequest) ? context.Request
-            : p.ParameterType == typeof(CancellationToken) ? context.RequestAborted
-            : p.ParameterType == typeof(string) ? context.Request.RouteValues[p.Name!] as string
-            : throw FunctionInvoker.Unbindable(function.Name, p));
-        await Execute(result, context);
-    }
+    /// <summary>Calls the function method the way the worker does and executes the <see cref="IActionResult"/> it returns.</summary>
+    private static async Task Invoke(HttpFunction function, HttpContext context) =>
+        await Execute(await (Task<IActionResult>)FunctionInvoker.Start(context.RequestServices, function.Method, function.Arguments, context), context);
 
     private static Task Execute(IActionResult result, HttpContext context) =>
         result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
-
-    /// <summary>host.json's extensions.http.routePrefix; "api" when absent, as in the Functions host.</summary>
-    public static string RoutePrefix(string hostJsonPath)
-    {
-        if (!File.Exists(hostJsonPath)) return "api";
-        using var doc = JsonDocument.Parse(File.ReadAllText(hostJsonPath));
-        return doc.RootElement.TryGetProperty("extensions", out var ext) && ext.TryGetProperty("http", out var http) &&
-               http.TryGetProperty("routePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String
-            ? prefix.GetString()!.Trim('/')
-            : "api";
-    }
 
     /// <summary>
     /// The "Values" of local.settings.json (or, when there is none, local.settings.sample.json), with <c>__</c>
