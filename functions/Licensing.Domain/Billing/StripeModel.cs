@@ -71,9 +71,3 @@ public static class StripeSecrets
 
     public static string ApiKeyName(string accountId) => $"stripe-apikey-{accountId.Replace('_', '-')}";
 }
-
-/// <summary>A processing failure that should be retried (e.g. an invoice for a subscription not provisioned yet).</summary>
-public sealed class StripeRetryException(string message) : Exception(message);
-
-/// <summary>A failure no retry can fix (no customer e-mail, no plan mapping): recorded for the account at once.</summary>
-public sealed class StripePermanentException(string message) : Exception(message);

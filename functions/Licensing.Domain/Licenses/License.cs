@@ -65,10 +65,10 @@ public sealed record License
     /// <summary>Perpetual licenses: releases up to this date are covered by the update entitlement (null: all).</summary>
     public DateTimeOffset? UpdatesUntil { get; init; }
 
-    /// <summary>Billing state from Stripe: null, "past_due" (in grace), "canceling" (ends at period end), "canceled".</summary>
-    public string? BillingState { get; init; }
+    /// <summary>Billing state from the payment provider (stored as null, "past_due", "canceling", "canceled").</summary>
+    public Billing.BillingState BillingState { get; init; }
 
-    /// <summary>Creation time of the newest Stripe event applied; older events never overwrite newer state.</summary>
+    /// <summary>Creation time of the newest payment provider event applied; older events never overwrite newer state.</summary>
     public DateTimeOffset? BillingUpdatedAt { get; init; }
 
     /// <summary>The signed key. Held only to show it to the account that owns the license.</summary>

@@ -49,7 +49,7 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
         var productCache = new Dictionary<(string, string), Product?>();
         await foreach (var license in scan.ActiveExpiringBetweenAsync(now, now.AddDays(90), ct).ConfigureAwait(false))
         {
-            if (license.Model is not (LicenseModel.Subscription or LicenseModel.Seat or LicenseModel.Usage) || license.BillingState is "canceling" or "canceled") continue;
+            if (license.Model is not (LicenseModel.Subscription or LicenseModel.Seat or LicenseModel.Usage) || license.BillingState is Billing.BillingState.Canceling or Billing.BillingState.Canceled) continue;
             if (!productCache.TryGetValue((license.AccountId, license.ProductId), out var product))
                 productCache[(license.AccountId, license.ProductId)] = product = await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false);
             if (product?.RenewalReminderDays is not { } days || license.ExpiresAt > now.AddDays(days)) continue;

@@ -140,10 +140,3 @@ public sealed class StripeEventQueue(QueueStorage queues) : IStripeEventQueue
         StorageFaults.Guard(() => queues.Queue(QueueStorage.StripeEvents).SendMessageAsync(
             System.Text.Json.JsonSerializer.Serialize(message, Http.Json.Options), ct), ct);
 }
-
-public static class LinkKeys
-{
-    /// <summary>The license id a checkout session provisions: derived, so every delivery of the session names the same license.</summary>
-    public static string LicenseIdForCheckout(string accountId, string sessionId) =>
-        Ids.LicensePrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"stripe-checkout:{accountId}:{sessionId}")).AsSpan(0, Ids.LicenseIdBytes));
-}

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using Licensing.Domain.Billing;
 using Licensing.Domain.Common;
+using Licensing.Functions.Billing.Stripe;
 using Licensing.Functions.Hosting;
 using Licensing.Functions.Http;
 using Licensing.Functions.Storage;
@@ -18,7 +19,7 @@ namespace Licensing.Functions.Billing;
 /// Stripe's webhook endpoint: verify the signature on the raw body, store the event (inbox), queue a slim message,
 /// answer 200 — one write and one enqueue, nothing else, before answering.
 /// </summary>
-public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inbox, IStripeEventQueue queue, TimeProvider clock, ILogger<StripeWebhookFunction> logger)
+public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inbox, IStripeEventQueue queue, StripeEventParser parser, TimeProvider clock, ILogger<StripeWebhookFunction> logger)
 {
     public const long ToleranceSeconds = 300;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -44,7 +45,7 @@ public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inb
             return new Problem(400, "INVALID_SIGNATURE", "Invalid Signature", "the Stripe-Signature header does not verify this body with the account's signing secret (or is older than 300 s)").ToResult();
         }
 
-        if (!StripeEventProcessor.HandledTypes.Contains(stripeEvent.Type))
+        if (!parser.HandledTypes.Contains(stripeEvent.Type))
             return new ApiJsonResult(StatusCodes.Status200OK, new { received = true, handled = false });
 
         await inbox.AddAsync(new StripeEventRecord
@@ -62,15 +63,15 @@ public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inb
     }
 }
 
-/// <summary>Queue-triggered: provisions, renews, expires or revokes from one stored Stripe event.</summary>
-public sealed class StripeEventFunctions(StripeEventProcessor processor, ILogger<StripeEventFunctions> logger)
+/// <summary>Queue-triggered: provisions, renews, expires or revokes from one stored Stripe event, read by Stripe's parser.</summary>
+public sealed class StripeEventFunctions(BillingEventProcessor processor, StripeEventParser parser, ILogger<StripeEventFunctions> logger)
 {
     [Function(nameof(ProcessStripeEvent))]
     public async Task ProcessStripeEvent([QueueTrigger(QueueStorage.StripeEvents, Connection = "AzureWebJobsStorage")] QueueMessage message, CancellationToken ct)
     {
         var body = JsonSerializer.Deserialize<StripeEventMessage>(message.MessageText, Json.Options)
             ?? throw new InvalidOperationException("empty stripe-events message");
-        var outcome = await processor.ProcessAsync(body, message.DequeueCount, HostSettings.MaxDequeueCount, ct);
+        var outcome = await processor.ProcessAsync(parser, body, message.DequeueCount, HostSettings.MaxDequeueCount, ct);
         logger.LogInformation("Stripe event {EventId} for {AccountId}: {Outcome}", body.EventId, body.AccountId, outcome);
     }
 }

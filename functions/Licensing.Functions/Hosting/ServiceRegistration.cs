@@ -95,7 +95,9 @@ public static class ServiceRegistration
         services.AddSingleton<IStripeLinks, StripeLinksTableStore>();
         services.AddSingleton<IStripeFailures, StripeFailuresTableStore>();
         services.AddSingleton<IStripeEventQueue, StripeEventQueue>();
-        services.AddSingleton<StripeEventProcessor>();
+        services.AddSingleton<Billing.Stripe.StripeEventParser>();
+        services.AddSingleton<BillingEventApplier>();
+        services.AddSingleton<BillingEventProcessor>();
         services.AddSingleton<IEmailOutbox, EmailOutboxTableStore>();
         services.AddSingleton<IEmailQueue, EmailQueue>();
         services.AddSingleton<IEmailSender>(sp => string.IsNullOrWhiteSpace(options.Email.AcsEndpoint)

@@ -169,7 +169,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         ["model"] = l.Model.ToWire(),
         ["status"] = l.EffectiveStatus(now).ToWire(),
         ["statusReason"] = l.StatusReason,
-        ["billingState"] = l.BillingState,
+        ["billingState"] = Licensing.Domain.Billing.BillingStates.ToStored(l.BillingState),
         ["updatesUntil"] = l.UpdatesUntil,
         ["stackedCodes"] = l.RedeemedCodes.Count,
         ["customerEmail"] = l.CustomerEmail,

@@ -41,7 +41,7 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         MaxActivations = ActivationRules.HardCap,
         ExpiresAt = Now.AddYears(1),
         UpdatesUntil = Now.AddYears(1),
-        BillingState = "past_due",
+        BillingState = Licensing.Domain.Billing.BillingState.PastDue,
         BillingUpdatedAt = Now,
         CreatedAt = Now,
         UpdatedAt = Now,
