@@ -112,13 +112,13 @@ public class ValidationBenchmarks
         public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
             Task.FromResult(_items.GetValueOrDefault(licenseId));
 
-        public Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
+        public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
         {
             _items[license.Id] = license;
             return Task.CompletedTask;
         }
 
-        public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => throw new NotSupportedException();
 
@@ -130,12 +130,12 @@ public class ValidationBenchmarks
     private sealed class NoUsage : Licensing.Domain.Usage.IUsageLedger
     {
         public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct) => Task.FromResult(true);
-        public Task<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct) => Task.FromResult(0L);
+        public Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct) => Task.FromResult(0L);
     }
 
     private sealed class MemoryRegistry : IDelegatedKeyRegistry
     {
-        public Task RegisterAsync(DelegatedKeyRegistration key, CancellationToken ct) => Task.CompletedTask;
+        public Task UpsertAsync(DelegatedKeyRegistration key, CancellationToken ct) => Task.CompletedTask;
 
         public Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) => Task.FromResult<IReadOnlyList<DelegatedKeyRegistration>>([]);
     }

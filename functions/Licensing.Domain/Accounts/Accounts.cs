@@ -9,10 +9,14 @@ public sealed record Account(string Id, string Name, string Email, DateTimeOffse
 /// <summary>Where accounts and their API key hashes live. Keys are never stored, only their SHA-256.</summary>
 public interface IAccountStore
 {
-    Task CreateAsync(Account account, string apiKeyHash, CancellationToken ct);
+    /// <summary>Adds the account and its API key hash; <see cref="ConflictException"/> when either exists.</summary>
+    Task AddAsync(Account account, string apiKeyHash, CancellationToken ct);
+
+    /// <summary>The account (one point read); null when there is no such account.</summary>
+    Task<Account?> GetAsync(string accountId, CancellationToken ct);
 
     /// <summary>The account id for an API key hash, by point read; null when unknown.</summary>
-    Task<string?> FindAccountIdByKeyHashAsync(string apiKeyHash, CancellationToken ct);
+    Task<string?> GetAccountIdByKeyHashAsync(string apiKeyHash, CancellationToken ct);
 }
 
 /// <summary>
@@ -50,7 +54,7 @@ public sealed class AccountService(IAccountStore store, TimeProvider clock)
 
         var account = new Account(Ids.NewAccountId(), trimmed!, address!, clock.GetUtcNow(), tier ?? Quotas.Tier.Free.Name);
         var key = ApiKeys.NewKey();
-        await store.CreateAsync(account, ApiKeys.Hash(key), ct).ConfigureAwait(false);
+        await store.AddAsync(account, ApiKeys.Hash(key), ct).ConfigureAwait(false);
         return (account, key);
     }
 
@@ -58,6 +62,6 @@ public sealed class AccountService(IAccountStore store, TimeProvider clock)
     public async Task<string?> AuthenticateAsync(string? presentedKey, CancellationToken ct)
     {
         if (!ApiKeys.LooksLikeKey(presentedKey)) return null;
-        return await store.FindAccountIdByKeyHashAsync(ApiKeys.Hash(presentedKey!), ct).ConfigureAwait(false);
+        return await store.GetAccountIdByKeyHashAsync(ApiKeys.Hash(presentedKey!), ct).ConfigureAwait(false);
     }
 }

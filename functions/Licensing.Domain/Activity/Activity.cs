@@ -34,7 +34,7 @@ public interface IActivityStore
     Task<LicenseActivity?> GetAsync(string accountId, string licenseId, CancellationToken ct);
 
     /// <summary>Inserts (Version null) or replaces if unchanged since read; else <see cref="ConcurrencyException"/>.</summary>
-    Task SaveAsync(LicenseActivity activity, CancellationToken ct);
+    Task AddOrReplaceAsync(LicenseActivity activity, CancellationToken ct);
 }
 
 /// <summary>
@@ -221,7 +221,7 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         {
             var current = await store.GetAsync(pending.AccountId, pending.LicenseId, token).ConfigureAwait(false);
             var (next, suspectedNow) = Merge(current, pending, clock.GetUtcNow());
-            await store.SaveAsync(next, token).ConfigureAwait(false);
+            await store.AddOrReplaceAsync(next, token).ConfigureAwait(false);
             if (current?.FirstValidatedAt is null && next.FirstValidatedAt is { } first)
                 _firstValidations.AddOrUpdate((pending.AccountId, pending.ProductId), [(long)(first - pending.LicenseCreatedAt).TotalSeconds],
                     (_, existing) => [.. existing, (long)(first - pending.LicenseCreatedAt).TotalSeconds]);

@@ -38,28 +38,28 @@ public interface IStripeEventQueue
 /// <summary>Which license a Stripe object (checkout session, subscription, payment intent) belongs to.</summary>
 public interface IStripeLinks
 {
-    Task LinkAsync(string accountId, string stripeObjectId, string licenseId, CancellationToken ct);
+    Task UpsertAsync(string accountId, string stripeObjectId, string licenseId, CancellationToken ct);
 
-    Task<string?> FindAsync(string accountId, string stripeObjectId, CancellationToken ct);
+    Task<string?> GetAsync(string accountId, string stripeObjectId, CancellationToken ct);
 }
 
 public sealed record StripeFailure(string AccountId, string EventId, string Type, string Reason, long Attempts, DateTimeOffset FailedAt);
 
 public interface IStripeFailures
 {
-    Task RecordAsync(StripeFailure failure, CancellationToken ct);
+    Task UpsertAsync(StripeFailure failure, CancellationToken ct);
 
     Task<IReadOnlyList<StripeFailure>> ListAsync(string accountId, CancellationToken ct);
 
     Task<StripeFailure?> GetAsync(string accountId, string eventId, CancellationToken ct);
 
-    Task RemoveAsync(string accountId, string eventId, CancellationToken ct);
+    Task DeleteAsync(string accountId, string eventId, CancellationToken ct);
 }
 
 /// <summary>Where an account's Stripe secrets live: Key Vault secrets in Azure, a protected local store locally.</summary>
 public interface ISecretStore
 {
-    Task SetAsync(string name, string value, CancellationToken ct);
+    Task UpsertAsync(string name, string value, CancellationToken ct);
 
     /// <summary>The secret, or null when it was never set.</summary>
     Task<string?> GetAsync(string name, CancellationToken ct);

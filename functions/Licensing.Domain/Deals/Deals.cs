@@ -31,13 +31,18 @@ public sealed record CodeBatchWrite(IReadOnlyList<CodeRecord> Added, IReadOnlyLi
 public interface ICodeStore
 {
     /// <summary>
-    /// Adds each code to its account unless the account already holds that hash; says which were which.
-    /// <paramref name="imported"/>: the codes come from outside and may have been stored before (generated ones are new).
+    /// Adds each code to its account's partition unless the account already holds that hash, code by code (not
+    /// atomically), and says which were added (with their versions) and which were held (as stored, for whatever
+    /// product and plan). <paramref name="imported"/>: the codes come from outside, so a code this account stored in
+    /// the older layout is moved into its partition first and counts as held.
     /// </summary>
-    Task<CodeBatchWrite> AddBatchAsync(IReadOnlyList<CodeRecord> codes, bool imported, CancellationToken ct);
+    Task<CodeBatchWrite> AddAsync(IReadOnlyList<CodeRecord> codes, bool imported, CancellationToken ct);
 
-    /// <summary>Removes codes added by <see cref="AddBatchAsync"/>, each only if unchanged since (a batch undone).</summary>
-    Task RemoveAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct);
+    /// <summary>
+    /// Deletes codes (a batch undone), each only if it is still at its <see cref="CodeRecord.Version"/> (any version
+    /// when it has none): a code redeemed meanwhile stays. A code already gone is fine.
+    /// </summary>
+    Task DeleteAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct);
 
     Task<CodeRecord?> GetAsync(string accountId, string hash, CancellationToken ct);
 
@@ -100,13 +105,13 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             Plan = plan.Id,
             BatchId = batchId,
         }).ToList();
-        var written = await codes.AddBatchAsync(records, imported is not null, ct).ConfigureAwait(false);
+        var written = await codes.AddAsync(records, imported is not null, ct).ConfigureAwait(false);
 
         // Held for this same product and plan: imported before, skipped. Anything else (or a generated code, which must be new) refuses the batch.
         var clashes = written.Held.Where(h => imported is null || h.ProductId != productId || h.Plan != plan.Id).Select(h => h.Hash).ToHashSet();
         if (clashes.Count > 0)
         {
-            await codes.RemoveAsync(written.Added, ct).ConfigureAwait(false);
+            await codes.DeleteAsync(written.Added, ct).ConfigureAwait(false);
             if (imported is null) throw new ConflictException("a generated code collided with one this account holds; nothing was added, try again");
             var at = records.Select((r, i) => (r.Hash, i)).Where(x => clashes.Contains(x.Hash)).Select(x => $"codes[{x.i}]").ToList();
             throw new ConflictException($"{string.Join(", ", at.Take(10))}{(at.Count > 10 ? $" and {at.Count - 10} more" : "")} already belong to another product or plan of this account; nothing was added");

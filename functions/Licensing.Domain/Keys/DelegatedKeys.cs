@@ -20,7 +20,7 @@ public sealed record DelegatedJwk(PublicJwk Key, string Delegation, string RootK
 /// <summary>Where instances register their delegated public keys so every instance's <c>GET /v1/keys</c> lists them all.</summary>
 public interface IDelegatedKeyRegistry
 {
-    Task RegisterAsync(DelegatedKeyRegistration key, CancellationToken ct);
+    Task UpsertAsync(DelegatedKeyRegistration key, CancellationToken ct);
 
     /// <summary>Every registration not yet past its publish-until: unverified rows, see <see cref="Delegation.Check"/>.</summary>
     Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct);
@@ -164,7 +164,7 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
             var publishUntil = signUntil + MaxCertificateLifetime;
             var rootKid = await root.GetCurrentKidAsync(ct).ConfigureAwait(false);
             var delegation = await Delegation.SignAsync(jwk, now, publishUntil, root, rootKid, ct).ConfigureAwait(false);
-            await registry.RegisterAsync(new DelegatedKeyRegistration(jwk, delegation, publishUntil), ct).ConfigureAwait(false);
+            await registry.UpsertAsync(new DelegatedKeyRegistration(jwk, delegation, publishUntil), ct).ConfigureAwait(false);
             var current = new Current(jwk, key, delegation, signUntil, publishUntil);
             _current = current;
             return current;

@@ -27,7 +27,7 @@ public sealed record IdempotencyRecord
 public interface IIdempotencyStore
 {
     /// <summary>Inserts the record unless its key has one; returns what is stored and whether it was this insert.</summary>
-    Task<(IdempotencyRecord Record, bool Inserted)> ClaimAsync(IdempotencyRecord record, CancellationToken ct);
+    Task<(IdempotencyRecord Record, bool Added)> AddAsync(IdempotencyRecord record, CancellationToken ct);
 
     /// <summary>Conditional on <see cref="IdempotencyRecord.Version"/>; <see cref="ConcurrencyException"/> when it changed or is gone.</summary>
     Task<IdempotencyRecord> ReplaceAsync(IdempotencyRecord record, CancellationToken ct);
@@ -104,7 +104,7 @@ public sealed class IdempotentIssuance(IIdempotencyStore records, LicenseService
         {
             var now = clock.GetUtcNow();
             var fresh = new IdempotencyRecord { AccountId = accountId, KeyHash = Sha256("POST /v1/licenses\n" + key), RequestHash = requestHash, LicenseId = Ids.NewLicenseId(), CreatedAt = now };
-            var (stored, inserted) = await records.ClaimAsync(fresh, token).ConfigureAwait(false);
+            var (stored, inserted) = await records.AddAsync(fresh, token).ConfigureAwait(false);
             if (inserted || stored.RequestHash == requestHash) return (stored, inserted);
             if (now - stored.CreatedAt < Retention)
                 throw new ConflictException($"this {Header} was already used with a different request body; use a new key for a different request");

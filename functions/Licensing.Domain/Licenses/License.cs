@@ -36,7 +36,7 @@ public sealed record License
     public required LicenseStatus Status { get; init; }
     public required string CustomerEmail { get; init; }
     public required IReadOnlyList<string> Features { get; init; }
-    /// <summary>The activation index: one entry per slot taken. Details: <see cref="ILicenseStore.GetActivationsAsync"/>.</summary>
+    /// <summary>The activation index: one entry per slot taken. Details: <see cref="ILicenseStore.ListActivationsAsync"/>.</summary>
     public required IReadOnlyList<ActivationRef> Activations { get; init; }
     public int? MaxActivations { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }

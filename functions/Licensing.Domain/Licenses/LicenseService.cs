@@ -32,13 +32,13 @@ public interface ILicenseStore
     Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct);
 
     /// <summary>The details of the license's activations, in the order of its index (one range read of its rows).</summary>
-    Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct);
+    Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct);
 
     /// <summary>One activation's details (a point read); null when the license has no such activation.</summary>
     Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct);
 
     /// <summary>Inserts the license and its activations together; <see cref="ConflictException"/> when the id is taken.</summary>
-    Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct);
+    Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct);
 
     /// <summary>
     /// Replaces the license if it still has <see cref="License.Version"/> (else <see cref="ConcurrencyException"/>), and
@@ -125,7 +125,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         var counted = _quota is not null && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
         try
         {
-            await licenses.InsertAsync(license, activations, ct).ConfigureAwait(false);
+            await licenses.AddAsync(license, activations, ct).ConfigureAwait(false);
         }
         catch (ConflictException) when (licenseId is not null)
         {
@@ -144,7 +144,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     }
 
     /// <summary>The details of a license's activations (binding, name, time), for the account API.</summary>
-    public Task<IReadOnlyList<Activation>> ActivationsAsync(License license, CancellationToken ct) => licenses.GetActivationsAsync(license, ct);
+    public Task<IReadOnlyList<Activation>> ActivationsAsync(License license, CancellationToken ct) => licenses.ListActivationsAsync(license, ct);
 
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, CancellationToken ct) =>
         licenses.ListAsync(accountId, query, clock.GetUtcNow(), ct);

@@ -8,12 +8,12 @@ namespace Licensing.Domain.Licenses;
 public interface ILicenseScan
 {
     /// <summary>Licenses still stored as active whose expiry is at or before <paramref name="at"/>.</summary>
-    IAsyncEnumerable<License> ActiveExpiredByAsync(DateTimeOffset at, CancellationToken ct);
+    IAsyncEnumerable<License> QueryActiveExpiredByAsync(DateTimeOffset at, CancellationToken ct);
 
     /// <summary>Active licenses expiring in (from, to].</summary>
-    IAsyncEnumerable<License> ActiveExpiringBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+    IAsyncEnumerable<License> QueryActiveExpiringBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 
-    IAsyncEnumerable<License> AllAsync(CancellationToken ct);
+    IAsyncEnumerable<License> QueryAllAsync(CancellationToken ct);
 }
 
 /// <summary>
@@ -26,7 +26,7 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
     {
         var now = clock.GetUtcNow();
         var marked = 0;
-        await foreach (var license in scan.ActiveExpiredByAsync(now, ct).ConfigureAwait(false))
+        await foreach (var license in scan.QueryActiveExpiredByAsync(now, ct).ConfigureAwait(false))
         {
             var changed = false;
             await licenses.ApplyAsync(license.AccountId, license.Id, (l, _) =>
@@ -47,7 +47,7 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
         var now = clock.GetUtcNow();
         var sent = 0;
         var productCache = new Dictionary<(string, string), Product?>();
-        await foreach (var license in scan.ActiveExpiringBetweenAsync(now, now.AddDays(90), ct).ConfigureAwait(false))
+        await foreach (var license in scan.QueryActiveExpiringBetweenAsync(now, now.AddDays(90), ct).ConfigureAwait(false))
         {
             if (license.Model is not (LicenseModel.Subscription or LicenseModel.Seat or LicenseModel.Usage) || license.BillingState is Billing.BillingState.Canceling or Billing.BillingState.Canceled) continue;
             if (!productCache.TryGetValue((license.AccountId, license.ProductId), out var product))
@@ -74,7 +74,7 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
     {
         var now = clock.GetUtcNow();
         var groups = new Dictionary<(string Account, string Product), (long Issued, long Active, HashSet<string> Domains)>();
-        await foreach (var l in scan.AllAsync(ct).ConfigureAwait(false))
+        await foreach (var l in scan.QueryAllAsync(ct).ConfigureAwait(false))
         {
             if (!groups.TryGetValue((l.AccountId, l.ProductId), out var g)) g = (0, 0, new HashSet<string>(StringComparer.Ordinal));
             g.Issued++;
@@ -88,7 +88,7 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
         }
         var day = MetricDays.Of(now);
         foreach (var ((account, product), g) in groups)
-            await metrics.SetSnapshotAsync(account, product, day, g.Issued, g.Active, g.Domains.Count, ct).ConfigureAwait(false);
+            await metrics.UpsertSnapshotAsync(account, product, day, g.Issued, g.Active, g.Domains.Count, ct).ConfigureAwait(false);
         return groups.Count;
     }
 }

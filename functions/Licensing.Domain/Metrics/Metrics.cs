@@ -21,9 +21,9 @@ public interface IMetricsStore
     /// <summary>Adds to a product's day (ETag-conditional read-modify-write).</summary>
     Task AddAsync(string accountId, string productId, string day, MetricsDelta delta, CancellationToken ct);
 
-    Task SetSnapshotAsync(string accountId, string productId, string day, long issued, long active, long activeDomains, CancellationToken ct);
+    Task UpsertSnapshotAsync(string accountId, string productId, string day, long issued, long active, long activeDomains, CancellationToken ct);
 
-    Task<IReadOnlyList<DayMetrics>> RangeAsync(string accountId, string productId, string fromDay, string toDay, CancellationToken ct);
+    Task<IReadOnlyList<DayMetrics>> ListAsync(string accountId, string productId, string fromDay, string toDay, CancellationToken ct);
 }
 
 public static class MetricDays

@@ -55,7 +55,7 @@ public sealed class LicenseQuota(IQuotaStore quotas, ILicenseStore licenses, Tim
     public async Task<int> ReconcileAsync(string accountId, CancellationToken ct)
     {
         var released = 0;
-        foreach (var reservation in await quotas.PendingLicensesAsync(accountId, ct).ConfigureAwait(false))
+        foreach (var reservation in await quotas.ListPendingLicensesAsync(accountId, ct).ConfigureAwait(false))
         {
             if (clock.GetUtcNow() - reservation.TouchedAt < InFlight) continue;
             if (await licenses.GetAsync(accountId, reservation.LicenseId, ct).ConfigureAwait(false) is not null)

@@ -30,7 +30,7 @@ public interface IQuotaStore
 {
     Task<AccountQuota> GetAsync(string accountId, CancellationToken ct);
 
-    Task SetTierAsync(string accountId, Tier tier, CancellationToken ct);
+    Task ReplaceTierAsync(string accountId, Tier tier, CancellationToken ct);
 
     /// <summary>
     /// Counts license <paramref name="licenseId"/> against the quota once, however often its issuance is retried: the
@@ -45,7 +45,7 @@ public interface IQuotaStore
     Task SettleLicenseAsync(string accountId, string licenseId, CancellationToken ct);
 
     /// <summary>The reservations not settled yet.</summary>
-    Task<IReadOnlyList<LicenseReservation>> PendingLicensesAsync(string accountId, CancellationToken ct);
+    Task<IReadOnlyList<LicenseReservation>> ListPendingLicensesAsync(string accountId, CancellationToken ct);
 
     /// <summary>
     /// Gives back a reservation whose license was never written: removes it and the id's mark and takes one off the
@@ -57,7 +57,7 @@ public interface IQuotaStore
     /// <summary>Adds validations to the account's month; returns the new total.</summary>
     Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct);
 
-    Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct);
+    Task<long> GetValidationsAsync(string accountId, string month, CancellationToken ct);
 
     /// <summary>Marks the over-quota notice for the month as sent; true only the first time.</summary>
     Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct);
@@ -85,7 +85,7 @@ public sealed class QuotaGate(IQuotaStore store, TimeProvider clock)
     private async Task<bool> LoadAsync(string accountId, CancellationToken ct)
     {
         var quota = await store.GetAsync(accountId, ct).ConfigureAwait(false);
-        return quota.Tier.MaxValidationsPerMonth is { } max && await store.ValidationsAsync(accountId, Month(clock.GetUtcNow()), ct).ConfigureAwait(false) > max;
+        return quota.Tier.MaxValidationsPerMonth is { } max && await store.GetValidationsAsync(accountId, Month(clock.GetUtcNow()), ct).ConfigureAwait(false) > max;
     }
 }
 
@@ -93,12 +93,12 @@ public sealed class QuotaGate(IQuotaStore store, TimeProvider clock)
 public sealed class UnlimitedQuotaStore : IQuotaStore
 {
     public Task<AccountQuota> GetAsync(string accountId, CancellationToken ct) => Task.FromResult(new AccountQuota(accountId, Tier.Unlimited, 0));
-    public Task SetTierAsync(string accountId, Tier tier, CancellationToken ct) => Task.CompletedTask;
+    public Task ReplaceTierAsync(string accountId, Tier tier, CancellationToken ct) => Task.CompletedTask;
     public Task<bool> ReserveLicenseAsync(string accountId, string licenseId, DateTimeOffset now, CancellationToken ct) => Task.FromResult(false);
     public Task SettleLicenseAsync(string accountId, string licenseId, CancellationToken ct) => Task.CompletedTask;
-    public Task<IReadOnlyList<LicenseReservation>> PendingLicensesAsync(string accountId, CancellationToken ct) => Task.FromResult<IReadOnlyList<LicenseReservation>>([]);
+    public Task<IReadOnlyList<LicenseReservation>> ListPendingLicensesAsync(string accountId, CancellationToken ct) => Task.FromResult<IReadOnlyList<LicenseReservation>>([]);
     public Task<bool> ReleaseLicenseAsync(string accountId, LicenseReservation reservation, CancellationToken ct) => Task.FromResult(false);
     public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) => Task.FromResult(count);
-    public Task<long> ValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);
+    public Task<long> GetValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);
     public Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(false);
 }

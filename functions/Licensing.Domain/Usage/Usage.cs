@@ -13,7 +13,7 @@ public interface IUsageLedger
     /// <summary>Records a report; false when the idempotency key was already recorded (nothing added).</summary>
     Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct);
 
-    Task<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct);
+    Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct);
 }
 
 public static class UsagePeriods
@@ -42,7 +42,7 @@ public sealed class UsageCache(IUsageLedger ledger, TimeProvider clock)
     private readonly TtlCache<(string, string, string), long> _totals = new(clock, Ttl);
 
     public ValueTask<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct) =>
-        _totals.GetAsync((accountId, licenseId, period), ledger, (l, token) => l.TotalAsync(accountId, licenseId, period, token), ct);
+        _totals.GetAsync((accountId, licenseId, period), ledger, (l, token) => l.GetTotalAsync(accountId, licenseId, period, token), ct);
 
     public void Set(string accountId, string licenseId, string period, long total) => _totals.Set((accountId, licenseId, period), total);
 }

@@ -280,7 +280,7 @@ public sealed class LicenseRuntime(
         var period = UsagePeriods.Key(policy.UsagePeriod, now);
         var (start, end) = UsagePeriods.Bounds(policy.UsagePeriod, now);
         var added = await ledger.AddAsync(license.AccountId, license.Id, period, idempotencyKey, quantity, now, ct).ConfigureAwait(false);
-        var total = await ledger.TotalAsync(license.AccountId, license.Id, period, ct).ConfigureAwait(false);
+        var total = await ledger.GetTotalAsync(license.AccountId, license.Id, period, ct).ConfigureAwait(false);
         usage.Set(license.AccountId, license.Id, period, total);
         return new UsageReport(added, !added, null, added ? "recorded" : "already recorded (same idempotency key)", total, policy.UsageLimit, start, end);
     }

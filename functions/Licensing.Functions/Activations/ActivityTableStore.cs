@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
@@ -12,13 +11,9 @@ namespace Licensing.Functions.Activations;
 /// </summary>
 public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
 {
-    public Task<LicenseActivity?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var r = await tables.Activity.GetEntityIfExistsAsync<TableEntity>(accountId, licenseId, cancellationToken: ct);
-            if (!r.HasValue) return null;
-            var e = r.Value!;
-            return new LicenseActivity
+    public async Task<LicenseActivity?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
+        await tables.Activity.GetIfExistsAsync(accountId, licenseId, ct) is { } e
+            ? new LicenseActivity
             {
                 AccountId = accountId,
                 LicenseId = licenseId,
@@ -32,33 +27,21 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
                 WindowDevelopmentHosts = StorageJson.Deserialize<string[]>(e.GetString("WindowDevelopmentHosts") ?? "[]") ?? [],
                 SharingSuspectedAt = e.GetDateTimeOffset("SharingSuspectedAt"),
                 Version = e.ETag.ToString(),
-            };
-        }, ct);
+            }
+            : null;
 
-    public Task SaveAsync(LicenseActivity a, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
+    public Task AddOrReplaceAsync(LicenseActivity a, CancellationToken ct) =>
+        tables.Activity.AddOrReplaceIfMatchAsync(new TableEntity(a.AccountId, a.LicenseId)
         {
-            var entity = new TableEntity(a.AccountId, a.LicenseId)
-            {
-                ["FirstValidatedAt"] = a.FirstValidatedAt,
-                ["LastValidatedAt"] = a.LastValidatedAt,
-                ["Validations"] = a.Validations,
-                ["ValidValidations"] = a.ValidValidations,
-                ["WindowStart"] = a.WindowStart,
-                // At most 100 normalised (ASCII) hosts of ≤ 255 characters each: one property holds them.
-                ["WindowDomains"] = StorageJson.Serialize(a.WindowDomains),
-                ["WindowAddresses"] = StorageJson.Serialize(a.WindowAddresses),
-                ["WindowDevelopmentHosts"] = StorageJson.Serialize(a.WindowDevelopmentHosts),
-                ["SharingSuspectedAt"] = a.SharingSuspectedAt,
-            };
-            try
-            {
-                if (a.Version is null) await tables.Activity.AddEntityAsync(entity, ct);
-                else await tables.Activity.UpdateEntityAsync(entity, new ETag(a.Version), TableUpdateMode.Replace, ct);
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                throw new ConcurrencyException("activity changed while it was being flushed");
-            }
-        }, ct);
+            ["FirstValidatedAt"] = a.FirstValidatedAt,
+            ["LastValidatedAt"] = a.LastValidatedAt,
+            ["Validations"] = a.Validations,
+            ["ValidValidations"] = a.ValidValidations,
+            ["WindowStart"] = a.WindowStart,
+            // At most 100 normalised (ASCII) hosts of ≤ 255 characters each: one property holds them.
+            ["WindowDomains"] = StorageJson.Serialize(a.WindowDomains),
+            ["WindowAddresses"] = StorageJson.Serialize(a.WindowAddresses),
+            ["WindowDevelopmentHosts"] = StorageJson.Serialize(a.WindowDevelopmentHosts),
+            ["SharingSuspectedAt"] = a.SharingSuspectedAt,
+        }, a.Version, "activity changed while it was being flushed", ct);
 }

@@ -41,7 +41,7 @@ public sealed class BillingEventApplier(IStripeLinks links, LicenseService licen
         }
 
         var effects = BillingRules.Effects(e);
-        foreach (var link in effects.Links) await links.LinkAsync(accountId, link.LinkKey, licenseId, ct);
+        foreach (var link in effects.Links) await links.UpsertAsync(accountId, link.LinkKey, licenseId, ct);
         var saved = await licenses.ApplyAsync(accountId, licenseId, (l, _) => BillingRules.Apply(l, e, plan), ct);
         if (effects.Metric is { } delta) await metrics.AddAsync(accountId, saved.ProductId, MetricDays.Of(e.OccurredAt), delta, ct);
         if (effects.EmailKey) await QueueKeyEmailAsync(saved, product ?? await products.GetAsync(accountId, saved.ProductId, ct), ct);
@@ -64,13 +64,13 @@ public sealed class BillingEventApplier(IStripeLinks links, LicenseService licen
 
     private async Task<string> LicenseForSubscriptionAsync(string accountId, ProviderRef subscription, CancellationToken ct) =>
         // The purchase that creates the license may not have been processed yet: retry rather than drop.
-        await links.FindAsync(accountId, subscription.LinkKey, ct)
+        await links.GetAsync(accountId, subscription.LinkKey, ct)
             ?? throw new BillingRetryException($"no license for subscription {subscription.Id} yet (its checkout may still be on its way)");
 
     private async Task<string?> LicenseForPaymentAsync(string accountId, IReadOnlyList<ProviderRef> payments, CancellationToken ct)
     {
         foreach (var payment in payments)
-            if (await links.FindAsync(accountId, payment.LinkKey, ct) is { } licenseId) return licenseId;
+            if (await links.GetAsync(accountId, payment.LinkKey, ct) is { } licenseId) return licenseId;
         return null;
     }
 

@@ -27,14 +27,14 @@ public sealed class BillingEventProcessor(IStripeInbox inbox, IStripeFailures fa
         catch (Exception e) when (e is BillingPermanentException or ValidationFailedException or KeyNotFoundException or JsonException)
         {
             var reason = e is ValidationFailedException v ? "invalid license terms: " + string.Join("; ", v.Errors.Select(x => $"{x.Key}: {string.Join(", ", x.Value)}")) : e.Message;
-            await failures.RecordAsync(new StripeFailure(record.AccountId, record.EventId, record.Type, reason, dequeueCount, clock.GetUtcNow()), ct);
+            await failures.UpsertAsync(new StripeFailure(record.AccountId, record.EventId, record.Type, reason, dequeueCount, clock.GetUtcNow()), ct);
             await inbox.MarkProcessedAsync(record, "failed: " + reason, clock.GetUtcNow(), ct);
             return "failed: " + reason;
         }
         catch (Exception e) when (dequeueCount >= maxDequeueCount && e is not OperationCanceledException)
         {
             // Last attempt: say why before the host moves the message to the poison queue.
-            await failures.RecordAsync(new StripeFailure(record.AccountId, record.EventId, record.Type, e.Message, dequeueCount, clock.GetUtcNow()), ct);
+            await failures.UpsertAsync(new StripeFailure(record.AccountId, record.EventId, record.Type, e.Message, dequeueCount, clock.GetUtcNow()), ct);
             throw;
         }
         await inbox.MarkProcessedAsync(record, outcome, clock.GetUtcNow(), ct);

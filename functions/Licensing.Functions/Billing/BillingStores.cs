@@ -15,34 +15,19 @@ public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
 {
     private TableClient Table => tables.Table(TableStorage.StripeEventsTable);
 
-    public Task<bool> AddAsync(StripeEventRecord r, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
+    public async Task<bool> AddAsync(StripeEventRecord r, CancellationToken ct) =>
+        await Table.AddIfAbsentAsync(new TableEntity(r.AccountId, TableKeys.For(r.EventId))
         {
-            try
-            {
-                await Table.AddEntityAsync(new TableEntity(r.AccountId, TableKeys.For(r.EventId))
-                {
-                    ["EventId"] = r.EventId,
-                    ["Type"] = r.Type,
-                    ["Created"] = r.Created,
-                    ["Body"] = r.Body,
-                    ["ReceivedAt"] = r.ReceivedAt,
-                }, ct);
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status == 409)
-            {
-                return false;
-            }
-        }, ct);
+            ["EventId"] = r.EventId,
+            ["Type"] = r.Type,
+            ["Created"] = r.Created,
+            ["Body"] = r.Body,
+            ["ReceivedAt"] = r.ReceivedAt,
+        }, ct) is not null;
 
-    public Task<StripeEventRecord?> GetAsync(string accountId, string eventId, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, TableKeys.For(eventId), cancellationToken: ct);
-            if (!r.HasValue) return null;
-            var e = r.Value!;
-            return new StripeEventRecord
+    public async Task<StripeEventRecord?> GetAsync(string accountId, string eventId, CancellationToken ct) =>
+        await Table.GetIfExistsAsync(accountId, TableKeys.For(eventId), ct) is { } e
+            ? new StripeEventRecord
             {
                 AccountId = accountId,
                 EventId = eventId,
@@ -53,27 +38,24 @@ public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
                 ProcessedAt = e.GetDateTimeOffset("ProcessedAt"),
                 Outcome = e.GetString("Outcome"),
                 Version = e.ETag.ToString(),
-            };
-        }, ct);
+            }
+            : null;
 
     public Task MarkProcessedAsync(StripeEventRecord record, string outcome, DateTimeOffset at, CancellationToken ct) =>
-        StorageFaults.Guard(() => Table.UpdateEntityAsync(new TableEntity(record.AccountId, TableKeys.For(record.EventId))
+        Table.ReplaceIfMatchAsync(new TableEntity(record.AccountId, TableKeys.For(record.EventId))
         {
             ["ProcessedAt"] = at,
             ["Outcome"] = outcome.Length > 1000 ? outcome[..1000] : outcome,
-        }, ETag.All, TableUpdateMode.Merge, ct), ct);
+        }, ETag.All.ToString(), "the Stripe event is gone", ct, mode: TableUpdateMode.Merge);
 
-    public Task ReopenAsync(string accountId, string eventId, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            // A merge cannot remove a property: read, drop the processed mark, replace (conditionally).
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, TableKeys.For(eventId), cancellationToken: ct);
-            if (!r.HasValue) return;
-            var entity = r.Value!;
-            entity.Remove("ProcessedAt");
-            entity["Outcome"] = "replay requested";
-            await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
-        }, ct);
+    public async Task ReopenAsync(string accountId, string eventId, CancellationToken ct)
+    {
+        // A merge cannot remove a property: read, drop the processed mark, replace (conditionally).
+        if (await Table.GetIfExistsAsync(accountId, TableKeys.For(eventId), ct) is not { } entity) return;
+        entity.Remove("ProcessedAt");
+        entity["Outcome"] = "replay requested";
+        await Table.ReplaceIfMatchAsync(entity, entity.ETag.ToString(), "the Stripe event changed while it was reopened", ct);
+    }
 }
 
 /// <summary><c>stripelinks</c>: PartitionKey = account id, RowKey = Stripe object id (cs_, sub_, pi_) as a table key, LicenseId.</summary>
@@ -81,15 +63,11 @@ public sealed class StripeLinksTableStore(TableStorage tables) : IStripeLinks
 {
     private TableClient Table => tables.Table(TableStorage.StripeLinksTable);
 
-    public Task LinkAsync(string accountId, string stripeObjectId, string licenseId, CancellationToken ct) =>
-        StorageFaults.Guard(() => Table.UpsertEntityAsync(new TableEntity(accountId, TableKeys.For(stripeObjectId)) { ["LicenseId"] = licenseId }, TableUpdateMode.Replace, ct), ct);
+    public Task UpsertAsync(string accountId, string stripeObjectId, string licenseId, CancellationToken ct) =>
+        Table.UpsertAsync(new TableEntity(accountId, TableKeys.For(stripeObjectId)) { ["LicenseId"] = licenseId }, ct);
 
-    public Task<string?> FindAsync(string accountId, string stripeObjectId, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, TableKeys.For(stripeObjectId), ["LicenseId"], ct);
-            return r.HasValue ? r.Value!.GetString("LicenseId") : null;
-        }, ct);
+    public async Task<string?> GetAsync(string accountId, string stripeObjectId, CancellationToken ct) =>
+        (await Table.GetIfExistsAsync(accountId, TableKeys.For(stripeObjectId), ct, ["LicenseId"]))?.GetString("LicenseId");
 }
 
 /// <summary><c>stripefailures</c>: PartitionKey = account id, RowKey = event id as a table key; the event id and why processing gave up.</summary>
@@ -97,37 +75,24 @@ public sealed class StripeFailuresTableStore(TableStorage tables) : IStripeFailu
 {
     private TableClient Table => tables.Table(TableStorage.StripeFailuresTable);
 
-    public Task RecordAsync(StripeFailure f, CancellationToken ct) =>
-        StorageFaults.Guard(() => Table.UpsertEntityAsync(new TableEntity(f.AccountId, TableKeys.For(f.EventId))
+    public Task UpsertAsync(StripeFailure f, CancellationToken ct) =>
+        Table.UpsertAsync(new TableEntity(f.AccountId, TableKeys.For(f.EventId))
         {
             ["EventId"] = f.EventId,
             ["Type"] = f.Type,
             ["Reason"] = f.Reason.Length > 2000 ? f.Reason[..2000] : f.Reason,
             ["Attempts"] = f.Attempts,
             ["FailedAt"] = f.FailedAt,
-        }, TableUpdateMode.Replace, ct), ct);
+        }, ct);
 
     public Task<IReadOnlyList<StripeFailure>> ListAsync(string accountId, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var result = new List<StripeFailure>();
-            await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), maxPerPage: 100, cancellationToken: ct))
-            {
-                result.Add(From(e));
-                if (result.Count >= 1000) break;
-            }
-            return (IReadOnlyList<StripeFailure>)result;
-        }, ct);
+        Table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), From, ct, maxPerPage: 100, limit: 1000);
 
-    public Task<StripeFailure?> GetAsync(string accountId, string eventId, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, TableKeys.For(eventId), cancellationToken: ct);
-            return r.HasValue ? From(r.Value!) : null;
-        }, ct);
+    public async Task<StripeFailure?> GetAsync(string accountId, string eventId, CancellationToken ct) =>
+        await Table.GetIfExistsAsync(accountId, TableKeys.For(eventId), ct) is { } e ? From(e) : null;
 
-    public Task RemoveAsync(string accountId, string eventId, CancellationToken ct) =>
-        StorageFaults.Guard(() => Table.DeleteEntityAsync(accountId, TableKeys.For(eventId), ETag.All, ct), ct);
+    public Task DeleteAsync(string accountId, string eventId, CancellationToken ct) =>
+        Table.DeleteIfExistsAsync(accountId, TableKeys.For(eventId), ct);
 
     private static StripeFailure From(TableEntity e) =>
         new(e.PartitionKey, e.GetString("EventId") ?? e.RowKey, e.GetString("Type"), e.GetString("Reason"), e.GetInt64("Attempts") ?? 0, e.GetDateTimeOffset("FailedAt") ?? DateTimeOffset.MinValue);

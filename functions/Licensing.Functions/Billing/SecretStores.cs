@@ -1,43 +1,41 @@
-using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Security.KeyVault.Secrets;
 using Licensing.Domain.Billing;
+using Licensing.Domain.Common;
 using Licensing.Functions.Storage;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Licensing.Functions.Billing;
 
 /// <summary>
-/// Secrets in Azure Key Vault (Azure.Security.KeyVault.Secrets). Values are cached per instance for 5 minutes so a
-/// burst of webhooks costs one Key Vault read.
+/// Secrets in Azure Key Vault (Azure.Security.KeyVault.Secrets). Values (and misses) are cached per instance for 5
+/// minutes in the shared <see cref="TtlCache{TKey, TValue}"/>, so a burst of webhooks costs one Key Vault read; a value
+/// this instance writes is cached at once.
 /// </summary>
 public sealed class KeyVaultSecretStore(SecretClient client, TimeProvider clock) : ISecretStore
 {
-    private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(5);
-    private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset At)> _cache = new();
+    public static readonly TimeSpan Ttl = TimeSpan.FromMinutes(5);
+    private readonly TtlCache<string, string?> _cache = new(clock, Ttl);
 
-    public async Task SetAsync(string name, string value, CancellationToken ct)
+    public async Task UpsertAsync(string name, string value, CancellationToken ct)
     {
         await client.SetSecretAsync(name, value, ct);
-        _cache[name] = (value, clock.GetUtcNow());
+        _cache.Set(name, value);
     }
 
-    public async Task<string?> GetAsync(string name, CancellationToken ct)
-    {
-        if (_cache.TryGetValue(name, out var hit) && clock.GetUtcNow() - hit.At < Ttl) return hit.Value;
-        string? value;
-        try
+    public async Task<string?> GetAsync(string name, CancellationToken ct) =>
+        await _cache.GetAsync(name, client, async (c, token) =>
         {
-            value = (await client.GetSecretAsync(name, cancellationToken: ct)).Value.Value;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            value = null;
-        }
-        _cache[name] = (value, clock.GetUtcNow());
-        return value;
-    }
+            try
+            {
+                return (await c.GetSecretAsync(name, cancellationToken: token)).Value.Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
+        }, ct);
 }
 
 /// <summary>
@@ -48,18 +46,15 @@ public sealed class LocalProtectedSecretStore(TableStorage tables, IDataProtecto
 {
     private const string Partition = "secret";
 
+    private TableClient Table => tables.Table(TableStorage.SecretsTable);
+
     public static LocalProtectedSecretStore Create(TableStorage tables, string keyPath) =>
         new(tables, DataProtectionProvider.Create(new DirectoryInfo(Path.GetFullPath(keyPath)), b => b.SetApplicationName("licensing-local"))
             .CreateProtector("Licensing.Secrets.v1"));
 
-    public Task SetAsync(string name, string value, CancellationToken ct) =>
-        StorageFaults.Guard(() => tables.Table(TableStorage.SecretsTable).UpsertEntityAsync(
-            new TableEntity(Partition, name) { ["Protected"] = protector.Protect(value) }, TableUpdateMode.Replace, ct), ct);
+    public Task UpsertAsync(string name, string value, CancellationToken ct) =>
+        Table.UpsertAsync(new TableEntity(Partition, name) { ["Protected"] = protector.Protect(value) }, ct);
 
-    public Task<string?> GetAsync(string name, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var r = await tables.Table(TableStorage.SecretsTable).GetEntityIfExistsAsync<TableEntity>(Partition, name, cancellationToken: ct);
-            return r.HasValue ? protector.Unprotect(r.Value!.GetString("Protected")) : null;
-        }, ct);
+    public async Task<string?> GetAsync(string name, CancellationToken ct) =>
+        await Table.GetIfExistsAsync(Partition, name, ct) is { } e ? protector.Unprotect(e.GetString("Protected")) : null;
 }

@@ -93,8 +93,8 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
         if (body.ApiKey is not null && (body.ApiKey.Length is < 8 or > 256 || !(body.ApiKey.StartsWith("rk_", StringComparison.Ordinal) || body.ApiKey.StartsWith("sk_", StringComparison.Ordinal))))
             errors.Add("apiKey", "must be a Stripe restricted (rk_...) or secret (sk_...) key");
         errors.ThrowIfAny();
-        await secrets.SetAsync(StripeSecrets.WebhookSecretName(accountId), body.WebhookSecret!, ct);
-        if (body.ApiKey is not null) await secrets.SetAsync(StripeSecrets.ApiKeyName(accountId), body.ApiKey, ct);
+        await secrets.UpsertAsync(StripeSecrets.WebhookSecretName(accountId), body.WebhookSecret!, ct);
+        if (body.ApiKey is not null) await secrets.UpsertAsync(StripeSecrets.ApiKeyName(accountId), body.ApiKey, ct);
         return new StatusOnlyResult(StatusCodes.Status204NoContent);
     }
 
@@ -117,7 +117,7 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
         var accountId = await auth.RequireAccountAsync(req, ct);
         _ = await failures.GetAsync(accountId, eventId, ct) ?? throw new NotFoundException($"no failed event '{eventId}'");
         await inbox.ReopenAsync(accountId, eventId, ct);
-        await failures.RemoveAsync(accountId, eventId, ct);
+        await failures.DeleteAsync(accountId, eventId, ct);
         await queue.EnqueueAsync(new StripeEventMessage(accountId, eventId), ct);
         return new ApiJsonResult(StatusCodes.Status202Accepted, new { eventId, replayed = true });
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain.Common;
 using Licensing.Domain.Deals;
@@ -17,55 +16,34 @@ public sealed class CodeTableStore(TableStorage tables) : ICodeStore
 {
     private TableClient Table => tables.Table(TableStorage.CodesTable);
 
-    public Task<CodeBatchWrite> AddBatchAsync(IReadOnlyList<CodeRecord> codes, bool imported, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
+    public async Task<CodeBatchWrite> AddAsync(IReadOnlyList<CodeRecord> codes, bool imported, CancellationToken ct)
+    {
+        var added = new ConcurrentBag<CodeRecord>();
+        var held = new ConcurrentBag<CodeRecord>();
+        await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (code, token) =>
         {
-            var added = new ConcurrentBag<CodeRecord>();
-            var held = new ConcurrentBag<CodeRecord>();
-            await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (code, token) =>
-            {
-                if (imported && await MoveLegacyAsync(code.AccountId, code.Hash, token) is { } moved)
-                {
-                    held.Add(moved);
-                    return;
-                }
-                try
-                {
-                    var r = await Table.AddEntityAsync(ToEntity(code), token);
-                    added.Add(code with { Version = r.Headers.ETag?.ToString() });
-                }
-                catch (RequestFailedException e) when (e.Status == 409)
-                {
-                    held.Add(await ReadAsync(code.AccountId, code.Hash, token) ?? throw new ConcurrencyException("a code was removed while its batch was added"));
-                }
-            });
-            return new CodeBatchWrite([.. added], [.. held]);
-        }, ct);
+            if (imported && await MoveLegacyAsync(code.AccountId, code.Hash, token) is { } moved)
+                held.Add(moved);
+            else if (await Table.AddIfAbsentAsync(ToEntity(code), token) is { } version)
+                added.Add(code with { Version = version });
+            else
+                held.Add(await ReadAsync(code.AccountId, code.Hash, token) ?? throw new ConcurrencyException("a code was removed while its batch was added"));
+        });
+        return new CodeBatchWrite([.. added], [.. held]);
+    }
 
-    public Task RemoveAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct) =>
-        StorageFaults.Guard(() => Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (code, token) =>
-        {
-            try
-            {
-                await Table.DeleteEntityAsync(code.AccountId, code.Hash, code.Version is null ? ETag.All : new ETag(code.Version), token);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Gone, or already in use: leave it.
-            }
-        }), ct);
+    public Task DeleteAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct) =>
+        Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (code, token) => await Table.DeleteIfExistsAsync(code.AccountId, code.Hash, token, code.Version)); // gone, or already in use: leave it
 
-    public Task<CodeRecord?> GetAsync(string accountId, string hash, CancellationToken ct) =>
-        StorageFaults.Guard(async () => await ReadAsync(accountId, hash, ct) ?? await MoveLegacyAsync(accountId, hash, ct), ct);
+    public async Task<CodeRecord?> GetAsync(string accountId, string hash, CancellationToken ct) =>
+        await ReadAsync(accountId, hash, ct) ?? await MoveLegacyAsync(accountId, hash, ct);
 
     public async Task<CodeRecord> ReplaceAsync(CodeRecord code, CancellationToken ct) =>
-        code with { Version = await Table.ReplaceIfUnchangedAsync(ToEntity(code), code.Version!, "the code changed", ct) };
+        code with { Version = await Table.ReplaceIfMatchAsync(ToEntity(code), code.Version!, "the code changed", ct) };
 
-    private async Task<CodeRecord?> ReadAsync(string accountId, string hash, CancellationToken ct)
-    {
-        var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, hash, cancellationToken: ct);
-        return r.HasValue ? FromEntity(accountId, hash, r.Value!) : null;
-    }
+    private async Task<CodeRecord?> ReadAsync(string accountId, string hash, CancellationToken ct) =>
+        await Table.GetIfExistsAsync(accountId, hash, ct) is { } e ? FromEntity(accountId, hash, e) : null;
 
     /// <summary>
     /// A row from before codes belonged to accounts, if it is this account's: copied into the account's partition
@@ -74,22 +52,9 @@ public sealed class CodeTableStore(TableStorage tables) : ICodeStore
     /// </summary>
     private async Task<CodeRecord?> MoveLegacyAsync(string accountId, string hash, CancellationToken ct)
     {
-        var r = await Table.GetEntityIfExistsAsync<TableEntity>(hash, "", cancellationToken: ct);
-        if (!r.HasValue || r.Value!.GetString("AccountId") != accountId) return null;
-        try
-        {
-            await Table.AddEntityAsync(ToEntity(FromEntity(accountId, hash, r.Value)), ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-        }
-        try
-        {
-            await Table.DeleteEntityAsync(hash, "", r.Value.ETag, ct);
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-        }
+        if (await Table.GetIfExistsAsync(hash, "", ct) is not { } legacy || legacy.GetString("AccountId") != accountId) return null;
+        await Table.AddIfAbsentAsync(ToEntity(FromEntity(accountId, hash, legacy)), ct);
+        await Table.DeleteIfExistsAsync(hash, "", ct, legacy.ETag.ToString());
         return await ReadAsync(accountId, hash, ct);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain.Common;
 using Licensing.Domain.Email;
@@ -12,40 +11,13 @@ public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox
 {
     private TableClient Table => tables.Table(TableStorage.EmailOutboxTable);
 
-    public Task<bool> AddAsync(OutboxEmail email, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            try
-            {
-                await Table.AddEntityAsync(ToEntity(email), ct);
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status == 409)
-            {
-                return false;
-            }
-        }, ct);
+    public async Task<bool> AddAsync(OutboxEmail email, CancellationToken ct) => await Table.AddIfAbsentAsync(ToEntity(email), ct) is not null;
 
-    public Task<OutboxEmail?> GetAsync(string accountId, string id, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var r = await Table.GetEntityIfExistsAsync<TableEntity>(accountId, id, cancellationToken: ct);
-            return r.HasValue ? FromEntity(r.Value!) : null;
-        }, ct);
+    public async Task<OutboxEmail?> GetAsync(string accountId, string id, CancellationToken ct) =>
+        await Table.GetIfExistsAsync(accountId, id, ct) is { } e ? FromEntity(e) : null;
 
-    public Task<OutboxEmail> ReplaceAsync(OutboxEmail email, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            try
-            {
-                var response = await Table.UpdateEntityAsync(ToEntity(email), new ETag(email.Version!), TableUpdateMode.Replace, ct);
-                return email with { Version = response.Headers.ETag?.ToString() };
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
-            {
-                throw new ConcurrencyException("the outbox e-mail changed");
-            }
-        }, ct);
+    public async Task<OutboxEmail> ReplaceAsync(OutboxEmail email, CancellationToken ct) =>
+        email with { Version = await Table.ReplaceIfMatchAsync(ToEntity(email), email.Version!, "the outbox e-mail changed", ct) };
 
     private static TableEntity ToEntity(OutboxEmail e) => new(e.AccountId, e.Id)
     {

@@ -16,6 +16,7 @@ using Licensing.Domain.Usage;
 using Licensing.Functions.Accounts;
 using Licensing.Functions.Deals;
 using Licensing.Functions.Metrics;
+using Licensing.Functions.Quotas;
 using Licensing.Functions.Usage;
 using Licensing.Functions.Billing;
 using Licensing.Functions.Email;
@@ -56,9 +57,12 @@ public static class ServiceRegistration
         services.AddSingleton<CertificateIssuer>();
         services.AddHostedService<DelegatedKeyWarmup>();
 
-        services.AddSingleton<IAccountStore, AccountTableStore>();
+        services.AddSingleton<AccountTableStore>();
+        services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<AccountTableStore>());
         services.AddSingleton<IProductStore, ProductTableStore>();
-        services.AddSingleton<ILicenseStore, LicenseTableStore>();
+        services.AddSingleton<LicenseTableStore>();
+        services.AddSingleton<ILicenseStore>(sp => sp.GetRequiredService<LicenseTableStore>());
+        services.AddSingleton<ILicenseScan>(sp => sp.GetRequiredService<LicenseTableStore>());
         services.AddSingleton(sp => new LicenseReadCache(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(Math.Clamp(options.LicenseCacheSeconds, 0, 60))));
         services.AddSingleton(sp => new LicenseService(sp.GetRequiredService<ILicenseStore>(), sp.GetRequiredService<IProductStore>(),
             sp.GetRequiredService<IRootSigner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<LicenseReadCache>()));
@@ -82,7 +86,6 @@ public static class ServiceRegistration
         services.AddSingleton<UsageCache>();
         services.AddSingleton<ICodeStore, CodeTableStore>();
         services.AddSingleton<DealService>();
-        services.AddSingleton<ILicenseScan>(sp => (LicenseTableStore)sp.GetRequiredService<ILicenseStore>());
         services.AddSingleton<LifecycleJobs>();
         services.AddHostedService<ActivityFlushService>();
         services.AddSingleton<LicenseRuntime>();

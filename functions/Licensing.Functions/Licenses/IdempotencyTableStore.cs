@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
@@ -14,35 +13,19 @@ public sealed class IdempotencyTableStore(TableStorage tables) : IIdempotencySto
 {
     private TableClient Table => tables.Table(TableStorage.IdempotencyTable);
 
-    public Task<(IdempotencyRecord Record, bool Inserted)> ClaimAsync(IdempotencyRecord record, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            try
-            {
-                var r = await Table.AddEntityAsync(ToEntity(record), ct);
-                return (record with { Version = r.Headers.ETag?.ToString() }, true);
-            }
-            catch (RequestFailedException e) when (e.Status == 409)
-            {
-                var existing = await Table.GetEntityIfExistsAsync<TableEntity>(record.AccountId, record.KeyHash, cancellationToken: ct);
-                return existing.HasValue ? (FromEntity(existing.Value!), false) : throw new ConcurrencyException("the idempotency record was replaced");
-            }
-        }, ct);
+    public async Task<(IdempotencyRecord Record, bool Added)> AddAsync(IdempotencyRecord record, CancellationToken ct)
+    {
+        if (await Table.AddIfAbsentAsync(ToEntity(record), ct) is { } version) return (record with { Version = version }, true);
+        return await Table.GetIfExistsAsync(record.AccountId, record.KeyHash, ct) is { } existing
+            ? (FromEntity(existing), false)
+            : throw new ConcurrencyException("the idempotency record was replaced");
+    }
 
     public async Task<IdempotencyRecord> ReplaceAsync(IdempotencyRecord record, CancellationToken ct) =>
-        record with { Version = await Table.ReplaceIfUnchangedAsync(ToEntity(record), record.Version!, "the idempotency record changed", ct) };
+        record with { Version = await Table.ReplaceIfMatchAsync(ToEntity(record), record.Version!, "the idempotency record changed", ct) };
 
     public Task DeleteAsync(IdempotencyRecord record, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            try
-            {
-                await Table.DeleteEntityAsync(record.AccountId, record.KeyHash, new ETag(record.Version!), ct);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-            }
-        }, ct);
+        Table.DeleteIfExistsAsync(record.AccountId, record.KeyHash, ct, record.Version!);
 
     private static TableEntity ToEntity(IdempotencyRecord r) => new(r.AccountId, r.KeyHash)
     {

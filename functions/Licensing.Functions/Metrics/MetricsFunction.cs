@@ -32,7 +32,7 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
         var productIds = productId is not null ? [productId] : (await products.ListAsync(accountId, ct)).Select(x => x.Id).ToArray();
         var perDay = new SortedDictionary<string, List<DayMetrics>>(StringComparer.Ordinal);
         foreach (var id in productIds)
-            foreach (var day in await metrics.RangeAsync(accountId, id, Day(from), Day(to), ct))
+            foreach (var day in await metrics.ListAsync(accountId, id, Day(from), Day(to), ct))
                 (perDay.TryGetValue(day.Day, out var list) ? list : perDay[day.Day] = []).Add(day);
 
         var merged = perDay.Select(kv => Merge(kv.Key, kv.Value)).ToList();

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain.Common;
 using Licensing.Domain.Products;
@@ -9,37 +8,19 @@ namespace Licensing.Functions.Products;
 /// <summary>Products in the <c>products</c> table: PartitionKey = account id, RowKey = product id; plans as JSON.</summary>
 public sealed class ProductTableStore(TableStorage tables) : IProductStore
 {
-    public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var response = await tables.Products.GetEntityIfExistsAsync<TableEntity>(accountId, productId, cancellationToken: ct);
-            return response.HasValue ? FromEntity(response.Value!) : null;
-        }, ct);
+    public async Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) =>
+        await tables.Products.GetIfExistsAsync(accountId, productId, ct) is { } e ? FromEntity(e) : null;
 
-    public Task<bool> UpsertAsync(Product product, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var entity = ToEntity(product);
-            try
-            {
-                await tables.Products.AddEntityAsync(entity, ct);
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status == 409)
-            {
-                await tables.Products.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Replace, ct);
-                return false;
-            }
-        }, ct);
+    public async Task<bool> UpsertAsync(Product product, CancellationToken ct)
+    {
+        var entity = ToEntity(product);
+        if (await tables.Products.AddIfAbsentAsync(entity, ct) is not null) return true;
+        await tables.Products.UpsertAsync(entity, ct);
+        return false;
+    }
 
     public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var result = new List<Product>();
-            await foreach (var e in tables.Products.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), cancellationToken: ct))
-                result.Add(FromEntity(e));
-            return (IReadOnlyList<Product>)result;
-        }, ct);
+        tables.Products.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), FromEntity, ct);
 
     /// <summary>The entity (plans and releases as JSON in chunks, within their budgets in <see cref="ProductRules"/>).</summary>
     public static TableEntity ToEntity(Product p)

@@ -14,24 +14,19 @@ public sealed class DelegatedKeyTableRegistry(TableStorage tables) : IDelegatedK
 {
     private const string Partition = "delegated";
 
-    public Task RegisterAsync(DelegatedKeyRegistration key, CancellationToken ct) =>
-        StorageFaults.Guard(() => tables.SigningKeys.UpsertEntityAsync(new TableEntity(Partition, key.Jwk.Kid)
+    public Task UpsertAsync(DelegatedKeyRegistration key, CancellationToken ct) =>
+        tables.SigningKeys.UpsertAsync(new TableEntity(Partition, key.Jwk.Kid)
         {
             ["X"] = key.Jwk.X,
             ["Y"] = key.Jwk.Y,
             ["Delegation"] = key.Delegation,
             ["PublishUntil"] = key.PublishUntil,
-        }, TableUpdateMode.Replace, ct), ct);
+        }, ct);
 
     public Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
-        StorageFaults.Guard(async () =>
-        {
-            var result = new List<DelegatedKeyRegistration>();
-            await foreach (var e in tables.SigningKeys.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and PublishUntil gt {now}"), cancellationToken: ct))
-                result.Add(new DelegatedKeyRegistration(new PublicJwk(e.RowKey, Text(e, "X") ?? "", Text(e, "Y") ?? ""), Text(e, "Delegation"),
-                    e.GetDateTimeOffset("PublishUntil") ?? DateTimeOffset.MinValue)); // the filter matched a date-typed value
-            return (IReadOnlyList<DelegatedKeyRegistration>)result;
-        }, ct);
+        tables.SigningKeys.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and PublishUntil gt {now}"),
+            e => new DelegatedKeyRegistration(new PublicJwk(e.RowKey, Text(e, "X") ?? "", Text(e, "Y") ?? ""), Text(e, "Delegation"),
+                e.GetDateTimeOffset("PublishUntil") ?? DateTimeOffset.MinValue), ct); // the filter matched a date-typed value
 
     /// <summary>A string property, or null when it is missing or of another type (a row may have been written by hand).</summary>
     private static string? Text(TableEntity e, string name) => e.TryGetValue(name, out var value) ? value as string : null;

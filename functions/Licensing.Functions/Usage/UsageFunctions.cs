@@ -49,7 +49,7 @@ public sealed class UsageFunctions(LicenseRuntime runtime, AbuseGuard guard, Pub
         var accountId = await auth.RequireAccountAsync(req, ct);
         var quota = await quotas.GetAsync(accountId, ct);
         var month = QuotaGate.Month(clock.GetUtcNow());
-        var validations = await quotas.ValidationsAsync(accountId, month, ct);
+        var validations = await quotas.GetValidationsAsync(accountId, month, ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new
         {
             accountId,
@@ -71,7 +71,7 @@ public sealed class UsageFunctions(LicenseRuntime runtime, AbuseGuard guard, Pub
         var body = await RequestBody.ReadJsonAsync<TierRequest>(req, ct);
         var tier = Tier.Parse(body.Tier) ?? throw ValidationFailedException.For("tier", "must be one of " + string.Join(", ", Tier.All.Select(t => t.Name)));
         if (!Ids.IsAccountId(accountId)) throw new NotFoundException("account not found");
-        await quotas.SetTierAsync(accountId, tier, ct);
+        await quotas.ReplaceTierAsync(accountId, tier, ct);
         gate.Forget(accountId);
         return new ApiJsonResult(StatusCodes.Status200OK, new { accountId, tier = tier.Name });
     }

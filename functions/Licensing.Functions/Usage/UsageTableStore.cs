@@ -26,7 +26,7 @@ public sealed class UsageTableStore(TableStorage tables) : IUsageLedger
             }
         }, ct);
 
-    public Task<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct) =>
+    public Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             long total = 0;

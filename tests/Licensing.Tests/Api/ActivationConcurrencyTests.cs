@@ -60,7 +60,7 @@ public sealed class ActivationConcurrencyTests(SharedHost shared) : IClassFixtur
         var final = (await store.GetAsync(accountId, licenseId, default))!;
         Assert.InRange(final.Activations.Count, 1, limit);
         // The index and the activation rows were written together: every slot has its row, one per domain.
-        var rows = await store.GetActivationsAsync(final, default);
+        var rows = await store.ListActivationsAsync(final, default);
         Assert.Equal(final.Activations.Select(a => a.Id), rows.Select(a => a.Id));
         Assert.Equal(final.Activations.Count, rows.Select(a => a.Domain).OfType<string>().Distinct().Count());
         Assert.NotEmpty(observed);
@@ -98,9 +98,9 @@ public sealed class ActivationConcurrencyTests(SharedHost shared) : IClassFixtur
     private sealed class IgnoresETag(ILicenseStore inner) : ILicenseStore
     {
         public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) => inner.GetAsync(accountId, licenseId, ct);
-        public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) => inner.GetActivationsAsync(license, ct);
+        public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => inner.ListActivationsAsync(license, ct);
         public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => inner.GetActivationAsync(license, activationId, ct);
-        public Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) => inner.InsertAsync(license, activations, ct);
+        public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) => inner.AddAsync(license, activations, ct);
         public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => inner.ReplaceAsync(license with { Version = "*" }, changes, ct);
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => inner.ListAsync(accountId, query, now, ct);
     }

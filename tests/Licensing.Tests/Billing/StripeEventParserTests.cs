@@ -14,7 +14,7 @@ public sealed class StripeEventParserTests
 
     private sealed class NoSecrets : ISecretStore
     {
-        public Task SetAsync(string name, string value, CancellationToken ct) => Task.CompletedTask;
+        public Task UpsertAsync(string name, string value, CancellationToken ct) => Task.CompletedTask;
 
         public Task<string?> GetAsync(string name, CancellationToken ct) => Task.FromResult<string?>(null);
     }

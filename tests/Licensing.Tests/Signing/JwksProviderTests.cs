@@ -60,9 +60,9 @@ public sealed class JwksProviderTests
 
         using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var forged = PublicJwk.From(Delegation.KidPrefix + "attacker", attacker.ExportParameters(false));
-        await registry.RegisterAsync(new DelegatedKeyRegistration(forged, null, start.AddDays(30)), default);
+        await registry.UpsertAsync(new DelegatedKeyRegistration(forged, null, start.AddDays(30)), default);
         // The genuine delegation copied onto the attacker's key under a kid of its own.
-        await registry.RegisterAsync(new DelegatedKeyRegistration(forged with { Kid = Delegation.KidPrefix + "copy" }, genuine.Delegation, start.AddDays(30)), default);
+        await registry.UpsertAsync(new DelegatedKeyRegistration(forged with { Kid = Delegation.KidPrefix + "copy" }, genuine.Delegation, start.AddDays(30)), default);
 
         await jwks.RefreshAsync(default);
         clock.Advance(JwksProvider.RegistryTtl + TimeSpan.FromSeconds(1));

@@ -95,7 +95,7 @@ public sealed class KeysFromMemoryTests
 
         public void Release() => _released.TrySetResult();
 
-        public Task RegisterAsync(DelegatedKeyRegistration key, CancellationToken ct) => _inner.RegisterAsync(key, ct);
+        public Task UpsertAsync(DelegatedKeyRegistration key, CancellationToken ct) => _inner.UpsertAsync(key, ct);
 
         public async Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct)
         {

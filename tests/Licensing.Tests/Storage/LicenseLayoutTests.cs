@@ -54,10 +54,10 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
     public void A_license_at_every_documented_maximum_fits_in_one_entity()
     {
         var license = WorstLicense();
-        var entity = LicenseTableStore.ToEntity(license);
+        var entity = LicenseEntities.ToEntity(license);
         output.WriteLine($"worst-case license entity: {EntitySize.AssertFits(entity)} bytes");
         Assert.Null(entity.GetString("Metadata" + LicenseService.MaxMetadataStoredChunks)); // within its budget
-        var read = LicenseTableStore.FromEntity(entity);
+        var read = LicenseEntities.FromEntity(entity);
         Assert.Equal(license.Metadata, read.Metadata);
         Assert.Equal(license.Activations, read.Activations);
         Assert.Equal(license.DevelopmentHosts, read.DevelopmentHosts);
@@ -96,7 +96,7 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         {
             Metadata = Enumerable.Range(0, 60).ToDictionary(i => $"k{i}", _ => WorstCaseText.Astral(600)),
         };
-        var e = Assert.Throws<ValidationFailedException>(() => LicenseTableStore.ToEntity(license));
+        var e = Assert.Throws<ValidationFailedException>(() => LicenseEntities.ToEntity(license));
         Assert.True(e.Errors.ContainsKey("metadata"));
     }
 
@@ -109,7 +109,7 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
 
         var stored = Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).ToArray();
         Assert.Equal([id], stored.Where(e => e.RowKey.StartsWith("lic_", StringComparison.Ordinal)).Select(e => e.RowKey));
-        Assert.Equal(3, stored.Count(e => e.RowKey.StartsWith(LicenseTableStore.ActivationRowPrefix + id + "|", StringComparison.Ordinal)));
+        Assert.Equal(3, stored.Count(e => e.RowKey.StartsWith(ActivationRows.Prefix + id + "|", StringComparison.Ordinal)));
         Assert.Null(stored.Single(e => e.RowKey == id).GetString("Activations"));
 
         var list = (await Host.GetAsync("v1/licenses", apiKey)).Json.GetProperty("items").EnumerateArray().ToArray();
@@ -118,15 +118,15 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
 
         var scan = Host.Services.GetRequiredService<ILicenseScan>();
         var all = new List<License>();
-        await foreach (var x in scan.AllAsync(default)) if (x.AccountId == accountId) all.Add(x);
+        await foreach (var x in scan.QueryAllAsync(default)) if (x.AccountId == accountId) all.Add(x);
         Assert.Equal([id], all.Select(x => x.Id));
         var expiring = new List<License>();
-        await foreach (var x in scan.ActiveExpiringBetweenAsync(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(400), default)) if (x.AccountId == accountId) expiring.Add(x);
+        await foreach (var x in scan.QueryActiveExpiringBetweenAsync(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(400), default)) if (x.AccountId == accountId) expiring.Add(x);
         Assert.Equal([id], expiring.Select(x => x.Id));
 
         // Deactivating removes the row with the index entry.
         Assert.True((await Host.PostAsync("v1/deactivate", new { key = l.GetProperty("licenseKey").GetString(), domain = "b.com" })).Json.GetProperty("deactivated").GetBoolean());
-        Assert.Equal(2, Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Count(e => e.RowKey.StartsWith(LicenseTableStore.ActivationRowPrefix, StringComparison.Ordinal)));
+        Assert.Equal(2, Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Count(e => e.RowKey.StartsWith(ActivationRows.Prefix, StringComparison.Ordinal)));
     }
 
     /// <summary>The entity as the older code stored it: activations inline, JSON with the default (escaping) encoder.</summary>
@@ -166,7 +166,7 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         var entity = (await Licenses.GetEntityAsync<TableEntity>(accountId, id)).Value;
         Assert.Null(entity.GetString("Activations"));
         Assert.NotNull(entity.GetBinary("ActivationIndex"));
-        Assert.Equal(3, Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Count(e => e.RowKey.StartsWith(LicenseTableStore.ActivationRowPrefix + id, StringComparison.Ordinal)));
+        Assert.Equal(3, Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Count(e => e.RowKey.StartsWith(ActivationRows.Prefix + id, StringComparison.Ordinal)));
         var after = (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json;
         Assert.Equal(["Shop", "Ann's laptop", null], after.GetProperty("activations").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         Assert.Equal(created.ToUnixTimeSeconds(), DateTimeOffset.Parse(after.GetProperty("activations")[0].GetProperty("createdAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds());

@@ -50,15 +50,15 @@ public static class Faults
     {
         public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) => inner.GetAsync(accountId, licenseId, ct);
 
-        public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) => inner.GetActivationsAsync(license, ct);
+        public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => inner.ListActivationsAsync(license, ct);
 
         public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => inner.GetActivationAsync(license, activationId, ct);
 
-        public async Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
+        public async Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
         {
             var crash = LicenseCrashes.TryRemove(license.CustomerEmail, out var when) ? when : (LicenseCrash?)null;
             if (crash == LicenseCrash.BeforeWrite) throw new InvalidOperationException("simulated crash before the license was written");
-            await inner.InsertAsync(license, activations, ct);
+            await inner.AddAsync(license, activations, ct);
             if (crash == LicenseCrash.AfterWrite) throw new InvalidOperationException("simulated crash after the license was written");
         }
 

@@ -22,13 +22,13 @@ public sealed class InMemoryLicenseStore : ILicenseStore
         return Task.FromResult(_items.TryGetValue((accountId, licenseId), out var l) ? l : null);
     }
 
-    public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) =>
+    public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<Activation>>(license.Activations.Select(a => _activations[(license.AccountId, license.Id, a.Id)]).ToArray());
 
     public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
         Task.FromResult(license.Activations.Any(a => a.Id == activationId) ? _activations.GetValueOrDefault((license.AccountId, license.Id, activationId)) : null);
 
-    public Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
+    public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
     {
         if (!_items.TryAdd((license.AccountId, license.Id), license with { Version = NextVersion() })) throw new ConflictException("exists");
         foreach (var a in activations) _activations[(license.AccountId, license.Id, a.Id)] = a;
@@ -82,9 +82,9 @@ public sealed class InMemoryProductStore : IProductStore
 public sealed class UntouchableLicenseStore : ILicenseStore
 {
     public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) => throw Touched();
-    public Task<IReadOnlyList<Activation>> GetActivationsAsync(License license, CancellationToken ct) => throw Touched();
+    public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => throw Touched();
     public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => throw Touched();
-    public Task InsertAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) => throw Touched();
+    public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) => throw Touched();
     public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => throw Touched();
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw Touched();
 
@@ -95,7 +95,7 @@ public sealed class InMemoryDelegatedKeyRegistry : Licensing.Domain.Keys.IDelega
 {
     private readonly ConcurrentDictionary<string, Licensing.Domain.Keys.DelegatedKeyRegistration> _keys = new();
 
-    public Task RegisterAsync(Licensing.Domain.Keys.DelegatedKeyRegistration key, CancellationToken ct)
+    public Task UpsertAsync(Licensing.Domain.Keys.DelegatedKeyRegistration key, CancellationToken ct)
     {
         _keys[key.Jwk.Kid] = key;
         return Task.CompletedTask;
@@ -132,7 +132,7 @@ public sealed class InMemoryUsageLedger : Licensing.Domain.Usage.IUsageLedger
     public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct) =>
         Task.FromResult(_rows.TryAdd(($"{accountId}|{licenseId}|{period}", idempotencyKey), quantity));
 
-    public Task<long> TotalAsync(string accountId, string licenseId, string period, CancellationToken ct) =>
+    public Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct) =>
         Task.FromResult(_rows.Where(r => r.Key.Item1 == $"{accountId}|{licenseId}|{period}").Sum(r => r.Value));
 }
 

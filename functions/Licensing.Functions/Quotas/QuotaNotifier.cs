@@ -1,18 +1,16 @@
-using Azure.Data.Tables;
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Email;
-using Licensing.Functions.Storage;
 
-namespace Licensing.Functions.Usage;
+namespace Licensing.Functions.Quotas;
 
 /// <summary>E-mails the account owner once a month when validations pass the tier's quota (degraded mode).</summary>
-public sealed class QuotaNotifier(TableStorage tables, EmailOutboxService outbox, TimeProvider clock) : IQuotaNotifier
+public sealed class QuotaNotifier(IAccountStore accounts, EmailOutboxService outbox, TimeProvider clock) : IQuotaNotifier
 {
     public async Task NotifyOverValidationQuotaAsync(string accountId, string month, long validations, long limit, CancellationToken ct)
     {
-        var account = await StorageFaults.Guard(() => tables.Accounts.GetEntityIfExistsAsync<TableEntity>(accountId, "", ["Email", "Name"], ct), ct);
-        if (!account.HasValue) return;
-        var to = account.Value!.GetString("Email");
+        if (await accounts.GetAsync(accountId, ct) is not { } account) return;
+        var to = account.Email;
         var id = $"quota-{month}";
         var text = $"""
             Your licensing account has answered {validations:N0} validations in {month}; your plan includes {limit:N0}.
