@@ -102,6 +102,5 @@ public sealed class StripeFailuresTableStore(TableStorage tables) : IStripeFailu
 public sealed class StripeEventQueue(QueueStorage queues) : IStripeEventQueue
 {
     public Task EnqueueAsync(StripeEventMessage message, CancellationToken ct) =>
-        StorageFaults.Guard(() => queues.Queue(QueueStorage.StripeEvents).SendMessageAsync(
-            System.Text.Json.JsonSerializer.Serialize(message, Http.Json.Options), ct), ct);
+        queues.SendAsync(QueueStorage.StripeEvents, System.Text.Json.JsonSerializer.Serialize(message, Http.Json.Options), ct);
 }

@@ -54,7 +54,6 @@ public sealed record EmailQueueMessage(string AccountId, string EmailId);
 public sealed class EmailQueue(QueueStorage queues) : IEmailQueue
 {
     public Task EnqueueAsync(string accountId, string emailId, TimeSpan delay, CancellationToken ct) =>
-        StorageFaults.Guard(() => queues.Queue(QueueStorage.EmailOutbox).SendMessageAsync(
-            JsonSerializer.Serialize(new EmailQueueMessage(accountId, emailId), Http.Json.Options),
-            visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: ct), ct);
+        queues.SendAsync(QueueStorage.EmailOutbox, JsonSerializer.Serialize(new EmailQueueMessage(accountId, emailId), Http.Json.Options), ct,
+            delay > TimeSpan.Zero ? delay : null);
 }

@@ -100,8 +100,9 @@ public static class TableOperations
         {
             try
             {
-                await table.DeleteEntityAsync(partitionKey, rowKey, version is null ? ETag.All : new ETag(version), ct);
-                return true;
+                // With If-Match: * a missing entity answers 404 without an exception.
+                var r = await table.DeleteEntityAsync(partitionKey, rowKey, version is null ? ETag.All : new ETag(version), ct);
+                return r.Status != 404;
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
             {

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Licensing.Domain.Common;
-using Licensing.Domain.Quotas;
 using Licensing.Domain.Validation;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Licensing.Functions.Usage;
 
-public sealed class UsageFunctions(LicenseRuntime runtime, AbuseGuard guard, PublicPathBudget budget, IQuotaStore quotas, QuotaGate gate, RequestAuth auth, TimeProvider clock)
+public sealed class UsageFunctions(LicenseRuntime runtime, AbuseGuard guard, PublicPathBudget budget)
 {
     public const long MaxQuantity = 1_000_000;
 
@@ -39,40 +38,5 @@ public sealed class UsageFunctions(LicenseRuntime runtime, AbuseGuard guard, Pub
         var r = await budget.RunAsync(t => runtime.ReportUsageAsync(body.Key!, body.Quantity!.Value, body.IdempotencyKey!, t), ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new UsageResponse(r.Recorded, r.Duplicate, r.Code, r.Detail, r.Used, r.Limit,
             r.Limit is { } limit ? Math.Max(0, limit - r.Used) : null, r.PeriodStart, r.PeriodEnd));
-    }
-
-    /// <summary>Account: its tier, limits and this month's use.</summary>
-    [Function(nameof(GetAccount))]
-    public async Task<IActionResult> GetAccount(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/account")] HttpRequest req, CancellationToken ct)
-    {
-        var accountId = await auth.RequireAccountAsync(req, ct);
-        var quota = await quotas.GetAsync(accountId, ct);
-        var month = QuotaGate.Month(clock.GetUtcNow());
-        var validations = await quotas.GetValidationsAsync(accountId, month, ct);
-        return new ApiJsonResult(StatusCodes.Status200OK, new
-        {
-            accountId,
-            tier = quota.Tier.Name,
-            limits = new { licenses = quota.Tier.MaxLicenses, validationsPerMonth = quota.Tier.MaxValidationsPerMonth },
-            usage = new { licensesIssued = quota.LicensesIssued, month, validations },
-            validationQuota = quota.Tier.MaxValidationsPerMonth is { } max && validations > max ? "degraded" : "ok",
-        });
-    }
-
-    public sealed record TierRequest(string? Tier);
-
-    /// <summary>Admin: moves an account to another tier.</summary>
-    [Function(nameof(SetAccountTier))]
-    public async Task<IActionResult> SetAccountTier(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/accounts/{accountId}/tier")] HttpRequest req, string accountId, CancellationToken ct)
-    {
-        auth.RequireAdmin(req);
-        var body = await RequestBody.ReadJsonAsync<TierRequest>(req, ct);
-        var tier = Tier.Parse(body.Tier) ?? throw ValidationFailedException.For("tier", "must be one of " + string.Join(", ", Tier.All.Select(t => t.Name)));
-        if (!Ids.IsAccountId(accountId)) throw new NotFoundException("account not found");
-        await quotas.ReplaceTierAsync(accountId, tier, ct);
-        gate.Forget(accountId);
-        return new ApiJsonResult(StatusCodes.Status200OK, new { accountId, tier = tier.Name });
     }
 }

@@ -4,7 +4,7 @@ using Licensing.Domain.Quotas;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Licensing.Tests.Metrics;
+namespace Licensing.Tests.Quotas;
 
 public sealed class QuotaTests
 {
