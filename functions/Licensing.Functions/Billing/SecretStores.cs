@@ -29,7 +29,7 @@ public sealed class KeyVaultSecretStore(SecretClient client, TimeProvider clock)
         {
             try
             {
-                return (await c.GetSecretAsync(name, cancellationToken: token)).Value.Value;
+                return (await c.GetSecretAsync(name, null, token)).Value.Value;
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {

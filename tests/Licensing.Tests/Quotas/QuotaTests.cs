@@ -62,4 +62,23 @@ public sealed class QuotaTests
         Assert.Single(await Smtp4dev.MessagesToAsync(founder));
         Assert.StartsWith("Validation quota reached", notices[0].Subject);
     }
+
+    [Fact]
+    public async Task The_over_quota_notice_is_marked_once_at_the_apps_time()
+    {
+        var clock = new TestClock(new DateTimeOffset(2031, 5, 17, 8, 30, 0, TimeSpan.Zero));
+        await using var host = await TestHost.StartAsync(clock: clock);
+        var (accountId, _) = await host.CreateAccountAsync(tier: "free");
+        var quotas = host.Services.GetRequiredService<IQuotaStore>();
+        var month = QuotaGate.Month(clock.GetUtcNow());
+
+        Assert.False(await quotas.MarkNotifiedAsync(accountId, month, default)); // nothing counted this month yet
+        Assert.Equal(3, await quotas.AddValidationsAsync(accountId, month, 3, default));
+        Assert.True(await quotas.MarkNotifiedAsync(accountId, month, default));
+        Assert.False(await quotas.MarkNotifiedAsync(accountId, month, default));
+        Assert.Equal(3, await quotas.GetValidationsAsync(accountId, month, default));
+
+        var row = new Azure.Data.Tables.TableClient(TestHost.Azurite, "accountusage").GetEntity<Azure.Data.Tables.TableEntity>(accountId, month).Value;
+        Assert.Equal(clock.GetUtcNow(), row.GetDateTimeOffset("NotifiedAt"));
+    }
 }
