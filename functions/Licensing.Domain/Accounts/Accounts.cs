@@ -41,7 +41,7 @@ public static class ApiKeys
 
 public sealed class AccountService(IAccountStore store, TimeProvider clock)
 {
-    public async Task<(Account Account, string ApiKey)> CreateAsync(string? name, string? email, CancellationToken ct, string? tier = null)
+    public async Task<(Account Account, string ApiKey)> CreateAsync(string? name, string? email, string? tier, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var trimmed = name?.Trim();

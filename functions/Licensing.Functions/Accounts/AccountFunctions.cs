@@ -17,7 +17,7 @@ public sealed class AccountFunctions(AccountService accounts, RequestAuth auth)
     {
         auth.RequireAdmin(req);
         var body = await RequestBody.ReadJsonAsync<CreateAccountRequest>(req, ct);
-        var (account, apiKey) = await accounts.CreateAsync(body.Name, body.Email, ct, body.Tier);
+        var (account, apiKey) = await accounts.CreateAsync(body.Name, body.Email, body.Tier, ct);
         return new ApiJsonResult(StatusCodes.Status201Created, new { accountId = account.Id, apiKey, tier = account.Tier });
     }
 }

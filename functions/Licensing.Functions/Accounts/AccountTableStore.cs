@@ -40,12 +40,12 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
     }
 
     public async Task<Account?> GetAsync(string accountId, CancellationToken ct) =>
-        await tables.Accounts.GetIfExistsAsync(accountId, "", ct, ["Name", "Email", "CreatedAt", "Tier"]) is { } e
+        await tables.Accounts.GetIfExistsAsync(accountId, "", ["Name", "Email", "CreatedAt", "Tier"], ct) is { } e
             ? new Account(accountId, e.GetString("Name"), e.GetString("Email"), e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, e.GetString("Tier") ?? Tier.Free.Name)
             : null;
 
     public async Task<string?> GetAccountIdByKeyHashAsync(string apiKeyHash, CancellationToken ct) =>
-        (await tables.ApiKeys.GetIfExistsAsync(apiKeyHash, "", ct, ["AccountId"]))?.GetString("AccountId");
+        (await tables.ApiKeys.GetIfExistsAsync(apiKeyHash, "", ["AccountId"], ct))?.GetString("AccountId");
 
     public async Task<AccountQuota> GetQuotaAsync(string accountId, CancellationToken ct)
     {
@@ -54,8 +54,7 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
     }
 
     public Task ReplaceTierAsync(string accountId, Tier tier, CancellationToken ct) =>
-        tables.Accounts.ReplaceIfMatchAsync(new TableEntity(accountId, "") { ["Tier"] = tier.Name }, ETag.All.ToString(), "the account changed", ct,
-            gone: "account not found", mode: TableUpdateMode.Merge);
+        tables.Accounts.ReplaceIfMatchAsync(new TableEntity(accountId, "") { ["Tier"] = tier.Name }, ETag.All.ToString(), "the account changed", "account not found", TableUpdateMode.Merge, ct);
 
     /// <summary>
     /// <see cref="IQuotaStore.ReserveLicenseAsync"/>. The account entity is a hot spot when many licenses are issued at
@@ -72,7 +71,7 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
             if (issued >= max)
             {
                 // A retry of an issuance counted before keeps its place.
-                if (await tables.Accounts.GetIfExistsAsync(accountId, CountedPrefix + licenseId, token, ["RowKey"]) is not null)
+                if (await tables.Accounts.GetIfExistsAsync(accountId, CountedPrefix + licenseId, ["RowKey"], token) is not null)
                     return await TouchAsync(accountId, licenseId, now, token);
                 throw new QuotaExceededException($"the {tier.Name} tier allows {max} licenses and all are issued; upgrade the account to issue more");
             }
@@ -94,7 +93,7 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
     /// <summary>Marks the pending reservation (if any) as in use, which also changes its ETag; gone means settled (the license is written).</summary>
     private async Task<bool> TouchAsync(string accountId, string licenseId, DateTimeOffset now, CancellationToken ct)
     {
-        await tables.Accounts.ReplaceIfExistsAsync(new TableEntity(accountId, PendingPrefix + licenseId) { ["TouchedAt"] = now }, ct, TableUpdateMode.Merge);
+        await tables.Accounts.ReplaceIfExistsAsync(new TableEntity(accountId, PendingPrefix + licenseId) { ["TouchedAt"] = now }, TableUpdateMode.Merge, ct);
         return true;
     }
 
@@ -126,5 +125,5 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
         }, ct, maxAttempts: 64);
 
     private async Task<TableEntity> GetQuotaEntityAsync(string accountId, CancellationToken ct) =>
-        await tables.Accounts.GetIfExistsAsync(accountId, "", ct, ["Tier", "LicensesIssued"]) ?? throw new NotFoundException("account not found");
+        await tables.Accounts.GetIfExistsAsync(accountId, "", ["Tier", "LicensesIssued"], ct) ?? throw new NotFoundException("account not found");
 }

@@ -43,5 +43,5 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
             ["WindowAddresses"] = StorageJson.Serialize(a.WindowAddresses),
             ["WindowDevelopmentHosts"] = StorageJson.Serialize(a.WindowDevelopmentHosts),
             ["SharingSuspectedAt"] = a.SharingSuspectedAt,
-        }, a.Version, "activity changed while it was being flushed", ct);
+        }, a.Version, "activity changed while it was being flushed", TableUpdateMode.Replace, ct);
 }

@@ -46,7 +46,7 @@ public sealed class StripeInboxTableStore(TableStorage tables) : IStripeInbox
         {
             ["ProcessedAt"] = at,
             ["Outcome"] = outcome.Length > 1000 ? outcome[..1000] : outcome,
-        }, ETag.All.ToString(), "the Stripe event is gone", ct, mode: TableUpdateMode.Merge);
+        }, ETag.All.ToString(), "the Stripe event is gone", null, TableUpdateMode.Merge, ct);
 
     public async Task ReopenAsync(string accountId, string eventId, CancellationToken ct)
     {
@@ -67,7 +67,7 @@ public sealed class StripeLinksTableStore(TableStorage tables) : IStripeLinks
         Table.UpsertAsync(new TableEntity(accountId, TableKeys.For(stripeObjectId)) { ["LicenseId"] = licenseId }, ct);
 
     public async Task<string?> GetAsync(string accountId, string stripeObjectId, CancellationToken ct) =>
-        (await Table.GetIfExistsAsync(accountId, TableKeys.For(stripeObjectId), ct, ["LicenseId"]))?.GetString("LicenseId");
+        (await Table.GetIfExistsAsync(accountId, TableKeys.For(stripeObjectId), ["LicenseId"], ct))?.GetString("LicenseId");
 }
 
 /// <summary><c>stripefailures</c>: PartitionKey = account id, RowKey = event id as a table key; the event id and why processing gave up.</summary>
@@ -86,7 +86,7 @@ public sealed class StripeFailuresTableStore(TableStorage tables) : IStripeFailu
         }, ct);
 
     public Task<IReadOnlyList<StripeFailure>> ListAsync(string accountId, CancellationToken ct) =>
-        Table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), From, ct, maxPerPage: 100, limit: 1000);
+        Table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), From, new QueryShape(MaxPerPage: 100, Limit: 1000), ct);
 
     public async Task<StripeFailure?> GetAsync(string accountId, string eventId, CancellationToken ct) =>
         await Table.GetIfExistsAsync(accountId, TableKeys.For(eventId), ct) is { } e ? From(e) : null;
@@ -102,5 +102,5 @@ public sealed class StripeFailuresTableStore(TableStorage tables) : IStripeFailu
 public sealed class StripeEventQueue(QueueStorage queues) : IStripeEventQueue
 {
     public Task EnqueueAsync(StripeEventMessage message, CancellationToken ct) =>
-        queues.SendAsync(QueueStorage.StripeEvents, System.Text.Json.JsonSerializer.Serialize(message, Http.Json.Options), ct);
+        queues.SendAsync(QueueStorage.StripeEvents, System.Text.Json.JsonSerializer.Serialize(message, Http.Json.Options), null, ct);
 }

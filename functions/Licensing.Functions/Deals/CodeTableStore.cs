@@ -34,7 +34,7 @@ public sealed class CodeTableStore(TableStorage tables) : ICodeStore
 
     public Task DeleteAsync(IReadOnlyList<CodeRecord> codes, CancellationToken ct) =>
         Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-            async (code, token) => await Table.DeleteIfExistsAsync(code.AccountId, code.Hash, token, code.Version)); // gone, or already in use: leave it
+            async (code, token) => await Table.DeleteIfExistsAsync(code.AccountId, code.Hash, code.Version, token)); // gone, or already in use: leave it
 
     public async Task<CodeRecord?> GetAsync(string accountId, string hash, CancellationToken ct) =>
         await ReadAsync(accountId, hash, ct) ?? await MoveLegacyAsync(accountId, hash, ct);
@@ -54,7 +54,7 @@ public sealed class CodeTableStore(TableStorage tables) : ICodeStore
     {
         if (await Table.GetIfExistsAsync(hash, "", ct) is not { } legacy || legacy.GetString("AccountId") != accountId) return null;
         await Table.AddIfAbsentAsync(ToEntity(FromEntity(accountId, hash, legacy)), ct);
-        await Table.DeleteIfExistsAsync(hash, "", ct, legacy.ETag.ToString());
+        await Table.DeleteIfExistsAsync(hash, "", legacy.ETag.ToString(), ct);
         return await ReadAsync(accountId, hash, ct);
     }
 

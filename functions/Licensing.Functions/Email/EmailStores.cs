@@ -54,6 +54,6 @@ public sealed record EmailQueueMessage(string AccountId, string EmailId);
 public sealed class EmailQueue(QueueStorage queues) : IEmailQueue
 {
     public Task EnqueueAsync(string accountId, string emailId, TimeSpan delay, CancellationToken ct) =>
-        queues.SendAsync(QueueStorage.EmailOutbox, JsonSerializer.Serialize(new EmailQueueMessage(accountId, emailId), Http.Json.Options), ct,
-            delay > TimeSpan.Zero ? delay : null);
+        queues.SendAsync(QueueStorage.EmailOutbox, JsonSerializer.Serialize(new EmailQueueMessage(accountId, emailId), Http.Json.Options),
+            delay > TimeSpan.Zero ? delay : null, ct);
 }

@@ -17,7 +17,7 @@ public sealed class HealthFunction(TableStorage tables, PublicKeyCache keys, Pub
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req, CancellationToken ct)
     {
         // Each check runs within the public path's budget: a hung dependency is reported, not waited for.
-        var storage = await CheckAsync(t => tables.Licenses.GetIfExistsAsync("health", "probe", t, ["PartitionKey"]), "storage", ct);
+        var storage = await CheckAsync(t => tables.Licenses.GetIfExistsAsync("health", "probe", ["PartitionKey"], t), "storage", ct);
         var signing = await CheckAsync(async t => { if ((await keys.GetAsync(t)).Keys.Count == 0) throw new InvalidOperationException("no signing key"); }, "signing", ct);
         if (storage && signing) return new ApiJsonResult(StatusCodes.Status200OK, new { status = "ok" });
         return new Problem(503, "SERVICE_UNAVAILABLE", "Service Unavailable", "a dependency is unreachable")

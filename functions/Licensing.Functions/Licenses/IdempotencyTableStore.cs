@@ -25,7 +25,7 @@ public sealed class IdempotencyTableStore(TableStorage tables) : IIdempotencySto
         record with { Version = await Table.ReplaceIfMatchAsync(ToEntity(record), record.Version!, "the idempotency record changed", ct) };
 
     public Task DeleteAsync(IdempotencyRecord record, CancellationToken ct) =>
-        Table.DeleteIfExistsAsync(record.AccountId, record.KeyHash, ct, record.Version!);
+        Table.DeleteIfExistsAsync(record.AccountId, record.KeyHash, record.Version!, ct);
 
     private static TableEntity ToEntity(IdempotencyRecord r) => new(r.AccountId, r.KeyHash)
     {

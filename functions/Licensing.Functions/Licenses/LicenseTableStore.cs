@@ -33,7 +33,7 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         if (found.Count < license.Activations.Count)
         {
             var idStart = ActivationRows.RowKey(license.Id, "").Length;
-            foreach (var a in await tables.Licenses.QueryAsync(ActivationRows.Of(license), row => ActivationRows.FromRow(row, idStart), ct, maxPerPage: 1000))
+            foreach (var a in await tables.Licenses.QueryAsync(ActivationRows.Of(license), row => ActivationRows.FromRow(row, idStart), new QueryShape(MaxPerPage: 1000), ct))
                 found.TryAdd(a.Id, a);
         }
         // The index decides: a row it does not list (left by a write that lost its race) is not an activation.
@@ -77,7 +77,7 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         if (upserts.Count == 0 && deletes.Count == 0)
             return version is null
                 ? await tables.Licenses.AddIfAbsentAsync(entity, ct) ?? throw Exists(license)
-                : await tables.Licenses.ReplaceIfMatchAsync(entity, version, changed, ct, gone: $"license '{license.Id}' not found");
+                : await tables.Licenses.ReplaceIfMatchAsync(entity, version, changed, $"license '{license.Id}' not found", TableUpdateMode.Replace, ct);
         var room = MaxTransactionActions - 1 - deletes.Count;
         foreach (var early in upserts.Skip(room).Chunk(MaxTransactionActions))
             await tables.Licenses.SubmitAsync(early.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct);
@@ -119,7 +119,7 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
 
     /// <summary>A table scan of license rows (never activation rows) with a server-side filter, for the timer jobs only.</summary>
     private IAsyncEnumerable<License> ScanAsync(string? filter, CancellationToken ct) =>
-        tables.Licenses.ScanAsync(filter is null ? LicenseRows : $"{LicenseRows} and {filter}", ct).Select(LicenseEntities.FromEntity);
+        tables.Licenses.ScanAsync(filter is null ? LicenseRows : $"{LicenseRows} and {filter}", 1000, ct).Select(LicenseEntities.FromEntity);
 
     private static string Filter(string accountId, LicenseQuery query, DateTimeOffset now)
     {

@@ -23,7 +23,7 @@ public sealed class MetricsTableStore(TableStorage tables) : IMetricsStore
             e["Expirations"] = (e.GetInt64("Expirations") ?? 0) + delta.Expirations;
             if (delta.FirstValidationSeconds is { Count: > 0 } firsts)
                 e["FirstValidationSeconds"] = JsonSerializer.Serialize(Samples(e).Concat(firsts).Take(MaxSamples));
-            await Table.AddOrReplaceIfMatchAsync(e, read?.ETag.ToString(), "metrics changed", token);
+            await Table.AddOrReplaceIfMatchAsync(e, read?.ETag.ToString(), "metrics changed", TableUpdateMode.Replace, token);
             return true;
         }, ct);
 
@@ -33,7 +33,7 @@ public sealed class MetricsTableStore(TableStorage tables) : IMetricsStore
             ["Issued"] = issued,
             ["Active"] = active,
             ["ActiveDomains"] = activeDomains,
-        }, ct, TableUpdateMode.Merge);
+        }, TableUpdateMode.Merge, ct);
 
     public Task<IReadOnlyList<DayMetrics>> ListAsync(string accountId, string productId, string fromDay, string toDay, CancellationToken ct)
     {

@@ -34,12 +34,12 @@ public sealed class QuotaTableStore(AccountTableStore accounts, TableStorage tab
         {
             var read = await Usage.GetIfExistsAsync(accountId, month, token);
             var total = (read?.GetInt64("Validations") ?? 0) + count;
-            await Usage.AddOrReplaceIfMatchAsync(new TableEntity(accountId, month) { ["Validations"] = total }, read?.ETag.ToString(), "usage changed", token, TableUpdateMode.Merge);
+            await Usage.AddOrReplaceIfMatchAsync(new TableEntity(accountId, month) { ["Validations"] = total }, read?.ETag.ToString(), "usage changed", TableUpdateMode.Merge, token);
             return total;
         }, ct);
 
     public async Task<long> GetValidationsAsync(string accountId, string month, CancellationToken ct) =>
-        (await Usage.GetIfExistsAsync(accountId, month, ct, ["Validations"]))?.GetInt64("Validations") ?? 0;
+        (await Usage.GetIfExistsAsync(accountId, month, ["Validations"], ct))?.GetInt64("Validations") ?? 0;
 
     public async Task<bool> MarkNotifiedAsync(string accountId, string month, CancellationToken ct)
     {
@@ -47,8 +47,7 @@ public sealed class QuotaTableStore(AccountTableStore accounts, TableStorage tab
         if (read is null || read.GetDateTimeOffset("NotifiedAt") is not null) return false;
         try
         {
-            await Usage.ReplaceIfMatchAsync(new TableEntity(accountId, month) { ["NotifiedAt"] = clock.GetUtcNow() }, read.ETag.ToString(), "the notice changed", ct,
-                mode: TableUpdateMode.Merge);
+            await Usage.ReplaceIfMatchAsync(new TableEntity(accountId, month) { ["NotifiedAt"] = clock.GetUtcNow() }, read.ETag.ToString(), "the notice changed", null, TableUpdateMode.Merge, ct);
             return true;
         }
         catch (ConcurrencyException)

@@ -21,7 +21,7 @@ public sealed class QueueStorage(QueueServiceClient service)
     public QueueClient Queue(string name) => Service.GetQueueClient(name);
 
     /// <summary>Sends a message (visible after <paramref name="delay"/> when given) inside the storage fault guard.</summary>
-    public Task SendAsync(string queue, string message, CancellationToken ct, TimeSpan? delay = null) =>
+    public Task SendAsync(string queue, string message, TimeSpan? delay, CancellationToken ct) =>
         StorageFaults.Guard(() => Queue(queue).SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: ct), ct);
 
     public static QueueClientOptions ClientOptions()

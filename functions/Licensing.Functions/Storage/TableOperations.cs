@@ -14,7 +14,11 @@ namespace Licensing.Functions.Storage;
 public static class TableOperations
 {
     /// <summary>One point read; null when there is no such entity.</summary>
-    public static Task<TableEntity?> GetIfExistsAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken ct, IEnumerable<string>? select = null) =>
+    public static Task<TableEntity?> GetIfExistsAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken ct) =>
+        table.GetIfExistsAsync(partitionKey, rowKey, null, ct);
+
+    /// <summary>One point read of the properties in <paramref name="select"/>; null when there is no such entity.</summary>
+    public static Task<TableEntity?> GetIfExistsAsync(this TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             var r = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, select, ct);
@@ -41,8 +45,11 @@ public static class TableOperations
     /// its new ETag. <see cref="ConcurrencyException"/> (saying <paramref name="changed"/>) when it changed (412), and
     /// when it is gone (404) unless <paramref name="gone"/> is given, then <see cref="NotFoundException"/> saying that.
     /// </summary>
-    public static Task<string?> ReplaceIfMatchAsync(this TableClient table, ITableEntity entity, string version, string changed, CancellationToken ct,
-        string? gone = null, TableUpdateMode mode = TableUpdateMode.Replace) =>
+    public static Task<string?> ReplaceIfMatchAsync(this TableClient table, ITableEntity entity, string version, string changed, CancellationToken ct) =>
+        table.ReplaceIfMatchAsync(entity, version, changed, null, TableUpdateMode.Replace, ct);
+
+    /// <inheritdoc cref="ReplaceIfMatchAsync(TableClient, ITableEntity, string, string, CancellationToken)"/>
+    public static Task<string?> ReplaceIfMatchAsync(this TableClient table, ITableEntity entity, string version, string changed, string? gone, TableUpdateMode mode, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             try
@@ -65,15 +72,14 @@ public static class TableOperations
     /// unchanged since: the read-modify-write of a counter row. <see cref="ConcurrencyException"/> when someone else
     /// wrote first (409, 412 or 404).
     /// </summary>
-    public static async Task<string?> AddOrReplaceIfMatchAsync(this TableClient table, ITableEntity entity, string? version, string changed, CancellationToken ct,
-        TableUpdateMode mode = TableUpdateMode.Replace)
+    public static async Task<string?> AddOrReplaceIfMatchAsync(this TableClient table, ITableEntity entity, string? version, string changed, TableUpdateMode mode, CancellationToken ct)
     {
-        if (version is not null) return await table.ReplaceIfMatchAsync(entity, version, changed, ct, mode: mode);
+        if (version is not null) return await table.ReplaceIfMatchAsync(entity, version, changed, null, mode, ct);
         return await table.AddIfAbsentAsync(entity, ct) ?? throw new ConcurrencyException(changed);
     }
 
     /// <summary>Replaces (or merges into) the entity whatever its ETag, if it exists; false when it is gone (404).</summary>
-    public static Task<bool> ReplaceIfExistsAsync(this TableClient table, ITableEntity entity, CancellationToken ct, TableUpdateMode mode = TableUpdateMode.Replace) =>
+    public static Task<bool> ReplaceIfExistsAsync(this TableClient table, ITableEntity entity, TableUpdateMode mode, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             try
@@ -88,14 +94,21 @@ public static class TableOperations
         }, ct);
 
     /// <summary>Writes the entity whether or not it exists (replacing it, or merging into it).</summary>
-    public static Task UpsertAsync(this TableClient table, ITableEntity entity, CancellationToken ct, TableUpdateMode mode = TableUpdateMode.Replace) =>
+    public static Task UpsertAsync(this TableClient table, ITableEntity entity, CancellationToken ct) => table.UpsertAsync(entity, TableUpdateMode.Replace, ct);
+
+    /// <summary>Writes the entity whether or not it exists, replacing it or merging into it as <paramref name="mode"/> says.</summary>
+    public static Task UpsertAsync(this TableClient table, ITableEntity entity, TableUpdateMode mode, CancellationToken ct) =>
         StorageFaults.Guard(() => table.UpsertEntityAsync(entity, mode, ct), ct);
 
     /// <summary>
     /// Deletes the entity if it exists and, when <paramref name="version"/> is given, is unchanged since; false when
     /// it was gone (404) or had changed (412): either way the caller leaves it.
     /// </summary>
-    public static Task<bool> DeleteIfExistsAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken ct, string? version = null) =>
+    public static Task<bool> DeleteIfExistsAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken ct) =>
+        table.DeleteIfExistsAsync(partitionKey, rowKey, null, ct);
+
+    /// <inheritdoc cref="DeleteIfExistsAsync(TableClient, string, string, CancellationToken)"/>
+    public static Task<bool> DeleteIfExistsAsync(this TableClient table, string partitionKey, string rowKey, string? version, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             try
@@ -111,14 +124,17 @@ public static class TableOperations
         }, ct);
 
     /// <summary>Every entity the filter matches (up to <paramref name="limit"/>), mapped; for small result sets such as one partition.</summary>
-    public static Task<IReadOnlyList<T>> QueryAsync<T>(this TableClient table, string filter, Func<TableEntity, T> map, CancellationToken ct,
-        IEnumerable<string>? select = null, int? maxPerPage = null, int limit = int.MaxValue) =>
+    public static Task<IReadOnlyList<T>> QueryAsync<T>(this TableClient table, string filter, Func<TableEntity, T> map, CancellationToken ct) =>
+        table.QueryAsync(filter, map, new QueryShape(), ct);
+
+    /// <summary>Every entity the filter matches, in pages and up to the limit of <paramref name="shape"/>, mapped.</summary>
+    public static Task<IReadOnlyList<T>> QueryAsync<T>(this TableClient table, string filter, Func<TableEntity, T> map, QueryShape shape, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             var result = new List<T>();
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage, select, ct))
+            await foreach (var e in table.QueryAsync<TableEntity>(filter, shape.MaxPerPage, shape.Select, ct))
             {
-                if (result.Count >= limit) break;
+                if (result.Count >= shape.Limit) break;
                 result.Add(map(e));
             }
             return (IReadOnlyList<T>)result;
@@ -134,7 +150,7 @@ public static class TableOperations
         }, ct);
 
     /// <summary>A query streamed page by page (a scan for the timer jobs), each page read inside the fault guard.</summary>
-    public static async IAsyncEnumerable<TableEntity> ScanAsync(this TableClient table, string filter, [EnumeratorCancellation] CancellationToken ct, int maxPerPage = 1000)
+    public static async IAsyncEnumerable<TableEntity> ScanAsync(this TableClient table, string filter, int maxPerPage, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var entities = table.QueryAsync<TableEntity>(filter, maxPerPage, cancellationToken: ct).GetAsyncEnumerator(ct);
         while (await StorageFaults.Guard(async () => await entities.MoveNextAsync(), ct))
@@ -167,6 +183,9 @@ public static class TableOperations
             return (IReadOnlyList<string?>)r.Value.Select(a => a.Headers.ETag?.ToString()).ToArray();
         }, ct);
 }
+
+/// <summary>A query's page size, the properties it selects and the most entities it returns.</summary>
+public sealed record QueryShape(int? MaxPerPage = null, IReadOnlyList<string>? Select = null, int Limit = int.MaxValue);
 
 /// <summary>
 /// What an entity-group transaction did: committed with each action's new ETag, or failed with the status and the

@@ -17,7 +17,7 @@ public sealed class UsageTableStore(TableStorage tables) : IUsageLedger
     public async Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct)
     {
         var partition = Partition(accountId, licenseId, period);
-        var quantities = await Table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), e => e.GetInt64("Quantity") ?? 0, ct, ["Quantity"], maxPerPage: 1000);
+        var quantities = await Table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), e => e.GetInt64("Quantity") ?? 0, new QueryShape(1000, ["Quantity"]), ct);
         return quantities.Sum();
     }
 }

@@ -62,7 +62,7 @@ public sealed class TableOperationsTests
         Assert.Equal(2, (await Table.GetIfExistsAsync(pk, "a", default))!.GetInt32("V"));
 
         await Assert.ThrowsAsync<ConcurrencyException>(() => Table.ReplaceIfMatchAsync(new TableEntity(pk, "gone") { ["V"] = 1 }, v2!, "changed", default));
-        var gone = await Assert.ThrowsAsync<NotFoundException>(() => Table.ReplaceIfMatchAsync(new TableEntity(pk, "gone") { ["V"] = 1 }, v2!, "changed", default, gone: "no such thing"));
+        var gone = await Assert.ThrowsAsync<NotFoundException>(() => Table.ReplaceIfMatchAsync(new TableEntity(pk, "gone") { ["V"] = 1 }, v2!, "changed", "no such thing", TableUpdateMode.Replace, default));
         Assert.Equal("no such thing", gone.Message);
         Assert.Null(await Table.GetIfExistsAsync(pk, "gone", default));
     }
@@ -71,10 +71,10 @@ public sealed class TableOperationsTests
     public async Task Add_or_replace_if_match_refuses_a_second_add_and_a_stale_replace()
     {
         var pk = NewPartition();
-        var v1 = await Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 1 }, null, "changed", default);
-        await Assert.ThrowsAsync<ConcurrencyException>(() => Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 9 }, null, "changed", default));
-        await Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 2 }, v1, "changed", default);
-        await Assert.ThrowsAsync<ConcurrencyException>(() => Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 9 }, v1, "changed", default));
+        var v1 = await Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 1 }, null, "changed", TableUpdateMode.Replace, default);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 9 }, null, "changed", TableUpdateMode.Replace, default));
+        await Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 2 }, v1, "changed", TableUpdateMode.Replace, default);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 9 }, v1, "changed", TableUpdateMode.Replace, default));
         Assert.Equal(2, (await Table.GetIfExistsAsync(pk, "a", default))!.GetInt32("V"));
     }
 
@@ -82,10 +82,10 @@ public sealed class TableOperationsTests
     public async Task Replace_if_exists_is_false_for_a_missing_entity_and_writes_nothing()
     {
         var pk = NewPartition();
-        Assert.False(await Table.ReplaceIfExistsAsync(new TableEntity(pk, "a") { ["V"] = 1 }, default, TableUpdateMode.Merge));
+        Assert.False(await Table.ReplaceIfExistsAsync(new TableEntity(pk, "a") { ["V"] = 1 }, TableUpdateMode.Merge, default));
         Assert.Null(await Table.GetIfExistsAsync(pk, "a", default));
         await Table.AddEntityAsync(new TableEntity(pk, "a") { ["V"] = 1, ["W"] = 1 });
-        Assert.True(await Table.ReplaceIfExistsAsync(new TableEntity(pk, "a") { ["V"] = 2 }, default, TableUpdateMode.Merge));
+        Assert.True(await Table.ReplaceIfExistsAsync(new TableEntity(pk, "a") { ["V"] = 2 }, TableUpdateMode.Merge, default));
         var merged = (await Table.GetIfExistsAsync(pk, "a", default))!;
         Assert.Equal((2, 1), (merged.GetInt32("V"), merged.GetInt32("W")));
     }
@@ -96,7 +96,7 @@ public sealed class TableOperationsTests
         var pk = NewPartition();
         var v1 = (await Table.AddIfAbsentAsync(new TableEntity(pk, "a"), default))!;
         await Table.UpsertAsync(new TableEntity(pk, "a") { ["V"] = 2 }, default);
-        Assert.False(await Table.DeleteIfExistsAsync(pk, "a", default, v1));
+        Assert.False(await Table.DeleteIfExistsAsync(pk, "a", v1, default));
         Assert.NotNull(await Table.GetIfExistsAsync(pk, "a", default));
         Assert.True(await Table.DeleteIfExistsAsync(pk, "a", default));
         Assert.False(await Table.DeleteIfExistsAsync(pk, "a", default));
@@ -109,7 +109,7 @@ public sealed class TableOperationsTests
         for (var i = 0; i < 5; i++) await Table.AddEntityAsync(new TableEntity(pk, $"r{i}") { ["V"] = i });
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk}");
         Assert.Equal([0, 1, 2, 3, 4], await Table.QueryAsync(filter, e => e.GetInt32("V") ?? -1, default));
-        Assert.Equal([0, 1, 2], await Table.QueryAsync(filter, e => e.GetInt32("V") ?? -1, default, maxPerPage: 2, limit: 3));
+        Assert.Equal([0, 1, 2], await Table.QueryAsync(filter, e => e.GetInt32("V") ?? -1, new QueryShape(2, null, 3), default));
 
         var (first, token) = await Table.QueryPageAsync(filter, 3, null, default);
         Assert.Equal(3, first.Count);
@@ -118,7 +118,7 @@ public sealed class TableOperationsTests
         Assert.Null(end);
 
         var scanned = new List<string>();
-        await foreach (var e in Table.ScanAsync(filter, default, maxPerPage: 2)) scanned.Add(e.RowKey);
+        await foreach (var e in Table.ScanAsync(filter, 2, default)) scanned.Add(e.RowKey);
         Assert.Equal(5, scanned.Count);
     }
 
@@ -148,12 +148,12 @@ public sealed class TableOperationsTests
         ["get"] = () => Dead.GetIfExistsAsync("p", "r", default),
         ["add"] = () => Dead.AddIfAbsentAsync(new TableEntity("p", "r"), default),
         ["replace"] = () => Dead.ReplaceIfMatchAsync(new TableEntity("p", "r"), "W/\"x\"", "changed", default),
-        ["replace-if-exists"] = () => Dead.ReplaceIfExistsAsync(new TableEntity("p", "r"), default),
+        ["replace-if-exists"] = () => Dead.ReplaceIfExistsAsync(new TableEntity("p", "r"), TableUpdateMode.Replace, default),
         ["upsert"] = () => Dead.UpsertAsync(new TableEntity("p", "r"), default),
         ["delete"] = () => Dead.DeleteIfExistsAsync("p", "r", default),
         ["query"] = () => Dead.QueryAsync("PartitionKey eq 'p'", e => e, default),
         ["page"] = () => Dead.QueryPageAsync("PartitionKey eq 'p'", 10, null, default),
-        ["scan"] = async () => { await foreach (var _ in Dead.ScanAsync("PartitionKey eq 'p'", default)) { } },
+        ["scan"] = async () => { await foreach (var _ in Dead.ScanAsync("PartitionKey eq 'p'", 1000, default)) { } },
         ["transaction"] = () => Dead.SubmitIfAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "r"))], default),
         ["submit"] = () => Dead.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "r"))], default),
     };
