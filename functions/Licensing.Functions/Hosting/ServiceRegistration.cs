@@ -1,5 +1,6 @@
 using Azure.Core;
 using Licensing.Domain.Accounts;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -19,7 +20,7 @@ using Licensing.Functions.Metrics;
 using Licensing.Functions.Usage;
 using Licensing.Functions.Billing;
 using Licensing.Functions.Email;
-using Licensing.Functions.Activations;
+using Licensing.Functions.Activity;
 using Licensing.Functions.Http;
 using Licensing.Functions.Licenses;
 using Licensing.Functions.Products;
@@ -75,9 +76,10 @@ public static class ServiceRegistration
         services.AddSingleton<IQuotaStore, QuotaTableStore>();
         services.AddSingleton<QuotaGate>();
         services.AddSingleton<IQuotaNotifier, QuotaNotifier>();
-        services.AddSingleton(sp => new ActivityFlusher(sp.GetRequiredService<ActivityRecorder>(), sp.GetRequiredService<IActivityStore>(),
-            sp.GetRequiredService<LicenseService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMetricsStore>(),
-            sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<IQuotaNotifier>()));
+        services.AddSingleton<IActivityBatchConsumer, SharingAutoSuspend>();
+        services.AddSingleton<IActivityBatchConsumer, ValidationMetrics>();
+        services.AddSingleton<IActivityBatchConsumer, ValidationQuota>();
+        services.AddSingleton<ActivityFlusher>();
         services.AddSingleton<IUsageLedger, UsageTableStore>();
         services.AddSingleton<UsageCache>();
         services.AddSingleton<ICodeStore, CodeTableStore>();
@@ -85,7 +87,11 @@ public static class ServiceRegistration
         services.AddSingleton<ILicenseScan>(sp => (LicenseTableStore)sp.GetRequiredService<ILicenseStore>());
         services.AddSingleton<LifecycleJobs>();
         services.AddHostedService<ActivityFlushService>();
-        services.AddSingleton<LicenseRuntime>();
+        services.AddSingleton<KeyedLicenseReader>();
+        services.AddSingleton<ValidateLicense>();
+        services.AddSingleton<ActivateLicense>();
+        services.AddSingleton<DeactivateLicense>();
+        services.AddSingleton<ReportUsage>();
 
         // Stripe → license → inbox
         services.AddSingleton<ISecretStore>(sp => string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri)

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using Licensing.Domain.Activity;
+using Licensing.Domain.Quotas;
 using Licensing.Domain.Email;
 using Licensing.Functions.Storage;
 
