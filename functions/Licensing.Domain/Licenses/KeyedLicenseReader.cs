@@ -12,10 +12,10 @@ namespace Licensing.Domain.Licenses;
 public sealed class KeyedLicenseReader(PublicKeyCache keys, AbuseGuard guard, ILicenseStore licenses, LicenseReadCache cache, ProductCache products)
 {
     /// <summary>The license the key names, or null for a forged, malformed or unknown key.</summary>
-    public Task<License?> ReadAsync(string key, CancellationToken ct) => ReadAsync(key, guard.CheckLicense, ct);
+    public Task<License?> ReadAsync(string key, CancellationToken ct) => ReadAsync(key, usage: false, ct);
 
     /// <summary>As <see cref="ReadAsync(string, CancellationToken)"/>, under the usage reports' own rate limit.</summary>
-    public Task<License?> ReadForUsageAsync(string key, CancellationToken ct) => ReadAsync(key, guard.CheckUsage, ct);
+    public Task<License?> ReadForUsageAsync(string key, CancellationToken ct) => ReadAsync(key, usage: true, ct);
 
     /// <summary>The license's product (null if gone) and its plan's policies.</summary>
     public async Task<(Product? Product, PlanPolicy Plan, DevelopmentHostPolicy Development)> PoliciesAsync(License license, CancellationToken ct)
@@ -28,11 +28,12 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, AbuseGuard guard, IL
     /// <summary>A state this instance just wrote: later reads here see it at once.</summary>
     public void Update(License license) => cache.Update(license);
 
-    private async Task<License?> ReadAsync(string key, Action<string> rateLimit, CancellationToken ct)
+    private async Task<License?> ReadAsync(string key, bool usage, CancellationToken ct)
     {
         var ring = await keys.GetAsync(ct).ConfigureAwait(false);
         if (!LicenseKey.TryVerify(key, ring, out var id)) return null;
-        rateLimit(id.LicenseId);
+        if (usage) guard.CheckUsage(id.LicenseId);
+        else guard.CheckLicense(id.LicenseId);
         return await cache.GetAsync(id.AccountId, id.LicenseId, licenses, ct).ConfigureAwait(false);
     }
 }

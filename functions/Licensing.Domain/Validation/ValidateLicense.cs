@@ -29,7 +29,7 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
         if (policy.UsageLimit is { } limit)
             metered = new UsageState(await usage.TotalAsync(license.AccountId, license.Id, UsagePeriods.Key(policy.UsagePeriod, now), ct).ConfigureAwait(false), limit);
         var evaluation = ValidationRules.Evaluate(license, request, now, policy, development, metered, releaseDate);
-        var verdict = await ActivateAsync(evaluation, development, ct).ConfigureAwait(false);
+        var verdict = await TakeSlotsAsync(evaluation, development, ct).ConfigureAwait(false);
         license = verdict.License ?? license;
         if (verdict.Valid && await quotas.IsOverValidationQuotaAsync(license.AccountId, ct).ConfigureAwait(false))
         {
@@ -48,7 +48,7 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
     }
 
     /// <summary>Takes the slots a VALID evaluation queued; the verdict carries the license as last written.</summary>
-    private async Task<Verdict> ActivateAsync(Evaluation evaluation, Products.DevelopmentHostPolicy development, CancellationToken ct)
+    private async Task<Verdict> TakeSlotsAsync(Evaluation evaluation, Products.DevelopmentHostPolicy development, CancellationToken ct)
     {
         var verdict = evaluation.Verdict;
         var license = verdict.License!;
