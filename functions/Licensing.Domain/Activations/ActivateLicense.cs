@@ -28,7 +28,7 @@ public sealed class ActivateLicense(KeyedLicenseReader reader, ActivationService
         var outcome = await activations.ActivateAsync(license, target, name, development, ct).ConfigureAwait(false);
         reader.Update(outcome.License);
         if (!outcome.Activated) return new ActivateResult(false, "ACTIVATION_LIMIT_REACHED", outcome.Detail, null, outcome.License, null, null);
-        var revalidate = ValidationRules.RevalidateAfter(outcome.License, now, TimeSpan.FromHours(policy.RevalidateAfterHours));
+        var revalidate = ValidationRules.RevalidateAfter(outcome.License, now, policy);
         var certificate = await certificates.IssueAsync(outcome.License, target.Domain is { } d && !HostBindings.IsWildcard(d) ? d : null,
             target.Fingerprint, revalidate, policy, outcome.Development, ct).ConfigureAwait(false);
         return new ActivateResult(true, ValidationCode.Valid.ToWire(), outcome.Detail, outcome.Activation, outcome.License, revalidate, certificate) { Development = outcome.Development };

@@ -25,8 +25,12 @@ public static class ValidationRules
             ?? UpdateNotCovered(license, releaseDate ?? request.ReleaseDate)
             ?? UsageLimitExceeded(license, usage);
         if (failed is not null) return new Evaluation(failed, []);
-        return new Evaluation(new Verdict(ValidationCode.Valid, "license is valid", license, RevalidateAfter(license, now, TimeSpan.FromHours(policy.RevalidateAfterHours))), toActivate);
+        return new Evaluation(new Verdict(ValidationCode.Valid, "license is valid", license, RevalidateAfter(license, now, policy)), toActivate);
     }
+
+    /// <summary>When a client should ask again on the plan's schedule.</summary>
+    public static DateTimeOffset RevalidateAfter(License license, DateTimeOffset now, PlanPolicy policy) =>
+        RevalidateAfter(license, now, TimeSpan.FromHours(policy.RevalidateAfterHours));
 
     /// <summary>When a client should ask again: <paramref name="after"/> from now, but never past the license's expiry.</summary>
     public static DateTimeOffset RevalidateAfter(License license, DateTimeOffset now, TimeSpan after)
