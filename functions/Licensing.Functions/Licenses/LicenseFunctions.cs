@@ -159,6 +159,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         return new LicenseQuery(productId, email is null ? null : EmailAddress.Normalize(email), status, token, limit);
     }
 
+    /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>
     public static IReadOnlyDictionary<string, object?> ToResponse(License l, IReadOnlyList<Activation> activations, DateTimeOffset now) => new Dictionary<string, object?>
     {
         ["licenseId"] = l.Id,
