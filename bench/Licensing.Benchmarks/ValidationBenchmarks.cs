@@ -48,9 +48,11 @@ public class ValidationBenchmarks
         _certificates = new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock);
         _license = license;
         _validation = new ValidateLicense(
-            new KeyedLicenseReader(keys, new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero), new ProductCache(products, clock)),
+            new KeyedLicenseReader(keys, new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero),
+                new ProductCache(products, clock)),
             new ActivationService(store, clock), _certificates, new ActivityRecorder(clock),
-            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock), clock);
+            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock),
+            new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock), clock);
         _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");
         var first = await _validation.ValidateAsync(_request, "203.0.113.7", default);
         if (first.Code != ValidationCode.Valid || first.Certificate is null) throw new InvalidOperationException("setup: not valid");

@@ -18,7 +18,8 @@ public static class SharingSignal
     /// two; an IP address, or a host that is itself a public suffix, counts as itself.</summary>
     public static string Site(string domain) => PublicSuffixList.RegistrableDomain(domain) ?? domain;
 
-    public static bool Suspected(int? maxActivations, int domains, int addresses, int developmentHosts = 0, int maxDevelopmentHosts = PlanPolicy.DefaultMaxDevelopmentHosts) =>
+    public static bool Suspected(int? maxActivations, int domains, int addresses, int developmentHosts = 0,
+        int maxDevelopmentHosts = PlanPolicy.DefaultMaxDevelopmentHosts) =>
         maxActivations is { } slots &&
         (domains > Math.Max(slots, 1) || developmentHosts > maxDevelopmentHosts || addresses > AddressTolerance * Math.Max(slots, 1));
 }

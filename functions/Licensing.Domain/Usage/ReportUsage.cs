@@ -4,7 +4,8 @@ using Licensing.Domain.Validation;
 namespace Licensing.Domain.Usage;
 
 /// <summary>The answer of <c>POST /v1/usage</c>: the exact period total after this report.</summary>
-public sealed record UsageReport(bool Recorded, bool Duplicate, string? Code, string Detail, long Used, long? Limit, DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd);
+public sealed record UsageReport(
+    bool Recorded, bool Duplicate, string? Code, string Detail, long Used, long? Limit, DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd);
 
 /// <summary><c>POST /v1/usage</c>: records metered use against a key, once per idempotency key.</summary>
 public sealed class ReportUsage(KeyedLicenseReader reader, IUsageLedger ledger, UsageCache usage, TimeProvider clock)

@@ -27,7 +27,10 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
                 : throw ValidationFailedException.For("version", $"version '{version}' is not among the product's releases; send releaseDate instead");
         UsageState? metered = null;
         if (policy.UsageLimit is { } limit)
-            metered = new UsageState(await usage.TotalAsync(license.AccountId, license.Id, UsagePeriods.Key(policy.UsagePeriod, now), ct).ConfigureAwait(false), limit);
+        {
+            var used = await usage.TotalAsync(license.AccountId, license.Id, UsagePeriods.Key(policy.UsagePeriod, now), ct).ConfigureAwait(false);
+            metered = new UsageState(used, limit);
+        }
         var evaluation = ValidationRules.Evaluate(license, request, now, policy, development, metered, releaseDate);
         var verdict = await TakeSlotsAsync(evaluation, development, ct).ConfigureAwait(false);
         license = verdict.License ?? license;
@@ -60,7 +63,8 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
             if (!outcome.Activated)
                 // Another request took the last slot (or development-host allowance) between our read and our write.
                 return ValidationRules.Fail(target.Domain is null ? ValidationCode.FingerprintMismatch : ValidationCode.DomainMismatch,
-                    outcome.Development ? outcome.Detail : $"{target.Describe} is not activated and all {license.MaxActivations} activation slots are in use", license);
+                    outcome.Development ? outcome.Detail : $"{target.Describe} is not activated and all {license.MaxActivations} activation slots are in use",
+                    license);
             verdict = verdict with { License = license };
         }
         return verdict;

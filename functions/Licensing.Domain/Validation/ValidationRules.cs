@@ -19,8 +19,10 @@ public static class ValidationRules
         var toActivate = new List<ActivationTarget>();
         var failed = Status(license, now)
             ?? ProductMismatch(license, request)
-            ?? Binding(license, request.Domain is null ? null : new ActivationTarget(request.Domain, null), now, policy, development, toActivate, ValidationCode.DomainMismatch)
-            ?? Binding(license, request.Fingerprint is null ? null : new ActivationTarget(null, request.Fingerprint), now, policy, development, toActivate, ValidationCode.FingerprintMismatch)
+            ?? Binding(license, request.Domain is null ? null : new ActivationTarget(request.Domain, null), now, policy, development, toActivate,
+                ValidationCode.DomainMismatch)
+            ?? Binding(license, request.Fingerprint is null ? null : new ActivationTarget(null, request.Fingerprint), now, policy, development, toActivate,
+                ValidationCode.FingerprintMismatch)
             ?? FeatureNotEntitled(license, request)
             ?? UpdateNotCovered(license, releaseDate ?? request.ReleaseDate)
             ?? UsageLimitExceeded(license, usage);
@@ -54,7 +56,8 @@ public static class ValidationRules
 
     private static Verdict? Suspended(License l, DateTimeOffset now) =>
         l.Status == LicenseStatus.Suspended
-            ? Fail(ValidationCode.Suspended, l.StatusReason == "sharing" ? "license is suspended: it was used on more sites than it allows" : "license is suspended", l)
+            ? Fail(ValidationCode.Suspended,
+                l.StatusReason == "sharing" ? "license is suspended: it was used on more sites than it allows" : "license is suspended", l)
             : null;
 
     private static Verdict? Expired(License l, DateTimeOffset now) =>
@@ -80,7 +83,8 @@ public static class ValidationRules
         if (l.MaxActivations is null) return null; // unlimited: not bound, nothing to write (the sharing signal still sees it)
         if (ActivationRules.Covering(l, t) is not null) return null;
         if (ActivationRules.IsFree(t, development)) return DevelopmentHost(l, t, now, development, toActivate, mismatch);
-        var slotsLeft = Math.Min(l.MaxActivations ?? ActivationRules.HardCap, ActivationRules.HardCap) - l.Activations.Count - toActivate.Count(a => !ActivationRules.IsFree(a, development));
+        var slotsLeft = Math.Min(l.MaxActivations ?? ActivationRules.HardCap, ActivationRules.HardCap) - l.Activations.Count
+            - toActivate.Count(a => !ActivationRules.IsFree(a, development));
         if (policy.AutoActivate && slotsLeft > 0)
         {
             toActivate.Add(t);
@@ -91,10 +95,12 @@ public static class ValidationRules
             : $"{t.Describe} is not activated for this license", l);
     }
 
-    private static Verdict? DevelopmentHost(License l, ActivationTarget t, DateTimeOffset now, DevelopmentHostPolicy development, List<ActivationTarget> toActivate, ValidationCode mismatch)
+    private static Verdict? DevelopmentHost(License l, ActivationTarget t, DateTimeOffset now, DevelopmentHostPolicy development,
+        List<ActivationTarget> toActivate, ValidationCode mismatch)
     {
         if (ActivationRules.SeenDevelopmentHost(l, t.Domain!, now) is not null) return null;
-        if (ActivationRules.DevelopmentHostRefusal(l, t.Domain!, development, now, toActivate.Count(a => ActivationRules.IsFree(a, development))) is { } refusal)
+        var pending = toActivate.Count(a => ActivationRules.IsFree(a, development));
+        if (ActivationRules.DevelopmentHostRefusal(l, t.Domain!, development, now, pending) is { } refusal)
             return Fail(mismatch, refusal, l);
         toActivate.Add(t);
         return null;
@@ -113,7 +119,9 @@ public static class ValidationRules
     /// <summary>Perpetual with updates: a build released after the update entitlement ended is not covered.</summary>
     private static Verdict? UpdateNotCovered(License l, DateTimeOffset? releaseDate) =>
         releaseDate is { } released && l.UpdatesUntil is { } until && released > until
-            ? Fail(ValidationCode.UpdateNotCovered, $"updates were included until {until.UtcDateTime:yyyy-MM-dd}; this release is from {released.UtcDateTime:yyyy-MM-dd}. Renewing the update plan covers it; earlier releases keep working", l)
+            ? Fail(ValidationCode.UpdateNotCovered,
+                $"updates were included until {until.UtcDateTime:yyyy-MM-dd}; this release is from {released.UtcDateTime:yyyy-MM-dd}. "
+                + "Renewing the update plan covers it; earlier releases keep working", l)
             : null;
 
     /// <summary>Metered plans: the period's allowance is used up (used ≥ limit).</summary>

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
-using Licensing.Domain.Quotas;
 using Licensing.Domain.Email;
+using Licensing.Domain.Quotas;
 using Licensing.Functions.Storage;
 
 namespace Licensing.Functions.Usage;

@@ -91,9 +91,11 @@ public sealed class ActivityFlusherTests
             return Task.CompletedTask;
         }
 
-        public Task SetSnapshotAsync(string accountId, string productId, string day, long issued, long active, long activeDomains, CancellationToken ct) => throw new NotSupportedException();
+        public Task SetSnapshotAsync(string accountId, string productId, string day, long issued, long active, long activeDomains, CancellationToken ct) =>
+            throw new NotSupportedException();
 
-        public Task<IReadOnlyList<DayMetrics>> RangeAsync(string accountId, string productId, string fromDay, string toDay, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<DayMetrics>> RangeAsync(string accountId, string productId, string fromDay, string toDay, CancellationToken ct) =>
+            throw new NotSupportedException();
     }
 
     private sealed class FailingConsumer : IActivityBatchConsumer
