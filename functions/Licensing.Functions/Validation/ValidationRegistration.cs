@@ -1,0 +1,18 @@
+using Licensing.Domain.Common;
+using Licensing.Domain.Validation;
+using Licensing.Functions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Functions.Validation;
+
+public static class ValidationRegistration
+{
+    /// <summary>The public path's runtime: validation and the rate limits that guard it.</summary>
+    public static IServiceCollection AddValidation(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<LicensingOptions>>().Value.RateLimits));
+        services.AddSingleton<LicenseRuntime>();
+        return services;
+    }
+}

@@ -1,0 +1,61 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Licensing.Functions.Hosting;
+using Licensing.Functions.Storage;
+using Licensing.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Tests.Hosting;
+
+public sealed class ServiceRegistrationTests
+{
+    private static IConfiguration Config(params (string Key, string? Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    [Fact]
+    public async Task Options_are_validated_again_when_the_host_starts()
+    {
+        // Registration checks the configuration it is given; anything that changes the options afterwards is caught at start.
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddLicensing(Config(("Licensing:StorageConnection", TestHost.Azurite)));
+        builder.Services.Configure<LicensingOptions>(o => o.ClientAddress.TrustedHops = 0);
+        using var host = builder.Build();
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("Licensing:ClientAddress", e.Message);
+    }
+
+    [Fact]
+    public void Storage_clients_retry_briefly()
+    {
+        using var provider = new ServiceCollection().AddLogging().AddLicensing(Config(("Licensing:StorageConnection", TestHost.Azurite))).BuildServiceProvider();
+        // "Default" is the name Microsoft.Extensions.Azure gives a client registered without one.
+        var table = provider.GetRequiredService<IOptionsMonitor<TableClientOptions>>().Get("Default").Retry;
+        Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), (table.MaxRetries, table.Delay, table.MaxDelay, table.NetworkTimeout));
+        var queue = provider.GetRequiredService<IOptionsMonitor<QueueClientOptions>>().Get("Default");
+        Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), QueueMessageEncoding.Base64),
+            (queue.Retry.MaxRetries, queue.Retry.Delay, queue.Retry.NetworkTimeout, queue.MessageEncoding));
+    }
+
+    [Fact]
+    public async Task Messages_the_app_enqueues_are_base64_as_the_Functions_queue_extension_reads_them()
+    {
+        await TestHost.RequireAzuriteAsync();
+        using var provider = new ServiceCollection().AddLogging().AddLicensing(Config(("Licensing:StorageConnection", TestHost.Azurite))).BuildServiceProvider();
+        var name = "registration-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = provider.GetRequiredService<QueueStorage>().Queue(name);
+        await queue.CreateAsync();
+        try
+        {
+            await queue.SendMessageAsync("{\"id\":\"évt\"}");
+            var raw = (await new QueueClient(TestHost.Azurite, name).ReceiveMessageAsync()).Value;
+            Assert.Equal(Convert.ToBase64String("{\"id\":\"évt\"}"u8), raw.MessageText);
+        }
+        finally
+        {
+            await queue.DeleteIfExistsAsync();
+        }
+    }
+}
