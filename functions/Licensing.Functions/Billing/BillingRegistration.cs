@@ -11,7 +11,7 @@ namespace Licensing.Functions.Billing;
 public static class BillingRegistration
 {
     /// <summary>
-    /// Stripe → license: the webhook secrets (Key Vault when <see cref="SigningOptions.KeyVaultUri"/> is set, else
+    /// Stripe → inbox → queue → license: the webhook secrets (Key Vault when <see cref="SigningOptions.KeyVaultUri"/> is set, else
     /// encrypted in local storage), the inbox, the event queue and its processor.
     /// </summary>
     public static IServiceCollection AddBilling(this IServiceCollection services)

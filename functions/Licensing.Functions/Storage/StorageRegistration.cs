@@ -21,9 +21,10 @@ public static class StorageRegistration
     {
         services.AddSingleton<TokenCredential>(_ => CreateCredential(options));
         // AddAzureClients starts forwarding every Azure SDK event to ILogger once a client is created: a line per request,
-        // and a warning per 404/409/412, which the conditional writes make routine. The app never logged those; a
-        // forwarder with no loggers keeps it so.
-        services.AddSingleton(new AzureEventSourceLogForwarder(NullLoggerFactory.Instance));
+        // and a warning per 409/412, which the conditional writes make routine. The app never logged those; a forwarder
+        // with no loggers keeps it so (registered before AddAzureClients, which only adds one if none is; a factory, so
+        // the container disposes its listener with the host).
+        services.AddSingleton(_ => new AzureEventSourceLogForwarder(NullLoggerFactory.Instance));
         services.AddAzureClients(clients =>
         {
             clients.UseCredential(sp => sp.GetRequiredService<TokenCredential>());

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Licensing.Functions.Hosting;
@@ -6,6 +7,7 @@ using Licensing.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Licensing.Tests.Hosting;
@@ -57,5 +59,18 @@ public sealed class ServiceRegistrationTests
         {
             await queue.DeleteIfExistsAsync();
         }
+    }
+
+    [Fact]
+    public async Task Azure_SDK_request_events_are_not_logged()
+    {
+        await TestHost.RequireAzuriteAsync();
+        var logs = new CapturingLoggerProvider();
+        using var provider = new ServiceCollection().AddLogging(b => b.AddProvider(logs))
+            .AddLicensing(Config(("Licensing:StorageConnection", TestHost.Azurite))).BuildServiceProvider();
+        var missing = provider.GetRequiredService<TableStorage>().Table("registration" + Guid.NewGuid().ToString("N")[..12]);
+        var e = await Assert.ThrowsAsync<RequestFailedException>(() => missing.AddEntityAsync(new TableEntity("p", "r")));
+        Assert.Equal(404, e.Status);
+        Assert.DoesNotContain(logs.Entries, entry => entry.Category.StartsWith("Azure", StringComparison.Ordinal));
     }
 }
