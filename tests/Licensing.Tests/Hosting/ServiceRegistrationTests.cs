@@ -14,15 +14,16 @@ namespace Licensing.Tests.Hosting;
 
 public sealed class ServiceRegistrationTests
 {
-    private static IConfiguration Config(params (string Key, string? Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+    /// <summary>A local configuration against the test run's Azurite.</summary>
+    private static IConfiguration Local() =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Licensing:StorageConnection"] = TestHost.Azurite }).Build();
 
     [Fact]
     public async Task Options_are_validated_again_when_the_host_starts()
     {
         // Registration checks the configuration it is given; anything that changes the options afterwards is caught at start.
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddLicensing(Config(("Licensing:StorageConnection", TestHost.Azurite)));
+        builder.Services.AddLicensing(Local());
         builder.Services.Configure<LicensingOptions>(o => o.ClientAddress.TrustedHops = 0);
         using var host = builder.Build();
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -32,7 +33,7 @@ public sealed class ServiceRegistrationTests
     [Fact]
     public void Storage_clients_retry_briefly()
     {
-        using var provider = new ServiceCollection().AddLogging().AddLicensing(Config(("Licensing:StorageConnection", TestHost.Azurite))).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLogging().AddLicensing(Local()).BuildServiceProvider();
         // "Default" is the name Microsoft.Extensions.Azure gives a client registered without one.
         var table = provider.GetRequiredService<IOptionsMonitor<TableClientOptions>>().Get("Default").Retry;
         Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), (table.MaxRetries, table.Delay, table.MaxDelay, table.NetworkTimeout));
@@ -45,7 +46,7 @@ public sealed class ServiceRegistrationTests
     public async Task Messages_the_app_enqueues_are_base64_as_the_Functions_queue_extension_reads_them()
     {
         await TestHost.RequireAzuriteAsync();
-        using var provider = new ServiceCollection().AddLogging().AddLicensing(Config(("Licensing:StorageConnection", TestHost.Azurite))).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLogging().AddLicensing(Local()).BuildServiceProvider();
         var name = "registration-" + Guid.NewGuid().ToString("N")[..12];
         var queue = provider.GetRequiredService<QueueStorage>().Queue(name);
         await queue.CreateAsync();
@@ -67,7 +68,7 @@ public sealed class ServiceRegistrationTests
         await TestHost.RequireAzuriteAsync();
         var logs = new CapturingLoggerProvider();
         using var provider = new ServiceCollection().AddLogging(b => b.AddProvider(logs))
-            .AddLicensing(Config(("Licensing:StorageConnection", TestHost.Azurite))).BuildServiceProvider();
+            .AddLicensing(Local()).BuildServiceProvider();
         var missing = provider.GetRequiredService<TableStorage>().Table("registration" + Guid.NewGuid().ToString("N")[..12]);
         var e = await Assert.ThrowsAsync<RequestFailedException>(() => missing.AddEntityAsync(new TableEntity("p", "r")));
         Assert.Equal(404, e.Status);
