@@ -22,7 +22,7 @@ public class ValidationBenchmarks
 {
     private const string Account = "acct_00000000000000aa";
     private LocalRootSigner _signer = null!;
-    private LicenseRuntime _validation = null!;
+    private ValidateLicense _validation = null!;
     private LicenseService _issuance = null!;
     private ValidationRequest _request = null!;
     private CertificateIssuer _certificates = null!;
@@ -47,11 +47,12 @@ public class ValidationBenchmarks
         await keys.LoadAsync(default);
         _certificates = new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock);
         _license = license;
-        _validation = new LicenseRuntime(keys, store, new ProductCache(products, clock), new ActivationService(store, clock),
-            _certificates, new ActivityRecorder(clock),
-            new AbuseGuard(clock, RateLimitSettings.Unlimited), clock,
-            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock), new NoUsage(), new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock),
-            new LicenseReadCache(clock, TimeSpan.Zero));
+        _validation = new ValidateLicense(
+            new KeyedLicenseReader(keys, new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero),
+                new ProductCache(products, clock)),
+            new ActivationService(store, clock), _certificates, new ActivityRecorder(clock),
+            new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock),
+            new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock), clock);
         _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");
         var first = await _validation.ValidateAsync(_request, "203.0.113.7", default);
         if (first.Code != ValidationCode.Valid || first.Certificate is null) throw new InvalidOperationException("setup: not valid");

@@ -22,7 +22,10 @@ public sealed class PublicKeyCache(IRootSigner signer, TimeProvider clock)
         return snapshot.Ring;
     }
 
-    /// <summary>Forces a reload (e.g. right after a rotation).</summary>
+    /// <summary>
+    /// Reads the signer's public keys unless another caller has just done so (the copy held is younger than
+    /// <see cref="RefreshInterval"/>); callers waiting meanwhile share that one read.
+    /// </summary>
     public async Task<KeyRing> LoadAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);

@@ -115,8 +115,5 @@ public static class ActivationRules
             : $"development host '{host}' is over the plan's {policy.MaxHosts} development hosts per 30 days; another fits after {(recent.Min(d => d.Since) + DevelopmentHostWindow).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
     }
 
-    public static int DeactivationsInWindow(License license, DateTimeOffset now) =>
-        license.Deactivations.Count(d => d > now - DeactivationWindow);
-
     public static readonly TimeSpan DeactivationWindow = TimeSpan.FromDays(30);
 }

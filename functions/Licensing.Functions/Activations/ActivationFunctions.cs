@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
-using Licensing.Domain.Validation;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Activations;
 
 /// <summary>Public: take and free activation slots with the license key (API.md "Activations").</summary>
-public sealed class ActivationFunctions(LicenseRuntime runtime, AbuseGuard guard, PublicPathBudget budget)
+public sealed class ActivationFunctions(ActivateLicense activate, DeactivateLicense deactivate, AbuseGuard guard, PublicPathBudget budget)
 {
     public sealed record ActivateRequest(string? Key, string? Domain, string? Fingerprint, string? Name);
 
@@ -48,7 +48,7 @@ public sealed class ActivationFunctions(LicenseRuntime runtime, AbuseGuard guard
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
         var name = body.Name?.Trim();
         if (name is { Length: > ActivationRules.MaxNameLength }) throw ValidationFailedException.For("name", $"at most {ActivationRules.MaxNameLength} characters");
-        var r = await budget.RunAsync(t => runtime.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, t), ct);
+        var r = await budget.RunAsync(t => activate.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, t), ct);
         var activation = r.Activation is { } a
             ? new ActivationBody(a.Id, a.Domain, a.Fingerprint, a.Name, a.CreatedAt, r.Development)
             : null;
@@ -63,7 +63,7 @@ public sealed class ActivationFunctions(LicenseRuntime runtime, AbuseGuard guard
         guard.CheckAddress(ClientAddress.Of(req));
         var body = await RequestBody.ReadJsonAsync<DeactivateRequest>(req, ct);
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
-        var r = await budget.RunAsync(t => runtime.DeactivateAsync(key, target, t), ct);
+        var r = await budget.RunAsync(t => deactivate.DeactivateAsync(key, target, t), ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new DeactivateResponse(r.Deactivated, r.Code, r.Detail, r.License?.Activations.Count, r.License?.MaxActivations));
     }
 

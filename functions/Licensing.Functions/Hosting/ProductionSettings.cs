@@ -2,7 +2,7 @@ namespace Licensing.Functions.Hosting;
 
 /// <summary>
 /// Every app setting the app (and its Functions host) reads in production. infra/resources.bicep sets exactly
-/// these (a test compares the two), and <see cref="StartupChecks"/> refuses to start in Azure without them.
+/// these (a test compares the two), and <see cref="LicensingOptionsValidator"/> refuses to start in Azure without them.
 /// </summary>
 public static class ProductionSettings
 {

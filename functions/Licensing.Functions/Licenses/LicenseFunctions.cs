@@ -132,8 +132,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     private async Task<IActionResult> OkAsync(License license, CancellationToken ct) =>
         new ApiJsonResult(StatusCodes.Status200OK, ToResponse(license, await licenses.ActivationsAsync(license, ct), clock.GetUtcNow()));
 
-    /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>
-
+    /// <summary>The filters of <c>GET /v1/licenses</c>, each given at most once; every bad one is reported at once.</summary>
     private static LicenseQuery ParseQuery(IQueryCollection query)
     {
         var errors = new FieldErrors();
@@ -160,6 +159,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         return new LicenseQuery(productId, email is null ? null : EmailAddress.Normalize(email), status, token, limit);
     }
 
+    /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>
     public static IReadOnlyDictionary<string, object?> ToResponse(License l, IReadOnlyList<Activation> activations, DateTimeOffset now) => new Dictionary<string, object?>
     {
         ["licenseId"] = l.Id,

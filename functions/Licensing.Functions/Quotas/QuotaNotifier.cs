@@ -1,6 +1,6 @@
 using Licensing.Domain.Accounts;
-using Licensing.Domain.Activity;
 using Licensing.Domain.Email;
+using Licensing.Domain.Quotas;
 
 namespace Licensing.Functions.Quotas;
 

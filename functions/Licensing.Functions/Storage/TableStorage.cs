@@ -1,13 +1,11 @@
-using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
-using Licensing.Functions.Hosting;
 
 namespace Licensing.Functions.Storage;
 
 /// <summary>
 /// The table clients, created once and reused. docs/storage.md explains each table's PartitionKey/RowKey.
-/// Retries are short on purpose: a validation must answer 503 quickly rather than hang on a dead store.
+/// Retries are short on purpose: a validation must answer 503 quickly rather than hang on a dead store
+/// (<see cref="StorageRegistration"/> configures the clients).
 /// </summary>
 public sealed class TableStorage
 {
@@ -52,30 +50,4 @@ public sealed class TableStorage
     public TableClient Licenses { get; }
     public TableClient Activity { get; }
     public TableClient SigningKeys { get; }
-
-    public static TableClientOptions ClientOptions()
-    {
-        var options = new TableClientOptions();
-        options.Retry.MaxRetries = 2;
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        return options;
-    }
-
-    public static TableServiceClient CreateServiceClient(LicensingOptions options, TokenCredential credential)
-    {
-        if (!string.IsNullOrWhiteSpace(options.StorageConnection))
-            return new TableServiceClient(options.StorageConnection, ClientOptions());
-        if (!string.IsNullOrWhiteSpace(options.TableServiceUri))
-            return new TableServiceClient(new Uri(options.TableServiceUri), credential, ClientOptions());
-        throw new InvalidOperationException(
-            $"Storage is not configured: set {LicensingOptions.Section}:TableServiceUri (Azure, managed identity) or {LicensingOptions.Section}:StorageConnection (local).");
-    }
-
-    public static TokenCredential CreateCredential(LicensingOptions options) =>
-        string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
-            ? new DefaultAzureCredential()
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using Licensing.Domain.Common;
-using Licensing.Domain.Validation;
+using Licensing.Domain.Usage;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Licensing.Functions.Usage;
 
-public sealed class UsageFunctions(LicenseRuntime runtime, AbuseGuard guard, PublicPathBudget budget)
+public sealed class UsageFunctions(ReportUsage report, AbuseGuard guard, PublicPathBudget budget)
 {
     public const long MaxQuantity = 1_000_000;
 
@@ -35,7 +35,7 @@ public sealed class UsageFunctions(LicenseRuntime runtime, AbuseGuard guard, Pub
         if (body.IdempotencyKey is not { Length: >= 1 and <= 200 } ik || ik.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?'))
             errors.Add("idempotencyKey", "is required: 1-200 characters, no / \\ # ? or control characters");
         errors.ThrowIfAny();
-        var r = await budget.RunAsync(t => runtime.ReportUsageAsync(body.Key!, body.Quantity!.Value, body.IdempotencyKey!, t), ct);
+        var r = await budget.RunAsync(t => report.ReportUsageAsync(body.Key!, body.Quantity!.Value, body.IdempotencyKey!, t), ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new UsageResponse(r.Recorded, r.Duplicate, r.Code, r.Detail, r.Used, r.Limit,
             r.Limit is { } limit ? Math.Max(0, limit - r.Used) : null, r.PeriodStart, r.PeriodEnd));
     }

@@ -11,7 +11,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Validation;
 
 /// <summary>Public: <c>POST /v1/validate</c>. Always 200 for a well-formed request; the verdict is data.</summary>
-public sealed class ValidateFunction(LicenseRuntime runtime, AbuseGuard guard, PublicPathBudget budget, TimeProvider clock)
+public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guard, PublicPathBudget budget, TimeProvider clock)
 {
     public const int MaxFeatures = 100;
 
@@ -36,7 +36,7 @@ public sealed class ValidateFunction(LicenseRuntime runtime, AbuseGuard guard, P
         guard.CheckAddress(address);
         var body = await RequestBody.ReadJsonAsync<ValidateRequest>(req, ct);
         var request = Parse(body);
-        var verdict = await budget.RunAsync(t => runtime.ValidateAsync(request, address, t), ct);
+        var verdict = await budget.RunAsync(t => validation.ValidateAsync(request, address, t), ct);
         var now = clock.GetUtcNow();
         var l = verdict.License;
         return new ApiJsonResult(StatusCodes.Status200OK, new ValidateResponse(

@@ -48,6 +48,15 @@ public sealed class ValidationRulesTests
         Assert.Equal(Now.AddHours(1), soon.RevalidateAfter);
     }
 
+    [Fact]
+    public void Every_revalidate_after_is_capped_by_expiry_the_degraded_one_too()
+    {
+        var license = Sample(expiresAt: Now.AddDays(2));
+        Assert.Equal(Now.AddDays(2), ValidationRules.RevalidateAfter(license, Now, TimeSpan.FromDays(7)));
+        Assert.Equal(Now.AddDays(1), ValidationRules.RevalidateAfter(license, Now, TimeSpan.FromDays(1)));
+        Assert.Equal(Now.AddDays(7), ValidationRules.RevalidateAfter(license with { ExpiresAt = null }, Now, TimeSpan.FromDays(7)));
+    }
+
     [Theory]
     [InlineData(LicenseStatus.Revoked, -1, "other-product", "b.com", "nope", ValidationCode.Revoked)]
     [InlineData(LicenseStatus.Suspended, -1, "other-product", "b.com", "nope", ValidationCode.Suspended)]

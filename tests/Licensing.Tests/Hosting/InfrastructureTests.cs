@@ -74,7 +74,7 @@ public sealed partial class InfrastructureTests
         complete["Licensing:TableServiceUri"] = "https://a.table.core.windows.net";
         complete["Licensing:QueueServiceUri"] = "https://a.queue.core.windows.net";
         complete["Licensing:Email:AcsEndpoint"] = "https://acs.communication.azure.com";
-        complete["Licensing:AdminKey"] = new string('k', StartupChecks.MinAdminKeyLength);
+        complete["Licensing:AdminKey"] = new string('k', LicensingOptionsValidator.MinAdminKeyLength);
         complete["Licensing:ClientAddress:Source"] = "XForwardedFor";
         new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(complete).Build());
 

@@ -16,7 +16,7 @@ public sealed class TableOperationsTests
 
     private static TableClient CreateTable()
     {
-        var table = new TableServiceClient(TestHost.Azurite, TableStorage.ClientOptions()).GetTableClient("tableoperationstests");
+        var table = new TableServiceClient(TestHost.Azurite, ShortRetries()).GetTableClient("tableoperationstests");
         table.CreateIfNotExists();
         return table;
     }
@@ -24,7 +24,15 @@ public sealed class TableOperationsTests
     /// <summary>Nothing listens on port 1: connections are refused at once.</summary>
     private static readonly TableClient Dead = new TableServiceClient(
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;",
-        TableStorage.ClientOptions()).GetTableClient("tableoperationstests");
+        ShortRetries()).GetTableClient("tableoperationstests");
+
+    private static TableClientOptions ShortRetries()
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        return options;
+    }
 
     private static string NewPartition() => "p" + Guid.NewGuid().ToString("N");
 

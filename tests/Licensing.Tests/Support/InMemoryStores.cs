@@ -105,17 +105,20 @@ public sealed class InMemoryDelegatedKeyRegistry : Licensing.Domain.Keys.IDelega
         Task.FromResult<IReadOnlyList<Licensing.Domain.Keys.DelegatedKeyRegistration>>(_keys.Values.Where(k => k.PublishUntil > now).ToArray());
 }
 
-/// <summary>The public runtime wired over in-memory stores, for pure tests.</summary>
+/// <summary>The public validation wired over in-memory stores, for pure tests.</summary>
 public static class Runtimes
 {
-    public static LicenseRuntime Create(Licensing.Domain.Keys.IRootSigner signer, ILicenseStore licenses, IProductStore products, TimeProvider clock,
-        Licensing.Domain.Common.AbuseGuard? guard = null, Licensing.Domain.Activity.ActivityRecorder? activity = null, Licensing.Domain.Usage.IUsageLedger? ledger = null) =>
-        new(new Licensing.Domain.Keys.PublicKeyCache(signer, clock), licenses, new ProductCache(products, clock), new ActivationService(licenses, clock),
-            new Licensing.Domain.Keys.CertificateIssuer(new Licensing.Domain.Keys.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
+    public static ValidateLicense Create(Licensing.Domain.Keys.IRootSigner signer, ILicenseStore licenses, IProductStore products, TimeProvider clock,
+        AbuseGuard? guard = null, Licensing.Domain.Activity.ActivityRecorder? activity = null, Licensing.Domain.Usage.IUsageLedger? ledger = null) =>
+        new(new KeyedLicenseReader(new Licensing.Domain.Keys.PublicKeyCache(signer, clock),
+                guard ?? new AbuseGuard(clock, RateLimitSettings.Unlimited), licenses,
+                new LicenseReadCache(clock, TimeSpan.Zero), new ProductCache(products, clock)),
+            new ActivationService(licenses, clock),
+            new Licensing.Domain.Keys.CertificateIssuer(
+                new Licensing.Domain.Keys.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
             activity ?? new Licensing.Domain.Activity.ActivityRecorder(clock),
-            guard ?? new Licensing.Domain.Common.AbuseGuard(clock, Licensing.Domain.Common.RateLimitSettings.Unlimited), clock,
-            new Licensing.Domain.Usage.UsageCache(ledger ??= new InMemoryUsageLedger(), clock), ledger, new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock),
-            new LicenseReadCache(clock, TimeSpan.Zero));
+            new Licensing.Domain.Usage.UsageCache(ledger ?? new InMemoryUsageLedger(), clock),
+            new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock), clock);
 }
 
 public sealed class UntouchableProductStore : IProductStore

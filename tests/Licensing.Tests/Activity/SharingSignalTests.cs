@@ -1,7 +1,8 @@
 using Licensing.Domain.Activity;
 using Licensing.Domain.Products;
+using Licensing.Tests.Domain;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Activity;
 
 /// <summary>The sharing signal counts sites (registrable domains by the Public Suffix List), not host names.</summary>
 public sealed class SharingSignalTests
@@ -11,7 +12,7 @@ public sealed class SharingSignalTests
         var recorder = new ActivityRecorder(TimeProvider.System);
         var license = ValidationRulesTests.Sample(domains: "*.example.com") with { MaxActivations = 1 };
         foreach (var domain in domains) recorder.Record(license, PlanPolicy.Default, DevelopmentHostPolicy.Default, domain, "203.0.113.7", valid: true);
-        return ActivityFlusher.Merge(null, Assert.Single(recorder.Drain()), DateTimeOffset.UtcNow).Next;
+        return LicenseActivity.Merge(null, Assert.Single(recorder.Drain()), DateTimeOffset.UtcNow).Next;
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
 using Licensing.Functions.Storage;
 
-namespace Licensing.Functions.Activations;
+namespace Licensing.Functions.Activity;
 
 /// <summary>
 /// <c>licenseactivity</c>: PartitionKey = account id, RowKey = license id, beside the license but in its own table so

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
+
+namespace Licensing.Domain.Activity;
+
+/// <summary>
+/// Collects validation activity in memory on the hot path (no I/O); <see cref="ActivityFlusher"/> writes it out
+/// coalesced: at most one storage write per license per flush, however many validations it saw.
+/// </summary>
+public sealed class ActivityRecorder(TimeProvider clock)
+{
+    private ConcurrentDictionary<(string, string), Pending> _pending = new();
+    private long _recorded;
+
+    public long Recorded => Interlocked.Read(ref _recorded);
+
+    public void Record(License license, PlanPolicy policy, DevelopmentHostPolicy development, string? domain, string? address, bool valid)
+    {
+        Interlocked.Increment(ref _recorded);
+        var now = clock.GetUtcNow();
+        var pending = _pending.GetOrAdd((license.AccountId, license.Id), _ => new Pending(license.AccountId, license.Id));
+        lock (pending)
+        {
+            pending.ProductId = license.ProductId;
+            pending.LicenseCreatedAt = license.CreatedAt;
+            pending.MaxActivations = license.MaxActivations;
+            pending.MaxDevelopmentHosts = development.MaxHosts;
+            pending.AutoSuspend = policy.AutoSuspendOnSharing;
+            pending.First ??= now;
+            pending.Last = now;
+            pending.Count++;
+            if (valid) pending.ValidCount++;
+            if (domain is not null)
+            {
+                var seen = ActivationRules.IsDevelopmentHost(domain, development) ? pending.DevelopmentHosts : pending.Domains;
+                if (seen.Count < SharingSignal.MaxTracked) seen.Add(domain);
+            }
+            if (address is not null && pending.Addresses.Count < SharingSignal.MaxTracked) pending.Addresses.Add(HashAddress(address));
+        }
+    }
+
+    /// <summary>Takes everything recorded so far; recording continues into a fresh set.</summary>
+    public IReadOnlyList<Pending> Drain()
+    {
+        var taken = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<(string, string), Pending>());
+        return [.. taken.Values];
+    }
+
+    /// <summary>Puts back what a failed flush could not write, merged with anything recorded since.</summary>
+    public void Requeue(Pending failed)
+    {
+        var pending = _pending.GetOrAdd((failed.AccountId, failed.LicenseId), _ => new Pending(failed.AccountId, failed.LicenseId));
+        lock (pending)
+        {
+            pending.ProductId = failed.ProductId;
+            pending.LicenseCreatedAt = failed.LicenseCreatedAt;
+            pending.MaxActivations ??= failed.MaxActivations;
+            if (pending.Count == 0) pending.MaxDevelopmentHosts = failed.MaxDevelopmentHosts;
+            pending.AutoSuspend |= failed.AutoSuspend;
+            if (failed.First is { } f && (pending.First is null || f < pending.First)) pending.First = f;
+            if (failed.Last > pending.Last) pending.Last = failed.Last;
+            pending.Count += failed.Count;
+            pending.ValidCount += failed.ValidCount;
+            pending.Domains.UnionWith(failed.Domains);
+            pending.DevelopmentHosts.UnionWith(failed.DevelopmentHosts);
+            pending.Addresses.UnionWith(failed.Addresses);
+        }
+    }
+
+    public static string HashAddress(string address) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)).AsSpan(0, 6));
+
+    public sealed class Pending(string accountId, string licenseId)
+    {
+        public string AccountId { get; } = accountId;
+        public string LicenseId { get; } = licenseId;
+        public string ProductId { get; set; } = "";
+        public DateTimeOffset LicenseCreatedAt { get; set; }
+        public int? MaxActivations { get; set; }
+        public int MaxDevelopmentHosts { get; set; } = PlanPolicy.DefaultMaxDevelopmentHosts;
+        public bool AutoSuspend { get; set; }
+        public DateTimeOffset? First { get; set; }
+        public DateTimeOffset Last { get; set; }
+        public long Count { get; set; }
+        public long ValidCount { get; set; }
+        public HashSet<string> Domains { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Addresses { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> DevelopmentHosts { get; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,11 @@
+using Licensing.Domain.Common;
+
+namespace Licensing.Domain.Activity;
+
+public interface IActivityStore
+{
+    Task<LicenseActivity?> GetAsync(string accountId, string licenseId, CancellationToken ct);
+
+    /// <summary>Inserts (Version null) or replaces if unchanged since read; else <see cref="ConcurrencyException"/>.</summary>
+    Task AddOrReplaceAsync(LicenseActivity activity, CancellationToken ct);
+}

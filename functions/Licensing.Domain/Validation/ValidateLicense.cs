@@ -1,0 +1,72 @@
+using Licensing.Domain.Activity;
+using Licensing.Domain.Common;
+using Licensing.Domain.Keys;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Quotas;
+using Licensing.Domain.Usage;
+
+namespace Licensing.Domain.Validation;
+
+/// <summary>
+/// <c>POST /v1/validate</c>: one point read of the license (<see cref="KeyedLicenseReader"/>), the pure
+/// <see cref="ValidationRules"/>, then only what a VALID verdict needs: auto-activations, the quota's degraded mode,
+/// a certificate. Activity is recorded in memory and written out later by the activity flusher.
+/// </summary>
+public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService activations, CertificateIssuer certificates,
+    ActivityRecorder activity, UsageCache usage, QuotaGate quotas, TimeProvider clock)
+{
+    public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct)
+    {
+        var license = await reader.ReadAsync(request.Key, ct).ConfigureAwait(false);
+        if (license is null) return ValidationRules.NotFound;
+        var (product, policy, development) = await reader.PoliciesAsync(license, ct).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        DateTimeOffset? releaseDate = request.ReleaseDate;
+        if (request.Version is { } version)
+            releaseDate = product?.Releases.TryGetValue(version, out var released) == true ? released
+                : throw ValidationFailedException.For("version", $"version '{version}' is not among the product's releases; send releaseDate instead");
+        UsageState? metered = null;
+        if (policy.UsageLimit is { } limit)
+        {
+            var used = await usage.TotalAsync(license.AccountId, license.Id, UsagePeriods.Key(policy.UsagePeriod, now), ct).ConfigureAwait(false);
+            metered = new UsageState(used, limit);
+        }
+        var evaluation = ValidationRules.Evaluate(license, request, now, policy, development, metered, releaseDate);
+        var verdict = await TakeSlotsAsync(evaluation, development, ct).ConfigureAwait(false);
+        license = verdict.License ?? license;
+        if (verdict.Valid && await quotas.IsOverValidationQuotaAsync(license.AccountId, ct).ConfigureAwait(false))
+        {
+            // Degraded mode: the verdict stands; clients are asked back less often (docs/quotas.md).
+            var stretched = ValidationRules.RevalidateAfter(license, now, QuotaGate.DegradedRevalidateAfter);
+            if (stretched > verdict.RevalidateAfter) verdict = verdict with { RevalidateAfter = stretched };
+        }
+        if (verdict.Valid)
+            verdict = verdict with
+            {
+                Certificate = await certificates.IssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy,
+                    ActivationRules.ServedAsDevelopmentHost(license, request.Domain, development), ct).ConfigureAwait(false),
+            };
+        activity.Record(license, policy, development, request.Domain, clientAddress, verdict.Valid);
+        return verdict;
+    }
+
+    /// <summary>Takes the slots a VALID evaluation queued; the verdict carries the license as last written.</summary>
+    private async Task<Verdict> TakeSlotsAsync(Evaluation evaluation, Products.DevelopmentHostPolicy development, CancellationToken ct)
+    {
+        var verdict = evaluation.Verdict;
+        var license = verdict.License!;
+        foreach (var target in evaluation.ToActivate)
+        {
+            var outcome = await activations.ActivateAsync(license, target, null, development, ct).ConfigureAwait(false);
+            license = outcome.License;
+            reader.Update(license);
+            if (!outcome.Activated)
+                // Another request took the last slot (or development-host allowance) between our read and our write.
+                return ValidationRules.Fail(target.Domain is null ? ValidationCode.FingerprintMismatch : ValidationCode.DomainMismatch,
+                    outcome.Development ? outcome.Detail : $"{target.Describe} is not activated and all {license.MaxActivations} activation slots are in use",
+                    license);
+            verdict = verdict with { License = license };
+        }
+        return verdict;
+    }
+}

@@ -1,0 +1,12 @@
+using Licensing.Domain.Licenses;
+
+namespace Licensing.Domain.Validation;
+
+public sealed record Verdict(ValidationCode Code, string Detail, License? License, DateTimeOffset? RevalidateAfter)
+{
+    public bool Valid => Code == ValidationCode.Valid;
+    public string? Certificate { get; init; }
+}
+
+/// <summary>The pure outcome of the rules: a verdict, and what a VALID verdict still has to activate.</summary>
+public sealed record Evaluation(Verdict Verdict, IReadOnlyList<ActivationTarget> ToActivate);

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Functions.Hosting;
+
+/// <summary>
+/// The configuration checks the app makes before it starts, each failure naming its setting. In Azure the app refuses
+/// to start rather than run half-configured: the root key must live in Key Vault, every <see cref="ProductionSettings"/>
+/// entry must be set and the admin key must be long. Everywhere the client address source must be understood.
+/// </summary>
+public sealed class LicensingOptionsValidator(IConfiguration configuration) : IValidateOptions<LicensingOptions>
+{
+    /// <summary>The shortest admin key accepted in Azure: a bearer secret a person could guess is no secret.</summary>
+    public const int MinAdminKeyLength = 32;
+
+    private const string KeyVaultUriKey = $"{LicensingOptions.Section}:{nameof(LicensingOptions.Signing)}:{nameof(SigningOptions.KeyVaultUri)}";
+
+    /// <summary>App Service and Functions set these on every instance; their presence means "running in Azure".</summary>
+    public static bool IsRunningInAzure(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]) || !string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]);
+
+    public ValidateOptionsResult Validate(string? name, LicensingOptions options)
+    {
+        var failures = new List<string>();
+        if (IsRunningInAzure(configuration)) ValidateForAzure(options, failures);
+        if (options.ClientAddress.Source is not (ClientAddressOptions.Connection or ClientAddressOptions.XForwardedFor) || options.ClientAddress.TrustedHops is < 1 or > 10)
+            failures.Add($"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection} or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Runs the checks now: any failure stops registration with an <see cref="InvalidOperationException"/> naming each failing setting.</summary>
+    public void ThrowIfInvalid(LicensingOptions options)
+    {
+        var result = Validate(Options.DefaultName, options);
+        if (result.Failed) throw new InvalidOperationException(result.FailureMessage);
+    }
+
+    private void ValidateForAzure(LicensingOptions options, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri))
+            failures.Add(
+                $"{KeyVaultUriKey} is not set (app setting {LicensingOptions.Section}__Signing__KeyVaultUri). " +
+                "In Azure the root signing key must live in Key Vault; the local signing key is for local runs only.");
+        foreach (var setting in ProductionSettings.All)
+            if (ProductionSettings.ConfigurationKey(setting.Name) is var key && key != KeyVaultUriKey && string.IsNullOrWhiteSpace(configuration[key]))
+                failures.Add($"App setting {setting.Name} is not set ({setting.Purpose}); infra/resources.bicep sets it.");
+        if (options.AdminKey is { Length: < MinAdminKeyLength })
+            failures.Add(
+                $"{LicensingOptions.Section}:AdminKey is shorter than {MinAdminKeyLength} characters; in Azure the admin key must be a long random secret (e.g. openssl rand -base64 32).");
+    }
+}

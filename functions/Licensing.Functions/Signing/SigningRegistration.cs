@@ -1,0 +1,29 @@
+using Azure.Core;
+using Licensing.Domain.Keys;
+using Licensing.Functions.Activations;
+using Licensing.Functions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Functions.Signing;
+
+public static class SigningRegistration
+{
+    /// <summary>
+    /// The root signer (Key Vault when <see cref="SigningOptions.KeyVaultUri"/> is set, else the local key file), the
+    /// delegated keys, the JWKS and certificates.
+    /// </summary>
+    public static IServiceCollection AddSigning(this IServiceCollection services)
+    {
+        services.AddSingleton<IRootSigner>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>().Value.Signing is var signing && string.IsNullOrWhiteSpace(signing.KeyVaultUri)
+            ? new LocalRootSigner(signing.LocalKeyPath)
+            : new KeyVaultRootSigner(new Uri(signing.KeyVaultUri), signing.KeyName, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton<PublicKeyCache>();
+        services.AddSingleton<IDelegatedKeyRegistry, DelegatedKeyTableRegistry>();
+        services.AddSingleton<DelegatedKeyProvider>();
+        services.AddSingleton<JwksProvider>();
+        services.AddSingleton<CertificateIssuer>();
+        services.AddHostedService<DelegatedKeyWarmup>();
+        return services;
+    }
+}

@@ -1,0 +1,77 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Licensing.Functions.Hosting;
+using Licensing.Functions.Storage;
+using Licensing.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Tests.Hosting;
+
+public sealed class ServiceRegistrationTests
+{
+    /// <summary>A local configuration against the test run's Azurite.</summary>
+    private static IConfiguration Local() =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Licensing:StorageConnection"] = TestHost.Azurite }).Build();
+
+    [Fact]
+    public async Task Options_are_validated_again_when_the_host_starts()
+    {
+        // Registration checks the configuration it is given; anything that changes the options afterwards is caught at start.
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddLicensing(Local());
+        builder.Services.Configure<LicensingOptions>(o => o.ClientAddress.TrustedHops = 0);
+        using var host = builder.Build();
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("Licensing:ClientAddress", e.Message);
+    }
+
+    [Fact]
+    public void Storage_clients_retry_briefly()
+    {
+        using var provider = new ServiceCollection().AddLogging().AddLicensing(Local()).BuildServiceProvider();
+        // "Default" is the name Microsoft.Extensions.Azure gives a client registered without one.
+        var table = provider.GetRequiredService<IOptionsMonitor<TableClientOptions>>().Get("Default").Retry;
+        Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), (table.MaxRetries, table.Delay, table.MaxDelay, table.NetworkTimeout));
+        var queue = provider.GetRequiredService<IOptionsMonitor<QueueClientOptions>>().Get("Default");
+        Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), QueueMessageEncoding.Base64),
+            (queue.Retry.MaxRetries, queue.Retry.Delay, queue.Retry.NetworkTimeout, queue.MessageEncoding));
+    }
+
+    [Fact]
+    public async Task Messages_the_app_enqueues_are_base64_as_the_Functions_queue_extension_reads_them()
+    {
+        await TestHost.RequireAzuriteAsync();
+        using var provider = new ServiceCollection().AddLogging().AddLicensing(Local()).BuildServiceProvider();
+        var name = "registration-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = provider.GetRequiredService<QueueStorage>().Queue(name);
+        await queue.CreateAsync();
+        try
+        {
+            await queue.SendMessageAsync("{\"id\":\"évt\"}");
+            var raw = (await new QueueClient(TestHost.Azurite, name).ReceiveMessageAsync()).Value;
+            Assert.Equal(Convert.ToBase64String("{\"id\":\"évt\"}"u8), raw.MessageText);
+        }
+        finally
+        {
+            await queue.DeleteIfExistsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Azure_SDK_request_events_are_not_logged()
+    {
+        await TestHost.RequireAzuriteAsync();
+        var logs = new CapturingLoggerProvider();
+        using var provider = new ServiceCollection().AddLogging(b => b.AddProvider(logs))
+            .AddLicensing(Local()).BuildServiceProvider();
+        var missing = provider.GetRequiredService<TableStorage>().Table("registration" + Guid.NewGuid().ToString("N")[..12]);
+        var e = await Assert.ThrowsAsync<RequestFailedException>(() => missing.AddEntityAsync(new TableEntity("p", "r")));
+        Assert.Equal(404, e.Status);
+        Assert.DoesNotContain(logs.Entries, entry => entry.Category.StartsWith("Azure", StringComparison.Ordinal));
+    }
+}
