@@ -1,5 +1,5 @@
-using Licensing.Domain.Common;
 using System.Globalization;
+using Licensing.Domain.Common;
 
 namespace Licensing.Domain.Usage;
 

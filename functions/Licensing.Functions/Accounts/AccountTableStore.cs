@@ -41,7 +41,8 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
 
     public async Task<Account?> GetAsync(string accountId, CancellationToken ct) =>
         await tables.Accounts.GetIfExistsAsync(accountId, "", ["Name", "Email", "CreatedAt", "Tier"], ct) is { } e
-            ? new Account(accountId, e.GetString("Name"), e.GetString("Email"), e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, e.GetString("Tier") ?? Tier.Free.Name)
+            ? new Account(accountId, e.GetString("Name"), e.GetString("Email"),
+                e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, e.GetString("Tier") ?? Tier.Free.Name)
             : null;
 
     public async Task<string?> GetAccountIdByKeyHashAsync(string apiKeyHash, CancellationToken ct) =>
@@ -54,7 +55,8 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
     }
 
     public Task ReplaceTierAsync(string accountId, Tier tier, CancellationToken ct) =>
-        tables.Accounts.ReplaceIfMatchAsync(new TableEntity(accountId, "") { ["Tier"] = tier.Name }, ETag.All.ToString(), "the account changed", "account not found", TableUpdateMode.Merge, ct);
+        tables.Accounts.ReplaceIfMatchAsync(new TableEntity(accountId, "") { ["Tier"] = tier.Name },
+            ETag.All.ToString(), "the account changed", "account not found", TableUpdateMode.Merge, ct);
 
     /// <summary>
     /// <see cref="IQuotaStore.ReserveLicenseAsync"/>. The account entity is a hot spot when many licenses are issued at
@@ -111,9 +113,11 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
             var e = await GetQuotaEntityAsync(accountId, token);
             var outcome = await tables.Accounts.SubmitIfAsync(
             [
-                new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, PendingPrefix + reservation.LicenseId), new ETag(reservation.Version)),
+                new TableTransactionAction(TableTransactionActionType.Delete,
+                    new TableEntity(accountId, PendingPrefix + reservation.LicenseId), new ETag(reservation.Version)),
                 new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, CountedPrefix + reservation.LicenseId), ETag.All),
-                new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(accountId, "") { ["LicensesIssued"] = Math.Max(0, (e.GetInt32("LicensesIssued") ?? 0) - 1) }, e.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                    new TableEntity(accountId, "") { ["LicensesIssued"] = Math.Max(0, (e.GetInt32("LicensesIssued") ?? 0) - 1) }, e.ETag),
             ], token);
             return outcome switch
             {

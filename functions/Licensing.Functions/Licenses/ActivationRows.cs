@@ -30,7 +30,8 @@ public static class ActivationRows
     };
 
     public static Activation FromRow(TableEntity row, int idStart) =>
-        new(row.RowKey[idStart..], row.GetString("Domain"), row.GetString("Fingerprint"), row.GetString("Name"), row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue);
+        new(row.RowKey[idStart..], row.GetString("Domain"), row.GetString("Fingerprint"), row.GetString("Name"),
+            row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue);
 
     /// <summary>
     /// The activation index on the license entity, as one binary property: per activation the 10 bytes of its id
@@ -60,7 +61,8 @@ public static class ActivationRows
         {
             var index = new ActivationRef[bytes.Length / EntryBytes];
             for (var i = 0; i < index.Length; i++)
-                index[i] = new ActivationRef(Prefix + Convert.ToHexStringLower(bytes.AsSpan(i * EntryBytes, IdBytes)), (ActivationKind)bytes[i * EntryBytes + IdBytes]);
+                index[i] = new ActivationRef(Prefix + Convert.ToHexStringLower(bytes.AsSpan(i * EntryBytes, IdBytes)),
+                    (ActivationKind)bytes[i * EntryBytes + IdBytes]);
             return index;
         }
     }

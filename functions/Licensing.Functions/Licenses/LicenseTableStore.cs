@@ -33,7 +33,9 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         if (found.Count < license.Activations.Count)
         {
             var idStart = ActivationRows.RowKey(license.Id, "").Length;
-            foreach (var a in await tables.Licenses.QueryAsync(ActivationRows.Of(license), row => ActivationRows.FromRow(row, idStart), new QueryShape(MaxPerPage: 1000), ct))
+            var rows = await tables.Licenses.QueryAsync(ActivationRows.Of(license), row => ActivationRows.FromRow(row, idStart),
+                new QueryShape(MaxPerPage: 1000), ct);
+            foreach (var a in rows)
                 found.TryAdd(a.Id, a);
         }
         // The index decides: a row it does not list (left by a write that lost its race) is not an activation.
@@ -45,7 +47,8 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         if (!license.Activations.Any(a => a.Id == activationId)) return null;
         if (license.InlineActivations.FirstOrDefault(a => a.Id == activationId) is { } inline) return inline;
         var key = ActivationRows.RowKey(license.Id, activationId);
-        return await tables.Licenses.GetIfExistsAsync(license.AccountId, key, ct) is { } row ? ActivationRows.FromRow(row, key.Length - activationId.Length) : null;
+        var row = await tables.Licenses.GetIfExistsAsync(license.AccountId, key, ct);
+        return row is null ? null : ActivationRows.FromRow(row, key.Length - activationId.Length);
     }
 
     public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) =>
@@ -57,8 +60,10 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         var indexed = license.Activations.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         var added = changes.Added.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         var inline = license.InlineActivations.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
-        var rows = changes.Added.Concat(license.InlineActivations.Where(a => indexed.Contains(a.Id) && !added.Contains(a.Id))).Select(a => ActivationRows.ToRow(license, a)).ToList();
-        var deletes = changes.Removed.Where(id => !inline.Contains(id)).Select(id => new TableEntity(license.AccountId, ActivationRows.RowKey(license.Id, id))).ToList();
+        var rows = changes.Added.Concat(license.InlineActivations.Where(a => indexed.Contains(a.Id) && !added.Contains(a.Id)))
+            .Select(a => ActivationRows.ToRow(license, a)).ToList();
+        var deletes = changes.Removed.Where(id => !inline.Contains(id))
+            .Select(id => new TableEntity(license.AccountId, ActivationRows.RowKey(license.Id, id))).ToList();
         var etag = await WriteAsync(license, license.Version!, rows, deletes, ct);
         return license with { Version = etag, InlineActivations = [] };
     }
@@ -92,11 +97,13 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         {
             { Committed: true } => outcome.ETags[0],
             // A row to delete is already gone: the state wanted holds for it; write the rest.
-            { FailedStatus: 404, FailedIndex: { } i } when i >= 1 + Math.Min(room, upserts.Count) => await WriteAsync(license, version, upserts.Take(room).ToList(), [], ct),
+            { FailedStatus: 404, FailedIndex: { } i } when i >= 1 + Math.Min(room, upserts.Count) =>
+                await WriteAsync(license, version, upserts.Take(room).ToList(), [], ct),
             { FailedStatus: 409 } when version is null => throw Exists(license),
             { FailedStatus: 412 } => throw new ConcurrencyException(changed),
             { FailedStatus: 404 } => throw new NotFoundException($"license '{license.Id}' not found"),
-            _ => throw new InvalidOperationException($"writing license '{license.Id}' failed with status {outcome.FailedStatus} at action {outcome.FailedIndex}"),
+            _ => throw new InvalidOperationException(
+                $"writing license '{license.Id}' failed with status {outcome.FailedStatus} at action {outcome.FailedIndex}"),
         };
     }
 

@@ -24,7 +24,8 @@ public sealed class QuotaTableStore(AccountTableStore accounts, TableStorage tab
 
     public Task SettleLicenseAsync(string accountId, string licenseId, CancellationToken ct) => accounts.SettleLicenseAsync(accountId, licenseId, ct);
 
-    public Task<IReadOnlyList<LicenseReservation>> ListPendingLicensesAsync(string accountId, CancellationToken ct) => accounts.ListPendingLicensesAsync(accountId, ct);
+    public Task<IReadOnlyList<LicenseReservation>> ListPendingLicensesAsync(string accountId, CancellationToken ct) =>
+        accounts.ListPendingLicensesAsync(accountId, ct);
 
     public Task<bool> ReleaseLicenseAsync(string accountId, LicenseReservation reservation, CancellationToken ct) =>
         accounts.ReleaseLicenseAsync(accountId, reservation, ct);
@@ -34,7 +35,8 @@ public sealed class QuotaTableStore(AccountTableStore accounts, TableStorage tab
         {
             var read = await Usage.GetIfExistsAsync(accountId, month, token);
             var total = (read?.GetInt64("Validations") ?? 0) + count;
-            await Usage.AddOrReplaceIfMatchAsync(new TableEntity(accountId, month) { ["Validations"] = total }, read?.ETag.ToString(), "usage changed", TableUpdateMode.Merge, token);
+            await Usage.AddOrReplaceIfMatchAsync(new TableEntity(accountId, month) { ["Validations"] = total },
+                read?.ETag.ToString(), "usage changed", TableUpdateMode.Merge, token);
             return total;
         }, ct);
 
@@ -47,7 +49,8 @@ public sealed class QuotaTableStore(AccountTableStore accounts, TableStorage tab
         if (read is null || read.GetDateTimeOffset("NotifiedAt") is not null) return false;
         try
         {
-            await Usage.ReplaceIfMatchAsync(new TableEntity(accountId, month) { ["NotifiedAt"] = clock.GetUtcNow() }, read.ETag.ToString(), "the notice changed", null, TableUpdateMode.Merge, ct);
+            await Usage.ReplaceIfMatchAsync(new TableEntity(accountId, month) { ["NotifiedAt"] = clock.GetUtcNow() },
+                read.ETag.ToString(), "the notice changed", null, TableUpdateMode.Merge, ct);
             return true;
         }
         catch (ConcurrencyException)

@@ -18,7 +18,8 @@ public static class TableOperations
         table.GetIfExistsAsync(partitionKey, rowKey, null, ct);
 
     /// <summary>One point read of the properties in <paramref name="select"/>; null when there is no such entity.</summary>
-    public static Task<TableEntity?> GetIfExistsAsync(this TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select, CancellationToken ct) =>
+    public static Task<TableEntity?> GetIfExistsAsync(this TableClient table,
+        string partitionKey, string rowKey, IEnumerable<string>? select, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             var r = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, select, ct);
@@ -49,7 +50,8 @@ public static class TableOperations
         table.ReplaceIfMatchAsync(entity, version, changed, null, TableUpdateMode.Replace, ct);
 
     /// <inheritdoc cref="ReplaceIfMatchAsync(TableClient, ITableEntity, string, string, CancellationToken)"/>
-    public static Task<string?> ReplaceIfMatchAsync(this TableClient table, ITableEntity entity, string version, string changed, string? gone, TableUpdateMode mode, CancellationToken ct) =>
+    public static Task<string?> ReplaceIfMatchAsync(this TableClient table, ITableEntity entity,
+        string version, string changed, string? gone, TableUpdateMode mode, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             try
@@ -72,7 +74,8 @@ public static class TableOperations
     /// unchanged since: the read-modify-write of a counter row. <see cref="ConcurrencyException"/> when someone else
     /// wrote first (409, 412 or 404).
     /// </summary>
-    public static async Task<string?> AddOrReplaceIfMatchAsync(this TableClient table, ITableEntity entity, string? version, string changed, TableUpdateMode mode, CancellationToken ct)
+    public static async Task<string?> AddOrReplaceIfMatchAsync(this TableClient table,
+        ITableEntity entity, string? version, string changed, TableUpdateMode mode, CancellationToken ct)
     {
         if (version is not null) return await table.ReplaceIfMatchAsync(entity, version, changed, null, mode, ct);
         return await table.AddIfAbsentAsync(entity, ct) ?? throw new ConcurrencyException(changed);
@@ -128,7 +131,8 @@ public static class TableOperations
         table.QueryAsync(filter, map, new QueryShape(), ct);
 
     /// <summary>Every entity the filter matches, in pages and up to the limit of <paramref name="shape"/>, mapped.</summary>
-    public static Task<IReadOnlyList<T>> QueryAsync<T>(this TableClient table, string filter, Func<TableEntity, T> map, QueryShape shape, CancellationToken ct) =>
+    public static Task<IReadOnlyList<T>> QueryAsync<T>(this TableClient table,
+        string filter, Func<TableEntity, T> map, QueryShape shape, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             var result = new List<T>();
@@ -141,7 +145,8 @@ public static class TableOperations
         }, ct);
 
     /// <summary>One page of a query from storage's continuation token: the entities and the token of the next page (null at the end).</summary>
-    public static Task<(IReadOnlyList<TableEntity> Values, string? ContinuationToken)> QueryPageAsync(this TableClient table, string filter, int pageSize, string? continuationToken, CancellationToken ct) =>
+    public static Task<(IReadOnlyList<TableEntity> Values, string? ContinuationToken)> QueryPageAsync(this TableClient table,
+        string filter, int pageSize, string? continuationToken, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
             await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: ct).AsPages(continuationToken, pageSize))
@@ -150,7 +155,8 @@ public static class TableOperations
         }, ct);
 
     /// <summary>A query streamed page by page (a scan for the timer jobs), each page read inside the fault guard.</summary>
-    public static async IAsyncEnumerable<TableEntity> ScanAsync(this TableClient table, string filter, int maxPerPage, [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<TableEntity> ScanAsync(this TableClient table,
+        string filter, int maxPerPage, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var entities = table.QueryAsync<TableEntity>(filter, maxPerPage, cancellationToken: ct).GetAsyncEnumerator(ct);
         while (await StorageFaults.Guard(async () => await entities.MoveNextAsync(), ct))

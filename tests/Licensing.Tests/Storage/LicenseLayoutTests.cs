@@ -68,7 +68,8 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
     public void A_product_at_its_stored_budgets_fits_in_one_entity_and_past_them_is_refused_naming_the_field()
     {
         Plan PlanOf(int i, int features) => new($"{i:D2}-" + new string('p', 61), WorstCaseText.Astral(Naming.MaxNameLength), LicenseModel.Seat, null, 3,
-            [.. Enumerable.Range(0, features).Select(f => $"{f:D3}:" + new string('f', 60))], PlanPolicy.Default) { StripePriceIds = [WorstCaseText.Astral(255, "price_")] };
+            [.. Enumerable.Range(0, features).Select(f => $"{f:D3}:" + new string('f', 60))], PlanPolicy.Default)
+        { StripePriceIds = [WorstCaseText.Astral(255, "price_")] };
         Product ProductOf(int plans, int features, int releases) => new("acct_0123456789abcdef", new string('p', 64), WorstCaseText.Astral(Naming.MaxNameLength),
             [.. Enumerable.Range(0, plans).Select(i => PlanOf(i, features))], Now, Now,
             new DevelopmentHostPolicy(true, [.. Enumerable.Range(0, ProductRules.MaxDevelopmentPatterns).Select(i => $"*.{i:D2}" + new string('h', 60) + "." + new string('h', 63) + "." + new string('h', 63) + "." + new string('h', 55) + ".com")]))
