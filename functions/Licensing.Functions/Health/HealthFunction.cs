@@ -1,7 +1,6 @@
-using Azure.Data.Tables;
 using Licensing.Domain.Keys;
+using Licensing.Domain.Licenses;
 using Licensing.Functions.Http;
-using Licensing.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,14 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace Licensing.Functions.Health;
 
 /// <summary>Public: 200 once storage and signing are reachable, else 503 naming what is down.</summary>
-public sealed class HealthFunction(TableStorage tables, PublicKeyCache keys, PublicPathBudget budget, ILogger<HealthFunction> logger)
+public sealed class HealthFunction(ILicenseStore licenses, PublicKeyCache keys, PublicPathBudget budget, ILogger<HealthFunction> logger)
 {
     [Function(nameof(Health))]
     public async Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req, CancellationToken ct)
     {
         // Each check runs within the public path's budget: a hung dependency is reported, not waited for.
-        var storage = await CheckAsync(t => tables.Licenses.GetIfExistsAsync("health", "probe", ["PartitionKey"], t), "storage", ct);
+        // A point read of a license that does not exist: the licenses table answers, through its one adapter.
+        var storage = await CheckAsync(t => licenses.GetAsync("health", "probe", t), "storage", ct);
         var signing = await CheckAsync(async t => { if ((await keys.GetAsync(t)).Keys.Count == 0) throw new InvalidOperationException("no signing key"); }, "signing", ct);
         if (storage && signing) return new ApiJsonResult(StatusCodes.Status200OK, new { status = "ok" });
         return new Problem(503, "SERVICE_UNAVAILABLE", "Service Unavailable", "a dependency is unreachable")
