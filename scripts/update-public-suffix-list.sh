@@ -6,7 +6,7 @@
 #   scripts/update-public-suffix-list.sh --npm      # the `psl` npm package's data/rules.js (often newer)
 #
 # Debian ships the list as published (MPL header, ICANN and private sections) and the list's own test cases
-# (test_psl.txt), which replace tests/Licensing.Tests/Domain/test_psl.txt. The npm package ships the rules only: they
+# (test_psl.txt), which replace tests/Licensing.Tests/Domains/test_psl.txt. The npm package ships the rules only: they
 # are written under the list's MPL notice, and the test cases are left as they are. Afterwards run the list's tests
 # (no emulator needed) and commit both files:
 #
@@ -14,7 +14,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LIST="$ROOT/functions/Licensing.Domain/Domains/public_suffix_list.dat"
-CASES="$ROOT/tests/Licensing.Tests/Domain/test_psl.txt"
+CASES="$ROOT/tests/Licensing.Tests/Domains/test_psl.txt"
 DEBIAN_LIST=/usr/share/publicsuffix/public_suffix_list.dat
 DEBIAN_CASES=/usr/share/doc/publicsuffix/examples/test_psl.txt
 

@@ -3,7 +3,7 @@ using Licensing.Domain.Activity;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Metrics;
 using Licensing.Domain.Products;
-using Licensing.Tests.Domain;
+using Licensing.Tests.Validation;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Activity;

@@ -4,7 +4,7 @@ using Licensing.Domain.Billing;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Metrics;
 using Licensing.Domain.Products;
-using Licensing.Tests.Domain;
+using Licensing.Tests.Validation;
 
 namespace Licensing.Tests.Billing;
 

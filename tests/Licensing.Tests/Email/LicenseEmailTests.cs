@@ -1,6 +1,6 @@
 using Licensing.Domain.Email;
 using Licensing.Domain.Products;
-using Licensing.Tests.Domain;
+using Licensing.Tests.Validation;
 
 namespace Licensing.Tests.Email;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Activations;
 
 /// <summary>Domain bindings over HTTP: wildcards over public suffixes, and one slot per IP address whatever its form.</summary>
 public sealed class DomainBindingApiTests(SharedHost shared) : IClassFixture<SharedHost>

@@ -1,6 +1,6 @@
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Licenses;
 
 /// <summary>
 /// The per-instance license cache (hot licenses) and its documented bound: a revocation made on this instance is seen

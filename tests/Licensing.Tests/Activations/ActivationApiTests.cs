@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Activations;
 
 public sealed class ActivationApiTests(SharedHost shared) : IClassFixture<SharedHost>
 {

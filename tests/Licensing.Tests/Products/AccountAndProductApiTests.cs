@@ -1,7 +1,7 @@
 using System.Net;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Products;
 
 public sealed class AccountAndProductApiTests(SharedHost shared) : IClassFixture<SharedHost>
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Deals;
+namespace Licensing.Tests.Licenses;
 
 /// <summary>Lifetime deals, perpetual-with-updates and usage-based licensing over HTTP against Azurite.</summary>
 public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedHost>

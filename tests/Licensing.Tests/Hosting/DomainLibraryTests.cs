@@ -1,4 +1,4 @@
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Hosting;
 
 public sealed class DomainLibraryTests
 {

@@ -1,4 +1,4 @@
-namespace Licensing.Tests.Metrics;
+namespace Licensing.Tests.Support;
 
 /// <summary>
 /// The lifecycle timers scan every account's licenses (that is their job). Tests that run them with a clock moved

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Licensing.Domain.Keys;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Signing;
 
 /// <summary>docs/license-keys.md is normative; its example must verify with the server's own code.</summary>
 public sealed partial class DocumentedVectorTests

@@ -1,7 +1,7 @@
 using System.Net;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Storage;
 
 /// <summary>
 /// A store that hangs (accepts, never answers): the public path gives up after its budget and answers 503 with

@@ -5,7 +5,7 @@ using FsCheck.Xunit;
 using Licensing.Domain.Domains;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Domains;
 
 public sealed partial class PublicSuffixListTests
 {
@@ -18,7 +18,7 @@ public sealed partial class PublicSuffixListTests
     public static TheoryData<string?, string?> OfficialCases()
     {
         var data = new TheoryData<string?, string?>();
-        foreach (var line in File.ReadLines(Repo.PathTo("tests", "Licensing.Tests", "Domain", "test_psl.txt")))
+        foreach (var line in File.ReadLines(Repo.PathTo("tests", "Licensing.Tests", "Domains", "test_psl.txt")))
             if (CheckLine().Match(line) is { Success: true } m)
                 data.Add(Unquote(m.Groups["input"].Value), Unquote(m.Groups["expected"].Value));
         return data;

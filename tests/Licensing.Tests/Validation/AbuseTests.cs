@@ -4,7 +4,7 @@ using Licensing.Domain.Activity;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Validation;
 
 public sealed class AbuseTests
 {

@@ -4,7 +4,7 @@ using Licensing.Domain.Validation;
 using FsCheck;
 using FsCheck.Xunit;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Validation;
 
 public sealed class ValidationRulesTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Storage;
 
 /// <summary>Storage unreachable (a closed port): 503 with Retry-After, never a wrong verdict.</summary>
 public sealed class StorageOutageTests

@@ -3,7 +3,7 @@ using Licensing.Domain.Licenses;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Licensing.Tests.Metrics;
+namespace Licensing.Tests.Lifecycle;
 
 [Collection(GlobalJobsCollection.Name)]
 public sealed class LifecycleTests

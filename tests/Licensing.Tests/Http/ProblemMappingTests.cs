@@ -2,7 +2,7 @@ using Licensing.Domain.Common;
 using Licensing.Functions.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Http;
 
 public sealed class ProblemMappingTests
 {

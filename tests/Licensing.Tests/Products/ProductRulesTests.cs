@@ -1,7 +1,7 @@
 using Licensing.Domain.Common;
 using Licensing.Domain.Products;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Products;
 
 public sealed class ProductRulesTests
 {

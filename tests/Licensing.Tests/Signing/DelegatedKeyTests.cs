@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Licensing.Domain.Keys;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Signing;
 
 public sealed class DelegatedKeyTests
 {
@@ -94,7 +94,7 @@ public sealed class DelegatedKeyTests
         var clock = new TestClock(Start);
         using var root = Signers.NewLocal();
         var issuer = new CertificateIssuer(new DelegatedKeyProvider(root, new InMemoryDelegatedKeyRegistry(), clock), clock);
-        var license = ValidationRulesTests.Sample(expiresAt: clock.GetUtcNow().AddHours(5));
+        var license = Licensing.Tests.Validation.ValidationRulesTests.Sample(expiresAt: clock.GetUtcNow().AddHours(5));
         var token = await issuer.IssueAsync(license, "a.com", null, clock.GetUtcNow().AddHours(5), Licensing.Domain.Products.PlanPolicy.Default, false, default);
         Assert.True(Jws.TryParse(token, out var header, out var payload, out _, out _));
         Assert.Equal(clock.GetUtcNow().AddHours(5).ToUnixTimeSeconds(), (long)payload["exp"]!);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Licensing.Domain.Keys;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Validation;
 
 public sealed class ValidateApiTests(SharedHost shared) : IClassFixture<SharedHost>
 {

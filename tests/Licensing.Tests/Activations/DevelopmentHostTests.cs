@@ -4,7 +4,7 @@ using Licensing.Domain.Activity;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Activations;
 
 /// <summary>Development and staging hosts take no slot, but a license gets only so many of them (docs/activations.md).</summary>
 public sealed class DevelopmentHostTests(SharedHost shared) : IClassFixture<SharedHost>

@@ -7,7 +7,7 @@ using Licensing.LocalHost;
 using Licensing.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Http;
 
 /// <summary>
 /// Random requests to every route the app serves: JSON of every type and size, unicode and control characters,

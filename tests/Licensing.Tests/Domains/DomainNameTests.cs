@@ -3,7 +3,7 @@ using FsCheck;
 using FsCheck.Xunit;
 using Licensing.Domain.Domains;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Domains;
 
 public sealed class DomainNameTests
 {

@@ -7,7 +7,7 @@ using Licensing.Domain.Products;
 using Licensing.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Storage;
 
 /// <summary>
 /// Every documented input limit holds at its maximum with worst-case characters, against Azurite through the API:

@@ -3,7 +3,7 @@ using Licensing.Tests.Support;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Signing;
 
 /// <summary>
 /// Certificates checked with Microsoft.IdentityModel (a JWT library nobody here wrote) against the published JWKS,

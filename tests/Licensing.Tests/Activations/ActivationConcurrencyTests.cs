@@ -5,7 +5,7 @@ using Licensing.Domain.Products;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Activations;
 
 /// <summary>
 /// The activation limit under concurrency, against Azurite with the real table store. The first test storms the HTTP

@@ -6,7 +6,7 @@ using Licensing.Domain.Common;
 using Licensing.Domain.Keys;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Signing;
 
 public sealed partial class LicenseKeyTests
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Api;
+namespace Licensing.Tests.Licenses;
 
 public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHost>
 {

@@ -5,7 +5,7 @@ using Licensing.Domain.Products;
 using Licensing.Domain.Validation;
 using Licensing.Tests.Support;
 
-namespace Licensing.Tests.Domain;
+namespace Licensing.Tests.Licenses;
 
 public sealed class LicenseServiceTests
 {
