@@ -11,8 +11,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Licenses;
 
 /// <summary>Account endpoints for licenses: issue, read, list and the state verbs.</summary>
-public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance idempotent, IActivityStore activity, Licensing.Domain.Metrics.IMetricsStore metrics,
-    RequestAuth auth, TimeProvider clock, ContinuationTokens tokens, Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
+public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance idempotent, IActivityStore activity,
+    Licensing.Domain.Metrics.IMetricsStore metrics, RequestAuth auth, TimeProvider clock, ContinuationTokens tokens,
+    Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
@@ -92,17 +93,20 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
 
     [Function(nameof(SuspendLicense))]
     public async Task<IActionResult> SuspendLicense(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId,
+        CancellationToken ct) =>
         await OkAsync(await licenses.SuspendAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(ReinstateLicense))]
     public async Task<IActionResult> ReinstateLicense(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId,
+        CancellationToken ct) =>
         await OkAsync(await licenses.ReinstateAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(RevokeLicense))]
     public async Task<IActionResult> RevokeLicense(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId,
+        CancellationToken ct) =>
         await OkAsync(await licenses.RevokeAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(RenewLicense))]
@@ -121,7 +125,8 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     {
         try
         {
-            await metrics.AddAsync(license.AccountId, license.ProductId, Licensing.Domain.Metrics.MetricDays.Of(clock.GetUtcNow()), new Licensing.Domain.Metrics.MetricsDelta(Renewals: 1), ct);
+            await metrics.AddAsync(license.AccountId, license.ProductId, Licensing.Domain.Metrics.MetricDays.Of(clock.GetUtcNow()),
+                new Licensing.Domain.Metrics.MetricsDelta(Renewals: 1), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -152,7 +157,9 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         if (statusText is not null && status is null) errors.Add("status", "must be one of active, suspended, revoked, expired");
         var limitText = Single("limit");
         var limit = DefaultPageSize;
-        if (limitText is not null && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxPageSize))
+        if (limitText is not null
+            && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)
+                || limit < 1 || limit > MaxPageSize))
             errors.Add("limit", $"must be 1-{MaxPageSize}");
         var token = Single("continuationToken");
         errors.ThrowIfAny();
@@ -160,7 +167,8 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     }
 
     /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>
-    public static IReadOnlyDictionary<string, object?> ToResponse(License l, IReadOnlyList<Activation> activations, DateTimeOffset now) => new Dictionary<string, object?>
+    public static IReadOnlyDictionary<string, object?> ToResponse(License l, IReadOnlyList<Activation> activations,
+        DateTimeOffset now) => new Dictionary<string, object?>
     {
         ["licenseId"] = l.Id,
         ["licenseKey"] = l.Key,
