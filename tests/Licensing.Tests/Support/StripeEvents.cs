@@ -11,7 +11,8 @@ public static class StripeEvents
 
     public static string NewId(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..24];
 
-    public static JsonObject Event(string type, JsonObject data, DateTimeOffset? created = null, string? id = null, string apiVersion = "2025-11-17.clover") => new()
+    public static JsonObject Event(string type, JsonObject data, DateTimeOffset? created = null, string? id = null, string apiVersion = "2025-11-17.clover") =>
+        new()
     {
         ["id"] = id ?? NewId("evt"),
         ["object"] = "event",
@@ -47,7 +48,8 @@ public static class StripeEvents
             session["line_items"] = new JsonObject
             {
                 ["object"] = "list",
-                ["data"] = new JsonArray(linePrices.Select(p => (JsonNode)new JsonObject { ["id"] = NewId("li"), ["object"] = "item", ["price"] = new JsonObject { ["id"] = p, ["object"] = "price" } }).ToArray()),
+                ["data"] = new JsonArray(linePrices.Select(p => (JsonNode)new JsonObject { ["id"] = NewId("li"), ["object"] = "item",
+                    ["price"] = new JsonObject { ["id"] = p, ["object"] = "price" } }).ToArray()),
             };
         return session;
     }
@@ -75,7 +77,8 @@ public static class StripeEvents
         },
     };
 
-    public static JsonObject Subscription(string id, string status = "active", bool cancelAtPeriodEnd = false, DateTimeOffset? periodEnd = null, string? price = null) => new()
+    public static JsonObject Subscription(string id, string status = "active", bool cancelAtPeriodEnd = false, DateTimeOffset? periodEnd = null,
+        string? price = null) => new()
     {
         ["id"] = id,
         ["object"] = "subscription",
