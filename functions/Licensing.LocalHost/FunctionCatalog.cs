@@ -66,72 +66,75 @@ public sealed class FunctionCatalog
         var timers = new List<TimerFunction>();
         var problems = new List<string>();
         foreach (var type in types)
-        foreach (var method in type.GetMethods(AllMethods))
-        {
-            if (method.GetCustomAttribute<FunctionAttribute>() is not { } function) continue;
-            var before = problems.Count;
-            void Problem(string what) => problems.Add($"{function.Name} ({type.FullName}.{method.Name}): {what}");
-            if (!method.IsPublic) Problem("the method is not public");
-            foreach (var a in WorkerAttributes(method.GetCustomAttributes()).Concat(WorkerAttributes(method.ReturnParameter.GetCustomAttributes())))
-                if (a is not FunctionAttribute) Problem($"[{Short(a)}] on the method is not served by the local host");
-
-            var triggers = method.GetParameters()
-                .Where(p => p.GetCustomAttributes().Any(a => a is HttpTriggerAttribute or QueueTriggerAttribute or TimerTriggerAttribute)).ToArray();
-            if (triggers.Length != 1)
+            foreach (var method in type.GetMethods(AllMethods))
             {
-                Problem(triggers.Length == 0 ? "no trigger the local host serves (HttpTrigger, QueueTrigger, TimerTrigger)" : "more than one trigger");
-                continue;
-            }
-            var trigger = triggers[0];
-            var triggerAttribute = WorkerAttributes(trigger.GetCustomAttributes())
-                .First(a => a is HttpTriggerAttribute or QueueTriggerAttribute or TimerTriggerAttribute);
-            foreach (var p in method.GetParameters())
-            foreach (var a in WorkerAttributes(p.GetCustomAttributes()))
-                if (p.Position != trigger.Position || a.GetType() != triggerAttribute.GetType())
-                    Problem($"parameter {p.Name}: [{Short(a)}] is not served by the local host");
+                if (method.GetCustomAttribute<FunctionAttribute>() is not { } function) continue;
+                var before = problems.Count;
+                void Problem(string what) => problems.Add($"{function.Name} ({type.FullName}.{method.Name}): {what}");
+                if (!method.IsPublic) Problem("the method is not public");
+                foreach (var a in WorkerAttributes(method.GetCustomAttributes()).Concat(WorkerAttributes(method.ReturnParameter.GetCustomAttributes())))
+                    if (a is not FunctionAttribute) Problem($"[{Short(a)}] on the method is not served by the local host");
 
-            switch (triggerAttribute)
-            {
-                case HttpTriggerAttribute t:
+                var triggers = method.GetParameters()
+                    .Where(p => p.GetCustomAttributes().Any(a => a is HttpTriggerAttribute or QueueTriggerAttribute or TimerTriggerAttribute)).ToArray();
+                if (triggers.Length != 1)
                 {
-                    var route = t.Route ?? function.Name;
-                    if (t.Methods is not { Length: > 0 })
-                        Problem("[HttpTrigger] names no HTTP method (the Functions host would accept every method): name them");
-                    var routeValues = RouteValueNames(route, Problem);
-                    var arguments = Bind<HttpContext>(method, trigger, Problem, typeof(Task<IActionResult>), p =>
-                        p.Position == trigger.Position ? p.ParameterType == typeof(HttpRequest) ? c => c.Request : null
-                        : p.ParameterType == typeof(CancellationToken) ? c => c.RequestAborted
-                        : p.ParameterType == typeof(string) && routeValues.Contains(p.Name!) ? c => c.Request.RouteValues[p.Name!] as string
-                        : null);
-                    if (problems.Count == before)
-                        http.Add(new HttpFunction(function.Name, t.Methods!.Select(m => m.ToUpperInvariant()).ToArray(), route, method, arguments));
-                    break;
+                    Problem(triggers.Length == 0 ? "no trigger the local host serves (HttpTrigger, QueueTrigger, TimerTrigger)" : "more than one trigger");
+                    continue;
                 }
-                case QueueTriggerAttribute t:
+                var trigger = triggers[0];
+                var triggerAttribute = WorkerAttributes(trigger.GetCustomAttributes())
+                    .First(a => a is HttpTriggerAttribute or QueueTriggerAttribute or TimerTriggerAttribute);
+                foreach (var p in method.GetParameters())
+                    foreach (var a in WorkerAttributes(p.GetCustomAttributes()))
+                        if (p.Position != trigger.Position || a.GetType() != triggerAttribute.GetType())
+                            Problem($"parameter {p.Name}: [{Short(a)}] is not served by the local host");
+
+                switch (triggerAttribute)
                 {
-                    var arguments = Bind<QueueCall>(method, trigger, Problem, typeof(Task), p =>
-                        p.Position == trigger.Position
-                            ? p.ParameterType == typeof(QueueMessage) ? c => c.Message : p.ParameterType == typeof(string) ? c => c.Message.MessageText : null
-                        : p.ParameterType == typeof(CancellationToken) ? c => c.Cancellation
-                        : null);
-                    if (problems.Count == before) queues.Add(new QueueFunction(function.Name, t.QueueName, t.Connection, method, arguments));
-                    break;
-                }
-                case TimerTriggerAttribute t:
-                {
-                    var schedule = TimerSchedules.TryParse(t.Schedule);
-                    if (schedule is null)
-                        Problem($"schedule '{t.Schedule}' is not a six-field NCRONTAB expression"
-                            + " (the local host does not read TimeSpan or %setting% schedules)");
-                    var arguments = Bind<CancellationToken>(method, trigger, Problem, typeof(Task), p =>
-                        p.Position == trigger.Position ? p.ParameterType == typeof(TimerInfo) ? _ => new TimerInfo() : null
-                        : p.ParameterType == typeof(CancellationToken) ? ct => ct
-                        : null);
-                    if (problems.Count == before) timers.Add(new TimerFunction(function.Name, t.Schedule, schedule!, t.RunOnStartup, method, arguments));
-                    break;
+                    case HttpTriggerAttribute t:
+                        {
+                            var route = t.Route ?? function.Name;
+                            if (t.Methods is not { Length: > 0 })
+                                Problem("[HttpTrigger] names no HTTP method (the Functions host would accept every method): name them");
+                            var routeValues = RouteValueNames(route, Problem);
+                            var arguments = Bind<HttpContext>(method, trigger, Problem, typeof(Task<IActionResult>), p =>
+                                p.Position == trigger.Position ? p.ParameterType == typeof(HttpRequest) ? c => c.Request : null
+                                : p.ParameterType == typeof(CancellationToken) ? c => c.RequestAborted
+                                : p.ParameterType == typeof(string) && routeValues.Contains(p.Name!) ? c => c.Request.RouteValues[p.Name!] as string
+                                : null);
+                            if (problems.Count == before)
+                                http.Add(new HttpFunction(function.Name, t.Methods!.Select(m => m.ToUpperInvariant()).ToArray(), route, method, arguments));
+                            break;
+                        }
+                    case QueueTriggerAttribute t:
+                        {
+                            var arguments = Bind<QueueCall>(method, trigger, Problem, typeof(Task), p =>
+                                p.Position == trigger.Position
+                                    ? p.ParameterType == typeof(QueueMessage) ? c => c.Message
+                                    : p.ParameterType == typeof(string) ? c => c.Message.MessageText
+                                    : null
+                                : p.ParameterType == typeof(CancellationToken) ? c => c.Cancellation
+                                : null);
+                            if (problems.Count == before) queues.Add(new QueueFunction(function.Name, t.QueueName, t.Connection, method, arguments));
+                            break;
+                        }
+                    case TimerTriggerAttribute t:
+                        {
+                            var schedule = TimerSchedules.TryParse(t.Schedule);
+                            if (schedule is null)
+                                Problem($"schedule '{t.Schedule}' is not a six-field NCRONTAB expression"
+                                    + " (the local host does not read TimeSpan or %setting% schedules)");
+                            var arguments = Bind<CancellationToken>(method, trigger, Problem, typeof(Task), p =>
+                                p.Position == trigger.Position ? p.ParameterType == typeof(TimerInfo) ? _ => new TimerInfo() : null
+                                : p.ParameterType == typeof(CancellationToken) ? ct => ct
+                                : null);
+                            if (problems.Count == before)
+                                timers.Add(new TimerFunction(function.Name, t.Schedule, schedule!, t.RunOnStartup, method, arguments));
+                            break;
+                        }
                 }
             }
-        }
         return new FunctionCatalog(http.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray(), queues.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray(),
             timers.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray(), problems);
     }

@@ -168,8 +168,13 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             if (l.RedeemedCodes.Contains(record.Hash)) return null;
             if (l.RedeemedCodes.Count >= maxCodes) throw new ConflictException($"at most {maxCodes} codes can be stacked on one license");
             var stacked = l.RedeemedCodes.Append(record.Hash).ToArray();
-            return l with { RedeemedCodes = stacked, MaxActivations = StackedLimit(plan, stacked.Length),
-                Status = l.Status == LicenseStatus.Revoked ? LicenseStatus.Active : l.Status, StatusReason = null };
+            return l with
+            {
+                RedeemedCodes = stacked,
+                MaxActivations = StackedLimit(plan, stacked.Length),
+                Status = l.Status == LicenseStatus.Revoked ? LicenseStatus.Active : l.Status,
+                StatusReason = null
+            };
         }, ct, StackingAttempts).ConfigureAwait(false);
 
         // redeeming → redeemed, re-read on a lost race: this customer's concurrent requests finish the same redemption.

@@ -39,7 +39,7 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
             if (!current.HasFreeSlot)
                 return new ActivationOutcome(false, null,
                     $"all {current.MaxActivations ?? ActivationRules.HardCap} activation slots are in use; deactivate one first", current, null, false)
-                    { LimitReached = true };
+                { LimitReached = true };
             var activation = new Activation(ActivationRules.IdFor(target), target.Domain, target.Fingerprint, name, now);
             var saved = await licenses.ReplaceAsync(current with { Activations = [.. current.Activations, activation.Ref], UpdatedAt = now },
                 new ActivationChanges([activation], []), token).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using Licensing.Domain.Activity;
-using Microsoft.Extensions.Logging;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -7,6 +6,7 @@ using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace Licensing.Functions.Licenses;
 
@@ -169,27 +169,28 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>
     public static IReadOnlyDictionary<string, object?> ToResponse(License l, IReadOnlyList<Activation> activations,
         DateTimeOffset now) => new Dictionary<string, object?>
-    {
-        ["licenseId"] = l.Id,
-        ["licenseKey"] = l.Key,
-        ["productId"] = l.ProductId,
-        ["plan"] = l.Plan,
-        ["model"] = l.Model.ToWire(),
-        ["status"] = l.EffectiveStatus(now).ToWire(),
-        ["statusReason"] = l.StatusReason,
-        ["billingState"] = Licensing.Domain.Billing.BillingStates.ToStored(l.BillingState),
-        ["updatesUntil"] = l.UpdatesUntil,
-        ["stackedCodes"] = l.RedeemedCodes.Count,
-        ["customerEmail"] = l.CustomerEmail,
-        ["features"] = l.Features,
-        ["domains"] = activations.Where(a => a.Domain is not null).Select(a => a.Domain),
-        ["maxActivations"] = l.MaxActivations,
-        ["activationsUsed"] = l.Activations.Count,
-        ["activations"] = activations.Select(a => new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
-        ["developmentHosts"] = ActivationRules.RecentDevelopmentHosts(l, now).Select(d => new { domain = d.Host, since = d.Since }),
-        ["expiresAt"] = l.ExpiresAt,
-        ["createdAt"] = l.CreatedAt,
-        ["updatedAt"] = l.UpdatedAt,
-        ["metadata"] = l.Metadata,
-    };
+        {
+            ["licenseId"] = l.Id,
+            ["licenseKey"] = l.Key,
+            ["productId"] = l.ProductId,
+            ["plan"] = l.Plan,
+            ["model"] = l.Model.ToWire(),
+            ["status"] = l.EffectiveStatus(now).ToWire(),
+            ["statusReason"] = l.StatusReason,
+            ["billingState"] = Licensing.Domain.Billing.BillingStates.ToStored(l.BillingState),
+            ["updatesUntil"] = l.UpdatesUntil,
+            ["stackedCodes"] = l.RedeemedCodes.Count,
+            ["customerEmail"] = l.CustomerEmail,
+            ["features"] = l.Features,
+            ["domains"] = activations.Where(a => a.Domain is not null).Select(a => a.Domain),
+            ["maxActivations"] = l.MaxActivations,
+            ["activationsUsed"] = l.Activations.Count,
+            ["activations"] = activations.Select(a =>
+                new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
+            ["developmentHosts"] = ActivationRules.RecentDevelopmentHosts(l, now).Select(d => new { domain = d.Host, since = d.Since }),
+            ["expiresAt"] = l.ExpiresAt,
+            ["createdAt"] = l.CreatedAt,
+            ["updatedAt"] = l.UpdatedAt,
+            ["metadata"] = l.Metadata,
+        };
 }

@@ -50,8 +50,12 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
             renewalRate = summary.RenewalRate,
             renewals = summary.Renewals,
             expirations = summary.Expirations,
-            timeToFirstValidation = new { licenses = summary.FirstValidations, meanSeconds = summary.MeanSecondsToFirstValidation,
-                medianSeconds = summary.MedianSecondsToFirstValidation },
+            timeToFirstValidation = new
+            {
+                licenses = summary.FirstValidations,
+                meanSeconds = summary.MeanSecondsToFirstValidation,
+                medianSeconds = summary.MedianSecondsToFirstValidation
+            },
             definitions = Definitions,
             daily = merged.Select(d => new
             {

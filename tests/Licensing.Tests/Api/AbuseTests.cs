@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using Licensing.Domain.Activity;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -100,14 +100,22 @@ public sealed class ActivationApiTests(SharedHost shared) : IClassFixture<Shared
     public async Task A_product_can_add_development_patterns_or_turn_the_allowance_off()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1 } },
-            developmentHosts = new { allowed = true, patterns = new[] { "*.preview.mycdn.net" } } }, apiKey);
+        await Host.PutAsync("v1/products/p", new
+        {
+            name = "P",
+            plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1 } },
+            developmentHosts = new { allowed = true, patterns = new[] { "*.preview.mycdn.net" } }
+        }, apiKey);
         var lk = (await Host.IssueAsync(apiKey,
             new { productId = "p", customerEmail = "c@example.com", plan = "one", domains = new[] { "a.com" } })).GetProperty("licenseKey").GetString();
         Assert.Equal("VALID", (await Post("v1/validate", new { key = lk, domain = "pr-12.preview.mycdn.net" })).GetProperty("code").GetString());
 
-        await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1 } },
-            developmentHosts = new { allowed = false } }, apiKey);
+        await Host.PutAsync("v1/products/p", new
+        {
+            name = "P",
+            plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1 } },
+            developmentHosts = new { allowed = false }
+        }, apiKey);
         Assert.Equal("DOMAIN_MISMATCH", (await Post("v1/validate", new { key = lk, domain = "localhost" })).GetProperty("code").GetString());
     }
 

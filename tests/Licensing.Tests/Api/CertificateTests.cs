@@ -126,8 +126,13 @@ public sealed class CertificateTests(SharedHost shared) : IClassFixture<SharedHo
 
         // A development-named host that a paid activation covers is a site like any other.
         var agency = (await Host.IssueAsync(apiKey,
-            new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro",
-                domains = new[] { "*.agency.com" } })).GetProperty("licenseKey").GetString();
+            new
+            {
+                productId = "my-plugin",
+                customerEmail = "c@example.com",
+                plan = "pro",
+                domains = new[] { "*.agency.com" }
+            })).GetProperty("licenseKey").GetString();
         var covered = (await Host.PostAsync("v1/validate", new { key = agency, domain = "staging.client.agency.com" })).Json;
         Assert.False(new JsonWebToken(covered.GetProperty("certificate").GetString()!).TryGetPayloadValue<bool>("dev", out _));
     }

@@ -15,8 +15,13 @@ public sealed class DevelopmentHostTests(SharedHost shared) : IClassFixture<Shar
         bool autoSuspendOnSharing = false)
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        var plan = new Dictionary<string, object?> { ["id"] = "one", ["model"] = "perpetual", ["maxActivations"] = maxActivations,
-            ["autoSuspendOnSharing"] = autoSuspendOnSharing };
+        var plan = new Dictionary<string, object?>
+        {
+            ["id"] = "one",
+            ["model"] = "perpetual",
+            ["maxActivations"] = maxActivations,
+            ["autoSuspendOnSharing"] = autoSuspendOnSharing
+        };
         if (maxDevelopmentHosts is not null) plan["maxDevelopmentHosts"] = maxDevelopmentHosts;
         var put = await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { plan } }, apiKey);
         Assert.True(put.Status == HttpStatusCode.Created, put.Text);

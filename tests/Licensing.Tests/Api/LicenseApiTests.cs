@@ -15,8 +15,13 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         var before = DateTimeOffset.UtcNow;
         var l = await Host.IssueAsync(key, new
         {
-            productId = "my-plugin", customerEmail = "customer@example.com", domains = new[] { "https://www.Customer-Site.com/" }, plan = "pro",
-            expiresAt = (string?)null, maxActivations = (int?)null, metadata = new { orderId = "A-1" },
+            productId = "my-plugin",
+            customerEmail = "customer@example.com",
+            domains = new[] { "https://www.Customer-Site.com/" },
+            plan = "pro",
+            expiresAt = (string?)null,
+            maxActivations = (int?)null,
+            metadata = new { orderId = "A-1" },
         });
         foreach (var field in new[] { "licenseId", "licenseKey", "productId", "plan", "status", "customerEmail", "features", "domains", "maxActivations",
             "expiresAt", "createdAt", "metadata" })
@@ -138,8 +143,12 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
             ids.Add((await Host.IssueAsync(key,
-                new { productId = "my-plugin", customerEmail = i < 2 ? "Alice@Example.com" : "bob@example.com",
-                    plan = "pro" })).GetProperty("licenseId").GetString()!);
+                new
+                {
+                    productId = "my-plugin",
+                    customerEmail = i < 2 ? "Alice@Example.com" : "bob@example.com",
+                    plan = "pro"
+                })).GetProperty("licenseId").GetString()!);
         await Host.PostAsync($"v1/licenses/{ids[4]}/suspend", null, key);
 
         var seen = new List<string>();

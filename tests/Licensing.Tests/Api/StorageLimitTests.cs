@@ -29,7 +29,8 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
         var (accountId, apiKey) = await host.CreateAccountAsync();
         Assert.Equal(HttpStatusCode.Created, (await host.PutAsync("v1/products/desk", new
         {
-            name = "Desk", plans = new[] { new { id = "site", model = "seat", maxActivations = ActivationRules.HardCap } },
+            name = "Desk",
+            plans = new[] { new { id = "site", model = "seat", maxActivations = ActivationRules.HardCap } },
         }, apiKey)).Status);
         var license = await host.IssueAsync(apiKey, new { productId = "desk", customerEmail = "c@example.com", plan = "site" });
         var lk = license.GetProperty("licenseKey").GetString()!;
@@ -99,7 +100,10 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
         var apiKey = await host.CreateAccountWithProductAsync();
         string Issue(Dictionary<string, object?> metadata) => RawJson.Of(new Dictionary<string, object?>
         {
-            ["productId"] = "my-plugin", ["customerEmail"] = "c@example.com", ["plan"] = "pro", ["metadata"] = metadata,
+            ["productId"] = "my-plugin",
+            ["customerEmail"] = "c@example.com",
+            ["plan"] = "pro",
+            ["metadata"] = metadata,
         });
 
         var metadata = MaxMetadata();
@@ -131,18 +135,18 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
     /// </summary>
     private static Dictionary<string, object?> MaxProduct(int plans = Naming.MaxPlans, int features = Naming.MaxFeatures, int nameLength = Naming.MaxNameLength,
         int featuresPerOtherPlan = 5) => new()
-    {
-        ["name"] = WorstCaseText.Astral(nameLength),
-        ["plans"] = Enumerable.Range(0, plans).Select(i => new Dictionary<string, object?>
         {
-            ["id"] = $"{i:D2}-" + new string('p', 61),
-            ["name"] = WorstCaseText.Astral(nameLength, $"{i:D2}<\"\\é中>&'+"),
-            ["model"] = "seat",
-            ["maxActivations"] = 3,
-            ["features"] = Enumerable.Range(0, i == 0 ? features : featuresPerOtherPlan).Select(f => $"{i:D2}.{f:D3}:" + new string('f', 57)).ToArray(),
-            ["stripePriceIds"] = i < 10 ? new[] { WorstCaseText.Astral(255, "price_") } : Array.Empty<string>(),
-        }).ToArray(),
-    };
+            ["name"] = WorstCaseText.Astral(nameLength),
+            ["plans"] = Enumerable.Range(0, plans).Select(i => new Dictionary<string, object?>
+            {
+                ["id"] = $"{i:D2}-" + new string('p', 61),
+                ["name"] = WorstCaseText.Astral(nameLength, $"{i:D2}<\"\\é中>&'+"),
+                ["model"] = "seat",
+                ["maxActivations"] = 3,
+                ["features"] = Enumerable.Range(0, i == 0 ? features : featuresPerOtherPlan).Select(f => $"{i:D2}.{f:D3}:" + new string('f', 57)).ToArray(),
+                ["stripePriceIds"] = i < 10 ? new[] { WorstCaseText.Astral(255, "price_") } : Array.Empty<string>(),
+            }).ToArray(),
+        };
 
     [Fact]
     public async Task Plans_features_and_price_ids_at_their_documented_maxima_are_stored_and_read_back()

@@ -21,8 +21,13 @@ public sealed class ValidateApiTests(SharedHost shared) : IClassFixture<SharedHo
     {
         var key = await Host.CreateAccountWithProductAsync();
         var l = await Host.IssueAsync(key);
-        var v = await Validate(new { key = l.GetProperty("licenseKey").GetString(), domain = "https://WWW.customer-site.com:443/shop",
-            features = new[] { "export" }, productId = "my-plugin" });
+        var v = await Validate(new
+        {
+            key = l.GetProperty("licenseKey").GetString(),
+            domain = "https://WWW.customer-site.com:443/shop",
+            features = new[] { "export" },
+            productId = "my-plugin"
+        });
         Assert.True(v.GetProperty("valid").GetBoolean());
         Assert.Equal("VALID", v.GetProperty("code").GetString());
         var license = v.GetProperty("license");
@@ -133,8 +138,13 @@ public sealed class ValidateExpiryTests
         await using var host = await TestHost.StartAsync(clock: clock, queues: false);
         var key = await host.CreateAccountWithProductAsync();
         var l = await host.IssueAsync(key,
-            new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro",
-                expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(2)) });
+            new
+            {
+                productId = "my-plugin",
+                customerEmail = "c@example.com",
+                plan = "pro",
+                expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(2))
+            });
         var lk = l.GetProperty("licenseKey").GetString();
         var id = l.GetProperty("licenseId").GetString();
 

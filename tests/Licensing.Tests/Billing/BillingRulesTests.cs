@@ -193,5 +193,6 @@ public sealed class BillingRulesTests
     private static PurchaseCompleted Purchase(string? productId = null, string? plan = null, string[]? prices = null, ProviderRef? subscription = null,
         ProviderRef? payment = null) =>
         new(ProviderRef.Stripe("cs_1"), "c@example.com", productId, plan, null, prices ?? [], subscription, payment, null,
-            new Dictionary<string, string?>()) { Source = At(T0) };
+            new Dictionary<string, string?>())
+        { Source = At(T0) };
 }

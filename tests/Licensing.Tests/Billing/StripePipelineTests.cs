@@ -34,7 +34,8 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
     {
         var payload = StripeEvents.Json(stripeEvent);
         using var request = new HttpRequestMessage(HttpMethod.Post,
-            $"v1/webhooks/stripe/{accountId}") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+            $"v1/webhooks/stripe/{accountId}")
+        { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", signature ?? StripeEvents.Sign(payload));
         using var response = await Host.Http.SendAsync(request);
         return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers,
@@ -421,7 +422,8 @@ public sealed class StripeCrashRecoveryTests(SharedHost shared) : IClassFixture<
         Faults.CrashOutboxOnce(email);
         var payload = StripeEvents.Json(StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email)));
         using var request = new HttpRequestMessage(HttpMethod.Post,
-            $"v1/webhooks/stripe/{accountId}") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+            $"v1/webhooks/stripe/{accountId}")
+        { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeEvents.Sign(payload));
         Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(request)).StatusCode);
 

@@ -149,8 +149,11 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
     [Fact]
     public async Task Usage_is_exact_under_hundreds_of_concurrent_reports_and_limits_validation()
     {
-        var apiKey = await AccountWithAsync(new { name = "API",
-            plans = new[] { new { id = "metered", model = "usage", durationDays = 30, usageLimit = 200L } } });
+        var apiKey = await AccountWithAsync(new
+        {
+            name = "API",
+            plans = new[] { new { id = "metered", model = "usage", durationDays = 30, usageLimit = 200L } }
+        });
         var lk = (await Host.IssueAsync(apiKey,
             new { productId = "app", customerEmail = "c@example.com", plan = "metered" })).GetProperty("licenseKey").GetString();
 

@@ -122,8 +122,14 @@ public sealed class RedemptionTests(SharedHost shared) : IClassFixture<SharedHos
         var code = NewImportedCode();
         var hash = RedemptionCode.Hash(RedemptionCode.CanonicalImported(code)!);
         var table = new TableClient(TestHost.Azurite, "redeemcodes");
-        await table.AddEntityAsync(new TableEntity(hash, "") { ["AccountId"] = a.AccountId, ["ProductId"] = "app", ["Plan"] = "ltd", ["BatchId"] = "batch_old",
-            ["State"] = CodeRecord.Available });
+        await table.AddEntityAsync(new TableEntity(hash, "")
+        {
+            ["AccountId"] = a.AccountId,
+            ["ProductId"] = "app",
+            ["Plan"] = "ltd",
+            ["BatchId"] = "batch_old",
+            ["State"] = CodeRecord.Available
+        });
 
         (await RedeemAsync(b.AccountId, code, NewEmail())).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
         Assert.Equal(1, (await BatchAsync(b.ApiKey, new { plan = "ltd", codes = new[] { code } })).GetProperty("added").GetInt32());

@@ -1,8 +1,8 @@
+using FsCheck;
+using FsCheck.Xunit;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Domain.Validation;
-using FsCheck;
-using FsCheck.Xunit;
 
 namespace Licensing.Tests.Domain;
 
@@ -195,8 +195,12 @@ public sealed class ValidationRulesTests
     [Fact]
     public void A_fingerprint_binds_like_a_domain()
     {
-        var license = Sample() with { Activations = [new Activation(ActivationRules.IdFor(new ActivationTarget(null, "machine-1")), null, "machine-1",
-            "Laptop", Now).Ref], MaxActivations = 1 };
+        var license = Sample() with
+        {
+            Activations = [new Activation(ActivationRules.IdFor(new ActivationTarget(null, "machine-1")), null, "machine-1",
+            "Laptop", Now).Ref],
+            MaxActivations = 1
+        };
         Assert.Equal(ValidationCode.Valid, Eval(license, new ValidationRequest("k", null, "machine-1", [], null), Now).Code);
         Assert.Equal(ValidationCode.FingerprintMismatch, Eval(license, new ValidationRequest("k", null, "machine-2", [], null), Now).Code);
     }

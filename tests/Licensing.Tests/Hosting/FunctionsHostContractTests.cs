@@ -17,8 +17,8 @@ public sealed class FunctionsHostContractTests
     public void Every_http_function_is_anonymous_so_public_endpoints_need_no_function_key()
     {
         foreach (var f in FunctionsMetadata.Functions())
-        foreach (var b in FunctionsMetadata.Bindings(f, "httpTrigger"))
-            Assert.Equal("Anonymous", b.GetProperty("authLevel").GetString());
+            foreach (var b in FunctionsMetadata.Bindings(f, "httpTrigger"))
+                Assert.Equal("Anonymous", b.GetProperty("authLevel").GetString());
     }
 
     [Fact]

@@ -28,8 +28,14 @@ public sealed class IdempotencyTests : IAsyncLifetime
     }
 
     private static object Body(string email, string orderId = "A-1") =>
-        new { productId = "my-plugin", customerEmail = email, domains = new[] { "customer-site.com" }, plan = "pro",
-            metadata = new Dictionary<string, string> { ["orderId"] = orderId, ["channel"] = "web" } };
+        new
+        {
+            productId = "my-plugin",
+            customerEmail = email,
+            domains = new[] { "customer-site.com" },
+            plan = "pro",
+            metadata = new Dictionary<string, string> { ["orderId"] = orderId, ["channel"] = "web" }
+        };
 
     private static string NewEmail() => $"idem-{Guid.NewGuid():N}@example.com";
 

@@ -53,8 +53,12 @@ public sealed class RegistryForgeryTests(SharedHost shared) : IClassFixture<Shar
             _ => await FakeDelegationAsync(attacker, root),
         };
         var table = new TableClient(TestHost.Azurite, TableStorage.SigningKeysTable);
-        var row = new TableEntity("delegated", attacker.Kid) { ["X"] = attacker.Jwk.X, ["Y"] = attacker.Jwk.Y,
-            ["PublishUntil"] = DateTimeOffset.UtcNow.AddDays(30) };
+        var row = new TableEntity("delegated", attacker.Kid)
+        {
+            ["X"] = attacker.Jwk.X,
+            ["Y"] = attacker.Jwk.Y,
+            ["PublishUntil"] = DateTimeOffset.UtcNow.AddDays(30)
+        };
         if (delegation is not null) row["Delegation"] = delegation;
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
         try

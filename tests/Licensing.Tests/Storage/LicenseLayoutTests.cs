@@ -78,9 +78,9 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
             new DevelopmentHostPolicy(true,
                 [.. Enumerable.Range(0, ProductRules.MaxDevelopmentPatterns).Select(i => $"*.{i:D2}" + new string('h', 60) + "." + new string('h', 63) + "."
                     + new string('h', 63) + "." + new string('h', 55) + ".com")]))
-        {
-            Releases = Enumerable.Range(0, releases).ToDictionary(i => WorstCaseText.Astral(ProductRules.MaxVersionLength, $"{i:D3}"), _ => Now),
-        };
+            {
+                Releases = Enumerable.Range(0, releases).ToDictionary(i => WorstCaseText.Astral(ProductRules.MaxVersionLength, $"{i:D3}"), _ => Now),
+            };
 
         // More than any 64 KiB body can hold, still within the budgets: the entity fits Azure's limits.
         var largest = ProductOf(Naming.MaxPlans, 20, ProductRules.MaxReleases);
