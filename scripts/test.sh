@@ -12,6 +12,16 @@ start_smtp4dev
 log "building Licensing.Functions.sln"
 dotnet build Licensing.Functions.sln -c Debug -nologo -v quiet -clp:ErrorsOnly
 
+# The house style (.editorconfig): dotnet format changes nothing (whitespace, style, imports), and no C# line is longer
+# than max_line_length = 160 characters (counted in characters, hence the UTF-8 locale for grep).
+log "checking the house style: dotnet format --verify-no-changes"
+dotnet format Licensing.Functions.sln --verify-no-changes --no-restore \
+  || { log "dotnet format would change the files above: run 'dotnet format Licensing.Functions.sln' and commit the result"; exit 1; }
+long_lines=$(find functions tests bench sdk/dotnet -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' -print0 \
+  | LC_ALL=C.UTF-8 xargs -0 grep -nE '^.{161,}' | cut -d: -f1,2 || true)
+[ -z "$long_lines" ] || { echo "$long_lines"; log "C# lines over 160 characters (file:line above): wrap them by hand"; exit 1; }
+log "house style: dotnet format clean, no C# line over 160 characters"
+
 # Infrastructure: bicep build and bicep lint on every template, zero warnings. The bicep CLI comes from the NuGet
 # package Azure.Bicep.CommandLine.linux-x64 (restored above as a PackageDownload of the test project).
 packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')

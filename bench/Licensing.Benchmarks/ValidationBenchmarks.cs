@@ -41,7 +41,8 @@ public class ValidationBenchmarks
         await new ProductService(products, TimeProvider.System).PutAsync(Account, "my-plugin",
             new ProductInput("My Plugin", [new PlanInput("pro", "Pro", "subscription", 365, 3, ["analytics", "export"])]), default);
         _issuance = new LicenseService(store, products, _signer, TimeProvider.System);
-        var license = await _issuance.IssueAsync(Account, new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
+        var license = await _issuance.IssueAsync(Account,
+            new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
         var clock = TimeProvider.System;
         var keys = new PublicKeyCache(_signer, clock);
         await keys.LoadAsync(default);
@@ -71,13 +72,15 @@ public class ValidationBenchmarks
 
     [Benchmark(Description = "raw ES256 sign + verify")]
     public bool RawSignAndVerify() =>
-        _rawKey.VerifyHash(_digest, _rawKey.SignHash(_digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        _rawKey.VerifyHash(_digest, _rawKey.SignHash(_digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+            DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     [Benchmark(Description = "validate + certificate (in-process, in-memory store)")]
     public async Task<Verdict> Validate() => await _validation.ValidateAsync(_request, "203.0.113.7", default);
 
     [Benchmark(Description = "certificate signing alone")]
-    public async Task<string> Certificate() => await _certificates.IssueAsync(_license, "customer-site.com", null, DateTimeOffset.UtcNow.AddHours(72), PlanPolicy.Default, false, default);
+    public async Task<string> Certificate() =>
+        await _certificates.IssueAsync(_license, "customer-site.com", null, DateTimeOffset.UtcNow.AddHours(72), PlanPolicy.Default, false, default);
 
     [Benchmark(Description = "domain normalisation (URL with www, port, path)")]
     public string? NormalizeDomain() => Licensing.Domain.Domains.DomainName.Normalize("https://www.Customer-Site.com:8443/shop/cart?x=1");
@@ -130,7 +133,8 @@ public class ValidationBenchmarks
 
     private sealed class NoUsage : Licensing.Domain.Usage.IUsageLedger
     {
-        public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct) => Task.FromResult(true);
+        public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at,
+            CancellationToken ct) => Task.FromResult(true);
         public Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct) => Task.FromResult(0L);
     }
 
@@ -138,7 +142,8 @@ public class ValidationBenchmarks
     {
         public Task UpsertAsync(DelegatedKeyRegistration key, CancellationToken ct) => Task.CompletedTask;
 
-        public Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) => Task.FromResult<IReadOnlyList<DelegatedKeyRegistration>>([]);
+        public Task<IReadOnlyList<DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<DelegatedKeyRegistration>>([]);
     }
 
     private sealed class MemoryProductStore : IProductStore
@@ -147,7 +152,8 @@ public class ValidationBenchmarks
 
         public Task<Product?> GetAsync(string accountId, string productId, CancellationToken ct) => Task.FromResult(_product);
 
-        public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) => Task.FromResult<IReadOnlyList<Product>>(_product is null ? [] : [_product]);
+        public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<Product>>(_product is null ? [] : [_product]);
 
         public Task<bool> UpsertAsync(Product product, CancellationToken ct)
         {

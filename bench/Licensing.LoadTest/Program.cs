@@ -26,14 +26,17 @@ public static class LoadTestProgram
     public static async Task<int> Main(string[] args)
     {
         var o = Options.Parse(args);
-        Console.WriteLine($"load: {o.Licenses} licenses over {o.Products} products, concurrency {o.Concurrency}, {o.Seconds} s per phase, soak {o.SoakSeconds} s");
+        Console.WriteLine(
+            $"load: {o.Licenses} licenses over {o.Products} products, concurrency {o.Concurrency}, {o.Seconds} s per phase, soak {o.SoakSeconds} s");
         await using var cached = await HostAsync(o, licenseCacheSeconds: 5);
         await using var uncached = await HostAsync(o, licenseCacheSeconds: 0);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = o.Concurrency * 2, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) };
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = o.Concurrency * 2, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
         var sw = Stopwatch.StartNew();
         var population = await Population.ProvisionAsync(http, cached.BaseUrl, o);
-        Console.WriteLine($"provisioned {population.Licenses.Count} licenses and {population.Licenses.Sum(l => l.Domains.Length)} domain activations in {sw.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"provisioned {population.Licenses.Count} licenses and {population.Licenses.Sum(l => l.Domains.Length)} domain activations"
+            + $" in {sw.Elapsed.TotalSeconds:F1} s");
 
         var table = new TableClient(Azurite, "licenses");
         var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
@@ -78,7 +81,8 @@ public static class LoadTestProgram
         using var response = await http.PostAsync(baseUrl + "v1/validate", content);
         if (response.StatusCode != HttpStatusCode.OK) return false;
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-        return doc.RootElement.GetProperty("code").GetString() == "VALID" && doc.RootElement.TryGetProperty("certificate", out var c) && c.GetString()!.Length > 100;
+        return doc.RootElement.GetProperty("code").GetString() == "VALID" && doc.RootElement.TryGetProperty("certificate", out var c)
+            && c.GetString()!.Length > 100;
     }
 
     private static async Task SoakAsync(Func<Task<bool>> operation, Options o)
@@ -95,7 +99,9 @@ public static class LoadTestProgram
             {
                 process.Refresh();
                 GC.Collect(0, GCCollectionMode.Optimized, blocking: false);
-                samples.Add($"  t={start.Elapsed.TotalSeconds,5:F0}s  working set {process.WorkingSet64 / 1048576,5} MiB  managed {GC.GetTotalMemory(false) / 1048576,5} MiB  gen0 {GC.CollectionCount(0),6}  gen1 {GC.CollectionCount(1),5}  gen2 {GC.CollectionCount(2),4}");
+                samples.Add($"  t={start.Elapsed.TotalSeconds,5:F0}s  working set {process.WorkingSet64 / 1048576,5} MiB"
+                    + $"  managed {GC.GetTotalMemory(false) / 1048576,5} MiB"
+                    + $"  gen0 {GC.CollectionCount(0),6}  gen1 {GC.CollectionCount(1),5}  gen2 {GC.CollectionCount(2),4}");
                 try { await Task.Delay(TimeSpan.FromSeconds(10), stop.Token); } catch (OperationCanceledException) { }
             }
         });
@@ -189,7 +195,8 @@ public static class Phase
         double P(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         var result = new PhaseResult(name, all.Length, errors, all.Length / elapsed, P(0.50), P(0.95), P(0.99));
         if (!quiet)
-            Console.WriteLine($"{name,-55} {result.Rps,8:F0} req/s   p50 {result.P50,6:F2} ms   p95 {result.P95,6:F2} ms   p99 {result.P99,6:F2} ms   errors {result.Errors}");
+            Console.WriteLine($"{name,-55} {result.Rps,8:F0} req/s   p50 {result.P50,6:F2} ms   p95 {result.P95,6:F2} ms   p99 {result.P99,6:F2} ms"
+                + $"   errors {result.Errors}");
         return result;
     }
 }
@@ -200,7 +207,8 @@ public sealed record Population(string AccountId, IReadOnlyList<ProvisionedLicen
 {
     public static async Task<Population> ProvisionAsync(HttpClient http, string baseUrl, Options o)
     {
-        var account = await (await Post(http, baseUrl + "v1/accounts", new { name = "Load", email = "load@example.com", tier = "unlimited" }, "load-admin-key")).Content.ReadFromJsonAsync<JsonElement>();
+        var account = await (await Post(http, baseUrl + "v1/accounts", new { name = "Load", email = "load@example.com", tier = "unlimited" },
+            "load-admin-key")).Content.ReadFromJsonAsync<JsonElement>();
         var accountId = account.GetProperty("accountId").GetString()!;
         var apiKey = account.GetProperty("apiKey").GetString()!;
         for (var p = 0; p < o.Products; p++)
@@ -210,7 +218,8 @@ public sealed record Population(string AccountId, IReadOnlyList<ProvisionedLicen
                 plans = new object[]
                 {
                     new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 3, features = new[] { "core", "export" } },
-                    new { id = "agency", model = "subscription", durationDays = 365, maxActivations = (int?)null, features = new[] { "core", "export", "white-label" } },
+                    new { id = "agency", model = "subscription", durationDays = 365, maxActivations = (int?)null,
+                        features = new[] { "core", "export", "white-label" } },
                 },
             }, apiKey)).EnsureSuccessStatusCode();
 
@@ -218,12 +227,14 @@ public sealed record Population(string AccountId, IReadOnlyList<ProvisionedLicen
         await Parallel.ForEachAsync(Enumerable.Range(0, o.Licenses), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
             var domains = Enumerable.Range(0, 1 + i % 3).Select(d => $"customer{i}-{d}.example-shop.com").ToArray();
-            var r = await Post(http, baseUrl + "v1/licenses", new { productId = $"product-{i % o.Products}", customerEmail = $"customer{i}@example.com", plan = "pro", domains }, apiKey);
+            var r = await Post(http, baseUrl + "v1/licenses",
+                new { productId = $"product-{i % o.Products}", customerEmail = $"customer{i}@example.com", plan = "pro", domains }, apiKey);
             r.EnsureSuccessStatusCode();
             var l = await r.Content.ReadFromJsonAsync<JsonElement>();
             licenses.Add(new ProvisionedLicense(l.GetProperty("licenseId").GetString()!, l.GetProperty("licenseKey").GetString()!, domains));
         });
-        var hot = await (await Post(http, baseUrl + "v1/licenses", new { productId = "product-0", customerEmail = "agency@example.com", plan = "agency" }, apiKey)).Content.ReadFromJsonAsync<JsonElement>();
+        var hot = await (await Post(http, baseUrl + "v1/licenses", new { productId = "product-0", customerEmail = "agency@example.com", plan = "agency" },
+            apiKey)).Content.ReadFromJsonAsync<JsonElement>();
         return new Population(accountId, [.. licenses], hot.GetProperty("licenseKey").GetString()!);
     }
 

@@ -12,13 +12,15 @@ namespace Licensing.LocalHost;
 public delegate object? ArgumentBinder<in TCall>(TCall call);
 
 /// <summary>An HTTP-triggered function: name, methods, route, the method and how each of its arguments is bound.</summary>
-public sealed record HttpFunction(string Name, IReadOnlyList<string> Methods, string Route, MethodInfo Method, IReadOnlyList<ArgumentBinder<HttpContext>> Arguments);
+public sealed record HttpFunction(string Name, IReadOnlyList<string> Methods, string Route, MethodInfo Method,
+    IReadOnlyList<ArgumentBinder<HttpContext>> Arguments);
 
 /// <summary>A queue-triggered function: name, queue, connection setting, the method and its argument binders.</summary>
 public sealed record QueueFunction(string Name, string Queue, string? Connection, MethodInfo Method, IReadOnlyList<ArgumentBinder<QueueCall>> Arguments);
 
 /// <summary>A timer-triggered function: name, NCRONTAB expression and its parsed schedule, the method and its argument binders.</summary>
-public sealed record TimerFunction(string Name, string Expression, CrontabSchedule Schedule, bool RunOnStartup, MethodInfo Method, IReadOnlyList<ArgumentBinder<CancellationToken>> Arguments);
+public sealed record TimerFunction(string Name, string Expression, CrontabSchedule Schedule, bool RunOnStartup, MethodInfo Method,
+    IReadOnlyList<ArgumentBinder<CancellationToken>> Arguments);
 
 /// <summary>One delivery of a queue message to a function.</summary>
 public readonly record struct QueueCall(QueueMessage Message, CancellationToken Cancellation);
@@ -32,9 +34,11 @@ public readonly record struct QueueCall(QueueMessage Message, CancellationToken 
 /// </summary>
 public sealed class FunctionCatalog
 {
-    private const BindingFlags AllMethods = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+    private const BindingFlags AllMethods =
+        BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    private FunctionCatalog(IReadOnlyList<HttpFunction> http, IReadOnlyList<QueueFunction> queues, IReadOnlyList<TimerFunction> timers, IReadOnlyList<string> problems) =>
+    private FunctionCatalog(IReadOnlyList<HttpFunction> http, IReadOnlyList<QueueFunction> queues, IReadOnlyList<TimerFunction> timers,
+        IReadOnlyList<string> problems) =>
         (Http, Queues, Timers, Problems) = (http, queues, timers, problems);
 
     public IReadOnlyList<HttpFunction> Http { get; }
@@ -50,7 +54,8 @@ public sealed class FunctionCatalog
         var catalog = Read(assembly.GetTypes());
         return catalog.Problems.Count == 0
             ? catalog
-            : throw new InvalidOperationException("The local host cannot serve these functions as the Functions host would:\n  " + string.Join("\n  ", catalog.Problems));
+            : throw new InvalidOperationException("The local host cannot serve these functions as the Functions host would:\n  "
+                + string.Join("\n  ", catalog.Problems));
     }
 
     /// <summary>Every <c>[Function]</c> method of <paramref name="types"/>, each list ordered by function name.</summary>
@@ -61,65 +66,75 @@ public sealed class FunctionCatalog
         var timers = new List<TimerFunction>();
         var problems = new List<string>();
         foreach (var type in types)
-        foreach (var method in type.GetMethods(AllMethods))
-        {
-            if (method.GetCustomAttribute<FunctionAttribute>() is not { } function) continue;
-            var before = problems.Count;
-            void Problem(string what) => problems.Add($"{function.Name} ({type.FullName}.{method.Name}): {what}");
-            if (!method.IsPublic) Problem("the method is not public");
-            foreach (var a in WorkerAttributes(method.GetCustomAttributes()).Concat(WorkerAttributes(method.ReturnParameter.GetCustomAttributes())))
-                if (a is not FunctionAttribute) Problem($"[{Short(a)}] on the method is not served by the local host");
-
-            var triggers = method.GetParameters().Where(p => p.GetCustomAttributes().Any(a => a is HttpTriggerAttribute or QueueTriggerAttribute or TimerTriggerAttribute)).ToArray();
-            if (triggers.Length != 1)
+            foreach (var method in type.GetMethods(AllMethods))
             {
-                Problem(triggers.Length == 0 ? "no trigger the local host serves (HttpTrigger, QueueTrigger, TimerTrigger)" : "more than one trigger");
-                continue;
-            }
-            var trigger = triggers[0];
-            var triggerAttribute = WorkerAttributes(trigger.GetCustomAttributes()).First(a => a is HttpTriggerAttribute or QueueTriggerAttribute or TimerTriggerAttribute);
-            foreach (var p in method.GetParameters())
-            foreach (var a in WorkerAttributes(p.GetCustomAttributes()))
-                if (p.Position != trigger.Position || a.GetType() != triggerAttribute.GetType()) Problem($"parameter {p.Name}: [{Short(a)}] is not served by the local host");
+                if (method.GetCustomAttribute<FunctionAttribute>() is not { } function) continue;
+                var before = problems.Count;
+                void Problem(string what) => problems.Add($"{function.Name} ({type.FullName}.{method.Name}): {what}");
+                if (!method.IsPublic) Problem("the method is not public");
+                foreach (var a in WorkerAttributes(method.GetCustomAttributes()).Concat(WorkerAttributes(method.ReturnParameter.GetCustomAttributes())))
+                    if (a is not FunctionAttribute) Problem($"[{Short(a)}] on the method is not served by the local host");
 
-            switch (triggerAttribute)
-            {
-                case HttpTriggerAttribute t:
+                var triggers = method.GetParameters()
+                    .Where(p => p.GetCustomAttributes().Any(a => a is HttpTriggerAttribute or QueueTriggerAttribute or TimerTriggerAttribute)).ToArray();
+                if (triggers.Length != 1)
                 {
-                    var route = t.Route ?? function.Name;
-                    if (t.Methods is not { Length: > 0 }) Problem("[HttpTrigger] names no HTTP method (the Functions host would accept every method): name them");
-                    var routeValues = RouteValueNames(route, Problem);
-                    var arguments = Bind<HttpContext>(method, trigger, Problem, typeof(Task<IActionResult>), p =>
-                        p.Position == trigger.Position ? p.ParameterType == typeof(HttpRequest) ? c => c.Request : null
-                        : p.ParameterType == typeof(CancellationToken) ? c => c.RequestAborted
-                        : p.ParameterType == typeof(string) && routeValues.Contains(p.Name!) ? c => c.Request.RouteValues[p.Name!] as string
-                        : null);
-                    if (problems.Count == before)
-                        http.Add(new HttpFunction(function.Name, t.Methods!.Select(m => m.ToUpperInvariant()).ToArray(), route, method, arguments));
-                    break;
+                    Problem(triggers.Length == 0 ? "no trigger the local host serves (HttpTrigger, QueueTrigger, TimerTrigger)" : "more than one trigger");
+                    continue;
                 }
-                case QueueTriggerAttribute t:
+                var trigger = triggers[0];
+                var triggerAttribute = WorkerAttributes(trigger.GetCustomAttributes())
+                    .First(a => a is HttpTriggerAttribute or QueueTriggerAttribute or TimerTriggerAttribute);
+                foreach (var p in method.GetParameters())
+                    foreach (var a in WorkerAttributes(p.GetCustomAttributes()))
+                        if (p.Position != trigger.Position || a.GetType() != triggerAttribute.GetType())
+                            Problem($"parameter {p.Name}: [{Short(a)}] is not served by the local host");
+
+                switch (triggerAttribute)
                 {
-                    var arguments = Bind<QueueCall>(method, trigger, Problem, typeof(Task), p =>
-                        p.Position == trigger.Position ? p.ParameterType == typeof(QueueMessage) ? c => c.Message : p.ParameterType == typeof(string) ? c => c.Message.MessageText : null
-                        : p.ParameterType == typeof(CancellationToken) ? c => c.Cancellation
-                        : null);
-                    if (problems.Count == before) queues.Add(new QueueFunction(function.Name, t.QueueName, t.Connection, method, arguments));
-                    break;
-                }
-                case TimerTriggerAttribute t:
-                {
-                    var schedule = TimerSchedules.TryParse(t.Schedule);
-                    if (schedule is null) Problem($"schedule '{t.Schedule}' is not a six-field NCRONTAB expression (the local host does not read TimeSpan or %setting% schedules)");
-                    var arguments = Bind<CancellationToken>(method, trigger, Problem, typeof(Task), p =>
-                        p.Position == trigger.Position ? p.ParameterType == typeof(TimerInfo) ? _ => new TimerInfo() : null
-                        : p.ParameterType == typeof(CancellationToken) ? ct => ct
-                        : null);
-                    if (problems.Count == before) timers.Add(new TimerFunction(function.Name, t.Schedule, schedule!, t.RunOnStartup, method, arguments));
-                    break;
+                    case HttpTriggerAttribute t:
+                        {
+                            var route = t.Route ?? function.Name;
+                            if (t.Methods is not { Length: > 0 })
+                                Problem("[HttpTrigger] names no HTTP method (the Functions host would accept every method): name them");
+                            var routeValues = RouteValueNames(route, Problem);
+                            var arguments = Bind<HttpContext>(method, trigger, Problem, typeof(Task<IActionResult>), p =>
+                                p.Position == trigger.Position ? p.ParameterType == typeof(HttpRequest) ? c => c.Request : null
+                                : p.ParameterType == typeof(CancellationToken) ? c => c.RequestAborted
+                                : p.ParameterType == typeof(string) && routeValues.Contains(p.Name!) ? c => c.Request.RouteValues[p.Name!] as string
+                                : null);
+                            if (problems.Count == before)
+                                http.Add(new HttpFunction(function.Name, t.Methods!.Select(m => m.ToUpperInvariant()).ToArray(), route, method, arguments));
+                            break;
+                        }
+                    case QueueTriggerAttribute t:
+                        {
+                            var arguments = Bind<QueueCall>(method, trigger, Problem, typeof(Task), p =>
+                                p.Position == trigger.Position
+                                    ? p.ParameterType == typeof(QueueMessage) ? c => c.Message
+                                    : p.ParameterType == typeof(string) ? c => c.Message.MessageText
+                                    : null
+                                : p.ParameterType == typeof(CancellationToken) ? c => c.Cancellation
+                                : null);
+                            if (problems.Count == before) queues.Add(new QueueFunction(function.Name, t.QueueName, t.Connection, method, arguments));
+                            break;
+                        }
+                    case TimerTriggerAttribute t:
+                        {
+                            var schedule = TimerSchedules.TryParse(t.Schedule);
+                            if (schedule is null)
+                                Problem($"schedule '{t.Schedule}' is not a six-field NCRONTAB expression"
+                                    + " (the local host does not read TimeSpan or %setting% schedules)");
+                            var arguments = Bind<CancellationToken>(method, trigger, Problem, typeof(Task), p =>
+                                p.Position == trigger.Position ? p.ParameterType == typeof(TimerInfo) ? _ => new TimerInfo() : null
+                                : p.ParameterType == typeof(CancellationToken) ? ct => ct
+                                : null);
+                            if (problems.Count == before)
+                                timers.Add(new TimerFunction(function.Name, t.Schedule, schedule!, t.RunOnStartup, method, arguments));
+                            break;
+                        }
                 }
             }
-        }
         return new FunctionCatalog(http.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray(), queues.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray(),
             timers.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray(), problems);
     }
@@ -130,7 +145,9 @@ public sealed class FunctionCatalog
     {
         if (method.ReturnType != returns) problem($"returns {Short(method.ReturnType)}; the local host serves {Short(returns)}");
         return method.GetParameters().Select(p =>
-            binderFor(p) ?? Unbindable(p, p.Position == trigger.Position ? $"the trigger parameter {p.Name} ({Short(p.ParameterType)})" : $"parameter {p.Name} ({Short(p.ParameterType)})")).ToArray();
+            binderFor(p) ?? Unbindable(p, p.Position == trigger.Position
+                ? $"the trigger parameter {p.Name} ({Short(p.ParameterType)})"
+                : $"parameter {p.Name} ({Short(p.ParameterType)})")).ToArray();
 
         ArgumentBinder<TCall> Unbindable(ParameterInfo p, string what)
         {
@@ -154,9 +171,14 @@ public sealed class FunctionCatalog
 
     /// <summary>Attributes from the Functions worker or WebJobs SDKs: each one changes what a host does, so each must be known here.</summary>
     private static IEnumerable<Attribute> WorkerAttributes(IEnumerable<Attribute> attributes) =>
-        attributes.Where(a => a.GetType().Namespace is { } ns && (ns.StartsWith("Microsoft.Azure.Functions.Worker", StringComparison.Ordinal) || ns.StartsWith("Microsoft.Azure.WebJobs", StringComparison.Ordinal)));
+        attributes.Where(a => a.GetType().Namespace is { } ns
+            && (ns.StartsWith("Microsoft.Azure.Functions.Worker", StringComparison.Ordinal)
+                || ns.StartsWith("Microsoft.Azure.WebJobs", StringComparison.Ordinal)));
 
-    private static string Short(Attribute a) => a.GetType().Name.EndsWith("Attribute", StringComparison.Ordinal) ? a.GetType().Name[..^"Attribute".Length] : a.GetType().Name;
+    private static string Short(Attribute a) =>
+        a.GetType().Name.EndsWith("Attribute", StringComparison.Ordinal) ? a.GetType().Name[..^"Attribute".Length] : a.GetType().Name;
 
-    private static string Short(Type t) => t.IsGenericType ? $"{t.Name[..t.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", t.GetGenericArguments().Select(Short))}>" : t.Name;
+    private static string Short(Type t) => t.IsGenericType
+        ? $"{t.Name[..t.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", t.GetGenericArguments().Select(Short))}>"
+        : t.Name;
 }

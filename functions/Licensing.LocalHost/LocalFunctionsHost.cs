@@ -100,7 +100,8 @@ public static class LocalFunctionsHost
         if (!doc.RootElement.TryGetProperty("Values", out var values)) return;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in values.EnumerateObject())
-            settings[ProductionSettings.ConfigurationKey(property.Name)] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+            settings[ProductionSettings.ConfigurationKey(property.Name)] =
+                property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
         configuration.AddInMemoryCollection(settings);
     }
 

@@ -18,7 +18,8 @@ public sealed class LocalHostOptions
     public bool DisableTimers { get; set; }
 
     /// <summary>How long a failed message stays invisible before its retry; unset: host.json's visibilityTimeout.</summary>
-    [Range(0, 7 * 24 * 3600 * 1000, ErrorMessage = "LocalHost:QueueRetryDelayMilliseconds must be between {1} and {2} (a queue message stays invisible at most 7 days).")]
+    [Range(0, 7 * 24 * 3600 * 1000,
+        ErrorMessage = "LocalHost:QueueRetryDelayMilliseconds must be between {1} and {2} (a queue message stays invisible at most 7 days).")]
     public int? QueueRetryDelayMilliseconds { get; set; }
 
     /// <summary>The longest wait between two polls of an empty queue; unset: host.json's maxPollingInterval.</summary>

@@ -58,7 +58,8 @@ internal sealed class LocalQueueRunner(IServiceProvider services, FunctionCatalo
         }
     }
 
-    private async Task HandleAsync(QueueFunction function, Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.QueueClient poison, QueueMessage message, CancellationToken ct)
+    private async Task HandleAsync(QueueFunction function, Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.QueueClient poison,
+        QueueMessage message, CancellationToken ct)
     {
         try
         {
@@ -69,7 +70,11 @@ internal sealed class LocalQueueRunner(IServiceProvider services, FunctionCatalo
         catch (Exception) when (ct.IsCancellationRequested)
         {
             // Shutting down mid-message: hand it back at once instead of leaving it invisible for the lease.
-            try { await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None); }
+            try
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero,
+                    cancellationToken: CancellationToken.None);
+            }
             catch (Exception) { /* the lease runs out on its own */ }
         }
         catch (Exception e)

@@ -95,7 +95,8 @@ public sealed record PaymentFailed(ProviderRef Subscription) : SubscriptionEvent
 public enum SubscriptionStatus { Active, PastDue }
 
 /// <summary>A subscription's status, prices (a plan change) or cancellation at period end changed.</summary>
-public sealed record SubscriptionChanged(ProviderRef Subscription, SubscriptionStatus Status, IReadOnlyList<string> PriceIds, bool CancelAtPeriodEnd, DateTimeOffset? PeriodEnd)
+public sealed record SubscriptionChanged(ProviderRef Subscription, SubscriptionStatus Status, IReadOnlyList<string> PriceIds, bool CancelAtPeriodEnd,
+    DateTimeOffset? PeriodEnd)
     : SubscriptionEvent(Subscription);
 
 public sealed record SubscriptionEnded(ProviderRef Subscription, DateTimeOffset EndedAt) : SubscriptionEvent(Subscription);
@@ -114,7 +115,8 @@ public static class BillingKeys
 {
     /// <summary>Every delivery of the same purchase, in whichever event, names the same license.</summary>
     public static string LicenseIdForPurchase(string accountId, ProviderRef purchase) =>
-        Ids.LicensePrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{purchase.Provider.ToWire()}-checkout:{accountId}:{purchase.Id}")).AsSpan(0, Ids.LicenseIdBytes));
+        Ids.LicensePrefix + Convert.ToHexStringLower(SHA256.HashData(
+            Encoding.UTF8.GetBytes($"{purchase.Provider.ToWire()}-checkout:{accountId}:{purchase.Id}")).AsSpan(0, Ids.LicenseIdBytes));
 }
 
 /// <summary>A processing failure that should be retried (e.g. a renewal for a subscription not provisioned yet).</summary>

@@ -106,7 +106,8 @@ public static class BillingRules
                 : l.BillingState is BillingState.Canceling or BillingState.PastDue ? BillingState.None : l.BillingState,
             ExpiresAt = e.PeriodEnd is { } end && (e.CancelAtPeriodEnd || l.ExpiresAt is null || end > l.ExpiresAt) ? end : l.ExpiresAt,
         };
-        return plan is null || plan.Id == l.Plan ? next : next with { Plan = plan.Id, Model = plan.Model, Features = plan.Features, MaxActivations = plan.MaxActivations };
+        return plan is null || plan.Id == l.Plan ? next
+            : next with { Plan = plan.Id, Model = plan.Model, Features = plan.Features, MaxActivations = plan.MaxActivations };
     }
 
     /// <summary>The subscription ended: the license expires (no later than the end) and is marked canceled.</summary>
@@ -157,6 +158,7 @@ public static class PlanLookup
     {
         foreach (var product in products)
             if (ByPrices(product, p.Purchase.Provider, p.PriceIds) is { } plan) return (product, plan);
-        throw new BillingPermanentException($"{p.Purchase} has no productId/plan and none of its prices ({string.Join(", ", p.PriceIds)}) is configured on a plan");
+        throw new BillingPermanentException(
+            $"{p.Purchase} has no productId/plan and none of its prices ({string.Join(", ", p.PriceIds)}) is configured on a plan");
     }
 }

@@ -88,8 +88,14 @@ public sealed class RateLimitSettings
     /// <summary>Limits no test or benchmark reaches.</summary>
     public static RateLimitSettings Unlimited => new()
     {
-        PerKeyBurst = 1e12, PerKeyPerSecond = 1e12, PerAddressBurst = 1e12, PerAddressPerSecond = 1e12,
-        UsagePerKeyBurst = 1e12, UsagePerKeyPerSecond = 1e12, AuthFailuresBurst = 1e12, AuthFailuresPerSecond = 1e12,
+        PerKeyBurst = 1e12,
+        PerKeyPerSecond = 1e12,
+        PerAddressBurst = 1e12,
+        PerAddressPerSecond = 1e12,
+        UsagePerKeyBurst = 1e12,
+        UsagePerKeyPerSecond = 1e12,
+        AuthFailuresBurst = 1e12,
+        AuthFailuresPerSecond = 1e12,
     };
 }
 

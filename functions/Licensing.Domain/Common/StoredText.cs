@@ -39,11 +39,15 @@ public static class StorageLimits
     public const int MaxEntityBytes = 1024 * 1024;
     public const int ChunkChars = 30_000;
 
-    /// <summary>Throws VALIDATION_FAILED for <paramref name="field"/> when <paramref name="stored"/> needs more than <paramref name="maxChunks"/> chunks.</summary>
+    /// <summary>
+    /// Throws VALIDATION_FAILED for <paramref name="field"/> when <paramref name="stored"/> needs more than <paramref name="maxChunks"/> chunks.
+    /// </summary>
     public static void Require(string field, string stored, int maxChunks)
     {
         if (stored.Length > maxChunks * ChunkChars)
             throw ValidationFailedException.For(field,
-                $"is {stored.Length} characters once stored (quotes and backslashes count twice, control characters and characters outside the Basic Multilingual Plane six times per UTF-16 unit); at most {maxChunks * ChunkChars} fit");
+                $"is {stored.Length} characters once stored (quotes and backslashes count twice,"
+                + " control characters and characters outside the Basic Multilingual Plane six times per UTF-16 unit);"
+                + $" at most {maxChunks * ChunkChars} fit");
     }
 }

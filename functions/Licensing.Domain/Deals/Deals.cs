@@ -76,7 +76,8 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
     /// within the account: a code it already holds for the same product and plan is skipped; one it holds for another
     /// product or plan refuses the batch (409) and nothing is added.
     /// </summary>
-    public async Task<CodeBatch> CreateBatchAsync(string accountId, string productId, string? planId, int? count, IReadOnlyList<string?>? imported, CancellationToken ct)
+    public async Task<CodeBatch> CreateBatchAsync(string accountId, string productId, string? planId, int? count, IReadOnlyList<string?>? imported,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!Naming.IsSlug(planId)) errors.Add("plan", "is required");
@@ -91,7 +92,8 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
         errors.ThrowIfAny();
         if (canonical.Distinct().Count() != canonical.Count) throw ValidationFailedException.For("codes", "contains duplicates");
 
-        var product = await products.GetAsync(accountId, productId, ct).ConfigureAwait(false) ?? throw new NotFoundException($"product '{productId}' not found");
+        var product = await products.GetAsync(accountId, productId, ct).ConfigureAwait(false)
+            ?? throw new NotFoundException($"product '{productId}' not found");
         var plan = product.FindPlan(planId!) ?? throw ValidationFailedException.For("plan", $"product '{productId}' has no plan '{planId}'");
         if (plan.Model != LicenseModel.Lifetime) throw ValidationFailedException.For("plan", "redemption codes are for lifetime plans");
 
@@ -114,7 +116,8 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             await codes.DeleteAsync(written.Added, ct).ConfigureAwait(false);
             if (imported is null) throw new ConflictException("a generated code collided with one this account holds; nothing was added, try again");
             var at = records.Select((r, i) => (r.Hash, i)).Where(x => clashes.Contains(x.Hash)).Select(x => $"codes[{x.i}]").ToList();
-            throw new ConflictException($"{string.Join(", ", at.Take(10))}{(at.Count > 10 ? $" and {at.Count - 10} more" : "")} already belong to another product or plan of this account; nothing was added");
+            throw new ConflictException($"{string.Join(", ", at.Take(10))}{(at.Count > 10 ? $" and {at.Count - 10} more" : "")}"
+                + " already belong to another product or plan of this account; nothing was added");
         }
         return new CodeBatch(batchId, imported is null ? shown : [], written.Added.Count, written.Held.Count);
     }
@@ -138,21 +141,25 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
         var lookup = EmailAddress.LookupKey(address!);
         var record = await Concurrency.RetryAsync(async token =>
         {
-            var current = await codes.GetAsync(found.AccountId, found.Hash, token).ConfigureAwait(false) ?? throw new NotFoundException("this code is not valid");
+            var current = await codes.GetAsync(found.AccountId, found.Hash, token).ConfigureAwait(false)
+                ?? throw new NotFoundException("this code is not valid");
             return current.State switch
             {
-                CodeRecord.Available => await codes.ReplaceAsync(current with { State = CodeRecord.Redeeming, Email = lookup, RedeemedAt = clock.GetUtcNow() }, token).ConfigureAwait(false),
+                CodeRecord.Available => await codes.ReplaceAsync(
+                    current with { State = CodeRecord.Redeeming, Email = lookup, RedeemedAt = clock.GetUtcNow() }, token).ConfigureAwait(false),
                 CodeRecord.Redeeming when current.Email == lookup => current,
                 CodeRecord.Refunded => throw new ConflictException("this code was refunded"),
                 _ => throw new ConflictException("this code has already been redeemed"),
             };
         }, ct).ConfigureAwait(false);
 
-        var product = await products.GetAsync(record.AccountId, record.ProductId, ct).ConfigureAwait(false) ?? throw new NotFoundException("the product of this code no longer exists");
+        var product = await products.GetAsync(record.AccountId, record.ProductId, ct).ConfigureAwait(false)
+            ?? throw new NotFoundException("the product of this code no longer exists");
         var plan = product.FindPlan(record.Plan) ?? throw new ConflictException("the plan of this code no longer exists");
         var licenseId = LicenseIdFor(record.AccountId, record.ProductId, lookup);
-        var license = await licenses.IssueAsync(record.AccountId, new IssueLicenseInput(product.Id, address, domain is null ? null : [domain], plan.Id, null, null, null,
-            new Dictionary<string, string?> { ["source"] = "lifetime-deal" }), licenseId, ct).ConfigureAwait(false);
+        var license = await licenses.IssueAsync(record.AccountId,
+            new IssueLicenseInput(product.Id, address, domain is null ? null : [domain], plan.Id, null, null, null,
+                new Dictionary<string, string?> { ["source"] = "lifetime-deal" }), licenseId, ct).ConfigureAwait(false);
 
         // Stack this code onto the license (idempotent: a code is counted once).
         var maxCodes = Math.Max(1, plan.Policy.MaxStackedCodes);
@@ -161,16 +168,24 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             if (l.RedeemedCodes.Contains(record.Hash)) return null;
             if (l.RedeemedCodes.Count >= maxCodes) throw new ConflictException($"at most {maxCodes} codes can be stacked on one license");
             var stacked = l.RedeemedCodes.Append(record.Hash).ToArray();
-            return l with { RedeemedCodes = stacked, MaxActivations = StackedLimit(plan, stacked.Length), Status = l.Status == LicenseStatus.Revoked ? LicenseStatus.Active : l.Status, StatusReason = null };
+            return l with
+            {
+                RedeemedCodes = stacked,
+                MaxActivations = StackedLimit(plan, stacked.Length),
+                Status = l.Status == LicenseStatus.Revoked ? LicenseStatus.Active : l.Status,
+                StatusReason = null
+            };
         }, ct, StackingAttempts).ConfigureAwait(false);
 
         // redeeming → redeemed, re-read on a lost race: this customer's concurrent requests finish the same redemption.
         await Concurrency.RetryAsync(async token =>
         {
-            var current = await codes.GetAsync(record.AccountId, record.Hash, token).ConfigureAwait(false) ?? throw new NotFoundException("this code is not valid");
+            var current = await codes.GetAsync(record.AccountId, record.Hash, token).ConfigureAwait(false)
+                ?? throw new NotFoundException("this code is not valid");
             return current switch
             {
-                { State: CodeRecord.Redeeming, Email: var e } when e == lookup => await codes.ReplaceAsync(current with { State = CodeRecord.Redeemed, LicenseId = license.Id }, token).ConfigureAwait(false),
+                { State: CodeRecord.Redeeming, Email: var e } when e == lookup =>
+                    await codes.ReplaceAsync(current with { State = CodeRecord.Redeemed, LicenseId = license.Id }, token).ConfigureAwait(false),
                 { State: CodeRecord.Redeemed, LicenseId: var id } when id == license.Id => current,
                 { State: CodeRecord.Refunded } => throw new ConflictException("this code was refunded"),
                 _ => throw new ConflictException("this code has already been redeemed"),
@@ -204,7 +219,8 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
         var refunded = await Concurrency.RetryAsync(async token =>
         {
             var current = await codes.GetAsync(accountId, found.Hash, token).ConfigureAwait(false) ?? throw new NotFoundException("no such code");
-            return current.State == CodeRecord.Refunded ? current : await codes.ReplaceAsync(current with { State = CodeRecord.Refunded }, token).ConfigureAwait(false);
+            return current.State == CodeRecord.Refunded ? current
+                : await codes.ReplaceAsync(current with { State = CodeRecord.Refunded }, token).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         if (refunded.LicenseId is null) return null;
         var product = await products.GetAsync(accountId, refunded.ProductId, ct).ConfigureAwait(false);
@@ -223,5 +239,6 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
     public static int? StackedLimit(Plan plan, int codes) => plan.MaxActivations is { } per ? per * codes : null;
 
     public static string LicenseIdFor(string accountId, string productId, string emailKey) =>
-        Ids.LicensePrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"deal:{accountId}:{productId}:{emailKey}")).AsSpan(0, Ids.LicenseIdBytes));
+        Ids.LicensePrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"deal:{accountId}:{productId}:{emailKey}")).AsSpan(0, Ids.LicenseIdBytes));
 }

@@ -129,7 +129,8 @@ public static class DomainName
     private static string? IPv6(string text)
     {
         // Zone ids (fe80::1%eth0) name an interface of the machine that wrote them, not a site; URLs cannot carry them.
-        if (text.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(text, out var ip) || ip.AddressFamily != AddressFamily.InterNetworkV6) return null;
+        if (text.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(text, out var ip) || ip.AddressFamily != AddressFamily.InterNetworkV6)
+            return null;
         return ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString();
     }
 

@@ -37,7 +37,8 @@ public sealed class EmailOutboxService(IEmailOutbox outbox, IEmailQueue queue, I
                     await queue.EnqueueAsync(accountId, id, until - now, token).ConfigureAwait(false);
                     return "claimed by another delivery";
             }
-            var claimed = await outbox.ReplaceAsync(email with { State = OutboxEmail.Sending, ClaimedUntil = now + ClaimLease, Attempts = email.Attempts + 1 }, token).ConfigureAwait(false);
+            var claimed = await outbox.ReplaceAsync(
+                email with { State = OutboxEmail.Sending, ClaimedUntil = now + ClaimLease, Attempts = email.Attempts + 1 }, token).ConfigureAwait(false);
             try
             {
                 await sender.SendAsync(claimed.Message, token).ConfigureAwait(false);
@@ -45,19 +46,24 @@ public sealed class EmailOutboxService(IEmailOutbox outbox, IEmailQueue queue, I
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 // Shutting down mid-send: give the claim back so the next delivery need not wait out the lease.
-                try { await outbox.ReplaceAsync(claimed with { State = OutboxEmail.Pending, ClaimedUntil = null }, CancellationToken.None).ConfigureAwait(false); }
+                try
+                {
+                    await outbox.ReplaceAsync(claimed with { State = OutboxEmail.Pending, ClaimedUntil = null }, CancellationToken.None).ConfigureAwait(false);
+                }
                 catch (Exception) { /* the lease expires on its own */ }
                 throw;
             }
             catch (Exception e)
             {
                 var giveUp = claimed.Attempts >= MaxAttempts;
-                await outbox.ReplaceAsync(claimed with { State = giveUp ? OutboxEmail.Failed : OutboxEmail.Pending, ClaimedUntil = null, LastError = e.Message }, token).ConfigureAwait(false);
+                var next = claimed with { State = giveUp ? OutboxEmail.Failed : OutboxEmail.Pending, ClaimedUntil = null, LastError = e.Message };
+                await outbox.ReplaceAsync(next, token).ConfigureAwait(false);
                 if (giveUp) return "gave up: " + e.Message;
                 await queue.EnqueueAsync(accountId, id, Backoff(claimed.Attempts), token).ConfigureAwait(false);
                 return $"attempt {claimed.Attempts} failed, retrying in {Backoff(claimed.Attempts)}: {e.Message}";
             }
-            await outbox.ReplaceAsync(claimed with { State = OutboxEmail.Sent, SentAt = clock.GetUtcNow(), ClaimedUntil = null, LastError = null }, token).ConfigureAwait(false);
+            await outbox.ReplaceAsync(
+                claimed with { State = OutboxEmail.Sent, SentAt = clock.GetUtcNow(), ClaimedUntil = null, LastError = null }, token).ConfigureAwait(false);
             return "sent";
         }, ct);
 }

@@ -42,7 +42,9 @@ public static class Delegation
 
     public static bool IsDelegatedKid(string kid) => kid.StartsWith(KidPrefix, StringComparison.Ordinal);
 
-    /// <summary>Has <paramref name="root"/> sign the delegation of <paramref name="key"/>, valid from <paramref name="now"/> until <paramref name="notAfter"/>.</summary>
+    /// <summary>
+    /// Has <paramref name="root"/> sign the delegation of <paramref name="key"/>, valid from <paramref name="now"/> until <paramref name="notAfter"/>.
+    /// </summary>
     public static Task<string> SignAsync(PublicJwk key, DateTimeOffset now, DateTimeOffset notAfter, IRootSigner root, string rootKid, CancellationToken ct) =>
         Jws.SignWithRootAsync(
             new JsonObject { ["alg"] = PublicJwk.Algorithm, ["typ"] = Type, ["kid"] = rootKid },
@@ -91,7 +93,8 @@ public static class Delegation
         if (!Jws.TryParse(token, out var header, out var claims, out var input, out var signature)) return "the delegation is not a compact ES256 JWS";
         if (Text(header, "alg") != PublicJwk.Algorithm || Text(header, "typ") != Type) return "not a delegation (alg or typ)";
         if (Text(header, "kid") is not { } rootKid || !roots.Contains(rootKid)) return "the delegation names no current root key";
-        if (!Es256.IsLowS(signature) || !roots.VerifyWithKid(rootKid, input, signature)) return "the delegation's signature does not verify with the root key it names";
+        if (!Es256.IsLowS(signature) || !roots.VerifyWithKid(rootKid, input, signature))
+            return "the delegation's signature does not verify with the root key it names";
         if (Text(claims, "iss") != DelegatedKeyProvider.Issuer) return "the delegation has another issuer";
         if (Text(claims, "sub") is not { } kid || !IsDelegatedKid(kid)) return "the delegation is for a kid outside the delegated namespace";
         if (claims["jwk"] is not JsonObject jwk || Text(jwk, "kty") != PublicJwk.KeyType || Text(jwk, "crv") != PublicJwk.Curve
@@ -181,8 +184,9 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
         private readonly Lock _lock = new();
 
         /// <summary>The certificate header is the same for every certificate this key signs: encoded once.</summary>
-        private readonly byte[] _encodedHeader = System.Text.Encoding.ASCII.GetBytes(Common.Base64Url.Encode(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-            new JsonObject { ["alg"] = PublicJwk.Algorithm, ["typ"] = "JWT", ["kid"] = jwk.Kid, ["dlg"] = delegation })));
+        private readonly byte[] _encodedHeader = System.Text.Encoding.ASCII.GetBytes(Common.Base64Url.Encode(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                new JsonObject { ["alg"] = PublicJwk.Algorithm, ["typ"] = "JWT", ["kid"] = jwk.Kid, ["dlg"] = delegation })));
 
         public string Kid => Jwk.Kid;
         public PublicJwk Jwk { get; } = jwk;
@@ -204,7 +208,8 @@ public sealed class DelegatedKeyProvider(IRootSigner root, IDelegatedKeyRegistry
             Span<byte> signature = stackalloc byte[Es256.SignatureSize];
             lock (_lock)
                 key.SignData(input, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-            return string.Create(input.Length + 1 + System.Buffers.Text.Base64Url.GetEncodedLength(Es256.SignatureSize), (input, signature.ToArray()), static (chars, state) =>
+            var length = input.Length + 1 + System.Buffers.Text.Base64Url.GetEncodedLength(Es256.SignatureSize);
+            return string.Create(length, (input, signature.ToArray()), static (chars, state) =>
             {
                 for (var i = 0; i < state.input.Length; i++) chars[i] = (char)state.input[i];
                 chars[state.input.Length] = '.';

@@ -20,7 +20,8 @@ public sealed record DeactivationOutcome(bool Deactivated, string? Code, string 
 /// </summary>
 public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock)
 {
-    public Task<ActivationOutcome> ActivateAsync(License license, ActivationTarget target, string? name, DevelopmentHostPolicy development, CancellationToken ct)
+    public Task<ActivationOutcome> ActivateAsync(License license, ActivationTarget target, string? name, DevelopmentHostPolicy development,
+        CancellationToken ct)
     {
         var attempt = 0;
         return Concurrency.RetryAsync(async token =>
@@ -36,8 +37,9 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
             if (ActivationRules.IsFree(target, development))
                 return await DevelopmentHostAsync(current, target, name, development, now, token).ConfigureAwait(false);
             if (!current.HasFreeSlot)
-                return new ActivationOutcome(false, null, $"all {current.MaxActivations ?? ActivationRules.HardCap} activation slots are in use; deactivate one first", current, null, false)
-                    { LimitReached = true };
+                return new ActivationOutcome(false, null,
+                    $"all {current.MaxActivations ?? ActivationRules.HardCap} activation slots are in use; deactivate one first", current, null, false)
+                { LimitReached = true };
             var activation = new Activation(ActivationRules.IdFor(target), target.Domain, target.Fingerprint, name, now);
             var saved = await licenses.ReplaceAsync(current with { Activations = [.. current.Activations, activation.Ref], UpdatedAt = now },
                 new ActivationChanges([activation], []), token).ConfigureAwait(false);
@@ -50,14 +52,17 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
     /// at most the plan's number of distinct development hosts is recorded in any 30 days; past that it is refused
     /// like a full license. Unlimited licenses are not bound to domains, so nothing is recorded for them.
     /// </summary>
-    private async Task<ActivationOutcome> DevelopmentHostAsync(License current, ActivationTarget target, string? name, DevelopmentHostPolicy development, DateTimeOffset now, CancellationToken ct)
+    private async Task<ActivationOutcome> DevelopmentHostAsync(License current, ActivationTarget target, string? name, DevelopmentHostPolicy development,
+        DateTimeOffset now, CancellationToken ct)
     {
         var host = target.Domain!;
         var id = ActivationRules.IdFor(target);
         if (current.MaxActivations is null)
-            return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", current, new Activation(id, host, null, name, now), Development: true);
+            return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", current,
+                new Activation(id, host, null, name, now), Development: true);
         if (ActivationRules.SeenDevelopmentHost(current, host, now) is { } seen)
-            return new ActivationOutcome(true, ValidationCode.Valid, "development host: already in use, without a slot", current, new Activation(id, host, null, name, seen.Since), Development: true);
+            return new ActivationOutcome(true, ValidationCode.Valid, "development host: already in use, without a slot", current,
+                new Activation(id, host, null, name, seen.Since), Development: true);
         if (ActivationRules.DevelopmentHostRefusal(current, host, development, now) is { } refusal)
             return new ActivationOutcome(false, null, refusal, current, null, Development: true) { LimitReached = true };
         var saved = await licenses.ReplaceAsync(current with
@@ -65,7 +70,8 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
             DevelopmentHosts = [.. ActivationRules.RecentDevelopmentHosts(current, now), new DevelopmentHostUse(host, now)],
             UpdatedAt = now,
         }, ActivationChanges.None, ct).ConfigureAwait(false);
-        return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", saved, new Activation(id, host, null, name, now), Development: true);
+        return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", saved,
+            new Activation(id, host, null, name, now), Development: true);
     }
 
     public Task<DeactivationOutcome> DeactivateAsync(License license, ActivationTarget target, PlanPolicy policy, CancellationToken ct)
@@ -80,7 +86,8 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
             var recent = current.Deactivations.Where(d => d > now - ActivationRules.DeactivationWindow).ToList();
             if (policy.MaxDeactivationsPer30Days is { } cap && recent.Count >= cap)
                 return new DeactivationOutcome(false, "DEACTIVATION_LIMIT_REACHED",
-                    $"{cap} deactivations are allowed per 30 days; the next is possible after {(recent.Min() + ActivationRules.DeactivationWindow).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}", current);
+                    $"{cap} deactivations are allowed per 30 days;"
+                    + $" the next is possible after {(recent.Min() + ActivationRules.DeactivationWindow).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}", current);
             recent.Add(now);
             var saved = await licenses.ReplaceAsync(current with
             {

@@ -42,7 +42,8 @@ public static class ActivationRules
             throw new ValidationFailedException(new Dictionary<string, string[]> { ["domain"] = ["give exactly one of domain or fingerprint"] });
         if (domain is not null)
             return new ActivationTarget(HostBindings.NormalizeBinding(domain, out var error) ?? throw ValidationFailedException.For("domain", error), null);
-        return new ActivationTarget(null, NormalizeFingerprint(fingerprint) ?? throw ValidationFailedException.For("fingerprint", $"must be 1-{MaxFingerprintLength} printable characters"));
+        return new ActivationTarget(null, NormalizeFingerprint(fingerprint)
+            ?? throw ValidationFailedException.For("fingerprint", $"must be 1-{MaxFingerprintLength} printable characters"));
     }
 
     /// <summary>
@@ -62,7 +63,9 @@ public static class ActivationRules
         }
     }
 
-    /// <summary>The activation that covers <paramref name="target"/> (exact binding, a wildcard over the domain, or the fingerprint), and what it binds.</summary>
+    /// <summary>
+    /// The activation that covers <paramref name="target"/> (exact binding, a wildcard over the domain, or the fingerprint), and what it binds.
+    /// </summary>
     public static (ActivationRef Activation, ActivationTarget Binding)? Covering(License license, ActivationTarget target)
     {
         if (license.Activations.Count == 0) return null;
@@ -112,7 +115,8 @@ public static class ActivationRules
         if (recent.Count + pending < policy.MaxHosts) return null;
         return recent.Count == 0
             ? $"development host '{host}' is not allowed: the plan allows {policy.MaxHosts} development hosts per 30 days"
-            : $"development host '{host}' is over the plan's {policy.MaxHosts} development hosts per 30 days; another fits after {(recent.Min(d => d.Since) + DevelopmentHostWindow).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
+            : $"development host '{host}' is over the plan's {policy.MaxHosts} development hosts per 30 days;"
+                + $" another fits after {(recent.Min(d => d.Since) + DevelopmentHostWindow).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
     }
 
     public static readonly TimeSpan DeactivationWindow = TimeSpan.FromDays(30);

@@ -103,7 +103,14 @@ public sealed class IdempotentIssuance(IIdempotencyStore records, LicenseService
         Concurrency.RetryAsync(async token =>
         {
             var now = clock.GetUtcNow();
-            var fresh = new IdempotencyRecord { AccountId = accountId, KeyHash = Sha256("POST /v1/licenses\n" + key), RequestHash = requestHash, LicenseId = Ids.NewLicenseId(), CreatedAt = now };
+            var fresh = new IdempotencyRecord
+            {
+                AccountId = accountId,
+                KeyHash = Sha256("POST /v1/licenses\n" + key),
+                RequestHash = requestHash,
+                LicenseId = Ids.NewLicenseId(),
+                CreatedAt = now
+            };
             var (stored, inserted) = await records.AddAsync(fresh, token).ConfigureAwait(false);
             if (inserted || stored.RequestHash == requestHash) return (stored, inserted);
             if (now - stored.CreatedAt < Retention)

@@ -171,13 +171,15 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     /// <summary>Sets a new expiry, or (perpetual with updates) a new end of the update entitlement, or both.</summary>
     public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, CancellationToken ct, DateTimeOffset? updatesUntil = null)
     {
-        if (expiresAt is null && updatesUntil is null) throw ValidationFailedException.For("expiresAt", "is required (or updatesUntil for a perpetual license)");
+        if (expiresAt is null && updatesUntil is null)
+            throw ValidationFailedException.For("expiresAt", "is required (or updatesUntil for a perpetual license)");
         if (expiresAt <= clock.GetUtcNow()) throw ValidationFailedException.For("expiresAt", "must be in the future");
         if (updatesUntil <= clock.GetUtcNow()) throw ValidationFailedException.For("updatesUntil", "must be in the future");
         return ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
         {
             LicenseStatus.Revoked => throw new ConflictException("a revoked license cannot be renewed"),
-            LicenseStatus.Expired => l with { Status = LicenseStatus.Active, ExpiresAt = expiresAt ?? l.ExpiresAt, UpdatesUntil = updatesUntil ?? l.UpdatesUntil },
+            LicenseStatus.Expired =>
+                l with { Status = LicenseStatus.Active, ExpiresAt = expiresAt ?? l.ExpiresAt, UpdatesUntil = updatesUntil ?? l.UpdatesUntil },
             _ => l with { ExpiresAt = expiresAt ?? l.ExpiresAt, UpdatesUntil = updatesUntil ?? l.UpdatesUntil },
         }, ct);
     }
@@ -226,7 +228,8 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         foreach (var (k, v) in metadata)
         {
             if (k.Length is 0 or > MaxMetadataKeyLength) errors.Add("metadata", $"keys are 1-{MaxMetadataKeyLength} characters");
-            else if (v is null || v.Length > MaxMetadataValueLength) errors.Add($"metadata.{k}", $"must be a string of at most {MaxMetadataValueLength} characters");
+            else if (v is null || v.Length > MaxMetadataValueLength)
+                errors.Add($"metadata.{k}", $"must be a string of at most {MaxMetadataValueLength} characters");
             else result[k] = v;
         }
         return result;

@@ -20,7 +20,8 @@ public interface ILicenseScan
 /// The timer-triggered lifecycle: mark expired licenses, e-mail renewal reminders (opt-in per product), roll up the
 /// daily metrics snapshot. Each job is idempotent, so a timer that fires twice or late does no harm.
 /// </summary>
-public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IProductStore products, IMetricsStore metrics, EmailOutboxService email, TimeProvider clock)
+public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IProductStore products, IMetricsStore metrics, EmailOutboxService email,
+    TimeProvider clock)
 {
     public async Task<int> MarkExpiredAsync(CancellationToken ct)
     {
@@ -37,7 +38,8 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
             }, ct).ConfigureAwait(false);
             if (!changed) continue;
             marked++;
-            await metrics.AddAsync(license.AccountId, license.ProductId, MetricDays.Of(license.ExpiresAt!.Value), new MetricsDelta(Expirations: 1), ct).ConfigureAwait(false);
+            await metrics.AddAsync(license.AccountId, license.ProductId, MetricDays.Of(license.ExpiresAt!.Value),
+                new MetricsDelta(Expirations: 1), ct).ConfigureAwait(false);
         }
         return marked;
     }
@@ -49,9 +51,12 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
         var productCache = new Dictionary<(string, string), Product?>();
         await foreach (var license in scan.QueryActiveExpiringBetweenAsync(now, now.AddDays(90), ct).ConfigureAwait(false))
         {
-            if (license.Model is not (LicenseModel.Subscription or LicenseModel.Seat or LicenseModel.Usage) || license.BillingState is Billing.BillingState.Canceling or Billing.BillingState.Canceled) continue;
+            if (license.Model is not (LicenseModel.Subscription or LicenseModel.Seat or LicenseModel.Usage)
+                || license.BillingState is Billing.BillingState.Canceling or Billing.BillingState.Canceled)
+                continue;
             if (!productCache.TryGetValue((license.AccountId, license.ProductId), out var product))
-                productCache[(license.AccountId, license.ProductId)] = product = await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false);
+                productCache[(license.AccountId, license.ProductId)] = product =
+                    await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false);
             if (product?.RenewalReminderDays is not { } days || license.ExpiresAt > now.AddDays(days)) continue;
             var id = $"reminder-{license.Id}-{license.ExpiresAt!.Value.UtcDateTime:yyyyMMdd}";
             await email.QueueAsync(new OutboxEmail

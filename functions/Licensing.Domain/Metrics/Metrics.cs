@@ -14,7 +14,8 @@ public sealed record DayMetrics
     public long? ActiveDomains { get; init; }
 }
 
-public sealed record MetricsDelta(long Validations = 0, long ValidValidations = 0, long Renewals = 0, long Expirations = 0, IReadOnlyList<long>? FirstValidationSeconds = null);
+public sealed record MetricsDelta(long Validations = 0, long ValidValidations = 0, long Renewals = 0, long Expirations = 0,
+    IReadOnlyList<long>? FirstValidationSeconds = null);
 
 public interface IMetricsStore
 {
@@ -44,7 +45,8 @@ public sealed record MetricsSummary(
         long renewals = days.Sum(d => d.Renewals), expirations = days.Sum(d => d.Expirations);
         var latest = days.Where(d => d.Issued is not null).OrderBy(d => d.Day, StringComparer.Ordinal).LastOrDefault();
         var firsts = days.SelectMany(d => d.FirstValidationSeconds).Order().ToArray();
-        double? median = firsts.Length == 0 ? null : firsts.Length % 2 == 1 ? firsts[firsts.Length / 2] : (firsts[firsts.Length / 2 - 1] + firsts[firsts.Length / 2]) / 2.0;
+        double? median = firsts.Length == 0 ? null : firsts.Length % 2 == 1 ? firsts[firsts.Length / 2]
+            : (firsts[firsts.Length / 2 - 1] + firsts[firsts.Length / 2]) / 2.0;
         return new MetricsSummary(
             validations == 0 ? null : (double)valid / validations, validations, valid,
             latest?.Issued, latest?.Active, latest is { Active: > 0 } ? (double)latest.ActiveDomains!.Value / latest.Active.Value : null,

@@ -34,7 +34,8 @@ public static class ProductRules
     public const int MaxPlansStoredChunks = 8;
     public const int MaxReleasesStoredChunks = 7;
 
-    public sealed record Validated(string Name, IReadOnlyList<Plan> Plans, DevelopmentHostPolicy DevelopmentHosts, IReadOnlyDictionary<string, DateTimeOffset> Releases, int? RenewalReminderDays);
+    public sealed record Validated(string Name, IReadOnlyList<Plan> Plans, DevelopmentHostPolicy DevelopmentHosts,
+        IReadOnlyDictionary<string, DateTimeOffset> Releases, int? RenewalReminderDays);
 
     public static Validated Validate(string productId, ProductInput input)
     {
@@ -93,17 +94,41 @@ public static class ProductRules
         var model = Naming.ParseModel(p.Model);
         if (model is null) { errors.Add($"{at}.model", "must be one of perpetual, subscription, lifetime, seat, usage"); ok = false; }
         if (p.DurationDays is { } d && (d < 1 || d > MaxDurationDays)) { errors.Add($"{at}.durationDays", $"must be 1-{MaxDurationDays}"); ok = false; }
-        if (model == LicenseModel.Subscription && p.DurationDays is null) { errors.Add($"{at}.durationDays", "is required for a subscription plan"); ok = false; }
-        if (p.MaxActivations is { } m && (m < 0 || m > MaxActivationsLimit)) { errors.Add($"{at}.maxActivations", $"must be null (unlimited) or 0-{MaxActivationsLimit}"); ok = false; }
+        if (model == LicenseModel.Subscription && p.DurationDays is null)
+        {
+            errors.Add($"{at}.durationDays", "is required for a subscription plan");
+            ok = false;
+        }
+        if (p.MaxActivations is { } m && (m < 0 || m > MaxActivationsLimit))
+        {
+            errors.Add($"{at}.maxActivations", $"must be null (unlimited) or 0-{MaxActivationsLimit}");
+            ok = false;
+        }
         var features = Naming.CheckFeatures(p.Features, $"{at}.features", errors);
-        if (p.RevalidateAfterHours is { } r && (r < 1 || r > MaxRevalidateAfterHours)) { errors.Add($"{at}.revalidateAfterHours", $"must be 1-{MaxRevalidateAfterHours}"); ok = false; }
-        if (p.OfflineGraceHours is { } g && (g < 0 || g > MaxOfflineGraceHours)) { errors.Add($"{at}.offlineGraceHours", $"must be 0-{MaxOfflineGraceHours}"); ok = false; }
-        if (p.MaxDeactivationsPer30Days is { } md && (md < 0 || md > 1000)) { errors.Add($"{at}.maxDeactivationsPer30Days", "must be 0-1000 (omit for the default)"); ok = false; }
+        if (p.RevalidateAfterHours is { } r && (r < 1 || r > MaxRevalidateAfterHours))
+        {
+            errors.Add($"{at}.revalidateAfterHours", $"must be 1-{MaxRevalidateAfterHours}");
+            ok = false;
+        }
+        if (p.OfflineGraceHours is { } g && (g < 0 || g > MaxOfflineGraceHours))
+        {
+            errors.Add($"{at}.offlineGraceHours", $"must be 0-{MaxOfflineGraceHours}");
+            ok = false;
+        }
+        if (p.MaxDeactivationsPer30Days is { } md && (md < 0 || md > 1000))
+        {
+            errors.Add($"{at}.maxDeactivationsPer30Days", "must be 0-1000 (omit for the default)");
+            ok = false;
+        }
         if (p.MaxStackedCodes is { } stack && (stack < 1 || stack > 100)) { errors.Add($"{at}.maxStackedCodes", "must be 1-100"); ok = false; }
         if (p.UpdatesDays is { } ud && (ud < 1 || ud > MaxDurationDays)) { errors.Add($"{at}.updatesDays", $"must be 1-{MaxDurationDays}"); ok = false; }
         if (p.UsageLimit is { } ul && ul < 0) { errors.Add($"{at}.usageLimit", "must be 0 or more"); ok = false; }
         if (p.UsagePeriod is not (null or "month" or "day")) { errors.Add($"{at}.usagePeriod", "must be month or day"); ok = false; }
-        if (p.MaxDevelopmentHosts is { } dev && (dev < 0 || dev > MaxDevelopmentHostsLimit)) { errors.Add($"{at}.maxDevelopmentHosts", $"must be 0-{MaxDevelopmentHostsLimit} (omit for the default, {PlanPolicy.DefaultMaxDevelopmentHosts})"); ok = false; }
+        if (p.MaxDevelopmentHosts is { } dev && (dev < 0 || dev > MaxDevelopmentHostsLimit))
+        {
+            errors.Add($"{at}.maxDevelopmentHosts", $"must be 0-{MaxDevelopmentHostsLimit} (omit for the default, {PlanPolicy.DefaultMaxDevelopmentHosts})");
+            ok = false;
+        }
         var policy = new PlanPolicy
         {
             MaxStackedCodes = p.MaxStackedCodes ?? 1,
@@ -119,7 +144,16 @@ public static class ProductRules
         };
         var prices = p.StripePriceIds ?? [];
         for (var i = 0; i < prices.Count; i++)
-            if (prices[i] is not { Length: > 0 and <= 255 } price || !price.StartsWith("price_", StringComparison.Ordinal)) { errors.Add($"{at}.stripePriceIds[{i}]", "must be a Stripe price id (price_...)"); ok = false; }
-        return ok ? new Plan(p.Id!, name!, model!.Value, p.DurationDays, p.MaxActivations, features, policy) { StripePriceIds = prices.OfType<string>().Distinct().ToArray() } : null;
+            if (prices[i] is not { Length: > 0 and <= 255 } price || !price.StartsWith("price_", StringComparison.Ordinal))
+            {
+                errors.Add($"{at}.stripePriceIds[{i}]", "must be a Stripe price id (price_...)");
+                ok = false;
+            }
+        return ok
+            ? new Plan(p.Id!, name!, model!.Value, p.DurationDays, p.MaxActivations, features, policy)
+            {
+                StripePriceIds = prices.OfType<string>().Distinct().ToArray(),
+            }
+            : null;
     }
 }

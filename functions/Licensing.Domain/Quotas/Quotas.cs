@@ -85,7 +85,8 @@ public sealed class QuotaGate(IQuotaStore store, TimeProvider clock)
     private async Task<bool> LoadAsync(string accountId, CancellationToken ct)
     {
         var quota = await store.GetAsync(accountId, ct).ConfigureAwait(false);
-        return quota.Tier.MaxValidationsPerMonth is { } max && await store.GetValidationsAsync(accountId, Month(clock.GetUtcNow()), ct).ConfigureAwait(false) > max;
+        return quota.Tier.MaxValidationsPerMonth is { } max
+            && await store.GetValidationsAsync(accountId, Month(clock.GetUtcNow()), ct).ConfigureAwait(false) > max;
     }
 }
 
@@ -96,7 +97,8 @@ public sealed class UnlimitedQuotaStore : IQuotaStore
     public Task ReplaceTierAsync(string accountId, Tier tier, CancellationToken ct) => Task.CompletedTask;
     public Task<bool> ReserveLicenseAsync(string accountId, string licenseId, DateTimeOffset now, CancellationToken ct) => Task.FromResult(false);
     public Task SettleLicenseAsync(string accountId, string licenseId, CancellationToken ct) => Task.CompletedTask;
-    public Task<IReadOnlyList<LicenseReservation>> ListPendingLicensesAsync(string accountId, CancellationToken ct) => Task.FromResult<IReadOnlyList<LicenseReservation>>([]);
+    public Task<IReadOnlyList<LicenseReservation>> ListPendingLicensesAsync(string accountId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<LicenseReservation>>([]);
     public Task<bool> ReleaseLicenseAsync(string accountId, LicenseReservation reservation, CancellationToken ct) => Task.FromResult(false);
     public Task<long> AddValidationsAsync(string accountId, string month, long count, CancellationToken ct) => Task.FromResult(count);
     public Task<long> GetValidationsAsync(string accountId, string month, CancellationToken ct) => Task.FromResult(0L);

@@ -20,7 +20,8 @@ public static class UsagePeriods
 {
     /// <summary>The period a moment falls in: "2027-01" (month, UTC) or "2027-01-15" (day).</summary>
     public static string Key(string period, DateTimeOffset at) =>
-        period == "day" ? at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        period == "day" ? at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            : at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     public static (DateTimeOffset Start, DateTimeOffset End) Bounds(string period, DateTimeOffset at)
     {

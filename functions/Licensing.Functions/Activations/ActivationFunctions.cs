@@ -47,7 +47,8 @@ public sealed class ActivationFunctions(ActivateLicense activate, DeactivateLice
         var body = await RequestBody.ReadJsonAsync<ActivateRequest>(req, ct);
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
         var name = body.Name?.Trim();
-        if (name is { Length: > ActivationRules.MaxNameLength }) throw ValidationFailedException.For("name", $"at most {ActivationRules.MaxNameLength} characters");
+        if (name is { Length: > ActivationRules.MaxNameLength })
+            throw ValidationFailedException.For("name", $"at most {ActivationRules.MaxNameLength} characters");
         var r = await budget.RunAsync(t => activate.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, t), ct);
         var activation = r.Activation is { } a
             ? new ActivationBody(a.Id, a.Domain, a.Fingerprint, a.Name, a.CreatedAt, r.Development)
@@ -64,7 +65,8 @@ public sealed class ActivationFunctions(ActivateLicense activate, DeactivateLice
         var body = await RequestBody.ReadJsonAsync<DeactivateRequest>(req, ct);
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
         var r = await budget.RunAsync(t => deactivate.DeactivateAsync(key, target, t), ct);
-        return new ApiJsonResult(StatusCodes.Status200OK, new DeactivateResponse(r.Deactivated, r.Code, r.Detail, r.License?.Activations.Count, r.License?.MaxActivations));
+        return new ApiJsonResult(StatusCodes.Status200OK,
+            new DeactivateResponse(r.Deactivated, r.Code, r.Detail, r.License?.Activations.Count, r.License?.MaxActivations));
     }
 
     private static (string Key, ActivationTarget Target) Parse(string? key, string? domain, string? fingerprint)

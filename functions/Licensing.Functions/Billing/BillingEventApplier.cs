@@ -13,7 +13,8 @@ namespace Licensing.Functions.Billing;
 /// license (<see cref="BillingKeys"/>), and the key e-mail has a deterministic outbox id, so a repeated or
 /// concurrent purchase event makes one license and one e-mail.
 /// </summary>
-public sealed class BillingEventApplier(IStripeLinks links, LicenseService licenses, IProductStore products, EmailOutboxService email, IMetricsStore metrics, TimeProvider clock)
+public sealed class BillingEventApplier(IStripeLinks links, LicenseService licenses, IProductStore products, EmailOutboxService email, IMetricsStore metrics,
+    TimeProvider clock)
 {
     public async Task<string> ApplyAsync(string accountId, BillingEvent e, CancellationToken ct)
     {
@@ -25,7 +26,8 @@ public sealed class BillingEventApplier(IStripeLinks links, LicenseService licen
         {
             case PurchaseCompleted purchase:
                 (product, var terms) = await TermsAsync(accountId, purchase, ct);
-                var issued = await licenses.IssueAsync(accountId, BillingRules.IssueInput(purchase, product, terms), BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct);
+                var issued = await licenses.IssueAsync(accountId, BillingRules.IssueInput(purchase, product, terms),
+                    BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct);
                 licenseId = issued.Id;
                 break;
             case SubscriptionEvent subscription:

@@ -26,7 +26,8 @@ public sealed class BillingEventProcessor(IStripeInbox inbox, IStripeFailures fa
         }
         catch (Exception e) when (e is BillingPermanentException or ValidationFailedException or KeyNotFoundException or JsonException)
         {
-            var reason = e is ValidationFailedException v ? "invalid license terms: " + string.Join("; ", v.Errors.Select(x => $"{x.Key}: {string.Join(", ", x.Value)}")) : e.Message;
+            var reason = e is ValidationFailedException v ? "invalid license terms: "
+                + string.Join("; ", v.Errors.Select(x => $"{x.Key}: {string.Join(", ", x.Value)}")) : e.Message;
             await failures.UpsertAsync(new StripeFailure(record.AccountId, record.EventId, record.Type, reason, dequeueCount, clock.GetUtcNow()), ct);
             await inbox.MarkProcessedAsync(record, "failed: " + reason, clock.GetUtcNow(), ct);
             return "failed: " + reason;

@@ -16,9 +16,11 @@ public static class BillingRegistration
     /// </summary>
     public static IServiceCollection AddBilling(this IServiceCollection services)
     {
-        services.AddSingleton<ISecretStore>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>().Value is var options && string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri)
+        services.AddSingleton<ISecretStore>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>().Value is var options
+            && string.IsNullOrWhiteSpace(options.Signing.KeyVaultUri)
             ? LocalProtectedSecretStore.Create(sp.GetRequiredService<TableStorage>(), options.LocalSecretsKeyPath)
-            : new KeyVaultSecretStore(new SecretClient(new Uri(options.Signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), sp.GetRequiredService<TimeProvider>()));
+            : new KeyVaultSecretStore(new SecretClient(new Uri(options.Signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()),
+                sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IStripeInbox, StripeInboxTableStore>();
         services.AddSingleton<IStripeLinks, StripeLinksTableStore>();
         services.AddSingleton<IStripeFailures, StripeFailuresTableStore>();

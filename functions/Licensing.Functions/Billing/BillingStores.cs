@@ -95,7 +95,8 @@ public sealed class StripeFailuresTableStore(TableStorage tables) : IStripeFailu
         Table.DeleteIfExistsAsync(accountId, TableKeys.For(eventId), ct);
 
     private static StripeFailure From(TableEntity e) =>
-        new(e.PartitionKey, e.GetString("EventId") ?? e.RowKey, e.GetString("Type"), e.GetString("Reason"), e.GetInt64("Attempts") ?? 0, e.GetDateTimeOffset("FailedAt") ?? DateTimeOffset.MinValue);
+        new(e.PartitionKey, e.GetString("EventId") ?? e.RowKey, e.GetString("Type"), e.GetString("Reason"), e.GetInt64("Attempts") ?? 0,
+            e.GetDateTimeOffset("FailedAt") ?? DateTimeOffset.MinValue);
 }
 
 /// <summary>Queues the slim {accountId, eventId} message for the processor.</summary>

@@ -19,7 +19,8 @@ namespace Licensing.Functions.Billing;
 /// Stripe's webhook endpoint: verify the signature on the raw body, store the event (inbox), queue a slim message,
 /// answer 200 — one write and one enqueue, nothing else, before answering.
 /// </summary>
-public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inbox, IStripeEventQueue queue, StripeEventParser parser, TimeProvider clock, ILogger<StripeWebhookFunction> logger)
+public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inbox, IStripeEventQueue queue, StripeEventParser parser, TimeProvider clock,
+    ILogger<StripeWebhookFunction> logger)
 {
     public const long ToleranceSeconds = 300;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -37,12 +38,14 @@ public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inb
         try
         {
             var json = StrictUtf8.GetString(raw);
-            stripeEvent = EventUtility.ConstructEvent(json, req.Headers["Stripe-Signature"].ToString(), secret, ToleranceSeconds, throwOnApiVersionMismatch: false);
+            stripeEvent = EventUtility.ConstructEvent(json, req.Headers["Stripe-Signature"].ToString(), secret, ToleranceSeconds,
+                throwOnApiVersionMismatch: false);
         }
         catch (Exception e) when (e is StripeException or DecoderFallbackException or JsonException)
         {
             logger.LogWarning("Rejected a Stripe webhook for {AccountId}: {Reason}", accountId, e.Message);
-            return new Problem(400, "INVALID_SIGNATURE", "Invalid Signature", "the Stripe-Signature header does not verify this body with the account's signing secret (or is older than 300 s)").ToResult();
+            return new Problem(400, "INVALID_SIGNATURE", "Invalid Signature",
+                "the Stripe-Signature header does not verify this body with the account's signing secret (or is older than 300 s)").ToResult();
         }
 
         if (!parser.HandledTypes.Contains(stripeEvent.Type))
@@ -67,7 +70,8 @@ public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inb
 public sealed class StripeEventFunctions(BillingEventProcessor processor, StripeEventParser parser, ILogger<StripeEventFunctions> logger)
 {
     [Function(nameof(ProcessStripeEvent))]
-    public async Task ProcessStripeEvent([QueueTrigger(QueueStorage.StripeEvents, Connection = "AzureWebJobsStorage")] QueueMessage message, CancellationToken ct)
+    public async Task ProcessStripeEvent([QueueTrigger(QueueStorage.StripeEvents, Connection = "AzureWebJobsStorage")] QueueMessage message,
+        CancellationToken ct)
     {
         var body = JsonSerializer.Deserialize<StripeEventMessage>(message.MessageText, Json.Options)
             ?? throw new InvalidOperationException("empty stripe-events message");
@@ -90,7 +94,9 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
         var errors = new FieldErrors();
         if (body.WebhookSecret is not { Length: > 6 and <= 256 } ws || !ws.StartsWith("whsec_", StringComparison.Ordinal))
             errors.Add("webhookSecret", "must be the endpoint's signing secret (whsec_...)");
-        if (body.ApiKey is not null && (body.ApiKey.Length is < 8 or > 256 || !(body.ApiKey.StartsWith("rk_", StringComparison.Ordinal) || body.ApiKey.StartsWith("sk_", StringComparison.Ordinal))))
+        if (body.ApiKey is not null
+            && (body.ApiKey.Length is < 8 or > 256
+                || !(body.ApiKey.StartsWith("rk_", StringComparison.Ordinal) || body.ApiKey.StartsWith("sk_", StringComparison.Ordinal))))
             errors.Add("apiKey", "must be a Stripe restricted (rk_...) or secret (sk_...) key");
         errors.ThrowIfAny();
         await secrets.UpsertAsync(StripeSecrets.WebhookSecretName(accountId), body.WebhookSecret!, ct);
@@ -106,13 +112,15 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
         var items = await failures.ListAsync(accountId, ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new
         {
-            items = items.OrderByDescending(f => f.FailedAt).Select(f => new { eventId = f.EventId, type = f.Type, reason = f.Reason, attempts = f.Attempts, failedAt = f.FailedAt }),
+            items = items.OrderByDescending(f => f.FailedAt)
+                .Select(f => new { eventId = f.EventId, type = f.Type, reason = f.Reason, attempts = f.Attempts, failedAt = f.FailedAt }),
         });
     }
 
     [Function(nameof(ReplayStripeFailure))]
     public async Task<IActionResult> ReplayStripeFailure(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/integrations/stripe/failures/{eventId}/replay")] HttpRequest req, string eventId, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/integrations/stripe/failures/{eventId}/replay")] HttpRequest req, string eventId,
+        CancellationToken ct)
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         _ = await failures.GetAsync(accountId, eventId, ct) ?? throw new NotFoundException($"no failed event '{eventId}'");

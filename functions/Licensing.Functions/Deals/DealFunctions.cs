@@ -18,7 +18,8 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
 
     [Function(nameof(CreateCodeBatch))]
     public async Task<IActionResult> CreateCodeBatch(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/products/{productId}/code-batches")] HttpRequest req, string productId, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/products/{productId}/code-batches")] HttpRequest req, string productId,
+        CancellationToken ct)
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         var body = await RequestBody.ReadJsonAsync<BatchRequest>(req, ct);

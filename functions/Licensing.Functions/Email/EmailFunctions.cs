@@ -12,13 +12,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Licensing.Functions.Email;
 
-public sealed class EmailFunctions(EmailOutboxService outbox, LicenseService licenses, IProductStore products, RequestAuth auth, TimeProvider clock, ILogger<EmailFunctions> logger)
+public sealed class EmailFunctions(EmailOutboxService outbox, LicenseService licenses, IProductStore products, RequestAuth auth, TimeProvider clock,
+    ILogger<EmailFunctions> logger)
 {
     /// <summary>Queue-triggered: delivers one outbox e-mail (claim, send, record; retries with backoff).</summary>
     [Function(nameof(SendEmail))]
     public async Task SendEmail([QueueTrigger(QueueStorage.EmailOutbox, Connection = "AzureWebJobsStorage")] QueueMessage message, CancellationToken ct)
     {
-        var body = JsonSerializer.Deserialize<EmailQueueMessage>(message.MessageText, Json.Options) ?? throw new InvalidOperationException("empty email-outbox message");
+        var body = JsonSerializer.Deserialize<EmailQueueMessage>(message.MessageText, Json.Options)
+            ?? throw new InvalidOperationException("empty email-outbox message");
         var outcome = await outbox.DeliverAsync(body.AccountId, body.EmailId, ct);
         logger.LogInformation("E-mail {EmailId} for {AccountId}: {Outcome}", body.EmailId, body.AccountId, outcome);
     }
@@ -26,14 +28,16 @@ public sealed class EmailFunctions(EmailOutboxService outbox, LicenseService lic
     /// <summary>Account: sends the license e-mail again (a new outbox entry; answers at once).</summary>
     [Function(nameof(ResendLicenseEmail))]
     public async Task<IActionResult> ResendLicenseEmail(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/resend-email")] HttpRequest req, string licenseId, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/resend-email")] HttpRequest req, string licenseId,
+        CancellationToken ct)
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         var license = await licenses.GetAsync(accountId, licenseId, ct);
         var product = await products.GetAsync(accountId, license.ProductId, ct);
         var now = clock.GetUtcNow();
         var id = $"resend-{license.Id}-{now.ToUnixTimeMilliseconds()}";
-        await outbox.QueueAsync(new OutboxEmail { AccountId = accountId, Id = id, Message = LicenseEmail.Compose(license, product, $"<{id}@licensing>"), CreatedAt = now }, ct);
+        await outbox.QueueAsync(
+            new OutboxEmail { AccountId = accountId, Id = id, Message = LicenseEmail.Compose(license, product, $"<{id}@licensing>"), CreatedAt = now }, ct);
         return new ApiJsonResult(StatusCodes.Status202Accepted, new { emailId = id, to = license.CustomerEmail });
     }
 }

@@ -16,7 +16,8 @@ public static class EmailRegistration
     {
         services.AddSingleton<IEmailOutbox, EmailOutboxTableStore>();
         services.AddSingleton<IEmailQueue, EmailQueue>();
-        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>() is var options && string.IsNullOrWhiteSpace(options.Value.Email.AcsEndpoint)
+        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>() is var options
+            && string.IsNullOrWhiteSpace(options.Value.Email.AcsEndpoint)
             ? new SmtpEmailSender(options)
             : new AcsEmailSender(new Uri(options.Value.Email.AcsEndpoint), options.Value.Email.From,
                 string.IsNullOrEmpty(options.Value.Email.AcsAccessKey) ? sp.GetRequiredService<TokenCredential>() : null, options.Value.Email.AcsAccessKey));

@@ -18,7 +18,8 @@ public sealed class HealthFunction(ILicenseStore licenses, PublicKeyCache keys, 
         // Each check runs within the public path's budget: a hung dependency is reported, not waited for.
         // A point read of a license that does not exist: the licenses table answers, through its one adapter.
         var storage = await CheckAsync(t => licenses.GetAsync("health", "probe", t), "storage", ct);
-        var signing = await CheckAsync(async t => { if ((await keys.GetAsync(t)).Keys.Count == 0) throw new InvalidOperationException("no signing key"); }, "signing", ct);
+        var signing = await CheckAsync(async t => { if ((await keys.GetAsync(t)).Keys.Count == 0) throw new InvalidOperationException("no signing key"); },
+            "signing", ct);
         if (storage && signing) return new ApiJsonResult(StatusCodes.Status200OK, new { status = "ok" });
         return new Problem(503, "SERVICE_UNAVAILABLE", "Service Unavailable", "a dependency is unreachable")
         {

@@ -23,8 +23,10 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
     {
         var failures = new List<string>();
         if (IsRunningInAzure(configuration)) ValidateForAzure(options, failures);
-        if (options.ClientAddress.Source is not (ClientAddressOptions.Connection or ClientAddressOptions.XForwardedFor) || options.ClientAddress.TrustedHops is < 1 or > 10)
-            failures.Add($"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection} or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
+        if (options.ClientAddress.Source is not (ClientAddressOptions.Connection or ClientAddressOptions.XForwardedFor)
+            || options.ClientAddress.TrustedHops is < 1 or > 10)
+            failures.Add($"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection}"
+                + $" or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -46,6 +48,7 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
                 failures.Add($"App setting {setting.Name} is not set ({setting.Purpose}); infra/resources.bicep sets it.");
         if (options.AdminKey is { Length: < MinAdminKeyLength })
             failures.Add(
-                $"{LicensingOptions.Section}:AdminKey is shorter than {MinAdminKeyLength} characters; in Azure the admin key must be a long random secret (e.g. openssl rand -base64 32).");
+                $"{LicensingOptions.Section}:AdminKey is shorter than {MinAdminKeyLength} characters;"
+                + " in Azure the admin key must be a long random secret (e.g. openssl rand -base64 32).");
     }
 }

@@ -26,7 +26,8 @@ public static class Json
     }
 
     public static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString(value.Millisecond == 0 && value.Microsecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        value.UtcDateTime.ToString(value.Millisecond == 0 && value.Microsecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
+            CultureInfo.InvariantCulture);
 
     /// <summary>RFC 3339: a date, 'T', a time and an explicit offset ('Z' or ±hh:mm). Anything else is refused.</summary>
     public static bool TryParseTimestamp(string? text, out DateTimeOffset value)

@@ -81,7 +81,9 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
         if (Find<ConcurrencyException>(exception) is { } race)
         {
             logger.LogWarning(race, "A conditional write lost its race outside a retry loop");
-            return new(503, "SERVICE_UNAVAILABLE", "Service Unavailable", "the resource changed while this request was updating it; try again") { RetryAfterSeconds = 1 };
+            return new(503, "SERVICE_UNAVAILABLE", "Service Unavailable",
+                "the resource changed while this request was updating it; try again")
+            { RetryAfterSeconds = 1 };
         }
         logger.LogError(exception, "Unhandled error");
         return new(500, "INTERNAL_ERROR", "Internal Server Error", "an unexpected error occurred; it has been logged");

@@ -1,5 +1,5 @@
-using Licensing.Domain.Common;
 using Licensing.Domain.Accounts;
+using Licensing.Domain.Common;
 using Licensing.Functions.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;

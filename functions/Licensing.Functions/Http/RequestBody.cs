@@ -76,7 +76,8 @@ public static class RequestBody
 
     /// <summary>"$.domains[0]" → "domains[0]".</summary>
     public static string FieldName(string? jsonPath) =>
-        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..]
+            : jsonPath.TrimStart('$');
 
     private static PayloadTooLargeException TooLarge() => new($"request bodies are limited to {MaxBytes / 1024} KiB");
 }

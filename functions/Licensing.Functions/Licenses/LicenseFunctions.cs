@@ -1,5 +1,4 @@
 using Licensing.Domain.Activity;
-using Microsoft.Extensions.Logging;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -7,12 +6,14 @@ using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace Licensing.Functions.Licenses;
 
 /// <summary>Account endpoints for licenses: issue, read, list and the state verbs.</summary>
-public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance idempotent, IActivityStore activity, Licensing.Domain.Metrics.IMetricsStore metrics,
-    RequestAuth auth, TimeProvider clock, ContinuationTokens tokens, Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
+public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance idempotent, IActivityStore activity,
+    Licensing.Domain.Metrics.IMetricsStore metrics, RequestAuth auth, TimeProvider clock, ContinuationTokens tokens,
+    Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
@@ -92,17 +93,20 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
 
     [Function(nameof(SuspendLicense))]
     public async Task<IActionResult> SuspendLicense(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId,
+        CancellationToken ct) =>
         await OkAsync(await licenses.SuspendAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(ReinstateLicense))]
     public async Task<IActionResult> ReinstateLicense(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId,
+        CancellationToken ct) =>
         await OkAsync(await licenses.ReinstateAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(RevokeLicense))]
     public async Task<IActionResult> RevokeLicense(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId,
+        CancellationToken ct) =>
         await OkAsync(await licenses.RevokeAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
 
     [Function(nameof(RenewLicense))]
@@ -121,7 +125,8 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     {
         try
         {
-            await metrics.AddAsync(license.AccountId, license.ProductId, Licensing.Domain.Metrics.MetricDays.Of(clock.GetUtcNow()), new Licensing.Domain.Metrics.MetricsDelta(Renewals: 1), ct);
+            await metrics.AddAsync(license.AccountId, license.ProductId, Licensing.Domain.Metrics.MetricDays.Of(clock.GetUtcNow()),
+                new Licensing.Domain.Metrics.MetricsDelta(Renewals: 1), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -152,7 +157,9 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         if (statusText is not null && status is null) errors.Add("status", "must be one of active, suspended, revoked, expired");
         var limitText = Single("limit");
         var limit = DefaultPageSize;
-        if (limitText is not null && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxPageSize))
+        if (limitText is not null
+            && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)
+                || limit < 1 || limit > MaxPageSize))
             errors.Add("limit", $"must be 1-{MaxPageSize}");
         var token = Single("continuationToken");
         errors.ThrowIfAny();
@@ -160,28 +167,30 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     }
 
     /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>
-    public static IReadOnlyDictionary<string, object?> ToResponse(License l, IReadOnlyList<Activation> activations, DateTimeOffset now) => new Dictionary<string, object?>
-    {
-        ["licenseId"] = l.Id,
-        ["licenseKey"] = l.Key,
-        ["productId"] = l.ProductId,
-        ["plan"] = l.Plan,
-        ["model"] = l.Model.ToWire(),
-        ["status"] = l.EffectiveStatus(now).ToWire(),
-        ["statusReason"] = l.StatusReason,
-        ["billingState"] = Licensing.Domain.Billing.BillingStates.ToStored(l.BillingState),
-        ["updatesUntil"] = l.UpdatesUntil,
-        ["stackedCodes"] = l.RedeemedCodes.Count,
-        ["customerEmail"] = l.CustomerEmail,
-        ["features"] = l.Features,
-        ["domains"] = activations.Where(a => a.Domain is not null).Select(a => a.Domain),
-        ["maxActivations"] = l.MaxActivations,
-        ["activationsUsed"] = l.Activations.Count,
-        ["activations"] = activations.Select(a => new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
-        ["developmentHosts"] = ActivationRules.RecentDevelopmentHosts(l, now).Select(d => new { domain = d.Host, since = d.Since }),
-        ["expiresAt"] = l.ExpiresAt,
-        ["createdAt"] = l.CreatedAt,
-        ["updatedAt"] = l.UpdatedAt,
-        ["metadata"] = l.Metadata,
-    };
+    public static IReadOnlyDictionary<string, object?> ToResponse(License l, IReadOnlyList<Activation> activations,
+        DateTimeOffset now) => new Dictionary<string, object?>
+        {
+            ["licenseId"] = l.Id,
+            ["licenseKey"] = l.Key,
+            ["productId"] = l.ProductId,
+            ["plan"] = l.Plan,
+            ["model"] = l.Model.ToWire(),
+            ["status"] = l.EffectiveStatus(now).ToWire(),
+            ["statusReason"] = l.StatusReason,
+            ["billingState"] = Licensing.Domain.Billing.BillingStates.ToStored(l.BillingState),
+            ["updatesUntil"] = l.UpdatesUntil,
+            ["stackedCodes"] = l.RedeemedCodes.Count,
+            ["customerEmail"] = l.CustomerEmail,
+            ["features"] = l.Features,
+            ["domains"] = activations.Where(a => a.Domain is not null).Select(a => a.Domain),
+            ["maxActivations"] = l.MaxActivations,
+            ["activationsUsed"] = l.Activations.Count,
+            ["activations"] = activations.Select(a =>
+                new { id = a.Id, domain = a.Domain, fingerprint = a.Fingerprint, name = a.Name, createdAt = a.CreatedAt }),
+            ["developmentHosts"] = ActivationRules.RecentDevelopmentHosts(l, now).Select(d => new { domain = d.Host, since = d.Since }),
+            ["expiresAt"] = l.ExpiresAt,
+            ["createdAt"] = l.CreatedAt,
+            ["updatedAt"] = l.UpdatedAt,
+            ["metadata"] = l.Metadata,
+        };
 }

@@ -19,7 +19,8 @@ public static class LicensesRegistration
         services.AddSingleton(sp => new LicenseReadCache(sp.GetRequiredService<TimeProvider>(),
             TimeSpan.FromSeconds(Math.Clamp(sp.GetRequiredService<IOptions<LicensingOptions>>().Value.LicenseCacheSeconds, 0, 60))));
         services.AddSingleton(sp => new LicenseService(sp.GetRequiredService<ILicenseStore>(), sp.GetRequiredService<IProductStore>(),
-            sp.GetRequiredService<IRootSigner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<LicenseReadCache>()));
+            sp.GetRequiredService<IRootSigner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuotaStore>(),
+            sp.GetRequiredService<LicenseReadCache>()));
         services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
         services.AddSingleton<IdempotentIssuance>();
         services.AddSingleton<ActivationService>();

@@ -50,7 +50,12 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
             renewalRate = summary.RenewalRate,
             renewals = summary.Renewals,
             expirations = summary.Expirations,
-            timeToFirstValidation = new { licenses = summary.FirstValidations, meanSeconds = summary.MeanSecondsToFirstValidation, medianSeconds = summary.MedianSecondsToFirstValidation },
+            timeToFirstValidation = new
+            {
+                licenses = summary.FirstValidations,
+                meanSeconds = summary.MeanSecondsToFirstValidation,
+                medianSeconds = summary.MedianSecondsToFirstValidation
+            },
             definitions = Definitions,
             daily = merged.Select(d => new
             {
@@ -75,7 +80,8 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
         ["licenses.issued"] = "licenses that exist (any status) at the latest roll-up in the range",
         ["licenses.active"] = "licenses whose effective status is active at the latest roll-up in the range",
         ["domainToLicenseRatio"] = "distinct domains bound to active licenses / active licenses, at the latest roll-up in the range",
-        ["renewalRate"] = "renewals / (renewals + expirations) in the range; a renewal is an extended expiry (renew, or a Stripe renewal invoice), an expiration a license that reached its expiry or ended",
+        ["renewalRate"] = "renewals / (renewals + expirations) in the range; a renewal is an extended expiry (renew, or a Stripe renewal invoice),"
+            + " an expiration a license that reached its expiry or ended",
         ["timeToFirstValidation"] = "for licenses first validated in the range: seconds from issuance to the first validation (mean and median)",
     };
 

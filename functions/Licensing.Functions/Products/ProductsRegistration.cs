@@ -9,7 +9,8 @@ public static class ProductsRegistration
     public static IServiceCollection AddProducts(this IServiceCollection services)
     {
         services.AddSingleton<IProductStore, ProductTableStore>();
-        services.AddSingleton(sp => new ProductService(sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ProductCache>()));
+        services.AddSingleton(sp => new ProductService(sp.GetRequiredService<IProductStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ProductCache>()));
         services.AddSingleton<ProductCache>();
         return services;
     }

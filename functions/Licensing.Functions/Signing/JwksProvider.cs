@@ -14,7 +14,8 @@ public sealed record Jwks(IReadOnlyList<PublicJwk> Roots, IReadOnlyList<Delegate
 /// so a hung or dead store leaves the last good list in place. This instance's own key is listed from memory.
 /// Rejected rows are logged once each, by kid and reason (rows hold public keys only).
 /// </summary>
-public sealed class JwksProvider(PublicKeyCache roots, IDelegatedKeyRegistry registry, DelegatedKeyProvider own, TimeProvider clock, ILogger<JwksProvider> logger)
+public sealed class JwksProvider(PublicKeyCache roots, IDelegatedKeyRegistry registry, DelegatedKeyProvider own, TimeProvider clock,
+    ILogger<JwksProvider> logger)
 {
     public static readonly TimeSpan RegistryTtl = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(10);

@@ -15,7 +15,8 @@ public static class SigningRegistration
     /// </summary>
     public static IServiceCollection AddSigning(this IServiceCollection services)
     {
-        services.AddSingleton<IRootSigner>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>().Value.Signing is var signing && string.IsNullOrWhiteSpace(signing.KeyVaultUri)
+        services.AddSingleton<IRootSigner>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>().Value.Signing is var signing
+            && string.IsNullOrWhiteSpace(signing.KeyVaultUri)
             ? new LocalRootSigner(signing.LocalKeyPath)
             : new KeyVaultRootSigner(new Uri(signing.KeyVaultUri), signing.KeyName, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<PublicKeyCache>();

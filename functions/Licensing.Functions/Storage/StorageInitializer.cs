@@ -49,7 +49,8 @@ public sealed class StorageInitializer(TableStorage tables, QueueStorage queues,
                 await queues.Queue(name).CreateIfNotExistsAsync(cancellationToken: ct);
             return true;
         }
-        catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException || (e is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException
+            || (e is OperationCanceledException && ct.IsCancellationRequested))
         {
             logger.LogWarning("Storage is not reachable yet ({Message}); tables will be created when it is", e.Message);
             return false;

@@ -61,7 +61,8 @@ public static class StorageRegistration
         if (!string.IsNullOrWhiteSpace(options.StorageConnection)) return clients.AddTableServiceClient(options.StorageConnection);
         if (!string.IsNullOrWhiteSpace(options.TableServiceUri)) return clients.AddTableServiceClient(new Uri(options.TableServiceUri));
         return clients.AddClient<TableServiceClient, TableClientOptions>(_ => throw new InvalidOperationException(
-            $"Storage is not configured: set {LicensingOptions.Section}:TableServiceUri (Azure, managed identity) or {LicensingOptions.Section}:StorageConnection (local)."));
+            $"Storage is not configured: set {LicensingOptions.Section}:TableServiceUri (Azure, managed identity)"
+            + $" or {LicensingOptions.Section}:StorageConnection (local)."));
     }
 
     private static IAzureClientBuilder<QueueServiceClient, QueueClientOptions> QueueClient(AzureClientFactoryBuilder clients, LicensingOptions options)

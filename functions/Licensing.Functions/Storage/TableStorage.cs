@@ -27,8 +27,8 @@ public sealed class TableStorage
     public const string IdempotencyTable = "idempotency";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable, EmailOutboxTable, SecretsTable,
-         CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable];
+        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable,
+         EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

@@ -15,9 +15,11 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
 {
     public const int MaxFeatures = 100;
 
-    public sealed record ValidateRequest(string? Key, string? Domain, string? Fingerprint, List<string?>? Features, string? ProductId, DateTimeOffset? ReleaseDate, string? Version);
+    public sealed record ValidateRequest(string? Key, string? Domain, string? Fingerprint, List<string?>? Features, string? ProductId,
+        DateTimeOffset? ReleaseDate, string? Version);
 
-    public sealed record LicenseSummary(string Id, string ProductId, string Plan, string Status, IReadOnlyList<string> Features, DateTimeOffset? ExpiresAt, int? MaxActivations,
+    public sealed record LicenseSummary(string Id, string ProductId, string Plan, string Status, IReadOnlyList<string> Features,
+        DateTimeOffset? ExpiresAt, int? MaxActivations,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? UpdatesUntil);
 
     public sealed record ValidateResponse(
@@ -43,7 +45,8 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
             verdict.Valid,
             verdict.Code.ToWire(),
             verdict.Detail,
-            l is null ? null : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations, l.UpdatesUntil),
+            l is null ? null
+                : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations, l.UpdatesUntil),
             verdict.RevalidateAfter,
             verdict.Certificate));
     }

@@ -12,7 +12,8 @@ public static class ValidationRegistration
     /// <summary>The public path: the keyed license read every public operation starts with, validation, and the rate limits.</summary>
     public static IServiceCollection AddValidation(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<LicensingOptions>>().Value.RateLimits));
+        services.AddSingleton(sp => new AbuseGuard(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<LicensingOptions>>().Value.RateLimits));
         services.AddSingleton<KeyedLicenseReader>();
         services.AddSingleton<ValidateLicense>();
         return services;

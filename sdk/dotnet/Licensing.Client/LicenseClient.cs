@@ -123,7 +123,8 @@ namespace Licensing.Client
             return await ValidateAsync(key, domain, fingerprint, features: null, ct).ConfigureAwait(false);
         }
 
-        public async Task<LicenseState> ValidateAsync(string key, string? domain = null, string? fingerprint = null, IEnumerable<string>? features = null, CancellationToken ct = default)
+        public async Task<LicenseState> ValidateAsync(string key, string? domain = null, string? fingerprint = null, IEnumerable<string>? features = null,
+            CancellationToken ct = default)
         {
             if (!OfflineVerifier.TryVerifyKey(key, _roots, out var ids))
                 return Current = Remember(new LicenseState(false, "NOT_FOUND", "license key not recognised", null, offline: false), null);
@@ -136,7 +137,8 @@ namespace Licensing.Client
             return Current = await SendAsync("v1/validate", body, key, domain, fingerprint, "code", ct).ConfigureAwait(false);
         }
 
-        public Task<LicenseState> ActivateAsync(string key, string? domain = null, string? fingerprint = null, string? name = null, CancellationToken ct = default)
+        public Task<LicenseState> ActivateAsync(string key, string? domain = null, string? fingerprint = null, string? name = null,
+            CancellationToken ct = default)
         {
             var body = new Dictionary<string, object?> { ["key"] = key };
             if (domain != null) body["domain"] = domain;
@@ -159,7 +161,8 @@ namespace Licensing.Client
             return freed;
         }
 
-        private async Task<LicenseState> SendAsync(string path, Dictionary<string, object?> body, string key, string? domain, string? fingerprint, string codeField, CancellationToken ct)
+        private async Task<LicenseState> SendAsync(string path, Dictionary<string, object?> body, string key, string? domain, string? fingerprint,
+            string codeField, CancellationToken ct)
         {
             HttpResponseMessage response;
             try
@@ -178,7 +181,8 @@ namespace Licensing.Client
                 using var doc = JsonDocument.Parse(text);
                 var root = doc.RootElement;
                 if (status != 200)
-                    return new LicenseState(false, root.TryGetProperty("code", out var pc) ? pc.GetString()! : status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    return new LicenseState(false, root.TryGetProperty("code", out var pc) ? pc.GetString()!
+                        : status.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         root.TryGetProperty("detail", out var pd) ? pd.GetString()! : "request refused", null, offline: false);
                 var code = root.GetProperty(codeField).GetString()!;
                 var detail = root.TryGetProperty("detail", out var d) ? d.GetString()! : code;
@@ -186,7 +190,8 @@ namespace Licensing.Client
                 var token = root.TryGetProperty("certificate", out var c) ? c.GetString() : null;
                 var certificate = OfflineVerifier.VerifyCertificate(token, _roots, _options.Clock());
                 if (certificate == null || certificate.LicenseId != LicenseIdOf(key))
-                    return new LicenseState(false, "CERTIFICATE_INVALID", "the server's certificate did not verify against the pinned keys", null, offline: false);
+                    return new LicenseState(false, "CERTIFICATE_INVALID", "the server's certificate did not verify against the pinned keys", null,
+                        offline: false);
                 _options.Store.Save(ContextEntry, Context(domain, fingerprint));
                 return Remember(new LicenseState(true, code, detail, certificate, offline: false), certificate);
             }
@@ -198,7 +203,9 @@ namespace Licensing.Client
         private LicenseState KeepLastVerdict(string key, string? domain, string? fingerprint, string why)
         {
             var stored = StoredCertificate(key, domain, fingerprint);
-            if (stored != null) return new LicenseState(true, "VALID", why + "; using the stored certificate until " + stored.ExpiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), stored, offline: true);
+            if (stored != null)
+                return new LicenseState(true, "VALID", why + "; using the stored certificate until "
+                    + stored.ExpiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), stored, offline: true);
             var raw = _options.Store.Load(CertificateEntry);
             return raw != null
                 ? new LicenseState(false, "CERTIFICATE_EXPIRED", why + "; the stored certificate's offline grace has ended", null, offline: true)
@@ -218,12 +225,16 @@ namespace Licensing.Client
             _options.Store.Save(CertificateEntry, certificate?.Token);
             var seen = certificate?.IssuedAt ?? _options.Clock();
             var last = LastSeen();
-            if (last == null || seen > last) _options.Store.Save(LastSeenEntry, seen.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (last == null || seen > last)
+                _options.Store.Save(LastSeenEntry, seen.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
             return state;
         }
 
         private DateTimeOffset? LastSeen() =>
-            long.TryParse(_options.Store.Load(LastSeenEntry), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
+            long.TryParse(_options.Store.Load(LastSeenEntry), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var s)
+                ? DateTimeOffset.FromUnixTimeSeconds(s)
+                : (DateTimeOffset?)null;
 
         /// <summary>A clock set back before the newest certificate seen would stretch the offline grace: refused.</summary>
         private bool ClockTampered(out LicenseState? state)

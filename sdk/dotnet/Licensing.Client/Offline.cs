@@ -56,7 +56,8 @@ namespace Licensing.Client
         public static IReadOnlyList<Jwk> RootKeys(IEnumerable<Jwk> keys)
         {
             var all = keys.ToArray();
-            var repeated = new HashSet<string>(all.GroupBy(k => k.Kid, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.Ordinal);
+            var repeated = new HashSet<string>(all.GroupBy(k => k.Kid, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key),
+                StringComparer.Ordinal);
             return all.Where(k => !k.IsDelegated && !repeated.Contains(k.Kid)).ToArray();
         }
 

@@ -71,8 +71,10 @@ public sealed class ActivationApiTests(SharedHost shared) : IClassFixture<Shared
     public async Task A_plan_without_auto_activation_answers_domain_mismatch_for_new_domains()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "strict", model = "perpetual", maxActivations = 3, autoActivate = false } } }, apiKey);
-        var lk = (await Host.IssueAsync(apiKey, new { productId = "p", customerEmail = "c@example.com", plan = "strict", domains = new[] { "a.com" } })).GetProperty("licenseKey").GetString();
+        await Host.PutAsync("v1/products/p",
+            new { name = "P", plans = new[] { new { id = "strict", model = "perpetual", maxActivations = 3, autoActivate = false } } }, apiKey);
+        var lk = (await Host.IssueAsync(apiKey,
+            new { productId = "p", customerEmail = "c@example.com", plan = "strict", domains = new[] { "a.com" } })).GetProperty("licenseKey").GetString();
         Assert.Equal("DOMAIN_MISMATCH", (await Post("v1/validate", new { key = lk, domain = "b.com" })).GetProperty("code").GetString());
         Assert.True((await Post("v1/activate", new { key = lk, domain = "b.com" })).GetProperty("activated").GetBoolean());
         Assert.Equal("VALID", (await Post("v1/validate", new { key = lk, domain = "b.com" })).GetProperty("code").GetString());
@@ -98,13 +100,22 @@ public sealed class ActivationApiTests(SharedHost shared) : IClassFixture<Shared
     public async Task A_product_can_add_development_patterns_or_turn_the_allowance_off()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1 } },
-            developmentHosts = new { allowed = true, patterns = new[] { "*.preview.mycdn.net" } } }, apiKey);
-        var lk = (await Host.IssueAsync(apiKey, new { productId = "p", customerEmail = "c@example.com", plan = "one", domains = new[] { "a.com" } })).GetProperty("licenseKey").GetString();
+        await Host.PutAsync("v1/products/p", new
+        {
+            name = "P",
+            plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1 } },
+            developmentHosts = new { allowed = true, patterns = new[] { "*.preview.mycdn.net" } }
+        }, apiKey);
+        var lk = (await Host.IssueAsync(apiKey,
+            new { productId = "p", customerEmail = "c@example.com", plan = "one", domains = new[] { "a.com" } })).GetProperty("licenseKey").GetString();
         Assert.Equal("VALID", (await Post("v1/validate", new { key = lk, domain = "pr-12.preview.mycdn.net" })).GetProperty("code").GetString());
 
-        await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1 } },
-            developmentHosts = new { allowed = false } }, apiKey);
+        await Host.PutAsync("v1/products/p", new
+        {
+            name = "P",
+            plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1 } },
+            developmentHosts = new { allowed = false }
+        }, apiKey);
         Assert.Equal("DOMAIN_MISMATCH", (await Post("v1/validate", new { key = lk, domain = "localhost" })).GetProperty("code").GetString());
     }
 
@@ -121,7 +132,8 @@ public sealed class ActivationApiTests(SharedHost shared) : IClassFixture<Shared
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
         await Host.PutAsync("v1/products/desk", new { name = "Desk", plans = new[] { new { id = "team", model = "seat", maxActivations = 2 } } }, apiKey);
-        var lk = (await Host.IssueAsync(apiKey, new { productId = "desk", customerEmail = "c@example.com", plan = "team" })).GetProperty("licenseKey").GetString();
+        var lk = (await Host.IssueAsync(apiKey,
+            new { productId = "desk", customerEmail = "c@example.com", plan = "team" })).GetProperty("licenseKey").GetString();
         Assert.True((await Post("v1/activate", new { key = lk, fingerprint = "machine-A", name = "Ann's laptop" })).GetProperty("activated").GetBoolean());
         Assert.Equal("VALID", (await Post("v1/validate", new { key = lk, fingerprint = "machine-B" })).GetProperty("code").GetString()); // auto: 2nd seat
         Assert.Equal("FINGERPRINT_MISMATCH", (await Post("v1/validate", new { key = lk, fingerprint = "machine-C" })).GetProperty("code").GetString());
@@ -134,7 +146,8 @@ public sealed class ActivationApiTests(SharedHost shared) : IClassFixture<Shared
     public async Task Deactivations_are_capped_per_30_days_so_slots_cannot_be_cycled()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1, maxDeactivationsPer30Days = 2 } } }, apiKey);
+        await Host.PutAsync("v1/products/p",
+            new { name = "P", plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1, maxDeactivationsPer30Days = 2 } } }, apiKey);
         var lk = (await Host.IssueAsync(apiKey, new { productId = "p", customerEmail = "c@example.com", plan = "one" })).GetProperty("licenseKey").GetString();
         foreach (var site in new[] { "a.com", "b.com" })
         {

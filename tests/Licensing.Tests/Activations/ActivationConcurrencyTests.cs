@@ -72,8 +72,10 @@ public sealed class ActivationConcurrencyTests(SharedHost shared) : IClassFixtur
     {
         const int limit = 3;
         var (accountId, apiKey) = await Host.CreateAccountWithProductAndIdAsync();
-        var id1 = (await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", maxActivations = limit })).GetProperty("licenseId").GetString()!;
-        var id2 = (await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", maxActivations = limit })).GetProperty("licenseId").GetString()!;
+        var id1 = (await Host.IssueAsync(apiKey,
+            new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", maxActivations = limit })).GetProperty("licenseId").GetString()!;
+        var id2 = (await Host.IssueAsync(apiKey,
+            new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", maxActivations = limit })).GetProperty("licenseId").GetString()!;
         var store = Host.Services.GetRequiredService<ILicenseStore>();
 
         async Task<int> Race(ILicenseStore through, string licenseId)
@@ -99,9 +101,12 @@ public sealed class ActivationConcurrencyTests(SharedHost shared) : IClassFixtur
     {
         public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) => inner.GetAsync(accountId, licenseId, ct);
         public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => inner.ListActivationsAsync(license, ct);
-        public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => inner.GetActivationAsync(license, activationId, ct);
+        public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
+            inner.GetActivationAsync(license, activationId, ct);
         public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) => inner.AddAsync(license, activations, ct);
-        public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => inner.ReplaceAsync(license with { Version = "*" }, changes, ct);
-        public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => inner.ListAsync(accountId, query, now, ct);
+        public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) =>
+            inner.ReplaceAsync(license with { Version = "*" }, changes, ct);
+        public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) =>
+            inner.ListAsync(accountId, query, now, ct);
     }
 }

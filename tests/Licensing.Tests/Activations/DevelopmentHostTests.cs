@@ -11,10 +11,17 @@ public sealed class DevelopmentHostTests(SharedHost shared) : IClassFixture<Shar
 {
     private TestHost Host => shared.Host;
 
-    private async Task<(string ApiKey, string LicenseKey, string LicenseId)> License(int? maxDevelopmentHosts, int maxActivations = 1, bool autoSuspendOnSharing = false)
+    private async Task<(string ApiKey, string LicenseKey, string LicenseId)> License(int? maxDevelopmentHosts, int maxActivations = 1,
+        bool autoSuspendOnSharing = false)
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        var plan = new Dictionary<string, object?> { ["id"] = "one", ["model"] = "perpetual", ["maxActivations"] = maxActivations, ["autoSuspendOnSharing"] = autoSuspendOnSharing };
+        var plan = new Dictionary<string, object?>
+        {
+            ["id"] = "one",
+            ["model"] = "perpetual",
+            ["maxActivations"] = maxActivations,
+            ["autoSuspendOnSharing"] = autoSuspendOnSharing
+        };
         if (maxDevelopmentHosts is not null) plan["maxDevelopmentHosts"] = maxDevelopmentHosts;
         var put = await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { plan } }, apiKey);
         Assert.True(put.Status == HttpStatusCode.Created, put.Text);
@@ -49,7 +56,8 @@ public sealed class DevelopmentHostTests(SharedHost shared) : IClassFixture<Shar
         Assert.Equal("VALID", (await Post("v1/validate", new { key = lk, domain = "customer-site.com" })).GetProperty("code").GetString());
         var license = (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json;
         Assert.Equal(1, license.GetProperty("activationsUsed").GetInt32());
-        Assert.Equal(["localhost", "staging.customer-site.com"], license.GetProperty("developmentHosts").EnumerateArray().Select(d => d.GetProperty("domain").GetString()));
+        Assert.Equal(["localhost", "staging.customer-site.com"],
+            license.GetProperty("developmentHosts").EnumerateArray().Select(d => d.GetProperty("domain").GetString()));
     }
 
     [Fact]
@@ -69,8 +77,10 @@ public sealed class DevelopmentHostTests(SharedHost shared) : IClassFixture<Shar
     public async Task The_plan_setting_is_validated(int value)
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        var r = await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1, maxDevelopmentHosts = value } } }, apiKey);
-        Assert.True(r.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").TryGetProperty("plans[0].maxDevelopmentHosts", out _), r.Text);
+        var r = await Host.PutAsync("v1/products/p",
+            new { name = "P", plans = new[] { new { id = "one", model = "perpetual", maxActivations = 1, maxDevelopmentHosts = value } } }, apiKey);
+        Assert.True(r.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").TryGetProperty("plans[0].maxDevelopmentHosts",
+            out _), r.Text);
     }
 
     [Fact]

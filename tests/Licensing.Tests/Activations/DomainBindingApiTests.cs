@@ -34,7 +34,8 @@ public sealed class DomainBindingApiTests(SharedHost shared) : IClassFixture<Sha
     public async Task A_wildcard_over_a_public_suffix_is_refused_at_issuance_and_activation_and_stores_nothing(string wildcard)
     {
         var (accountId, apiKey) = await Host.CreateAccountWithProductAndIdAsync();
-        var issued = (await Host.PostAsync("v1/licenses", new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", domains = new[] { "shop.com", wildcard } }, apiKey))
+        var issued = (await Host.PostAsync("v1/licenses",
+            new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", domains = new[] { "shop.com", wildcard } }, apiKey))
             .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(issued.GetProperty("errors").TryGetProperty("domains[1]", out var why), issued.ToString());
         Assert.Contains("registrable domain", why[0].GetString(), StringComparison.Ordinal);
@@ -42,7 +43,8 @@ public sealed class DomainBindingApiTests(SharedHost shared) : IClassFixture<Sha
 
         var l = await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro" });
         var lk = l.GetProperty("licenseKey").GetString();
-        var activated = (await Host.PostAsync("v1/activate", new { key = lk, domain = wildcard })).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var activated = (await Host.PostAsync("v1/activate", new { key = lk, domain = wildcard }))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(activated.GetProperty("errors").TryGetProperty("domain", out _), activated.ToString());
         var license = (await Host.GetAsync($"v1/licenses/{l.GetProperty("licenseId").GetString()}", apiKey)).Json;
         Assert.Equal(0, license.GetProperty("activationsUsed").GetInt32());

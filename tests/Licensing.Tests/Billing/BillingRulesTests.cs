@@ -17,11 +17,13 @@ public sealed class BillingRulesTests
 
     private static BillingSource At(DateTimeOffset at) => new(ProviderRef.Stripe("evt_" + at.ToUnixTimeSeconds()), at, TestMode: false);
 
-    private static License Subscribed(DateTimeOffset? billingUpdatedAt = null, BillingState state = BillingState.None, LicenseStatus status = LicenseStatus.Active,
+    private static License Subscribed(DateTimeOffset? billingUpdatedAt = null, BillingState state = BillingState.None,
+        LicenseStatus status = LicenseStatus.Active,
         DateTimeOffset? expiresAt = null) =>
         ValidationRulesTests.Sample(status, expiresAt ?? T0.AddDays(30)) with { BillingUpdatedAt = billingUpdatedAt, BillingState = state };
 
-    private static RenewalPaid Renewal(DateTimeOffset at, DateTimeOffset? periodEnd, bool first = false) => new(Sub, periodEnd, [Pi], first) { Source = At(at) };
+    private static RenewalPaid Renewal(DateTimeOffset at, DateTimeOffset? periodEnd, bool first = false) =>
+        new(Sub, periodEnd, [Pi], first) { Source = At(at) };
 
     private static SubscriptionChanged Change(DateTimeOffset at, bool cancelAtPeriodEnd = false, SubscriptionStatus status = SubscriptionStatus.Active,
         DateTimeOffset? periodEnd = null, params string[] prices) => new(Sub, status, prices, cancelAtPeriodEnd, periodEnd) { Source = At(at) };
@@ -122,7 +124,8 @@ public sealed class BillingRulesTests
         var revoked = Subscribed(T0, status: LicenseStatus.Revoked);
         BillingEvent[] events =
         [
-            Renewal(T0.AddSeconds(1), T0.AddDays(30)), new PaymentFailed(Sub) { Source = At(T0.AddSeconds(1)) }, Change(T0.AddSeconds(1), cancelAtPeriodEnd: true),
+            Renewal(T0.AddSeconds(1), T0.AddDays(30)), new PaymentFailed(Sub) { Source = At(T0.AddSeconds(1)) },
+                Change(T0.AddSeconds(1), cancelAtPeriodEnd: true),
             new SubscriptionEnded(Sub, T0.AddSeconds(1)) { Source = At(T0.AddSeconds(1)) }, new Refunded([Pi], RefundExtent.Full) { Source = At(T0) },
             new Disputed([Pi]) { Source = At(T0) },
         ];
@@ -187,6 +190,9 @@ public sealed class BillingRulesTests
         Assert.Null(PlanLookup.ByPrices(product, BillingProvider.Paddle, ["price_b"]));
     }
 
-    private static PurchaseCompleted Purchase(string? productId = null, string? plan = null, string[]? prices = null, ProviderRef? subscription = null, ProviderRef? payment = null) =>
-        new(ProviderRef.Stripe("cs_1"), "c@example.com", productId, plan, null, prices ?? [], subscription, payment, null, new Dictionary<string, string?>()) { Source = At(T0) };
+    private static PurchaseCompleted Purchase(string? productId = null, string? plan = null, string[]? prices = null, ProviderRef? subscription = null,
+        ProviderRef? payment = null) =>
+        new(ProviderRef.Stripe("cs_1"), "c@example.com", productId, plan, null, prices ?? [], subscription, payment, null,
+            new Dictionary<string, string?>())
+        { Source = At(T0) };
 }

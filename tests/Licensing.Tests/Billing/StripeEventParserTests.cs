@@ -47,7 +47,8 @@ public sealed class StripeEventParserTests
         var unpaid = StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession("cs_1", "b@example.com", paymentStatus: "unpaid"));
         Assert.Contains("payment_status=unpaid", Assert.IsType<PaymentAwaited>(await ParseAsync(unpaid)).Awaiting);
         // The async success event is the payment: it provisions whatever the payment_status it carries.
-        var succeeded = StripeEvents.Event("checkout.session.async_payment_succeeded", StripeEvents.CheckoutSession("cs_1", "b@example.com", paymentStatus: "unpaid"));
+        var succeeded = StripeEvents.Event("checkout.session.async_payment_succeeded",
+            StripeEvents.CheckoutSession("cs_1", "b@example.com", paymentStatus: "unpaid"));
         Assert.IsType<PurchaseCompleted>(await ParseAsync(succeeded));
 
         var session = StripeEvents.CheckoutSession("cs_2", "b@example.com");
@@ -58,7 +59,8 @@ public sealed class StripeEventParserTests
     [Fact]
     public async Task Without_metadata_the_prices_come_from_the_line_items()
     {
-        var e = StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession("cs_1", "b@example.com", productId: null, plan: null, linePrices: ["price_a", "price_b"]));
+        var e = StripeEvents.Event("checkout.session.completed",
+            StripeEvents.CheckoutSession("cs_1", "b@example.com", productId: null, plan: null, linePrices: ["price_a", "price_b"]));
         Assert.Equal(["price_a", "price_b"], Assert.IsType<PurchaseCompleted>(await ParseAsync(e)).PriceIds);
     }
 
@@ -81,8 +83,10 @@ public sealed class StripeEventParserTests
         Assert.Equal([ProviderRef.Stripe("pi_old")], first.Payments);
 
         older.Remove("subscription");
-        Assert.Equal("not a subscription invoice", Assert.IsType<Ignored>(await ParseAsync(StripeEvents.Event("invoice.payment_failed", older.DeepClone().AsObject()))).Reason);
-        Assert.Equal(ProviderRef.Stripe("sub_1"), Assert.IsType<PaymentFailed>(await ParseAsync(StripeEvents.Event("invoice.payment_failed", current.DeepClone().AsObject()))).Subscription);
+        Assert.Equal("not a subscription invoice",
+            Assert.IsType<Ignored>(await ParseAsync(StripeEvents.Event("invoice.payment_failed", older.DeepClone().AsObject()))).Reason);
+        Assert.Equal(ProviderRef.Stripe("sub_1"),
+            Assert.IsType<PaymentFailed>(await ParseAsync(StripeEvents.Event("invoice.payment_failed", current.DeepClone().AsObject()))).Subscription);
     }
 
     [Fact]
@@ -94,7 +98,8 @@ public sealed class StripeEventParserTests
         Assert.Equal((SubscriptionStatus.PastDue, true, T0.AddDays(30)), (changed.Status, changed.CancelAtPeriodEnd, changed.PeriodEnd));
         Assert.Equal(["price_b"], changed.PriceIds);
 
-        var ended = Assert.IsType<SubscriptionEnded>(await ParseAsync(StripeEvents.Event("customer.subscription.deleted", StripeEvents.Subscription("sub_1", status: "active"), created: T0)));
+        var ended = Assert.IsType<SubscriptionEnded>(await ParseAsync(StripeEvents.Event("customer.subscription.deleted",
+            StripeEvents.Subscription("sub_1", status: "active"), created: T0)));
         Assert.Equal(T0, ended.EndedAt); // no ended_at: the event's time
     }
 

@@ -33,10 +33,13 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
     private async Task<ApiResponse> DeliverAsync(string accountId, JsonObject stripeEvent, string? signature = null)
     {
         var payload = StripeEvents.Json(stripeEvent);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/webhooks/stripe/{accountId}") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            $"v1/webhooks/stripe/{accountId}")
+        { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", signature ?? StripeEvents.Sign(payload));
         using var response = await Host.Http.SendAsync(request);
-        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers, response.Content.Headers.ContentType?.MediaType);
+        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers,
+            response.Content.Headers.ContentType?.MediaType);
     }
 
     private async Task<System.Text.Json.JsonElement[]> LicensesAsync(string apiKey, string email) =>
@@ -83,7 +86,8 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         var messages = await Smtp4dev.WaitForAsync(email, 1, Patience);
         var inboxMs = stopwatch.Elapsed.TotalMilliseconds;
         output.WriteLine($"webhook answered in {webhookMs:F0} ms; e-mail in smtp4dev {inboxMs:F0} ms after the webhook was sent");
-        File.AppendAllText(Repo.PathTo(".local", "webhook-latency.txt"), $"{DateTimeOffset.UtcNow:O} webhook {webhookMs:F0} ms, inbox {inboxMs:F0} ms{Environment.NewLine}");
+        File.AppendAllText(Repo.PathTo(".local", "webhook-latency.txt"),
+            $"{DateTimeOffset.UtcNow:O} webhook {webhookMs:F0} ms, inbox {inboxMs:F0} ms{Environment.NewLine}");
 
         var message = Assert.Single(messages);
         Assert.Equal("Your My Plugin license key", message.Subject);
@@ -207,7 +211,8 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         Assert.Empty(new TableClient(TestHost.Azurite, "stripeevents").Query<TableEntity>(e => e.PartitionKey == accountId).ToList());
 
         var email = NewEmail();
-        await DeliverAsync(accountId, StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email), apiVersion: "2019-02-19"));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email), apiVersion: "2019-02-19"));
         await WaitForLicenseAsync(apiKey, email);
     }
 
@@ -222,26 +227,35 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
 
         // invoice.paid can arrive before the checkout: it is retried until the license exists.
         await DeliverAsync(accountId, StripeEvents.Event("invoice.paid", StripeEvents.Invoice(subscription, periodEnd), created: t0.AddSeconds(2)));
-        await DeliverAsync(accountId, StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email, subscription: subscription), created: t0));
-        var license = await WaitForLicenseAsync(apiKey, email, l => l.GetProperty("expiresAt").GetString() == Licensing.Functions.Http.Json.Format(DateTimeOffset.FromUnixTimeSeconds(periodEnd.ToUnixTimeSeconds())));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email, subscription: subscription),
+                created: t0));
+        var license = await WaitForLicenseAsync(apiKey, email, l =>
+            l.GetProperty("expiresAt").GetString() == Licensing.Functions.Http.Json.Format(DateTimeOffset.FromUnixTimeSeconds(periodEnd.ToUnixTimeSeconds())));
         var id = license.GetProperty("licenseId").GetString();
 
         // A newer update cancels at period end; an older update delivered afterwards changes nothing.
-        await DeliverAsync(accountId, StripeEvents.Event("customer.subscription.updated", StripeEvents.Subscription(subscription, cancelAtPeriodEnd: true, periodEnd: periodEnd), created: t0.AddSeconds(20)));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("customer.subscription.updated", StripeEvents.Subscription(subscription, cancelAtPeriodEnd: true, periodEnd: periodEnd),
+                created: t0.AddSeconds(20)));
         await WaitForLicenseAsync(apiKey, email, l => l.GetProperty("billingState").GetString() == "canceling");
-        await DeliverAsync(accountId, StripeEvents.Event("customer.subscription.updated", StripeEvents.Subscription(subscription, status: "past_due", periodEnd: periodEnd.AddDays(60)), created: t0.AddSeconds(10)));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("customer.subscription.updated", StripeEvents.Subscription(subscription, status: "past_due", periodEnd: periodEnd.AddDays(60)),
+                created: t0.AddSeconds(10)));
         await Task.Delay(1500);
         var still = (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json;
         Assert.Equal("canceling", still.GetProperty("billingState").GetString());
 
-        await DeliverAsync(accountId, StripeEvents.Event("customer.subscription.deleted", StripeEvents.Subscription(subscription, status: "canceled"), created: t0.AddSeconds(30)));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("customer.subscription.deleted", StripeEvents.Subscription(subscription, status: "canceled"), created: t0.AddSeconds(30)));
         var ended = await WaitForLicenseAsync(apiKey, email, l => l.GetProperty("status").GetString() == "expired");
         Assert.Equal("canceled", ended.GetProperty("billingState").GetString());
         // Processing may have run on another instance: its change is seen within the 5 s license-cache bound.
         await WaitForVerdictAsync(ended.GetProperty("licenseKey").GetString()!, "EXPIRED");
 
         // A late, older renewal does not bring it back.
-        await DeliverAsync(accountId, StripeEvents.Event("invoice.paid", StripeEvents.Invoice(subscription, periodEnd.AddDays(30)), created: t0.AddSeconds(25)));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("invoice.paid", StripeEvents.Invoice(subscription, periodEnd.AddDays(30)), created: t0.AddSeconds(25)));
         await Task.Delay(1500);
         Assert.Equal("expired", (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json.GetProperty("status").GetString());
     }
@@ -253,7 +267,9 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         var email = NewEmail();
         var subscription = StripeEvents.NewId("sub");
         var t0 = DateTimeOffset.UtcNow;
-        await DeliverAsync(accountId, StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email, subscription: subscription), created: t0));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email, subscription: subscription),
+                created: t0));
         await WaitForLicenseAsync(apiKey, email);
         await DeliverAsync(accountId, StripeEvents.Event("invoice.payment_failed", StripeEvents.Invoice(subscription, t0), created: t0.AddSeconds(5)));
         var pastDue = await WaitForLicenseAsync(apiKey, email, l => l.GetProperty("billingState").GetString() == "past_due");
@@ -268,8 +284,12 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         var (accountId, apiKey) = await ConnectedAccountAsync();
         var (email1, email2) = (NewEmail(), NewEmail());
         var (pi1, pi2) = (StripeEvents.NewId("pi"), StripeEvents.NewId("pi"));
-        await DeliverAsync(accountId, StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email1, plan: "lifetime", paymentIntent: pi1)));
-        await DeliverAsync(accountId, StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email2, plan: "lifetime", paymentIntent: pi2)));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("checkout.session.completed",
+                StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email1, plan: "lifetime", paymentIntent: pi1)));
+        await DeliverAsync(accountId,
+            StripeEvents.Event("checkout.session.completed",
+                StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email2, plan: "lifetime", paymentIntent: pi2)));
         await WaitForLicenseAsync(apiKey, email1);
         await WaitForLicenseAsync(apiKey, email2);
 
@@ -302,7 +322,11 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         while (true)
         {
             var items = (await Host.GetAsync("v1/integrations/stripe/failures", apiKey)).Json.GetProperty("items").EnumerateArray().ToArray();
-            if (items.FirstOrDefault(i => i.GetProperty("eventId").GetString() == eventId) is { ValueKind: System.Text.Json.JsonValueKind.Object } f) { failure = f; break; }
+            if (items.FirstOrDefault(i => i.GetProperty("eventId").GetString() == eventId) is { ValueKind: System.Text.Json.JsonValueKind.Object } f)
+            {
+                failure = f;
+                break;
+            }
             Assert.True(DateTime.UtcNow < deadline, "no failure recorded");
             await Task.Delay(100);
         }
@@ -315,7 +339,8 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
             plans = new object[]
             {
                 new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 3, features = new[] { "export" } },
-                new { id = "business", model = "subscription", durationDays = 365, features = new[] { "export", "custom-branding" }, stripePriceIds = new[] { "price_business_yearly" } },
+                new { id = "business", model = "subscription", durationDays = 365, features = new[] { "export", "custom-branding" },
+                    stripePriceIds = new[] { "price_business_yearly" } },
             },
         };
         Assert.Equal(HttpStatusCode.OK, (await Host.PutAsync("v1/products/my-plugin", product, apiKey)).Status);
@@ -343,7 +368,8 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
             Assert.True(DateTime.UtcNow < deadline, "the message never reached stripe-events-poison");
             await Task.Delay(200);
         }
-        var failure = (await Host.GetAsync("v1/integrations/stripe/failures", apiKey)).Json.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("eventId").GetString() == eventId);
+        var failure = (await Host.GetAsync("v1/integrations/stripe/failures", apiKey)).Json.GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("eventId").GetString() == eventId);
         Assert.Contains("no license for subscription", failure.GetProperty("reason").GetString());
         Assert.Equal(5, failure.GetProperty("attempts").GetInt64());
     }
@@ -366,7 +392,8 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
     {
         var (_, apiKey) = await ConnectedAccountAsync();
         const string restricted = "rk_test_restricted_key_value_123456";
-        Assert.Equal(HttpStatusCode.NoContent, (await Host.PutAsync("v1/integrations/stripe", new { webhookSecret = StripeEvents.Secret, apiKey = restricted }, apiKey)).Status);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await Host.PutAsync("v1/integrations/stripe", new { webhookSecret = StripeEvents.Secret, apiKey = restricted }, apiKey)).Status);
         var service = new TableServiceClient(TestHost.Azurite);
         foreach (var table in service.Query())
             foreach (var entity in service.GetTableClient(table.Name).Query<TableEntity>())
@@ -375,7 +402,8 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
                     Assert.DoesNotContain(StripeEvents.Secret, value);
                     Assert.DoesNotContain(restricted, value);
                 }
-        (await Host.PutAsync("v1/integrations/stripe", new { webhookSecret = "not-a-secret" }, apiKey)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        (await Host.PutAsync("v1/integrations/stripe", new { webhookSecret = "not-a-secret" }, apiKey))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
     }
 }
 
@@ -393,7 +421,9 @@ public sealed class StripeCrashRecoveryTests(SharedHost shared) : IClassFixture<
         // Every test host's outbox crashes once for this recipient, whichever host's queue runner takes the message.
         Faults.CrashOutboxOnce(email);
         var payload = StripeEvents.Json(StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email)));
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/webhooks/stripe/{accountId}") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            $"v1/webhooks/stripe/{accountId}")
+        { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeEvents.Sign(payload));
         Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(request)).StatusCode);
 

@@ -87,7 +87,8 @@ public sealed class RedemptionTests(SharedHost shared) : IClassFixture<SharedHos
         var code = (await GenerateAsync(a.ApiKey, 1))[0];
 
         foreach (var accountId in new[] { null, "", "acct_nope", a.AccountId.ToUpperInvariant() })
-            Assert.True((await RedeemAsync(accountId, code, NewEmail())).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").TryGetProperty("accountId", out _));
+            Assert.True((await RedeemAsync(accountId, code, NewEmail())).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED")
+                .GetProperty("errors").TryGetProperty("accountId", out _));
         (await RedeemAsync(b.AccountId, code, NewEmail())).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
         (await Host.PostAsync("v1/codes/refund", new { code }, b.ApiKey)).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
 
@@ -121,7 +122,14 @@ public sealed class RedemptionTests(SharedHost shared) : IClassFixture<SharedHos
         var code = NewImportedCode();
         var hash = RedemptionCode.Hash(RedemptionCode.CanonicalImported(code)!);
         var table = new TableClient(TestHost.Azurite, "redeemcodes");
-        await table.AddEntityAsync(new TableEntity(hash, "") { ["AccountId"] = a.AccountId, ["ProductId"] = "app", ["Plan"] = "ltd", ["BatchId"] = "batch_old", ["State"] = CodeRecord.Available });
+        await table.AddEntityAsync(new TableEntity(hash, "")
+        {
+            ["AccountId"] = a.AccountId,
+            ["ProductId"] = "app",
+            ["Plan"] = "ltd",
+            ["BatchId"] = "batch_old",
+            ["State"] = CodeRecord.Available
+        });
 
         (await RedeemAsync(b.AccountId, code, NewEmail())).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
         Assert.Equal(1, (await BatchAsync(b.ApiKey, new { plan = "ltd", codes = new[] { code } })).GetProperty("added").GetInt32());

@@ -53,7 +53,8 @@ public sealed class DomainNameTests
     public bool Scheme_case_port_path_and_www_never_change_the_result(PositiveInt port, bool www, bool upper, bool https)
     {
         const string host = "shop.example.com";
-        var decorated = (https ? "https://" : "http://") + (www ? "www." : "") + (upper ? host.ToUpperInvariant() : host) + ":" + (port.Get % 65535) + "/a/b?c=d";
+        var decorated = (https ? "https://" : "http://") + (www ? "www." : "") + (upper ? host.ToUpperInvariant() : host) + ":" + (port.Get % 65535)
+            + "/a/b?c=d";
         return DomainName.Normalize(decorated) == host;
     }
 
@@ -158,12 +159,14 @@ public sealed class DomainNameTests
     [Property(MaxTest = 500)]
     public bool A_result_ending_in_digits_is_a_canonical_ipv4_address(NonNull<string> input, uint a, byte form)
     {
-        var candidates = new[] { input.Get, a.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + input.Get, input.Get + "." + (form % 10), "x" + form + "." + a };
+        var candidates = new[] { input.Get, a.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + input.Get, input.Get + "." + (form % 10),
+            "x" + form + "." + a };
         foreach (var candidate in candidates)
         {
             var result = DomainName.Normalize(candidate);
             if (result is null || !result.Split('.')[^1].All(char.IsAsciiDigit)) continue;
-            if (!IPAddress.TryParse(result, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || ip.ToString() != result) return false;
+            if (!IPAddress.TryParse(result, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || ip.ToString() != result)
+                return false;
         }
         return true;
     }

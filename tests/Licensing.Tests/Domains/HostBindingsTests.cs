@@ -61,7 +61,8 @@ public sealed class HostBindingsTests
     [Property(MaxTest = 300)]
     public bool A_kept_wildcard_covers_one_site(PositiveInt a, byte depth, byte pick)
     {
-        string[] suffixes = ["com", "co.uk", "com.au", "github.io", "herokuapp.com", "azurewebsites.net", "vercel.app", "kawasaki.jp", "ck", "amazonaws.com", "s3.amazonaws.com"];
+        string[] suffixes = ["com", "co.uk", "com.au", "github.io", "herokuapp.com", "azurewebsites.net", "vercel.app", "kawasaki.jp", "ck", "amazonaws.com",
+            "s3.amazonaws.com"];
         var host = suffixes[pick % suffixes.Length];
         for (var i = 0; i < depth % 3; i++) host = $"l{a.Get + i}.{host}";
         var binding = HostBindings.NormalizeBinding("*." + host);

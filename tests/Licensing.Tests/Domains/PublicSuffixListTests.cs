@@ -158,7 +158,8 @@ public sealed partial class PublicSuffixListTests
         var site = sites[pick % sites.Length];
         var one = $"l{a.Get}.{site}";
         var two = $"m{b.Get}.{one}";
-        return PublicSuffixList.RegistrableDomain(site) == site && PublicSuffixList.RegistrableDomain(one) == site && PublicSuffixList.RegistrableDomain(two) == site
+        return PublicSuffixList.RegistrableDomain(site) == site && PublicSuffixList.RegistrableDomain(one) == site
+            && PublicSuffixList.RegistrableDomain(two) == site
             && PublicSuffixList.IsWithinOneSite(site) && PublicSuffixList.IsWithinOneSite(one);
     }
 }

@@ -70,7 +70,8 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
             || string.IsNullOrEmpty(request.Headers["Operation-Id"]))
             return Reject("body");
         _accepted.Enqueue(auth.Split(' ')[0]);
-        context.Response.Headers["Operation-Location"] = $"{Endpoint}emails/operations/{request.Headers["Operation-Id"]}?api-version={AcsEmailSender.ApiVersion}";
+        context.Response.Headers["Operation-Location"] =
+            $"{Endpoint}emails/operations/{request.Headers["Operation-Id"]}?api-version={AcsEmailSender.ApiVersion}";
         return Results.Json(new { id = request.Headers["Operation-Id"].ToString(), status = "Running" }, statusCode: 202);
     }
 

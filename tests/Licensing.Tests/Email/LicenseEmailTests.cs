@@ -10,7 +10,8 @@ public sealed class LicenseEmailTests
     public void The_email_carries_key_plan_expiry_and_help_and_escapes_customer_data()
     {
         var license = ValidationRulesTests.Sample(expiresAt: new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero)) with { Key = "LK1.abc<def>" };
-        var product = new Product("acct_1", "my-plugin", "Plug<script>alert(1)</script>", [new Plan("pro", "Pro & Co", LicenseModel.Subscription, 365, 3, [], PlanPolicy.Default)],
+        var product = new Product("acct_1", "my-plugin", "Plug<script>alert(1)</script>",
+            [new Plan("pro", "Pro & Co", LicenseModel.Subscription, 365, 3, [], PlanPolicy.Default)],
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DevelopmentHostPolicy.Default);
         var mail = LicenseEmail.Compose(license, product, "<m@x>");
         Assert.Equal(license.CustomerEmail, mail.To);

@@ -7,7 +7,9 @@ public sealed class DomainLibraryTests
     {
         var references = typeof(Licensing.Domain.Keys.LicenseKey).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
         Assert.NotEmpty(references);
-        Assert.DoesNotContain(references, name => name.StartsWith("Azure", StringComparison.Ordinal) || name.StartsWith("Microsoft.Azure", StringComparison.Ordinal)
-                                                  || name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || name.StartsWith("Stripe", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, name => name.StartsWith("Azure", StringComparison.Ordinal)
+                                                  || name.StartsWith("Microsoft.Azure", StringComparison.Ordinal)
+                                                  || name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+                                                  || name.StartsWith("Stripe", StringComparison.Ordinal));
     }
 }

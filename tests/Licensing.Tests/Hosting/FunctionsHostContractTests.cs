@@ -17,14 +17,15 @@ public sealed class FunctionsHostContractTests
     public void Every_http_function_is_anonymous_so_public_endpoints_need_no_function_key()
     {
         foreach (var f in FunctionsMetadata.Functions())
-        foreach (var b in FunctionsMetadata.Bindings(f, "httpTrigger"))
-            Assert.Equal("Anonymous", b.GetProperty("authLevel").GetString());
+            foreach (var b in FunctionsMetadata.Bindings(f, "httpTrigger"))
+                Assert.Equal("Anonymous", b.GetProperty("authLevel").GetString());
     }
 
     [Fact]
     public void Build_output_holds_what_func_start_needs()
     {
-        foreach (var file in new[] { "functions.metadata", "host.json", "worker.config.json", "extensions.json", "Licensing.Functions.dll", "Licensing.Functions.deps.json" })
+        foreach (var file in new[] { "functions.metadata", "host.json", "worker.config.json", "extensions.json", "Licensing.Functions.dll",
+            "Licensing.Functions.deps.json" })
             Assert.True(File.Exists(Path.Combine(Repo.FunctionsOutput, file)), $"{file} missing from {Repo.FunctionsOutput}");
 
         var worker = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.FunctionsOutput, "worker.config.json"))).RootElement.GetProperty("description");
@@ -38,7 +39,8 @@ public sealed class FunctionsHostContractTests
         Assert.Equal("api", HostJson.Read(Repo.PathTo("host.json")).RoutePrefix);
         // What the app (and the local host) read is that file.
         Assert.Equal(HostJson.Read(Repo.PathTo("host.json")),
-            new HostJson(HostSettings.RoutePrefix, HostSettings.MaxDequeueCount, HostSettings.VisibilityTimeout, HostSettings.MaxPollingInterval, HostSettings.BatchSize));
+            new HostJson(HostSettings.RoutePrefix, HostSettings.MaxDequeueCount, HostSettings.VisibilityTimeout, HostSettings.MaxPollingInterval,
+                HostSettings.BatchSize));
 
         var sample = JsonDocument.Parse(File.ReadAllText(Repo.PathTo("local.settings.sample.json"))).RootElement.GetProperty("Values");
         Assert.Equal("dotnet-isolated", sample.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
@@ -48,14 +50,16 @@ public sealed class FunctionsHostContractTests
 
     [Theory]
     [InlineData("""{ "version": "2.0" }""", "api", 5, 0, 60, 16)]
-    [InlineData("""{ "extensions": { "http": { "routePrefix": "/v2/" }, "queues": { "maxDequeueCount": 3, "visibilityTimeout": "00:00:30", "maxPollingInterval": "00:00:02", "batchSize": 4 } } }""", "v2", 3, 30, 2, 4)]
+    [InlineData("""{ "extensions": { "http": { "routePrefix": "/v2/" },"""
+        + """ "queues": { "maxDequeueCount": 3, "visibilityTimeout": "00:00:30", "maxPollingInterval": "00:00:02", "batchSize": 4 } } }""", "v2", 3, 30, 2, 4)]
     public void Host_json_values_and_the_Functions_host_defaults(string json, string prefix, int dequeues, int visibilitySeconds, int pollingSeconds, int batch)
     {
         var path = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, json);
         try
         {
-            Assert.Equal(new HostJson(prefix, dequeues, TimeSpan.FromSeconds(visibilitySeconds), TimeSpan.FromSeconds(pollingSeconds), batch), HostJson.Read(path));
+            Assert.Equal(new HostJson(prefix, dequeues, TimeSpan.FromSeconds(visibilitySeconds), TimeSpan.FromSeconds(pollingSeconds), batch),
+                HostJson.Read(path));
         }
         finally
         {

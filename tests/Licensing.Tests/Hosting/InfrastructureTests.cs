@@ -56,12 +56,14 @@ public sealed partial class InfrastructureTests
         Assert.Contains("enablePurgeProtection: true", resources);
         Assert.Contains("enableRbacAuthorization: true", resources);
         Assert.DoesNotContain("br:", main + resources); // no registry modules: builds offline
-        var assignments = resources.Split("\nresource ").Where(b => b.Contains("'Microsoft.Authorization/roleAssignments@", StringComparison.Ordinal)).ToArray();
+        var assignments = resources.Split("\nresource ")
+            .Where(b => b.Contains("'Microsoft.Authorization/roleAssignments@", StringComparison.Ordinal)).ToArray();
         Assert.Equal(5, assignments.Length);
         foreach (var block in assignments)
         {
             var name = Regex.Match(block, @"name: guid\(([^)]*)\)");
-            Assert.True(name.Success && name.Groups[1].Value.Split(',').Length == 3, $"role assignment is not named guid(scope, principal, role): {block[..60]}");
+            Assert.True(name.Success && name.Groups[1].Value.Split(',').Length == 3,
+                $"role assignment is not named guid(scope, principal, role): {block[..60]}");
         }
     }
 
@@ -81,7 +83,8 @@ public sealed partial class InfrastructureTests
         foreach (var setting in ProductionSettings.All.Where(s => s.Name != "Licensing__Signing__KeyVaultUri"))
         {
             var missing = new Dictionary<string, string?>(complete) { [ProductionSettings.ConfigurationKey(setting.Name)] = null };
-            var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(missing).Build()));
+            var e = Assert.Throws<InvalidOperationException>(() =>
+                new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(missing).Build()));
             Assert.Contains(setting.Name, e.Message);
         }
     }

@@ -36,7 +36,8 @@ public sealed class ServiceRegistrationTests
         using var provider = new ServiceCollection().AddLogging().AddLicensing(Local()).BuildServiceProvider();
         // "Default" is the name Microsoft.Extensions.Azure gives a client registered without one.
         var table = provider.GetRequiredService<IOptionsMonitor<TableClientOptions>>().Get("Default").Retry;
-        Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), (table.MaxRetries, table.Delay, table.MaxDelay, table.NetworkTimeout));
+        Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
+            (table.MaxRetries, table.Delay, table.MaxDelay, table.NetworkTimeout));
         var queue = provider.GetRequiredService<IOptionsMonitor<QueueClientOptions>>().Get("Default");
         Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), QueueMessageEncoding.Base64),
             (queue.Retry.MaxRetries, queue.Retry.Delay, queue.Retry.NetworkTimeout, queue.MessageEncoding));

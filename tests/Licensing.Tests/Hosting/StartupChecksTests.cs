@@ -38,7 +38,8 @@ public sealed class StartupChecksTests
         settings["Licensing:Email:AcsEndpoint"] = "https://acs.communication.azure.com";
         settings["Licensing:ClientAddress:Source"] = "XForwardedFor";
         settings["Licensing:AdminKey"] = adminKey;
-        var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key, kv.Value)).ToArray())));
+        var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key,
+            kv.Value)).ToArray())));
         Assert.Contains("Licensing:AdminKey", e.Message);
         Assert.DoesNotContain(adminKey, e.Message);
 

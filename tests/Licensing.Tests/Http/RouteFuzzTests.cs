@@ -58,7 +58,8 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
                     var text = await response.Content.ReadAsStringAsync();
                     var problem = Check(response, text);
                     if (problem is not null)
-                        failures.Add($"{method} {path} ({function.Name}) -> {(int)response.StatusCode}: {problem}\n  body sent: {Shorten(await DescribeAsync(request))}\n  answer: {Shorten(text)}");
+                        failures.Add($"{method} {path} ({function.Name}) -> {(int)response.StatusCode}: {problem}"
+                            + $"\n  body sent: {Shorten(await DescribeAsync(request))}\n  answer: {Shorten(text)}");
                 }
         Assert.True(failures.Count == 0, $"seed {seed}:\n" + string.Join("\n", failures));
     }

@@ -28,7 +28,14 @@ public sealed class IdempotencyTests : IAsyncLifetime
     }
 
     private static object Body(string email, string orderId = "A-1") =>
-        new { productId = "my-plugin", customerEmail = email, domains = new[] { "customer-site.com" }, plan = "pro", metadata = new Dictionary<string, string> { ["orderId"] = orderId, ["channel"] = "web" } };
+        new
+        {
+            productId = "my-plugin",
+            customerEmail = email,
+            domains = new[] { "customer-site.com" },
+            plan = "pro",
+            metadata = new Dictionary<string, string> { ["orderId"] = orderId, ["channel"] = "web" }
+        };
 
     private static string NewEmail() => $"idem-{Guid.NewGuid():N}@example.com";
 
@@ -41,7 +48,8 @@ public sealed class IdempotencyTests : IAsyncLifetime
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         if (key is not null) Assert.True(request.Headers.TryAddWithoutValidation("Idempotency-Key", key));
         using var response = await _host.Http.SendAsync(request);
-        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers, response.Content.Headers.ContentType?.MediaType);
+        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers,
+            response.Content.Headers.ContentType?.MediaType);
     }
 
     private async Task<int> LicensesIssuedAsync(string apiKey) =>
@@ -63,7 +71,8 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.Equal(first.Text, retry.Text); // same body: same licenseId, same licenseKey
         Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
         // The same request written differently (field order, spacing, unknown fields) is the same request.
-        var reordered = $$"""{ "plan":"pro", "unknown": 1, "metadata": {"channel":"web","orderId":"A-1"}, "domains":["customer-site.com"], "customerEmail":"{{email}}", "productId":"my-plugin" }""";
+        var reordered = """{ "plan":"pro", "unknown": 1, "metadata": {"channel":"web","orderId":"A-1"}, "domains":["customer-site.com"],"""
+            + $$""" "customerEmail":"{{email}}", "productId":"my-plugin" }""";
         Assert.Equal(first.Text, (await IssueAsync(apiKey, "order-A-1", rawBody: reordered)).Text);
 
         Assert.Equal(1, TestHost.StoredLicenseCount(accountId));
@@ -106,7 +115,8 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, (await IssueAsync(apiKey, new string('k', 255), Body(NewEmail()))).Status);
 
         var email = NewEmail();
-        (await IssueAsync(apiKey, "fix-me", new { productId = "my-plugin", customerEmail = email, plan = "no-such-plan" })).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        (await IssueAsync(apiKey, "fix-me", new { productId = "my-plugin", customerEmail = email, plan = "no-such-plan" }))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.Equal(HttpStatusCode.Created, (await IssueAsync(apiKey, "fix-me", Body(email))).Status);
         Assert.Equal(2, TestHost.StoredLicenseCount(accountId));
     }

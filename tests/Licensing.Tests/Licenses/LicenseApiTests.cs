@@ -15,10 +15,16 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         var before = DateTimeOffset.UtcNow;
         var l = await Host.IssueAsync(key, new
         {
-            productId = "my-plugin", customerEmail = "customer@example.com", domains = new[] { "https://www.Customer-Site.com/" }, plan = "pro",
-            expiresAt = (string?)null, maxActivations = (int?)null, metadata = new { orderId = "A-1" },
+            productId = "my-plugin",
+            customerEmail = "customer@example.com",
+            domains = new[] { "https://www.Customer-Site.com/" },
+            plan = "pro",
+            expiresAt = (string?)null,
+            maxActivations = (int?)null,
+            metadata = new { orderId = "A-1" },
         });
-        foreach (var field in new[] { "licenseId", "licenseKey", "productId", "plan", "status", "customerEmail", "features", "domains", "maxActivations", "expiresAt", "createdAt", "metadata" })
+        foreach (var field in new[] { "licenseId", "licenseKey", "productId", "plan", "status", "customerEmail", "features", "domains", "maxActivations",
+            "expiresAt", "createdAt", "metadata" })
             Assert.True(l.TryGetProperty(field, out _), field);
         Assert.Equal("active", l.GetProperty("status").GetString());
         Assert.Equal(["analytics", "export"], l.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
@@ -35,7 +41,8 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
     public async Task Given_features_are_exactly_those_and_lifetime_has_no_expiry()
     {
         var key = await Host.CreateAccountWithProductAsync();
-        var l = await Host.IssueAsync(key, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "lifetime", features = new[] { "custom-branding" } });
+        var l = await Host.IssueAsync(key,
+            new { productId = "my-plugin", customerEmail = "c@example.com", plan = "lifetime", features = new[] { "custom-branding" } });
         Assert.Equal(["custom-branding"], l.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
         Assert.Equal(JsonValueKind.Null, l.GetProperty("expiresAt").ValueKind);
         Assert.Equal(1, l.GetProperty("maxActivations").GetInt32());
@@ -67,7 +74,8 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
     public async Task Bad_issue_input_is_a_validation_problem_and_writes_nothing(string body, string field)
     {
         var (accountId, key) = await Host.CreateAccountWithProductAndIdAsync();
-        var json = (await Host.SendAsync(HttpMethod.Post, "v1/licenses", bearer: key, rawBody: body)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var json = (await Host.SendAsync(HttpMethod.Post, "v1/licenses", bearer: key, rawBody: body))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(json.GetProperty("errors").TryGetProperty(field, out _), json.ToString());
         Assert.Equal(0, TestHost.StoredLicenseCount(accountId));
     }
@@ -79,7 +87,8 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         var body = new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro" };
         (await Host.PostAsync("v1/licenses", body)).AssertProblem(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
         (await Host.PostAsync("v1/licenses", body, "lsk_wrong")).AssertProblem(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
-        (await Host.SendAsync(HttpMethod.Post, "v1/licenses", bearer: key, rawBody: "{\"productId\":")).AssertProblem(HttpStatusCode.BadRequest, "INVALID_JSON");
+        (await Host.SendAsync(HttpMethod.Post, "v1/licenses", bearer: key, rawBody: "{\"productId\":"))
+            .AssertProblem(HttpStatusCode.BadRequest, "INVALID_JSON");
         Assert.Equal(0, TestHost.StoredLicenseCount(accountId));
     }
 
@@ -92,7 +101,8 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         (await Host.GetAsync($"v1/licenses/{id}", other)).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
         foreach (var verb in new[] { "suspend", "reinstate", "revoke" })
             (await Host.PostAsync($"v1/licenses/{id}/{verb}", null, other)).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
-        (await Host.PostAsync($"v1/licenses/{id}/renew", new { expiresAt = "2099-01-01T00:00:00Z" }, other)).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
+        (await Host.PostAsync($"v1/licenses/{id}/renew", new { expiresAt = "2099-01-01T00:00:00Z" }, other))
+            .AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
         var still = await Host.GetAsync($"v1/licenses/{id}", owner);
         Assert.Equal("active", still.Json.GetProperty("status").GetString());
     }
@@ -117,7 +127,8 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         var renewed = await Host.PostAsync($"v1/licenses/{id}/renew", new { expiresAt = "2099-01-31T00:00:00Z" }, key);
         Assert.Equal(HttpStatusCode.OK, renewed.Status);
         Assert.Equal("2099-01-31T00:00:00Z", renewed.Json.GetProperty("expiresAt").GetString());
-        (await Host.PostAsync($"v1/licenses/{id}/renew", new { expiresAt = "2001-01-01T00:00:00Z" }, key)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        (await Host.PostAsync($"v1/licenses/{id}/renew", new { expiresAt = "2001-01-01T00:00:00Z" }, key))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         (await Host.PostAsync($"v1/licenses/{id}/renew", new { }, key)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.Equal("revoked", (await Host.PostAsync($"v1/licenses/{id}/revoke", null, key)).Json.GetProperty("status").GetString());
         (await Host.PostAsync($"v1/licenses/{id}/reinstate", null, key)).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
@@ -131,7 +142,13 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         var key = await Host.CreateAccountWithProductAsync();
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
-            ids.Add((await Host.IssueAsync(key, new { productId = "my-plugin", customerEmail = i < 2 ? "Alice@Example.com" : "bob@example.com", plan = "pro" })).GetProperty("licenseId").GetString()!);
+            ids.Add((await Host.IssueAsync(key,
+                new
+                {
+                    productId = "my-plugin",
+                    customerEmail = i < 2 ? "Alice@Example.com" : "bob@example.com",
+                    plan = "pro"
+                })).GetProperty("licenseId").GetString()!);
         await Host.PostAsync($"v1/licenses/{ids[4]}/suspend", null, key);
 
         var seen = new List<string>();
@@ -166,7 +183,8 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         var (_, other) = await Host.CreateAccountWithProductAndIdAsync();
         for (var i = 0; i < 3; i++) await Host.IssueAsync(key, new { productId = "my-plugin", customerEmail = "alice@example.com", plan = "pro" });
         var token = (await Host.GetAsync("v1/licenses?limit=1&customerEmail=alice%40example.com", key)).Json.GetProperty("continuationToken").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&continuationToken={Uri.EscapeDataString(token)}", key)).Status);
+        Assert.Equal(HttpStatusCode.OK,
+            (await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&continuationToken={Uri.EscapeDataString(token)}", key)).Status);
 
         var dot = token.IndexOf('.');
         var altered = new[]
@@ -180,9 +198,11 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         foreach (var t in altered)
         {
             var r = await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&continuationToken={Uri.EscapeDataString(t)}", key);
-            Assert.Contains("continuationToken", r.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").EnumerateObject().Select(e => e.Name));
+            Assert.Contains("continuationToken",
+                r.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").EnumerateObject().Select(e => e.Name));
         }
-        (await Host.GetAsync($"v1/licenses?limit=1&continuationToken={Uri.EscapeDataString(token)}", key)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        (await Host.GetAsync($"v1/licenses?limit=1&continuationToken={Uri.EscapeDataString(token)}", key))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         (await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&status=active&continuationToken={Uri.EscapeDataString(token)}", key))
             .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         (await Host.GetAsync($"v1/licenses?limit=1&customerEmail=alice%40example.com&continuationToken={Uri.EscapeDataString(token)}", other))

@@ -60,7 +60,8 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
         var v = (await Host.PostAsync("v1/validate", new { key = lk, domain = "my-site.com", features = new[] { "white-label" } })).Json;
         Assert.Equal("FEATURE_NOT_ENTITLED", v.GetProperty("code").GetString());
         Assert.Contains("upgrading", v.GetProperty("detail").GetString());
-        Assert.Equal("VALID", (await Host.PostAsync("v1/validate", new { key = lk, domain = "my-site.com", features = new[] { "core" } })).Json.GetProperty("code").GetString());
+        Assert.Equal("VALID",
+            (await Host.PostAsync("v1/validate", new { key = lk, domain = "my-site.com", features = new[] { "core" } })).Json.GetProperty("code").GetString());
     }
 
     [Fact]
@@ -92,7 +93,8 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
         Assert.Equal("active", refund.GetProperty("status").GetString());
         var last = (await Host.PostAsync("v1/codes/refund", new { code = codes[0] }, apiKey)).Json;
         Assert.Equal("revoked", last.GetProperty("status").GetString());
-        Assert.Equal("REVOKED", (await Host.PostAsync("v1/validate", new { key = second.GetProperty("licenseKey").GetString() })).Json.GetProperty("code").GetString());
+        Assert.Equal("REVOKED",
+            (await Host.PostAsync("v1/validate", new { key = second.GetProperty("licenseKey").GetString() })).Json.GetProperty("code").GetString());
         (await Host.PostAsync("v1/redeem", new { accountId, code = codes[0], email })).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
     }
 
@@ -104,13 +106,15 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
         var imported = await Host.PostAsync("v1/products/app/code-batches", new { plan = "ltd", codes = new[] { first, second } }, apiKey);
         Assert.True(imported.Status == HttpStatusCode.Created, imported.Text);
         Assert.Empty(imported.Json.GetProperty("codes").EnumerateArray());
-        Assert.Equal(HttpStatusCode.OK, (await Host.PostAsync("v1/redeem", new { accountId, code = " " + first.ToLowerInvariant() + " ", email = NewEmail() })).Status);
+        Assert.Equal(HttpStatusCode.OK,
+            (await Host.PostAsync("v1/redeem", new { accountId, code = " " + first.ToLowerInvariant() + " ", email = NewEmail() })).Status);
         // Importing a code the account already holds (same plan) is idempotent: skipped, not refused.
         var again = await Host.PostAsync("v1/products/app/code-batches", new { plan = "ltd", codes = new[] { second } }, apiKey);
         Assert.True(again.Status == HttpStatusCode.Created, again.Text);
         Assert.Equal(0, again.Json.GetProperty("added").GetInt32());
         Assert.Equal(1, again.Json.GetProperty("skipped").GetInt32());
-        (await Host.PostAsync("v1/products/app/code-batches", new { plan = "pro", count = 2 }, apiKey)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        (await Host.PostAsync("v1/products/app/code-batches", new { plan = "pro", count = 2 }, apiKey))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         (await Host.PostAsync("v1/products/app/code-batches", new { plan = "ltd" }, apiKey)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
     }
 
@@ -136,7 +140,8 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
         Assert.Equal("VALID", await Code(new { key = lk }));
         (await Host.PostAsync("v1/validate", new { key = lk, version = "3.0.0" })).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
 
-        var renewed = await Host.PostAsync($"v1/licenses/{l.GetProperty("licenseId").GetString()}/renew", new { updatesUntil = "2100-01-01T00:00:00Z" }, apiKey);
+        var renewed = await Host.PostAsync($"v1/licenses/{l.GetProperty("licenseId").GetString()}/renew", new { updatesUntil = "2100-01-01T00:00:00Z" },
+            apiKey);
         Assert.Equal(HttpStatusCode.OK, renewed.Status);
         Assert.Equal("VALID", await Code(new { key = lk, version = "9.0.0" }));
     }
@@ -144,8 +149,13 @@ public sealed class LicenseModelTests(SharedHost shared) : IClassFixture<SharedH
     [Fact]
     public async Task Usage_is_exact_under_hundreds_of_concurrent_reports_and_limits_validation()
     {
-        var apiKey = await AccountWithAsync(new { name = "API", plans = new[] { new { id = "metered", model = "usage", durationDays = 30, usageLimit = 200L } } });
-        var lk = (await Host.IssueAsync(apiKey, new { productId = "app", customerEmail = "c@example.com", plan = "metered" })).GetProperty("licenseKey").GetString();
+        var apiKey = await AccountWithAsync(new
+        {
+            name = "API",
+            plans = new[] { new { id = "metered", model = "usage", durationDays = 30, usageLimit = 200L } }
+        });
+        var lk = (await Host.IssueAsync(apiKey,
+            new { productId = "app", customerEmail = "c@example.com", plan = "metered" })).GetProperty("licenseKey").GetString();
 
         // 300 reports: 250 distinct idempotency keys of 1 unit, and 50 retries of keys already sent.
         var reports = Enumerable.Range(0, 250).Select(i => $"req-{i}").Concat(Enumerable.Range(0, 50).Select(i => $"req-{i * 5}")).ToArray();
@@ -175,8 +185,10 @@ public sealed class UsagePeriodTests
         var clock = new TestClock(new DateTimeOffset(2027, 1, 31, 23, 0, 0, TimeSpan.Zero));
         await using var host = await TestHost.StartAsync(clock: clock, queues: false);
         var (_, apiKey) = await host.CreateAccountAsync();
-        await host.PutAsync("v1/products/app", new { name = "API", plans = new[] { new { id = "metered", model = "usage", durationDays = 365, usageLimit = 10L } } }, apiKey);
-        var lk = (await host.IssueAsync(apiKey, new { productId = "app", customerEmail = "c@example.com", plan = "metered" })).GetProperty("licenseKey").GetString();
+        await host.PutAsync("v1/products/app",
+            new { name = "API", plans = new[] { new { id = "metered", model = "usage", durationDays = 365, usageLimit = 10L } } }, apiKey);
+        var lk = (await host.IssueAsync(apiKey,
+            new { productId = "app", customerEmail = "c@example.com", plan = "metered" })).GetProperty("licenseKey").GetString();
         var january = (await host.PostAsync("v1/usage", new { key = lk, quantity = 10, idempotencyKey = "jan" })).Json;
         Assert.Equal("2027-02-01T00:00:00Z", january.GetProperty("periodEnd").GetString());
         Assert.Equal("USAGE_LIMIT_EXCEEDED", (await host.PostAsync("v1/validate", new { key = lk })).Json.GetProperty("code").GetString());

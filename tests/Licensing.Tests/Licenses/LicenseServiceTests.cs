@@ -74,7 +74,8 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task More_domains_than_activations_is_refused()
     {
-        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Input(plan: "lifetime", domains: ["a.com", "b.com"]), default));
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Input(plan: "lifetime", domains: ["a.com", "b.com"]),
+            default));
         Assert.Contains("domains", e.Errors.Keys);
         Assert.Equal(0, _licenses.Count);
     }

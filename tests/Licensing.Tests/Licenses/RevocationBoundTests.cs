@@ -18,7 +18,8 @@ public sealed class RevocationBoundTests
         var l = await admin.IssueAsync(apiKey);
         var key = l.GetProperty("licenseKey").GetString();
 
-        async Task<string> Code(TestHost host) => (await host.PostAsync("v1/validate", new { key, domain = "customer-site.com" })).Json.GetProperty("code").GetString()!;
+        async Task<string> Code(TestHost host) =>
+            (await host.PostAsync("v1/validate", new { key, domain = "customer-site.com" })).Json.GetProperty("code").GetString()!;
         Assert.Equal("VALID", await Code(validating)); // now cached on this instance
         await admin.PostAsync($"v1/licenses/{l.GetProperty("licenseId").GetString()}/revoke", null, apiKey);
         Assert.Equal("REVOKED", await Code(admin));       // the instance that revoked sees it at once

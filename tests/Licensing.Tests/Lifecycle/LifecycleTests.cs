@@ -15,11 +15,30 @@ public sealed class LifecycleTests
         var clock = new TestClock();
         await using var host = await TestHost.StartAsync(clock: clock);
         var (accountId, apiKey) = await host.CreateAccountAsync();
-        var product = new { name = "Reminded", renewalReminderDays = 7, plans = new[] { new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 1 } } };
+        var product = new
+        {
+            name = "Reminded",
+            renewalReminderDays = 7,
+            plans = new[] { new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 1 } }
+        };
         Assert.Equal(HttpStatusCode.Created, (await host.PutAsync("v1/products/my-plugin", product, apiKey)).Status);
         var email = $"renew-{Guid.NewGuid():N}@example.com";
-        var soon = await host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = email, plan = "pro", expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(5)) });
-        await host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = email, plan = "pro", expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(30)) });
+        var soon = await host.IssueAsync(apiKey,
+            new
+            {
+                productId = "my-plugin",
+                customerEmail = email,
+                plan = "pro",
+                expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(5))
+            });
+        await host.IssueAsync(apiKey,
+            new
+            {
+                productId = "my-plugin",
+                customerEmail = email,
+                plan = "pro",
+                expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(30))
+            });
 
         var jobs = host.Services.GetRequiredService<LifecycleJobs>();
         await jobs.SendRenewalRemindersAsync(default);

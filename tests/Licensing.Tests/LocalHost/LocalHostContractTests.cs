@@ -35,7 +35,8 @@ public sealed class LocalHostContractTests
     {
         var fromMetadata = (from f in FunctionsMetadata.Functions()
                             from b in FunctionsMetadata.Bindings(f, "queueTrigger")
-                            select (f.GetProperty("name").GetString()!, b.GetProperty("queueName").GetString()!, b.GetProperty("connection").GetString(), f.GetProperty("entryPoint").GetString()!))
+                            select (f.GetProperty("name").GetString()!, b.GetProperty("queueName").GetString()!, b.GetProperty("connection").GetString(),
+                                f.GetProperty("entryPoint").GetString()!))
             .OrderBy(x => x.Item1).ToArray();
         var fromRunner = Catalog().Queues.Select(f => (f.Name, f.Queue, f.Connection, EntryPoint(f.Method))).OrderBy(x => x.Name).ToArray();
         Assert.Equal(["ProcessStripeEvent", "SendEmail"], fromMetadata.Select(x => x.Item1));
@@ -76,7 +77,8 @@ public sealed class LocalHostContractTests
         var catalog = FunctionCatalog.Read(typeof(ServiceRegistration).Assembly.GetTypes());
         Assert.True(catalog.Problems.Count == 0, string.Join("\n", catalog.Problems));
         var functions = FunctionsMetadata.Functions().Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal);
-        Assert.Equal(functions, catalog.Http.Select(f => f.Name).Concat(catalog.Queues.Select(f => f.Name)).Concat(catalog.Timers.Select(f => f.Name)).Order(StringComparer.Ordinal));
+        Assert.Equal(functions, catalog.Http.Select(f => f.Name).Concat(catalog.Queues.Select(f => f.Name))
+            .Concat(catalog.Timers.Select(f => f.Name)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -123,7 +125,8 @@ public sealed class LocalHostContractTests
         Assert.DoesNotContain(app.GetTypes(), t => t.Namespace?.StartsWith("Licensing.LocalHost", StringComparison.Ordinal) == true);
         // Kestrel and WebApplication (Microsoft.AspNetCore), the timer parser: only the local host uses them.
         var references = app.GetReferencedAssemblies().Select(a => a.Name).ToArray();
-        foreach (var hostOnly in new[] { "Microsoft.AspNetCore", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Server.Kestrel.Core", "NCrontab", localHost.GetName().Name })
+        foreach (var hostOnly in new[] { "Microsoft.AspNetCore", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Server.Kestrel.Core", "NCrontab",
+            localHost.GetName().Name })
             Assert.DoesNotContain(hostOnly, references);
     }
 
@@ -132,11 +135,13 @@ public sealed class LocalHostContractTests
     private sealed class Servable
     {
         [Function("Get")]
-        public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/things/{id}/parts/{part?}")] HttpRequest request, string id, string part, CancellationToken ct) =>
+        public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/things/{id}/parts/{part?}")] HttpRequest request,
+            string id, string part, CancellationToken ct) =>
             Task.FromResult<IActionResult>(new OkResult());
 
         [Function("GetStatic")]
-        public static Task<IActionResult> GetStatic([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request) => Task.FromResult<IActionResult>(new OkResult());
+        public static Task<IActionResult> GetStatic([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request) =>
+            Task.FromResult<IActionResult>(new OkResult());
 
         [Function("Message")]
         public Task Message([QueueTrigger("q")] QueueMessage message, CancellationToken ct) => Task.CompletedTask;
@@ -151,25 +156,29 @@ public sealed class LocalHostContractTests
     private sealed class IntRouteValue
     {
         [Function("F")]
-        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/{id:int}")] HttpRequest request, int id) => throw new NotSupportedException();
+        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/{id:int}")] HttpRequest request, int id) =>
+            throw new NotSupportedException();
     }
 
     private sealed class StringNotInRoute
     {
         [Function("F")]
-        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/things")] HttpRequest request, string name) => throw new NotSupportedException();
+        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/things")] HttpRequest request, string name) =>
+            throw new NotSupportedException();
     }
 
     private sealed class TakesFunctionContext
     {
         [Function("F")]
-        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request, FunctionContext context) => throw new NotSupportedException();
+        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request, FunctionContext context) =>
+            throw new NotSupportedException();
     }
 
     private sealed class HttpRequestDataTrigger
     {
         [Function("F")]
-        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "get")] Microsoft.Azure.Functions.Worker.Http.HttpRequestData request) => throw new NotSupportedException();
+        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "get")] Microsoft.Azure.Functions.Worker.Http.HttpRequestData request) =>
+            throw new NotSupportedException();
     }
 
     private sealed class SynchronousResult
@@ -195,7 +204,8 @@ public sealed class LocalHostContractTests
     private sealed class BodyBinding
     {
         [Function("F")]
-        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest request, [Microsoft.Azure.Functions.Worker.Http.FromBody] Order order) => throw new NotSupportedException();
+        public Task<IActionResult> F([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest request,
+            [Microsoft.Azure.Functions.Worker.Http.FromBody] Order order) => throw new NotSupportedException();
     }
 
     private sealed class PocoQueuePayload

@@ -15,16 +15,19 @@ public sealed class MetricsScenarioTests
     public async Task The_five_metrics_have_exact_values_for_a_scripted_scenario()
     {
         var clock = new TestClock(new DateTimeOffset(2027, 3, 10, 9, 0, 0, TimeSpan.Zero));
-        await using var host = await TestHost.StartAsync(clock: clock, settings: new Dictionary<string, string?> { ["Licensing:ActivityFlushSeconds"] = "3600" }, queues: false);
+        await using var host = await TestHost.StartAsync(clock: clock,
+            settings: new Dictionary<string, string?> { ["Licensing:ActivityFlushSeconds"] = "3600" }, queues: false);
         var (_, apiKey) = await host.CreateAccountAsync();
         await host.PutAsync("v1/products/my-plugin", TestHost.SampleProduct, apiKey);
         await host.PutAsync("v1/products/other", new { name = "Other", plans = new[] { new { id = "x", model = "perpetual", maxActivations = 1 } } }, apiKey);
 
         // 09:00 four licenses: A (2 domains), B (1 domain), C (none), D (soon expiring); one of another product.
-        var a = await host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "a@example.com", plan = "pro", domains = new[] { "a1.com", "a2.com" } });
+        var a = await host.IssueAsync(apiKey,
+            new { productId = "my-plugin", customerEmail = "a@example.com", plan = "pro", domains = new[] { "a1.com", "a2.com" } });
         var b = await host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "b@example.com", plan = "pro", domains = new[] { "b.com" } });
         var c = await host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro" });
-        var d = await host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "d@example.com", plan = "pro", expiresAt = "2027-03-10T12:00:00Z" });
+        var d = await host.IssueAsync(apiKey,
+            new { productId = "my-plugin", customerEmail = "d@example.com", plan = "pro", expiresAt = "2027-03-10T12:00:00Z" });
         var o = await host.IssueAsync(apiKey, new { productId = "other", customerEmail = "o@example.com", plan = "x" });
         string K(JsonElement l) => l.GetProperty("licenseKey").GetString()!;
         string Id(JsonElement l) => l.GetProperty("licenseId").GetString()!;

@@ -34,7 +34,8 @@ public sealed class AccountAndProductApiTests(SharedHost shared) : IClassFixture
     [InlineData("{\"name\":5,\"email\":\"a@b.com\"}", "name")]
     public async Task Account_bad_input_is_a_validation_problem(string body, string field)
     {
-        var json = (await Host.SendAsync(HttpMethod.Post, "v1/accounts", bearer: TestHost.AdminKey, rawBody: body)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var json = (await Host.SendAsync(HttpMethod.Post, "v1/accounts", bearer: TestHost.AdminKey, rawBody: body))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(json.GetProperty("errors").TryGetProperty(field, out _), json.ToString());
     }
 
@@ -57,7 +58,8 @@ public sealed class AccountAndProductApiTests(SharedHost shared) : IClassFixture
         Assert.Equal(3, created.Json.GetProperty("plans").GetArrayLength());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, created.Json.GetProperty("plans")[1].GetProperty("maxActivations").ValueKind);
 
-        var updated = await Host.PutAsync("v1/products/my-plugin", new { name = "Renamed", plans = new[] { new { id = "pro", model = "perpetual", maxActivations = 2 } } }, key);
+        var updated = await Host.PutAsync("v1/products/my-plugin",
+            new { name = "Renamed", plans = new[] { new { id = "pro", model = "perpetual", maxActivations = 2 } } }, key);
         Assert.Equal(HttpStatusCode.OK, updated.Status);
 
         var got = await Host.GetAsync("v1/products/my-plugin", key);
@@ -85,7 +87,8 @@ public sealed class AccountAndProductApiTests(SharedHost shared) : IClassFixture
     public async Task Product_bad_input_is_refused_and_stores_nothing(string id, string body, string field)
     {
         var (_, key) = await Host.CreateAccountAsync();
-        var json = (await Host.SendAsync(HttpMethod.Put, $"v1/products/{id}", bearer: key, rawBody: body)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var json = (await Host.SendAsync(HttpMethod.Put, $"v1/products/{id}", bearer: key, rawBody: body))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(json.GetProperty("errors").TryGetProperty(field, out _), json.ToString());
         if (id == "p") (await Host.GetAsync("v1/products/p", key)).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
     }
@@ -107,8 +110,10 @@ public sealed class AccountAndProductApiTests(SharedHost shared) : IClassFixture
     {
         var (_, key) = await Host.CreateAccountAsync();
         var big = "{\"name\":\"" + new string('a', 64 * 1024) + "\",\"plans\":[]}";
-        (await Host.SendAsync(HttpMethod.Put, "v1/products/p", bearer: key, rawBody: big)).AssertProblem(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
-        (await Host.SendAsync(HttpMethod.Post, "v1/validate", rawBody: "{\"key\":\"" + new string('a', 70_000) + "\"}")).AssertProblem(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
+        (await Host.SendAsync(HttpMethod.Put, "v1/products/p", bearer: key, rawBody: big))
+            .AssertProblem(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
+        (await Host.SendAsync(HttpMethod.Post, "v1/validate", rawBody: "{\"key\":\"" + new string('a', 70_000) + "\"}"))
+            .AssertProblem(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
         (await Host.GetAsync("v1/products/p", key)).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
     }
 

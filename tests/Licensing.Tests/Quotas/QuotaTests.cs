@@ -25,7 +25,8 @@ public sealed class QuotaTests
 
         Assert.Equal(HttpStatusCode.OK, (await host.PutAsync($"v1/accounts/{accountId}/tier", new { tier = "pro" }, TestHost.AdminKey)).Status);
         Assert.Equal(HttpStatusCode.Created, (await host.PostAsync("v1/licenses", body, apiKey)).Status);
-        (await host.PutAsync($"v1/accounts/{accountId}/tier", new { tier = "gold" }, TestHost.AdminKey)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        (await host.PutAsync($"v1/accounts/{accountId}/tier", new { tier = "gold" }, TestHost.AdminKey))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
     }
 
     [Fact]

@@ -17,8 +17,17 @@ public sealed partial class DotnetSdkTests(SharedHost shared) : IClassFixture<Sh
         return (l.GetProperty("licenseKey").GetString()!, l.GetProperty("licenseId").GetString()!, apiKey, (await Host.GetAsync("v1/keys")).Text);
     }
 
-    private LicenseClient Client(string jwks, ICertificateStore store, Func<DateTimeOffset>? clock = null, HttpMessageHandler? handler = null, Uri? baseUrl = null) =>
-        new(new LicenseClientOptions { BaseUrl = baseUrl ?? Host.BaseAddress, PinnedJwks = jwks, Store = store, Clock = clock ?? (() => DateTimeOffset.UtcNow), Handler = handler, Timeout = TimeSpan.FromSeconds(5) });
+    private LicenseClient Client(string jwks, ICertificateStore store, Func<DateTimeOffset>? clock = null, HttpMessageHandler? handler = null,
+        Uri? baseUrl = null) =>
+        new(new LicenseClientOptions
+        {
+            BaseUrl = baseUrl ?? Host.BaseAddress,
+            PinnedJwks = jwks,
+            Store = store,
+            Clock = clock ?? (() => DateTimeOffset.UtcNow),
+            Handler = handler,
+            Timeout = TimeSpan.FromSeconds(5)
+        });
 
     [Fact]
     public void The_sdk_verifies_the_documented_key_vector_and_refuses_tampering()

@@ -49,7 +49,8 @@ public sealed class CertificateTests(SharedHost shared) : IClassFixture<SharedHo
         var exp = DateTimeOffset.FromUnixTimeSeconds(token.GetPayloadValue<long>("exp"));
         Assert.True(exp >= revalidateAfter.AddHours(24), "exp covers revalidateAfter plus the offline grace");
         Assert.Equal(revalidateAfter.ToUnixTimeSeconds(), token.GetPayloadValue<long>("rva"));
-        Assert.InRange(DateTimeOffset.FromUnixTimeSeconds(token.GetPayloadValue<long>("iat")), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.InRange(DateTimeOffset.FromUnixTimeSeconds(token.GetPayloadValue<long>("iat")), DateTimeOffset.UtcNow.AddMinutes(-5),
+            DateTimeOffset.UtcNow.AddMinutes(1));
     }
 
     [Fact]
@@ -57,7 +58,8 @@ public sealed class CertificateTests(SharedHost shared) : IClassFixture<SharedHo
     {
         var (v, jwks) = await ValidAsync();
         var parts = v.GetProperty("certificate").GetString()!.Split('.');
-        var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(parts[1])).RootElement.GetRawText().Replace("customer-site.com", "pirate-site.com", StringComparison.Ordinal);
+        var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(parts[1])).RootElement.GetRawText().Replace("customer-site.com", "pirate-site.com",
+            StringComparison.Ordinal);
         var forged = parts[0] + "." + Base64UrlEncoder.Encode(payload) + "." + parts[2];
         Assert.False((await Check(forged, jwks)).IsValid);
         var flipped = parts[0] + "." + parts[1] + "." + (parts[2][0] == 'A' ? 'B' : 'A') + parts[2][1..];
@@ -73,7 +75,9 @@ public sealed class CertificateTests(SharedHost shared) : IClassFixture<SharedHo
 
         // Only the root keys: the delegation must verify with them.
         var keys = JsonDocument.Parse(jwks).RootElement.GetProperty("keys").EnumerateArray().ToArray();
-        var roots = "{\"keys\":[" + string.Join(",", keys.Where(k => !k.GetProperty("kid").GetString()!.StartsWith("dlg-", StringComparison.Ordinal)).Select(k => k.GetRawText())) + "]}";
+        var roots = "{\"keys\":["
+            + string.Join(",", keys.Where(k => !k.GetProperty("kid").GetString()!.StartsWith("dlg-", StringComparison.Ordinal)).Select(k => k.GetRawText()))
+                + "]}";
         var chain = await Check(delegation, roots);
         Assert.True(chain.IsValid, chain.Exception?.ToString());
 
@@ -121,7 +125,14 @@ public sealed class CertificateTests(SharedHost shared) : IClassFixture<SharedHo
         }
 
         // A development-named host that a paid activation covers is a site like any other.
-        var agency = (await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", domains = new[] { "*.agency.com" } })).GetProperty("licenseKey").GetString();
+        var agency = (await Host.IssueAsync(apiKey,
+            new
+            {
+                productId = "my-plugin",
+                customerEmail = "c@example.com",
+                plan = "pro",
+                domains = new[] { "*.agency.com" }
+            })).GetProperty("licenseKey").GetString();
         var covered = (await Host.PostAsync("v1/validate", new { key = agency, domain = "staging.client.agency.com" })).Json;
         Assert.False(new JsonWebToken(covered.GetProperty("certificate").GetString()!).TryGetPayloadValue<bool>("dev", out _));
     }

@@ -37,7 +37,8 @@ public sealed class DelegatedKeyTests
 
         // Listed until every certificate it signed has expired, then no longer valid.
         var firstRow = rows.Single(r => r.Jwk.Kid == first.Kid);
-        Assert.NotNull(Delegation.Check(firstRow, Signers.Ring(root), first.SignUntil + DelegatedKeyProvider.MaxCertificateLifetime - TimeSpan.FromSeconds(1), out _));
+        Assert.NotNull(Delegation.Check(firstRow, Signers.Ring(root), first.SignUntil + DelegatedKeyProvider.MaxCertificateLifetime - TimeSpan.FromSeconds(1),
+            out _));
         Assert.Null(Delegation.Check(firstRow, Signers.Ring(root), first.PublishUntil, out var expired));
         Assert.Equal("the delegation has expired", expired);
     }
@@ -61,10 +62,12 @@ public sealed class DelegatedKeyTests
         Reject(genuine with { Delegation = null }, "no delegation");
         Reject(genuine with { Delegation = "not.a.jws" }, "the delegation is not a compact ES256 JWS");
         Reject(new DelegatedKeyRegistration(attackerJwk, byOtherRoot, now.AddDays(30)), "the delegation names no current root key");
-        Reject(new DelegatedKeyRegistration(attackerJwk, forgedUnderRootKid, now.AddDays(30)), "the delegation's signature does not verify with the root key it names");
+        Reject(new DelegatedKeyRegistration(attackerJwk, forgedUnderRootKid, now.AddDays(30)),
+            "the delegation's signature does not verify with the root key it names");
         Reject(new DelegatedKeyRegistration(nonDelegatedKid, outsideNamespace, now.AddDays(30)), "the delegation is for a kid outside the delegated namespace");
         // A genuine delegation copied onto the attacker's key, or onto another kid, certifies neither.
-        Reject(genuine with { Jwk = genuine.Jwk with { X = attackerJwk.X, Y = attackerJwk.Y } }, "the delegation certifies another kid or public key than the row's");
+        Reject(genuine with { Jwk = genuine.Jwk with { X = attackerJwk.X, Y = attackerJwk.Y } },
+            "the delegation certifies another kid or public key than the row's");
         Reject(genuine with { Jwk = genuine.Jwk with { Kid = attackerJwk.Kid } }, "the delegation certifies another kid or public key than the row's");
         // Outside its validity.
         Assert.Null(Delegation.Check(genuine, ring, now - Delegation.ClockSkew - TimeSpan.FromSeconds(1), out var early));
@@ -95,7 +98,8 @@ public sealed class DelegatedKeyTests
         using var root = Signers.NewLocal();
         var issuer = new CertificateIssuer(new DelegatedKeyProvider(root, new InMemoryDelegatedKeyRegistry(), clock), clock);
         var license = Licensing.Tests.Validation.ValidationRulesTests.Sample(expiresAt: clock.GetUtcNow().AddHours(5));
-        var token = await issuer.IssueAsync(license, "a.com", null, clock.GetUtcNow().AddHours(5), Licensing.Domain.Products.PlanPolicy.Default, false, default);
+        var token = await issuer.IssueAsync(license, "a.com", null, clock.GetUtcNow().AddHours(5), Licensing.Domain.Products.PlanPolicy.Default, false,
+            default);
         Assert.True(Jws.TryParse(token, out var header, out var payload, out _, out _));
         Assert.Equal(clock.GetUtcNow().AddHours(5).ToUnixTimeSeconds(), (long)payload["exp"]!);
         Assert.Equal("ES256", (string)header["alg"]!);
@@ -106,7 +110,8 @@ public sealed class DelegatedKeyTests
     private sealed class ImpersonatingSigner(Licensing.Functions.Signing.LocalRootSigner actual) : IRootSigner
     {
         public Task<string> GetCurrentKidAsync(CancellationToken cancellationToken) => actual.GetCurrentKidAsync(cancellationToken);
-        public Task<Signature> SignDigestAsync(string kid, byte[] sha256Digest, CancellationToken cancellationToken) => actual.SignDigestAsync(actual.Kid, sha256Digest, cancellationToken);
+        public Task<Signature> SignDigestAsync(string kid, byte[] sha256Digest, CancellationToken cancellationToken) =>
+            actual.SignDigestAsync(actual.Kid, sha256Digest, cancellationToken);
         public Task<IReadOnlyList<PublicJwk>> GetPublicKeysAsync(CancellationToken cancellationToken) => actual.GetPublicKeysAsync(cancellationToken);
     }
 }

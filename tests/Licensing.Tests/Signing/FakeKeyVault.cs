@@ -66,7 +66,8 @@ public sealed class FakeKeyVault : IAsyncDisposable
         if (request.Query["api-version"] != KeyVaultRootSigner.ApiVersion) { await Reject(context, 400, "BadParameter", "api-version"); return; }
         if (request.Headers.Authorization != "Bearer " + Token)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer authorization=\"https://login.microsoftonline.com/tenant\", resource=\"https://vault.azure.net\"";
+            context.Response.Headers.WWWAuthenticate =
+                "Bearer authorization=\"https://login.microsoftonline.com/tenant\", resource=\"https://vault.azure.net\"";
             await Reject(context, 401, "Unauthorized", "bearer token");
             return;
         }
@@ -99,7 +100,11 @@ public sealed class FakeKeyVault : IAsyncDisposable
             case (4, "POST") when segments[3] == "sign":
                 var key = versions.FirstOrDefault(v => v.Version == segments[2]);
                 if (key.Key is null || Disabled.Contains(key.Version)) { await Reject(context, 404, "KeyNotFound", "sign version"); return; }
-                if (request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true) { await Reject(context, 400, "BadParameter", "content-type"); return; }
+                if (request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+                {
+                    await Reject(context, 400, "BadParameter",
+                    "content-type"); return;
+                }
                 var body = await JsonNode.ParseAsync(request.Body);
                 var alg = body?["alg"]?.GetValue<string>();
                 byte[] digest;
@@ -125,8 +130,11 @@ public sealed class FakeKeyVault : IAsyncDisposable
         {
             ["key"] = new JsonObject
             {
-                ["kid"] = Kid(v.Version), ["kty"] = "EC", ["crv"] = "P-256",
-                ["x"] = Base64Url.Encode(p.Q.X!), ["y"] = Base64Url.Encode(p.Q.Y!),
+                ["kid"] = Kid(v.Version),
+                ["kty"] = "EC",
+                ["crv"] = "P-256",
+                ["x"] = Base64Url.Encode(p.Q.X!),
+                ["y"] = Base64Url.Encode(p.Q.Y!),
                 ["key_ops"] = new JsonArray("sign", "verify"),
             },
             ["attributes"] = new JsonObject { ["enabled"] = !Disabled.Contains(v.Version), ["created"] = v.Created },

@@ -62,7 +62,8 @@ public sealed class JwksProviderTests
         var forged = PublicJwk.From(Delegation.KidPrefix + "attacker", attacker.ExportParameters(false));
         await registry.UpsertAsync(new DelegatedKeyRegistration(forged, null, start.AddDays(30)), default);
         // The genuine delegation copied onto the attacker's key under a kid of its own.
-        await registry.UpsertAsync(new DelegatedKeyRegistration(forged with { Kid = Delegation.KidPrefix + "copy" }, genuine.Delegation, start.AddDays(30)), default);
+        await registry.UpsertAsync(new DelegatedKeyRegistration(forged with { Kid = Delegation.KidPrefix + "copy" }, genuine.Delegation, start.AddDays(30)),
+            default);
 
         await jwks.RefreshAsync(default);
         clock.Advance(JwksProvider.RegistryTtl + TimeSpan.FromSeconds(1));
@@ -73,7 +74,8 @@ public sealed class JwksProviderTests
         Assert.DoesNotContain(published.Delegated, k => k.Key.X == forged.X);
         Assert.Equal(2, logger.Lines.Count);
         Assert.Contains(logger.Lines, l => l.Contains("dlg-attacker", StringComparison.Ordinal) && l.Contains("no delegation", StringComparison.Ordinal));
-        Assert.Contains(logger.Lines, l => l.Contains("dlg-copy", StringComparison.Ordinal) && l.Contains("another kid or public key", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, l => l.Contains("dlg-copy", StringComparison.Ordinal)
+            && l.Contains("another kid or public key", StringComparison.Ordinal));
         Assert.DoesNotContain(logger.Lines, l => l.Contains(genuine.Delegation, StringComparison.Ordinal));
     }
 

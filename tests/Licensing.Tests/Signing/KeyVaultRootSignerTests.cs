@@ -30,7 +30,8 @@ public sealed class KeyVaultRootSignerTests
     public async Task Keys_signed_before_a_rotation_keep_verifying_until_their_version_is_disabled()
     {
         await using var vault = await FakeKeyVault.StartAsync();
-        var before = await LicenseKey.IssueAsync(new Licensing.Functions.Signing.KeyVaultRootSigner(vault.Uri, FakeKeyVault.KeyName, new FakeCredential(), vault.ClientOptions()), NewId(), default);
+        var before = await LicenseKey.IssueAsync(new Licensing.Functions.Signing.KeyVaultRootSigner(vault.Uri, FakeKeyVault.KeyName, new FakeCredential(),
+            vault.ClientOptions()), NewId(), default);
         var oldVersion = vault.CurrentVersion;
         vault.AddVersion();
 
@@ -54,11 +55,13 @@ public sealed class KeyVaultRootSignerTests
     public async Task A_wrong_token_or_an_unreachable_vault_is_signing_unavailable()
     {
         await using var vault = await FakeKeyVault.StartAsync();
-        var wrongToken = new Licensing.Functions.Signing.KeyVaultRootSigner(vault.Uri, FakeKeyVault.KeyName, new FakeCredential("stolen"), vault.ClientOptions());
+        var wrongToken = new Licensing.Functions.Signing.KeyVaultRootSigner(vault.Uri, FakeKeyVault.KeyName, new FakeCredential("stolen"),
+            vault.ClientOptions());
         await Assert.ThrowsAsync<ServiceUnavailableException>(() => LicenseKey.IssueAsync(wrongToken, NewId(), default));
         Assert.Contains("401 bearer token", vault.Rejections);
 
-        var closed = new Licensing.Functions.Signing.KeyVaultRootSigner(new Uri("https://127.0.0.1:9/"), FakeKeyVault.KeyName, new FakeCredential(), vault.ClientOptions());
+        var closed = new Licensing.Functions.Signing.KeyVaultRootSigner(new Uri("https://127.0.0.1:9/"), FakeKeyVault.KeyName, new FakeCredential(),
+            vault.ClientOptions());
         await Assert.ThrowsAsync<ServiceUnavailableException>(() => closed.GetPublicKeysAsync(default));
     }
 

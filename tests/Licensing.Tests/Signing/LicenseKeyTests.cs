@@ -29,7 +29,8 @@ public sealed partial class LicenseKeyTests
     public bool Round_trip_returns_the_ids_that_were_signed(ulong account, ulong licenseHigh, uint licenseLow)
     {
         var accountId = Ids.AccountPrefix + account.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-        var licenseId = Ids.LicensePrefix + licenseHigh.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + licenseLow.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        var licenseId = Ids.LicensePrefix + licenseHigh.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)
+            + licenseLow.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
         var key = Issue(new LicenseKeyId(accountId, licenseId));
         return LicenseKey.TryVerify(key, Ring, out var id) && id.AccountId == accountId && id.LicenseId == licenseId;
     }

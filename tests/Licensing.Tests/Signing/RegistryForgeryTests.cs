@@ -53,7 +53,12 @@ public sealed class RegistryForgeryTests(SharedHost shared) : IClassFixture<Shar
             _ => await FakeDelegationAsync(attacker, root),
         };
         var table = new TableClient(TestHost.Azurite, TableStorage.SigningKeysTable);
-        var row = new TableEntity("delegated", attacker.Kid) { ["X"] = attacker.Jwk.X, ["Y"] = attacker.Jwk.Y, ["PublishUntil"] = DateTimeOffset.UtcNow.AddDays(30) };
+        var row = new TableEntity("delegated", attacker.Kid)
+        {
+            ["X"] = attacker.Jwk.X,
+            ["Y"] = attacker.Jwk.Y,
+            ["PublishUntil"] = DateTimeOffset.UtcNow.AddDays(30)
+        };
         if (delegation is not null) row["Delegation"] = delegation;
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
         try
@@ -164,7 +169,8 @@ public sealed class RegistryForgeryTests(SharedHost shared) : IClassFixture<Shar
         return (await provider.GetAsync(default)).SignCertificate(PirateClaims(genuine));
     }
 
-    /// <summary>The genuine certificate's claims, moved to another domain, signed by the attacker's key with <paramref name="delegation"/> as its proof.</summary>
+    /// <summary>The genuine certificate's claims, moved to another domain, signed by the attacker's key with <paramref name="delegation"/> as its
+    /// proof.</summary>
     private static string ForgedDirectCertificate(AttackerSigner attacker, string delegation, string genuine) =>
         new DelegatedKeyProvider.Current(attacker.Jwk, attacker.Key, delegation, DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow.AddDays(30))
             .SignCertificate(PirateClaims(genuine));

@@ -34,8 +34,10 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         StatusReason = "sharing",
         CustomerEmail = new string('c', 64) + "@" + new string('d', 185) + ".com",
         Features = [.. Enumerable.Range(0, Naming.MaxFeatures).Select(i => $"{i:D3}:" + new string('f', 60))],
-        Activations = [.. Enumerable.Range(0, ActivationRules.HardCap).Select(i => new ActivationRef(ActivationRules.IdFor(new ActivationTarget(null, $"fp{i}")), ActivationKind.Fingerprint))],
-        DevelopmentHosts = [.. Enumerable.Range(0, Licensing.Domain.Products.ProductRules.MaxDevelopmentHostsLimit).Select(i => new DevelopmentHostUse($"{i:D3}" + new string('h', 56) + "." + new string('h', 63) + "." + new string('h', 63) + "." + new string('h', 60) + ".test", Now))],
+        Activations = [.. Enumerable.Range(0, ActivationRules.HardCap)
+            .Select(i => new ActivationRef(ActivationRules.IdFor(new ActivationTarget(null, $"fp{i}")), ActivationKind.Fingerprint))],
+        DevelopmentHosts = [.. Enumerable.Range(0, Licensing.Domain.Products.ProductRules.MaxDevelopmentHostsLimit).Select(i => new DevelopmentHostUse(
+            $"{i:D3}" + new string('h', 56) + "." + new string('h', 63) + "." + new string('h', 63) + "." + new string('h', 60) + ".test", Now))],
         Deactivations = [.. Enumerable.Range(0, 1000).Select(i => Now.AddSeconds(-i))],
         RedeemedCodes = [.. Enumerable.Range(0, 100).Select(i => new string((char)('a' + i % 26), 64))],
         MaxActivations = ActivationRules.HardCap,
@@ -70,12 +72,15 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         Plan PlanOf(int i, int features) => new($"{i:D2}-" + new string('p', 61), WorstCaseText.Astral(Naming.MaxNameLength), LicenseModel.Seat, null, 3,
             [.. Enumerable.Range(0, features).Select(f => $"{f:D3}:" + new string('f', 60))], PlanPolicy.Default)
         { StripePriceIds = [WorstCaseText.Astral(255, "price_")] };
-        Product ProductOf(int plans, int features, int releases) => new("acct_0123456789abcdef", new string('p', 64), WorstCaseText.Astral(Naming.MaxNameLength),
+        Product ProductOf(int plans, int features, int releases) =>
+            new("acct_0123456789abcdef", new string('p', 64), WorstCaseText.Astral(Naming.MaxNameLength),
             [.. Enumerable.Range(0, plans).Select(i => PlanOf(i, features))], Now, Now,
-            new DevelopmentHostPolicy(true, [.. Enumerable.Range(0, ProductRules.MaxDevelopmentPatterns).Select(i => $"*.{i:D2}" + new string('h', 60) + "." + new string('h', 63) + "." + new string('h', 63) + "." + new string('h', 55) + ".com")]))
-        {
-            Releases = Enumerable.Range(0, releases).ToDictionary(i => WorstCaseText.Astral(ProductRules.MaxVersionLength, $"{i:D3}"), _ => Now),
-        };
+            new DevelopmentHostPolicy(true,
+                [.. Enumerable.Range(0, ProductRules.MaxDevelopmentPatterns).Select(i => $"*.{i:D2}" + new string('h', 60) + "." + new string('h', 63) + "."
+                    + new string('h', 63) + "." + new string('h', 55) + ".com")]))
+            {
+                Releases = Enumerable.Range(0, releases).ToDictionary(i => WorstCaseText.Astral(ProductRules.MaxVersionLength, $"{i:D3}"), _ => Now),
+            };
 
         // More than any 64 KiB body can hold, still within the budgets: the entity fits Azure's limits.
         var largest = ProductOf(Naming.MaxPlans, 20, ProductRules.MaxReleases);
@@ -105,7 +110,8 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
     public async Task Activations_are_rows_beside_the_license_and_license_queries_never_see_them()
     {
         var (accountId, apiKey) = await Host.CreateAccountWithProductAndIdAsync();
-        var l = await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", domains = new[] { "a.com", "b.com", "*.c.com" } });
+        var l = await Host.IssueAsync(apiKey,
+            new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", domains = new[] { "a.com", "b.com", "*.c.com" } });
         var id = l.GetProperty("licenseId").GetString()!;
 
         var stored = Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).ToArray();
@@ -122,12 +128,16 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         await foreach (var x in scan.QueryAllAsync(default)) if (x.AccountId == accountId) all.Add(x);
         Assert.Equal([id], all.Select(x => x.Id));
         var expiring = new List<License>();
-        await foreach (var x in scan.QueryActiveExpiringBetweenAsync(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(400), default)) if (x.AccountId == accountId) expiring.Add(x);
+        await foreach (var x in scan.QueryActiveExpiringBetweenAsync(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(400),
+            default)) if (x.AccountId == accountId) expiring.Add(x);
         Assert.Equal([id], expiring.Select(x => x.Id));
 
         // Deactivating removes the row with the index entry.
-        Assert.True((await Host.PostAsync("v1/deactivate", new { key = l.GetProperty("licenseKey").GetString(), domain = "b.com" })).Json.GetProperty("deactivated").GetBoolean());
-        Assert.Equal(2, Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Count(e => e.RowKey.StartsWith(ActivationRows.Prefix, StringComparison.Ordinal)));
+        Assert.True((await Host.PostAsync("v1/deactivate",
+            new { key = l.GetProperty("licenseKey").GetString(), domain = "b.com" })).Json.GetProperty("deactivated").GetBoolean());
+        Assert.Equal(2,
+            Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Count(e => e.RowKey.StartsWith(ActivationRows.Prefix,
+                StringComparison.Ordinal)));
     }
 
     /// <summary>The entity as the older code stored it: activations inline, JSON with the default (escaping) encoder.</summary>
@@ -135,7 +145,8 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
     {
         var current = (await Licenses.GetEntityAsync<TableEntity>(accountId, licenseId)).Value;
         var legacy = new TableEntity(accountId, licenseId);
-        foreach (var name in new[] { "ProductId", "Plan", "Model", "Status", "CustomerEmail", "CustomerEmailKey", "Features", "MaxActivations", "ExpiresAt", "ExpiresSort", "CreatedAt", "UpdatedAt", "LicenseKey" })
+        foreach (var name in new[] { "ProductId", "Plan", "Model", "Status", "CustomerEmail", "CustomerEmailKey", "Features", "MaxActivations", "ExpiresAt",
+            "ExpiresSort", "CreatedAt", "UpdatedAt", "LicenseKey" })
             legacy[name] = current[name];
         legacy["Activations"] = JsonSerializer.Serialize(activations);
         legacy["Deactivations"] = JsonSerializer.Serialize(new[] { DateTimeOffset.UtcNow.AddDays(-1) });
@@ -167,13 +178,18 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         var entity = (await Licenses.GetEntityAsync<TableEntity>(accountId, id)).Value;
         Assert.Null(entity.GetString("Activations"));
         Assert.NotNull(entity.GetBinary("ActivationIndex"));
-        Assert.Equal(3, Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Count(e => e.RowKey.StartsWith(ActivationRows.Prefix + id, StringComparison.Ordinal)));
+        Assert.Equal(3,
+            Licenses.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Count(e => e.RowKey.StartsWith(ActivationRows.Prefix
+                + id, StringComparison.Ordinal)));
         var after = (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json;
         Assert.Equal(["Shop", "Ann's laptop", null], after.GetProperty("activations").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
-        Assert.Equal(created.ToUnixTimeSeconds(), DateTimeOffset.Parse(after.GetProperty("activations")[0].GetProperty("createdAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds());
+        Assert.Equal(created.ToUnixTimeSeconds(),
+            DateTimeOffset.Parse(after.GetProperty("activations")[0].GetProperty("createdAt").GetString()!,
+                System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds());
         Assert.Equal("<é> & \"quoted\"", after.GetProperty("metadata").GetProperty("note").GetString());
         Assert.True((await Host.PostAsync("v1/deactivate", new { key = lk, fingerprint = "fp-1" })).Json.GetProperty("deactivated").GetBoolean());
-        Assert.Equal(["a.com", "b.com"], (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(["a.com", "b.com"],
+            (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
     }
 
     [Fact]
@@ -199,7 +215,9 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
     {
         // Issuance with 100 domains: the license and 99 rows in one transaction, the 100th upserted just before.
         var (accountId, apiKey) = await Host.CreateAccountAsync();
-        Assert.Equal(HttpStatusCode.Created, (await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "big", model = "perpetual", maxActivations = 200 } } }, apiKey)).Status);
+        Assert.Equal(HttpStatusCode.Created,
+            (await Host.PutAsync("v1/products/p", new { name = "P", plans = new[] { new { id = "big", model = "perpetual", maxActivations = 200 } } },
+                apiKey)).Status);
         var domains = Enumerable.Range(0, Licensing.Domain.Licenses.LicenseService.MaxDomains).Select(i => $"site{i}.com").ToArray();
         var l = await Host.IssueAsync(apiKey, new { productId = "p", customerEmail = "c@example.com", plan = "big", domains });
         Assert.Equal(domains, l.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
@@ -207,7 +225,8 @@ public sealed class LicenseLayoutTests(SharedHost shared, Xunit.Abstractions.ITe
         // An older license with 150 inline activations moves them all on its next write.
         var id = l.GetProperty("licenseId").GetString()!;
         await StoreInOlderLayoutAsync(accountId, id, [.. Enumerable.Range(0, 150).Select(i =>
-            (object)new { I = ActivationRules.IdFor(new ActivationTarget(null, $"fp-{i}")), D = (string?)null, F = $"fp-{i}", N = $"Seat {i}", C = DateTimeOffset.UtcNow })]);
+            (object)new { I = ActivationRules.IdFor(new ActivationTarget(null, $"fp-{i}")), D = (string?)null, F = $"fp-{i}", N = $"Seat {i}",
+                C = DateTimeOffset.UtcNow })]);
         var r = await Host.PostOkAsync("v1/activate", new { key = l.GetProperty("licenseKey").GetString(), fingerprint = "fp-new", name = "New seat" });
         Assert.Equal(151, r.GetProperty("activationsUsed").GetInt32());
         Assert.Null((await Licenses.GetEntityAsync<TableEntity>(accountId, id)).Value.GetString("Activations"));

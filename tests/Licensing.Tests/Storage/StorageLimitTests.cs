@@ -29,7 +29,8 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
         var (accountId, apiKey) = await host.CreateAccountAsync();
         Assert.Equal(HttpStatusCode.Created, (await host.PutAsync("v1/products/desk", new
         {
-            name = "Desk", plans = new[] { new { id = "site", model = "seat", maxActivations = ActivationRules.HardCap } },
+            name = "Desk",
+            plans = new[] { new { id = "site", model = "seat", maxActivations = ActivationRules.HardCap } },
         }, apiKey)).Status);
         var license = await host.IssueAsync(apiKey, new { productId = "desk", customerEmail = "c@example.com", plan = "site" });
         var lk = license.GetProperty("licenseKey").GetString()!;
@@ -42,18 +43,21 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < ActivationRules.HardCap; i++)
         {
-            var r = await ActivateAsync(host, RawJson.Of(new Dictionary<string, object?> { ["key"] = lk, ["fingerprint"] = Fingerprint(i), ["name"] = Name(i) }));
+            var r = await ActivateAsync(host,
+                RawJson.Of(new Dictionary<string, object?> { ["key"] = lk, ["fingerprint"] = Fingerprint(i), ["name"] = Name(i) }));
             Assert.True(r.GetProperty("activated").GetBoolean(), r.ToString());
         }
         output.WriteLine($"{ActivationRules.HardCap} activations over HTTP: {clock.Elapsed.TotalSeconds:F1} s");
 
-        var refused = await ActivateAsync(host, RawJson.Of(new Dictionary<string, object?> { ["key"] = lk, ["fingerprint"] = Fingerprint(ActivationRules.HardCap), ["name"] = Name(0) }));
+        var refused = await ActivateAsync(host,
+            RawJson.Of(new Dictionary<string, object?> { ["key"] = lk, ["fingerprint"] = Fingerprint(ActivationRules.HardCap), ["name"] = Name(0) }));
         Assert.False(refused.GetProperty("activated").GetBoolean());
         Assert.Equal("ACTIVATION_LIMIT_REACHED", refused.GetProperty("code").GetString());
         Assert.Equal(ActivationRules.HardCap, refused.GetProperty("activationsUsed").GetInt32());
 
         // Validation still reads one entity and finds any of them; a new machine is refused.
-        var valid = (await host.SendAsync(HttpMethod.Post, "v1/validate", rawBody: RawJson.Of(new Dictionary<string, object?> { ["key"] = lk, ["fingerprint"] = Fingerprint(1234) }))).Json;
+        var valid = (await host.SendAsync(HttpMethod.Post, "v1/validate",
+            rawBody: RawJson.Of(new Dictionary<string, object?> { ["key"] = lk, ["fingerprint"] = Fingerprint(1234) }))).Json;
         Assert.Equal("VALID", valid.GetProperty("code").GetString());
         var again = await ActivateAsync(host, RawJson.Of(new Dictionary<string, object?> { ["key"] = lk, ["fingerprint"] = Fingerprint(7) }));
         Assert.True(again.GetProperty("activated").GetBoolean());
@@ -66,7 +70,9 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
         Assert.Equal(ActivationRules.HardCap, activations.Length);
         Assert.Equal(Enumerable.Range(0, ActivationRules.HardCap).Select(Fingerprint).Order(StringComparer.Ordinal),
             activations.Select(a => a.GetProperty("fingerprint").GetString()!).Order(StringComparer.Ordinal));
-        Assert.All(activations, a => Assert.Equal(Name(int.Parse(a.GetProperty("fingerprint").GetString()![..4], System.Globalization.CultureInfo.InvariantCulture)), a.GetProperty("name").GetString()));
+        Assert.All(activations,
+            a => Assert.Equal(Name(int.Parse(a.GetProperty("fingerprint").GetString()![..4], System.Globalization.CultureInfo.InvariantCulture)),
+                a.GetProperty("name").GetString()));
 
         // The license entity itself stays small: the index, not the activations.
         var entity = (await new TableClient(TestHost.Azurite, "licenses").GetEntityAsync<TableEntity>(accountId, licenseId)).Value;
@@ -94,7 +100,10 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
         var apiKey = await host.CreateAccountWithProductAsync();
         string Issue(Dictionary<string, object?> metadata) => RawJson.Of(new Dictionary<string, object?>
         {
-            ["productId"] = "my-plugin", ["customerEmail"] = "c@example.com", ["plan"] = "pro", ["metadata"] = metadata,
+            ["productId"] = "my-plugin",
+            ["customerEmail"] = "c@example.com",
+            ["plan"] = "pro",
+            ["metadata"] = metadata,
         });
 
         var metadata = MaxMetadata();
@@ -113,7 +122,8 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
             (MaxMetadata(keys: 1, valueLength: LicenseService.MaxMetadataValueLength + 1), null),
         })
         {
-            var refused = (await host.SendAsync(HttpMethod.Post, "v1/licenses", bearer: apiKey, rawBody: Issue(over))).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+            var refused = (await host.SendAsync(HttpMethod.Post, "v1/licenses", bearer: apiKey, rawBody: Issue(over)))
+                .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
             var errors = refused.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToArray();
             Assert.Contains(errors, e => field is null ? e.StartsWith("metadata.", StringComparison.Ordinal) : e == field);
         }
@@ -125,18 +135,18 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
     /// </summary>
     private static Dictionary<string, object?> MaxProduct(int plans = Naming.MaxPlans, int features = Naming.MaxFeatures, int nameLength = Naming.MaxNameLength,
         int featuresPerOtherPlan = 5) => new()
-    {
-        ["name"] = WorstCaseText.Astral(nameLength),
-        ["plans"] = Enumerable.Range(0, plans).Select(i => new Dictionary<string, object?>
         {
-            ["id"] = $"{i:D2}-" + new string('p', 61),
-            ["name"] = WorstCaseText.Astral(nameLength, $"{i:D2}<\"\\é中>&'+"),
-            ["model"] = "seat",
-            ["maxActivations"] = 3,
-            ["features"] = Enumerable.Range(0, i == 0 ? features : featuresPerOtherPlan).Select(f => $"{i:D2}.{f:D3}:" + new string('f', 57)).ToArray(),
-            ["stripePriceIds"] = i < 10 ? new[] { WorstCaseText.Astral(255, "price_") } : Array.Empty<string>(),
-        }).ToArray(),
-    };
+            ["name"] = WorstCaseText.Astral(nameLength),
+            ["plans"] = Enumerable.Range(0, plans).Select(i => new Dictionary<string, object?>
+            {
+                ["id"] = $"{i:D2}-" + new string('p', 61),
+                ["name"] = WorstCaseText.Astral(nameLength, $"{i:D2}<\"\\é中>&'+"),
+                ["model"] = "seat",
+                ["maxActivations"] = 3,
+                ["features"] = Enumerable.Range(0, i == 0 ? features : featuresPerOtherPlan).Select(f => $"{i:D2}.{f:D3}:" + new string('f', 57)).ToArray(),
+                ["stripePriceIds"] = i < 10 ? new[] { WorstCaseText.Astral(255, "price_") } : Array.Empty<string>(),
+            }).ToArray(),
+        };
 
     [Fact]
     public async Task Plans_features_and_price_ids_at_their_documented_maxima_are_stored_and_read_back()
@@ -172,7 +182,8 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
             (MaxProduct(plans: 1, nameLength: Naming.MaxNameLength + 1), "name"),
         })
         {
-            var refused = (await host.SendAsync(HttpMethod.Put, "v1/products/over", bearer: apiKey, rawBody: RawJson.Of(over))).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+            var refused = (await host.SendAsync(HttpMethod.Put, "v1/products/over", bearer: apiKey, rawBody: RawJson.Of(over)))
+                .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
             Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), refused.ToString());
         }
         Assert.Equal(HttpStatusCode.NotFound, (await host.GetAsync("v1/products/over", apiKey)).Status);
@@ -187,7 +198,8 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
         {
             ["name"] = "P",
             ["plans"] = new[] { new Dictionary<string, object?> { ["id"] = "one", ["model"] = "perpetual", ["maxActivations"] = 1 } },
-            ["releases"] = Enumerable.Range(0, releases).ToDictionary(i => WorstCaseText.Of(ProductRules.MaxVersionLength, $"{i:D3}.0.0-").Replace("😀", "é\""),
+            ["releases"] = Enumerable.Range(0, releases).ToDictionary(
+                i => WorstCaseText.Of(ProductRules.MaxVersionLength, $"{i:D3}.0.0-").Replace("😀", "é\""),
                 i => (object?)"2027-01-01T00:00:00Z"),
         };
         var body = RawJson.Of(Product(ProductRules.MaxReleases));
@@ -207,8 +219,10 @@ public sealed class StorageLimitTests(ITestOutputHelper output)
         await using var host = await TestHost.StartAsync();
         var (_, apiKey) = await host.CreateAccountAsync();
         var plan = new[] { new { id = "pro", model = "perpetual", maxActivations = 1 } };
-        (await host.PutAsync("v1/products/my-plugin%0A", new { name = "P", plans = plan }, apiKey)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        var badPlan = (await host.PutAsync("v1/products/my-plugin", new { name = "P", plans = new[] { new { id = "pro\n", model = "perpetual", maxActivations = 1 } } }, apiKey))
+        (await host.PutAsync("v1/products/my-plugin%0A", new { name = "P", plans = plan }, apiKey))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var badPlan = (await host.PutAsync("v1/products/my-plugin",
+            new { name = "P", plans = new[] { new { id = "pro\n", model = "perpetual", maxActivations = 1 } } }, apiKey))
             .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(badPlan.GetProperty("errors").TryGetProperty("plans[0].id", out _), badPlan.ToString());
 

@@ -23,7 +23,9 @@ public sealed class TableOperationsTests
 
     /// <summary>Nothing listens on port 1: connections are refused at once.</summary>
     private static readonly TableClient Dead = new TableServiceClient(
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;",
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+        + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+        + "TableEndpoint=http://127.0.0.1:1/devstoreaccount1;",
         ShortRetries()).GetTableClient("tableoperationstests");
 
     private static TableClientOptions ShortRetries()
@@ -65,12 +67,14 @@ public sealed class TableOperationsTests
         var v2 = await Table.ReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 2 }, v1, "changed", default);
         Assert.NotEqual(v1, v2);
 
-        var stale = await Assert.ThrowsAsync<ConcurrencyException>(() => Table.ReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 3 }, v1, "changed", default));
+        var stale = await Assert.ThrowsAsync<ConcurrencyException>(() => Table.ReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 3 }, v1, "changed",
+            default));
         Assert.Equal("changed", stale.Message);
         Assert.Equal(2, (await Table.GetIfExistsAsync(pk, "a", default))!.GetInt32("V"));
 
         await Assert.ThrowsAsync<ConcurrencyException>(() => Table.ReplaceIfMatchAsync(new TableEntity(pk, "gone") { ["V"] = 1 }, v2!, "changed", default));
-        var gone = await Assert.ThrowsAsync<NotFoundException>(() => Table.ReplaceIfMatchAsync(new TableEntity(pk, "gone") { ["V"] = 1 }, v2!, "changed", "no such thing", TableUpdateMode.Replace, default));
+        var gone = await Assert.ThrowsAsync<NotFoundException>(() => Table.ReplaceIfMatchAsync(new TableEntity(pk, "gone") { ["V"] = 1 }, v2!, "changed",
+            "no such thing", TableUpdateMode.Replace, default));
         Assert.Equal("no such thing", gone.Message);
         Assert.Null(await Table.GetIfExistsAsync(pk, "gone", default));
     }
@@ -80,9 +84,11 @@ public sealed class TableOperationsTests
     {
         var pk = NewPartition();
         var v1 = await Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 1 }, null, "changed", TableUpdateMode.Replace, default);
-        await Assert.ThrowsAsync<ConcurrencyException>(() => Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 9 }, null, "changed", TableUpdateMode.Replace, default));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 9 }, null, "changed",
+            TableUpdateMode.Replace, default));
         await Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 2 }, v1, "changed", TableUpdateMode.Replace, default);
-        await Assert.ThrowsAsync<ConcurrencyException>(() => Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 9 }, v1, "changed", TableUpdateMode.Replace, default));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Table.AddOrReplaceIfMatchAsync(new TableEntity(pk, "a") { ["V"] = 9 }, v1, "changed",
+            TableUpdateMode.Replace, default));
         Assert.Equal(2, (await Table.GetIfExistsAsync(pk, "a", default))!.GetInt32("V"));
     }
 

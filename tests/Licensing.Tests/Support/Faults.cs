@@ -52,7 +52,8 @@ public static class Faults
 
         public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => inner.ListActivationsAsync(license, ct);
 
-        public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => inner.GetActivationAsync(license, activationId, ct);
+        public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
+            inner.GetActivationAsync(license, activationId, ct);
 
         public async Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
         {
@@ -64,7 +65,8 @@ public static class Faults
 
         public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => inner.ReplaceAsync(license, changes, ct);
 
-        public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => inner.ListAsync(accountId, query, now, ct);
+        public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) =>
+            inner.ListAsync(accountId, query, now, ct);
     }
 
     /// <summary>The outbox every test host uses: the real one, crashing on demand when an e-mail is recorded.</summary>

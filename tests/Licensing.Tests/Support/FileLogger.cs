@@ -21,7 +21,9 @@ public sealed class FileLoggerProvider(string path) : ILoggerProvider
         {
             if (!IsEnabled(logLevel)) return;
             lock (Gate)
-                File.AppendAllText(path, $"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}{Environment.NewLine}{exception}{Environment.NewLine}");
+                File.AppendAllText(path,
+                    $"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}{Environment.NewLine}"
+                    + $"{exception}{Environment.NewLine}");
         }
     }
 }

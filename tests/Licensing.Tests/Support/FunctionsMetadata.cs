@@ -17,7 +17,8 @@ public static class FunctionsMetadata
         from f in Functions()
         from b in Bindings(f, "httpTrigger")
         from m in b.GetProperty("methods").EnumerateArray()
-        select (f.GetProperty("name").GetString()!, m.GetString()!.ToUpperInvariant(), b.GetProperty("route").GetString()!, f.GetProperty("entryPoint").GetString()!);
+        select (f.GetProperty("name").GetString()!, m.GetString()!.ToUpperInvariant(), b.GetProperty("route").GetString()!,
+            f.GetProperty("entryPoint").GetString()!);
 
     public static IEnumerable<JsonElement> Bindings(JsonElement function, string type) =>
         function.GetProperty("bindings").EnumerateArray().Where(b => b.GetProperty("type").GetString() == type);

@@ -26,7 +26,8 @@ public sealed class InMemoryLicenseStore : ILicenseStore
         Task.FromResult<IReadOnlyList<Activation>>(license.Activations.Select(a => _activations[(license.AccountId, license.Id, a.Id)]).ToArray());
 
     public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
-        Task.FromResult(license.Activations.Any(a => a.Id == activationId) ? _activations.GetValueOrDefault((license.AccountId, license.Id, activationId)) : null);
+        Task.FromResult(license.Activations.Any(a => a.Id == activationId) ? _activations.GetValueOrDefault((license.AccountId, license.Id, activationId))
+            : null);
 
     public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
     {
@@ -132,7 +133,8 @@ public sealed class InMemoryUsageLedger : Licensing.Domain.Usage.IUsageLedger
 {
     private readonly ConcurrentDictionary<(string, string), long> _rows = new();
 
-    public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct) =>
+    public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at,
+        CancellationToken ct) =>
         Task.FromResult(_rows.TryAdd(($"{accountId}|{licenseId}|{period}", idempotencyKey), quantity));
 
     public Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct) =>

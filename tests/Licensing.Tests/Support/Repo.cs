@@ -8,7 +8,8 @@ public static class Repo
     public static string PathTo(params string[] parts) => Path.Combine([Root, .. parts]);
 
     /// <summary>Debug or Release: the configuration this test assembly was built in (the function app's matches).</summary>
-    public static string Configuration { get; } = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+    public static string Configuration { get; } = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}")
+        ? "Release" : "Debug";
 
     public static string FunctionsOutput => PathTo("functions", "Licensing.Functions", "bin", Configuration, "net10.0");
 

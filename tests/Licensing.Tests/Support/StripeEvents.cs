@@ -11,18 +11,19 @@ public static class StripeEvents
 
     public static string NewId(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..24];
 
-    public static JsonObject Event(string type, JsonObject data, DateTimeOffset? created = null, string? id = null, string apiVersion = "2025-11-17.clover") => new()
-    {
-        ["id"] = id ?? NewId("evt"),
-        ["object"] = "event",
-        ["api_version"] = apiVersion,
-        ["created"] = (created ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
-        ["data"] = new JsonObject { ["object"] = data },
-        ["livemode"] = false,
-        ["pending_webhooks"] = 1,
-        ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = null },
-        ["type"] = type,
-    };
+    public static JsonObject Event(string type, JsonObject data, DateTimeOffset? created = null, string? id = null, string apiVersion = "2025-11-17.clover") =>
+        new()
+        {
+            ["id"] = id ?? NewId("evt"),
+            ["object"] = "event",
+            ["api_version"] = apiVersion,
+            ["created"] = (created ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
+            ["data"] = new JsonObject { ["object"] = data },
+            ["livemode"] = false,
+            ["pending_webhooks"] = 1,
+            ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = null },
+            ["type"] = type,
+        };
 
     public static JsonObject CheckoutSession(string sessionId, string email, string? productId = "my-plugin", string? plan = "pro", string? domain = null,
         string paymentStatus = "paid", string? subscription = null, string? paymentIntent = null, string[]? linePrices = null)
@@ -47,7 +48,12 @@ public static class StripeEvents
             session["line_items"] = new JsonObject
             {
                 ["object"] = "list",
-                ["data"] = new JsonArray(linePrices.Select(p => (JsonNode)new JsonObject { ["id"] = NewId("li"), ["object"] = "item", ["price"] = new JsonObject { ["id"] = p, ["object"] = "price" } }).ToArray()),
+                ["data"] = new JsonArray(linePrices.Select(p => (JsonNode)new JsonObject
+                {
+                    ["id"] = NewId("li"),
+                    ["object"] = "item",
+                    ["price"] = new JsonObject { ["id"] = p, ["object"] = "price" }
+                }).ToArray()),
             };
         return session;
     }
@@ -75,25 +81,26 @@ public static class StripeEvents
         },
     };
 
-    public static JsonObject Subscription(string id, string status = "active", bool cancelAtPeriodEnd = false, DateTimeOffset? periodEnd = null, string? price = null) => new()
-    {
-        ["id"] = id,
-        ["object"] = "subscription",
-        ["status"] = status,
-        ["cancel_at_period_end"] = cancelAtPeriodEnd,
-        ["ended_at"] = status == "canceled" ? DateTimeOffset.UtcNow.ToUnixTimeSeconds() : null,
-        ["items"] = new JsonObject
+    public static JsonObject Subscription(string id, string status = "active", bool cancelAtPeriodEnd = false, DateTimeOffset? periodEnd = null,
+        string? price = null) => new()
         {
-            ["object"] = "list",
-            ["data"] = new JsonArray(new JsonObject
+            ["id"] = id,
+            ["object"] = "subscription",
+            ["status"] = status,
+            ["cancel_at_period_end"] = cancelAtPeriodEnd,
+            ["ended_at"] = status == "canceled" ? DateTimeOffset.UtcNow.ToUnixTimeSeconds() : null,
+            ["items"] = new JsonObject
             {
-                ["id"] = NewId("si"),
-                ["object"] = "subscription_item",
-                ["current_period_end"] = (periodEnd ?? DateTimeOffset.UtcNow.AddDays(30)).ToUnixTimeSeconds(),
-                ["price"] = new JsonObject { ["id"] = price ?? "price_unknown", ["object"] = "price" },
-            }),
-        },
-    };
+                ["object"] = "list",
+                ["data"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = NewId("si"),
+                    ["object"] = "subscription_item",
+                    ["current_period_end"] = (periodEnd ?? DateTimeOffset.UtcNow.AddDays(30)).ToUnixTimeSeconds(),
+                    ["price"] = new JsonObject { ["id"] = price ?? "price_unknown", ["object"] = "price" },
+                }),
+            },
+        };
 
     public static JsonObject Charge(string paymentIntent, long amount, long refunded) => new()
     {

@@ -24,7 +24,8 @@ public sealed class TestHost : IAsyncDisposable
     /// Azurite's connection string: the default ports (10000-10002), or LICENSING_TEST_STORAGE when set, so several
     /// checkouts can run their suites at once, each against its own Azurite.
     /// </summary>
-    public static readonly string Azurite = Environment.GetEnvironmentVariable("LICENSING_TEST_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+    public static readonly string Azurite = Environment.GetEnvironmentVariable("LICENSING_TEST_STORAGE") is { Length: > 0 } s ? s
+        : "UseDevelopmentStorage=true";
 
     /// <summary>One signing key for the whole test run, so every host verifies every other host's keys.</summary>
     public static string SigningKeyPath { get; } = Path.Combine(Path.GetTempPath(), $"licensing-tests-{Environment.ProcessId}", "signing-key.pem");
@@ -80,7 +81,8 @@ public sealed class TestHost : IAsyncDisposable
             if (clock is not null) s.AddSingleton(clock);
             var outbox = s.Single(d => d.ServiceType == typeof(Licensing.Domain.Email.IEmailOutbox));
             s.Remove(outbox);
-            s.AddSingleton<Licensing.Domain.Email.IEmailOutbox>(sp => new Faults.Outbox((Licensing.Domain.Email.IEmailOutbox)ActivatorUtilities.CreateInstance(sp, outbox.ImplementationType!)));
+            s.AddSingleton<Licensing.Domain.Email.IEmailOutbox>(sp => new Faults.Outbox(
+                (Licensing.Domain.Email.IEmailOutbox)ActivatorUtilities.CreateInstance(sp, outbox.ImplementationType!)));
             Directory.CreateDirectory(Repo.PathTo(".local"));
             s.AddLogging(b => b.AddProvider(new FileLoggerProvider(Repo.PathTo(".local", "test-host.log"))));
             services?.Invoke(s);
@@ -103,7 +105,8 @@ public sealed class TestHost : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or TimeoutException)
         {
-            throw new InvalidOperationException($"Azurite is not listening on 127.0.0.1:{AzuriteTablePort}: run the tests with scripts/test.sh, which starts it.", e);
+            throw new InvalidOperationException(
+                $"Azurite is not listening on 127.0.0.1:{AzuriteTablePort}: run the tests with scripts/test.sh, which starts it.", e);
         }
     }
 
@@ -144,7 +147,8 @@ public sealed class TestHost : IAsyncDisposable
         plans = new object[]
         {
             new { id = "pro", name = "Pro", model = "subscription", durationDays = 365, maxActivations = 3, features = new[] { "analytics", "export" } },
-            new { id = "business", name = "Business", model = "subscription", durationDays = 365, maxActivations = (int?)null, features = new[] { "analytics", "export", "custom-branding" } },
+            new { id = "business", name = "Business", model = "subscription", durationDays = 365, maxActivations = (int?)null,
+                features = new[] { "analytics", "export", "custom-branding" } },
             new { id = "lifetime", name = "Lifetime deal", model = "lifetime", maxActivations = 1, features = new[] { "analytics" } },
         },
     };
@@ -163,11 +167,13 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>How many license entities an account has, read straight from Azurite (not through the API; activation rows are not licenses).</summary>
     public static int StoredLicenseCount(string accountId) =>
         new Azure.Data.Tables.TableClient(Azurite, "licenses").Query<Azure.Data.Tables.TableEntity>(
-            Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {accountId}") + " and " + Licensing.Functions.Licenses.LicenseTableStore.LicenseRows).Count();
+            Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {accountId}") + " and "
+                + Licensing.Functions.Licenses.LicenseTableStore.LicenseRows).Count();
 
     public async Task<JsonElement> IssueAsync(string apiKey, object? body = null)
     {
-        var r = await PostAsync("v1/licenses", body ?? new { productId = "my-plugin", customerEmail = "customer@example.com", domains = new[] { "customer-site.com" }, plan = "pro" }, apiKey);
+        var r = await PostAsync("v1/licenses", body
+            ?? new { productId = "my-plugin", customerEmail = "customer@example.com", domains = new[] { "customer-site.com" }, plan = "pro" }, apiKey);
         Assert.True(r.Status == HttpStatusCode.Created, r.Text);
         return r.Json;
     }

@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using Licensing.Domain.Activity;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,8 +57,10 @@ public sealed class AbuseTests
                 new { id = "strict", model = "perpetual", maxActivations = 2, autoSuspendOnSharing = true },
             },
         }, apiKey);
-        var watched = await host.IssueAsync(apiKey, new { productId = "p", customerEmail = "c@example.com", plan = "watch", domains = new[] { "a.com", "b.com" } });
-        var strict = await host.IssueAsync(apiKey, new { productId = "p", customerEmail = "c@example.com", plan = "strict", domains = new[] { "a.com", "b.com" } });
+        var watched = await host.IssueAsync(apiKey,
+            new { productId = "p", customerEmail = "c@example.com", plan = "watch", domains = new[] { "a.com", "b.com" } });
+        var strict = await host.IssueAsync(apiKey,
+            new { productId = "p", customerEmail = "c@example.com", plan = "strict", domains = new[] { "a.com", "b.com" } });
 
         foreach (var l in new[] { watched, strict })
             foreach (var domain in new[] { "a.com", "b.com", "localhost", "pirate1.com", "pirate2.com" })
@@ -104,7 +106,8 @@ public sealed class AbuseTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/validate") { Content = JsonContent.Create(new { key }) };
         request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
         using var response = await host.Http.SendAsync(request);
-        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers, response.Content.Headers.ContentType?.MediaType);
+        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers,
+            response.Content.Headers.ContentType?.MediaType);
     }
 
     private static Dictionary<string, string?> AddressLimit(int burst, params (string Key, string Value)[] more)

@@ -21,14 +21,21 @@ public sealed class ValidateApiTests(SharedHost shared) : IClassFixture<SharedHo
     {
         var key = await Host.CreateAccountWithProductAsync();
         var l = await Host.IssueAsync(key);
-        var v = await Validate(new { key = l.GetProperty("licenseKey").GetString(), domain = "https://WWW.customer-site.com:443/shop", features = new[] { "export" }, productId = "my-plugin" });
+        var v = await Validate(new
+        {
+            key = l.GetProperty("licenseKey").GetString(),
+            domain = "https://WWW.customer-site.com:443/shop",
+            features = new[] { "export" },
+            productId = "my-plugin"
+        });
         Assert.True(v.GetProperty("valid").GetBoolean());
         Assert.Equal("VALID", v.GetProperty("code").GetString());
         var license = v.GetProperty("license");
         foreach (var field in new[] { "id", "productId", "plan", "status", "features", "expiresAt", "maxActivations" })
             Assert.True(license.TryGetProperty(field, out _), field);
         Assert.Equal(l.GetProperty("licenseId").GetString(), license.GetProperty("id").GetString());
-        Assert.True(DateTimeOffset.Parse(v.GetProperty("revalidateAfter").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow);
+        Assert.True(DateTimeOffset.Parse(v.GetProperty("revalidateAfter").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow);
     }
 
     [Fact]
@@ -36,7 +43,8 @@ public sealed class ValidateApiTests(SharedHost shared) : IClassFixture<SharedHo
     {
         var key = await Host.CreateAccountWithProductAsync();
         // Lifetime: one slot, taken by customer-site.com, so another domain cannot auto-activate.
-        var l = await Host.IssueAsync(key, new { productId = "my-plugin", customerEmail = "c@example.com", domains = new[] { "customer-site.com" }, plan = "lifetime" });
+        var l = await Host.IssueAsync(key,
+            new { productId = "my-plugin", customerEmail = "c@example.com", domains = new[] { "customer-site.com" }, plan = "lifetime" });
         var lk = l.GetProperty("licenseKey").GetString()!;
         var id = l.GetProperty("licenseId").GetString();
 
@@ -129,7 +137,14 @@ public sealed class ValidateExpiryTests
         var clock = new TestClock();
         await using var host = await TestHost.StartAsync(clock: clock, queues: false);
         var key = await host.CreateAccountWithProductAsync();
-        var l = await host.IssueAsync(key, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(2)) });
+        var l = await host.IssueAsync(key,
+            new
+            {
+                productId = "my-plugin",
+                customerEmail = "c@example.com",
+                plan = "pro",
+                expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(2))
+            });
         var lk = l.GetProperty("licenseKey").GetString();
         var id = l.GetProperty("licenseId").GetString();
 
@@ -140,7 +155,8 @@ public sealed class ValidateExpiryTests
         Assert.Equal("expired", (await host.GetAsync($"v1/licenses/{id}", key)).Json.GetProperty("status").GetString());
         Assert.Equal(1, (await host.GetAsync("v1/licenses?status=expired", key)).Json.GetProperty("items").GetArrayLength());
 
-        var renewed = await host.PostAsync($"v1/licenses/{id}/renew", new { expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(30)) }, key);
+        var renewed = await host.PostAsync($"v1/licenses/{id}/renew", new { expiresAt = Licensing.Functions.Http.Json.Format(clock.GetUtcNow().AddDays(30)) },
+            key);
         Assert.Equal("active", renewed.Json.GetProperty("status").GetString());
         Assert.Equal("VALID", (await host.PostAsync("v1/validate", new { key = lk })).Json.GetProperty("code").GetString());
     }

@@ -1,8 +1,8 @@
+using FsCheck;
+using FsCheck.Xunit;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Domain.Validation;
-using FsCheck;
-using FsCheck.Xunit;
 
 namespace Licensing.Tests.Validation;
 
@@ -31,7 +31,8 @@ public sealed class ValidationRulesTests
 
     private static readonly PlanPolicy NoAutoActivate = new() { AutoActivate = false };
 
-    private static Verdict Eval(License license, ValidationRequest request, DateTimeOffset now, PlanPolicy? policy = null, DevelopmentHostPolicy? development = null) =>
+    private static Verdict Eval(License license, ValidationRequest request, DateTimeOffset now, PlanPolicy? policy = null,
+        DevelopmentHostPolicy? development = null) =>
         ValidationRules.Evaluate(license, request, now, policy ?? PlanPolicy.Default, development ?? DevelopmentHostPolicy.Default).Verdict;
 
     private static ValidationRequest Request(string? domain = null, string? productId = null, params string[] features) =>
@@ -66,7 +67,8 @@ public sealed class ValidationRulesTests
     [InlineData(LicenseStatus.Active, 10, "my-plugin", "b.com", "nope", ValidationCode.DomainMismatch)]
     [InlineData(LicenseStatus.Active, 10, "my-plugin", "a.com", "nope", ValidationCode.FeatureNotEntitled)]
     [InlineData(LicenseStatus.Active, 10, "my-plugin", "a.com", "export", ValidationCode.Valid)]
-    public void First_failure_in_contract_order_wins(LicenseStatus status, int expiresInDays, string productId, string domain, string feature, ValidationCode expected)
+    public void First_failure_in_contract_order_wins(LicenseStatus status, int expiresInDays, string productId, string domain, string feature,
+        ValidationCode expected)
     {
         var license = Sample(status, Now.AddDays(expiresInDays), "a.com");
         Assert.Equal(expected, Eval(license, Request(domain, productId, feature), Now, NoAutoActivate).Code);
@@ -103,7 +105,8 @@ public sealed class ValidationRulesTests
     [Fact]
     public void No_activation_is_queued_when_a_later_rule_fails()
     {
-        var evaluation = ValidationRules.Evaluate(Sample(domains: "a.com"), Request("b.com", null, "not-included"), Now, PlanPolicy.Default, DevelopmentHostPolicy.Default);
+        var evaluation = ValidationRules.Evaluate(Sample(domains: "a.com"), Request("b.com", null, "not-included"), Now, PlanPolicy.Default,
+            DevelopmentHostPolicy.Default);
         Assert.Equal(ValidationCode.FeatureNotEntitled, evaluation.Verdict.Code);
         Assert.Empty(evaluation.ToActivate);
     }
@@ -143,11 +146,15 @@ public sealed class ValidationRulesTests
         Assert.Equal(ValidationCode.Valid, Eval(license, Request("dev.shop.a.com"), Now.AddDays(1), NoAutoActivate, capTwo).Code);
         // The default allowance is 10.
         Assert.Equal(PlanPolicy.DefaultMaxDevelopmentHosts, DevelopmentHostPolicy.Default.MaxHosts);
-        var ten = Sample(domains: "a.com") with { DevelopmentHosts = [.. Enumerable.Range(0, 10).Select(i => new DevelopmentHostUse($"site{i}.local", Now.AddDays(-1)))] };
+        var ten = Sample(domains: "a.com") with
+        {
+            DevelopmentHosts = [.. Enumerable.Range(0, 10).Select(i => new DevelopmentHostUse($"site{i}.local", Now.AddDays(-1)))],
+        };
         Assert.Equal(ValidationCode.DomainMismatch, Eval(ten, Request("site10.local"), Now, NoAutoActivate).Code);
         // A development-named host the license holds a slot for is not the allowance's to refuse.
         Assert.Equal(ValidationCode.DomainMismatch, Eval(ten, Request("staging.shop.com"), Now, NoAutoActivate).Code);
-        Assert.Equal(ValidationCode.Valid, Eval(ten with { Activations = [.. ten.Activations, new Activation(ActivationRules.IdFor("*.shop.com"), "*.shop.com", null, null, Now).Ref] },
+        Assert.Equal(ValidationCode.Valid,
+            Eval(ten with { Activations = [.. ten.Activations, new Activation(ActivationRules.IdFor("*.shop.com"), "*.shop.com", null, null, Now).Ref] },
             Request("staging.shop.com"), Now, NoAutoActivate).Code);
         // Unlimited licenses are not bound to domains: nothing to cap.
         Assert.Equal(ValidationCode.Valid, Eval(ten with { MaxActivations = null }, Request("site10.local"), Now, NoAutoActivate).Code);
@@ -179,7 +186,8 @@ public sealed class ValidationRulesTests
     [Fact]
     public void Unlimited_licenses_are_not_domain_bound_and_write_nothing()
     {
-        var evaluation = ValidationRules.Evaluate(Sample(domains: "a.com") with { MaxActivations = null }, Request("anything.com"), Now, NoAutoActivate, DevelopmentHostPolicy.Default);
+        var evaluation = ValidationRules.Evaluate(Sample(domains: "a.com") with { MaxActivations = null }, Request("anything.com"), Now, NoAutoActivate,
+            DevelopmentHostPolicy.Default);
         Assert.Equal(ValidationCode.Valid, evaluation.Verdict.Code);
         Assert.Empty(evaluation.ToActivate);
     }
@@ -187,7 +195,12 @@ public sealed class ValidationRulesTests
     [Fact]
     public void A_fingerprint_binds_like_a_domain()
     {
-        var license = Sample() with { Activations = [new Activation(ActivationRules.IdFor(new ActivationTarget(null, "machine-1")), null, "machine-1", "Laptop", Now).Ref], MaxActivations = 1 };
+        var license = Sample() with
+        {
+            Activations = [new Activation(ActivationRules.IdFor(new ActivationTarget(null, "machine-1")), null, "machine-1",
+            "Laptop", Now).Ref],
+            MaxActivations = 1
+        };
         Assert.Equal(ValidationCode.Valid, Eval(license, new ValidationRequest("k", null, "machine-1", [], null), Now).Code);
         Assert.Equal(ValidationCode.FingerprintMismatch, Eval(license, new ValidationRequest("k", null, "machine-2", [], null), Now).Code);
     }
@@ -203,7 +216,8 @@ public sealed class ValidationRulesTests
     public void Codes_have_the_contract_wire_names()
     {
         Assert.Equal(
-            ["NOT_FOUND", "REVOKED", "SUSPENDED", "EXPIRED", "PRODUCT_MISMATCH", "DOMAIN_MISMATCH", "FINGERPRINT_MISMATCH", "FEATURE_NOT_ENTITLED", "UPDATE_NOT_COVERED", "USAGE_LIMIT_EXCEEDED", "VALID"],
+            ["NOT_FOUND", "REVOKED", "SUSPENDED", "EXPIRED", "PRODUCT_MISMATCH", "DOMAIN_MISMATCH", "FINGERPRINT_MISMATCH", "FEATURE_NOT_ENTITLED",
+                "UPDATE_NOT_COVERED", "USAGE_LIMIT_EXCEEDED", "VALID"],
             Enum.GetValues<ValidationCode>().Select(c => c.ToWire()));
     }
 }

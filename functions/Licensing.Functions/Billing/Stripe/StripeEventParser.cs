@@ -46,7 +46,9 @@ public sealed class StripeEventParser(ISecretStore secrets, IOptions<LicensingOp
                 : NotASubscriptionInvoice(source),
             EventTypes.CustomerSubscriptionUpdated => Ref(Str(data, "id")) is { } updated
                 ? new SubscriptionChanged(updated, Status(data), Items(data, "items", "data").Select(i => Str(i, "price", "id")).OfType<string>().ToArray(),
-                    IsTrue(data, "cancel_at_period_end"), Latest(Items(data, "items", "data"), Time(data, "current_period_end"), "current_period_end")) { Source = source }
+                    IsTrue(data, "cancel_at_period_end"),
+                    Latest(Items(data, "items", "data"), Time(data, "current_period_end"), "current_period_end"))
+                { Source = source }
                 : NoSubscriptionId(source),
             EventTypes.CustomerSubscriptionDeleted => Ref(Str(data, "id")) is { } deleted
                 ? new SubscriptionEnded(deleted, Time(data, "ended_at") ?? stored.Created) { Source = source }
@@ -63,7 +65,9 @@ public sealed class StripeEventParser(ISecretStore secrets, IOptions<LicensingOp
         var sessionId = Str(session, "id") ?? throw new BillingPermanentException("checkout session without id");
         var paymentStatus = Str(session, "payment_status");
         if (requirePaid && paymentStatus is not ("paid" or "no_payment_required"))
-            return new PaymentAwaited(ProviderRef.Stripe(sessionId), $"waiting for checkout.session.async_payment_succeeded (payment_status={paymentStatus})") { Source = source };
+            return new PaymentAwaited(ProviderRef.Stripe(sessionId),
+                $"waiting for checkout.session.async_payment_succeeded (payment_status={paymentStatus})")
+            { Source = source };
         var customerEmail = Str(session, "customer_details", "email") ?? Str(session, "customer_email")
             ?? throw new BillingPermanentException($"checkout session {sessionId} has no customer e-mail");
         var productId = Str(session, "metadata", "productId");
@@ -73,7 +77,8 @@ public sealed class StripeEventParser(ISecretStore secrets, IOptions<LicensingOp
             : await FetchLineItemPricesAsync(stored.AccountId, sessionId, ct);
         return new PurchaseCompleted(ProviderRef.Stripe(sessionId), customerEmail, productId, plan, Str(session, "metadata", "domain"), prices,
             Ref(IdOf(session, "subscription")), Ref(IdOf(session, "payment_intent")), PeriodEnd: null,
-            new Dictionary<string, string?> { ["stripeCheckoutSession"] = sessionId, ["stripeEvent"] = stored.EventId }) { Source = source };
+            new Dictionary<string, string?> { ["stripeCheckoutSession"] = sessionId, ["stripeEvent"] = stored.EventId })
+        { Source = source };
     }
 
     /// <summary>Line items are not in the event; with the account's restricted API key they are read from Stripe.</summary>
