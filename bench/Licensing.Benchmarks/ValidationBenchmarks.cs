@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
-using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
+using Licensing.Domain.Signing;
 using Licensing.Domain.Validation;
 using Licensing.Functions.Signing;
 

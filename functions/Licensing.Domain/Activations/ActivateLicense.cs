@@ -1,6 +1,6 @@
 using Licensing.Domain.Domains;
-using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
+using Licensing.Domain.Signing;
 using Licensing.Domain.Validation;
 
 namespace Licensing.Domain.Activations;

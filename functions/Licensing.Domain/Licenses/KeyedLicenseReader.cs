@@ -1,6 +1,6 @@
 using Licensing.Domain.Common;
-using Licensing.Domain.Keys;
 using Licensing.Domain.Products;
+using Licensing.Domain.Signing;
 
 namespace Licensing.Domain.Licenses;
 

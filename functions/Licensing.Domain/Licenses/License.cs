@@ -1,3 +1,4 @@
+using Licensing.Domain.Activations;
 using Licensing.Domain.Products;
 
 namespace Licensing.Domain.Licenses;

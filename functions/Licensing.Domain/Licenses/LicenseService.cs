@@ -1,7 +1,8 @@
+using Licensing.Domain.Activations;
 using Licensing.Domain.Common;
 using Licensing.Domain.Domains;
-using Licensing.Domain.Keys;
 using Licensing.Domain.Products;
+using Licensing.Domain.Signing;
 
 namespace Licensing.Domain.Licenses;
 

@@ -1,8 +1,9 @@
+using Licensing.Domain.Activations;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
-using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Quotas;
+using Licensing.Domain.Signing;
 using Licensing.Domain.Usage;
 
 namespace Licensing.Domain.Validation;

@@ -1,3 +1,4 @@
+using Licensing.Domain.Activations;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 

@@ -1,5 +1,5 @@
-using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
+using Licensing.Domain.Signing;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

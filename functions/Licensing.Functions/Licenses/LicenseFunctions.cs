@@ -1,3 +1,4 @@
+using Licensing.Domain.Activations;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;

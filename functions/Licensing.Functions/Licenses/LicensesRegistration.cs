@@ -1,7 +1,8 @@
-using Licensing.Domain.Keys;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Domain.Quotas;
+using Licensing.Domain.Signing;
 using Licensing.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Functions.Storage;
 
 namespace Licensing.Functions.Signing;

@@ -1,4 +1,4 @@
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

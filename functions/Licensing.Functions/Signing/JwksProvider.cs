@@ -1,4 +1,4 @@
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Microsoft.Extensions.Logging;
 
 namespace Licensing.Functions.Signing;

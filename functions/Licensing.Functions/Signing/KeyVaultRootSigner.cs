@@ -4,7 +4,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Licensing.Domain.Common;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 
 namespace Licensing.Functions.Signing;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 
 namespace Licensing.Functions.Signing;
 

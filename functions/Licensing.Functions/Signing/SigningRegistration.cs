@@ -1,5 +1,5 @@
 using Azure.Core;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Functions.Activations;
 using Licensing.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Common;
 using Licensing.Domain.Domains;
 using Licensing.Domain.Licenses;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Tests.Support;

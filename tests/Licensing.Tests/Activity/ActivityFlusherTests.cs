@@ -3,8 +3,8 @@ using Licensing.Domain.Activity;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Metrics;
 using Licensing.Domain.Products;
-using Licensing.Tests.Validation;
 using Licensing.Tests.Support;
+using Licensing.Tests.Validation;
 
 namespace Licensing.Tests.Activity;
 

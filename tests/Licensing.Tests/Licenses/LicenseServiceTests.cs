@@ -1,7 +1,7 @@
 using Licensing.Domain.Common;
-using Licensing.Domain.Keys;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
+using Licensing.Domain.Signing;
 using Licensing.Domain.Validation;
 using Licensing.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Signing;

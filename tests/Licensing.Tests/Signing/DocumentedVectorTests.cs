@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Signing;

@@ -112,7 +112,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
                 catch (FormatException) { digest = []; }
                 if (alg != "ES256" || digest.Length != 32) { await Reject(context, 400, "BadParameter", "sign body"); return; }
                 var signature = key.Key.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-                if (Interlocked.Increment(ref _signCount) % 2 == 0) signature = Licensing.Domain.Keys.Es256.Twin(signature);
+                if (Interlocked.Increment(ref _signCount) % 2 == 0) signature = Licensing.Domain.Signing.Es256.Twin(signature);
                 await Write(context, new JsonObject { ["kid"] = Kid(key.Version), ["value"] = Base64Url.Encode(signature) });
                 return;
             default:

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Functions.Signing;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.Logging;

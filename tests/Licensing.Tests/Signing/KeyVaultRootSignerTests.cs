@@ -1,5 +1,5 @@
 using Licensing.Domain.Common;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 
 namespace Licensing.Tests.Signing;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
 using Licensing.Tests.Support;

@@ -3,7 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Licensing.Domain.Common;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Signing;

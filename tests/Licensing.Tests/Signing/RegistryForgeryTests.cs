@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Licensing.Client;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
 using Licensing.Tests.Support;
@@ -202,8 +202,8 @@ public sealed class RegistryForgeryTests(SharedHost shared) : IClassFixture<Shar
         public Task<string> GetCurrentKidAsync(CancellationToken cancellationToken) => Task.FromResult(kid);
 
         /// <summary>Signs with the attacker's key whatever kid is asked for (that is the forgery).</summary>
-        public Task<Licensing.Domain.Keys.Signature> SignDigestAsync(string requested, byte[] sha256Digest, CancellationToken cancellationToken) =>
-            Task.FromResult(new Licensing.Domain.Keys.Signature(requested, Key.SignHash(sha256Digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+        public Task<Licensing.Domain.Signing.Signature> SignDigestAsync(string requested, byte[] sha256Digest, CancellationToken cancellationToken) =>
+            Task.FromResult(new Licensing.Domain.Signing.Signature(requested, Key.SignHash(sha256Digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
 
         public Task<IReadOnlyList<PublicJwk>> GetPublicKeysAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<PublicJwk>>([Jwk]);
 

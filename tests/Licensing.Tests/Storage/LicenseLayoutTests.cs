@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;

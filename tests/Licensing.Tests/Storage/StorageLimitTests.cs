@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Tests.Support;

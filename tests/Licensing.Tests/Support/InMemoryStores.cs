@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -92,31 +93,31 @@ public sealed class UntouchableLicenseStore : ILicenseStore
     private static InvalidOperationException Touched() => new("storage was accessed");
 }
 
-public sealed class InMemoryDelegatedKeyRegistry : Licensing.Domain.Keys.IDelegatedKeyRegistry
+public sealed class InMemoryDelegatedKeyRegistry : Licensing.Domain.Signing.IDelegatedKeyRegistry
 {
-    private readonly ConcurrentDictionary<string, Licensing.Domain.Keys.DelegatedKeyRegistration> _keys = new();
+    private readonly ConcurrentDictionary<string, Licensing.Domain.Signing.DelegatedKeyRegistration> _keys = new();
 
-    public Task UpsertAsync(Licensing.Domain.Keys.DelegatedKeyRegistration key, CancellationToken ct)
+    public Task UpsertAsync(Licensing.Domain.Signing.DelegatedKeyRegistration key, CancellationToken ct)
     {
         _keys[key.Jwk.Kid] = key;
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<Licensing.Domain.Keys.DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<Licensing.Domain.Keys.DelegatedKeyRegistration>>(_keys.Values.Where(k => k.PublishUntil > now).ToArray());
+    public Task<IReadOnlyList<Licensing.Domain.Signing.DelegatedKeyRegistration>> ListLiveAsync(DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Licensing.Domain.Signing.DelegatedKeyRegistration>>(_keys.Values.Where(k => k.PublishUntil > now).ToArray());
 }
 
 /// <summary>The public validation wired over in-memory stores, for pure tests.</summary>
 public static class Runtimes
 {
-    public static ValidateLicense Create(Licensing.Domain.Keys.IRootSigner signer, ILicenseStore licenses, IProductStore products, TimeProvider clock,
+    public static ValidateLicense Create(Licensing.Domain.Signing.IRootSigner signer, ILicenseStore licenses, IProductStore products, TimeProvider clock,
         AbuseGuard? guard = null, Licensing.Domain.Activity.ActivityRecorder? activity = null, Licensing.Domain.Usage.IUsageLedger? ledger = null) =>
-        new(new KeyedLicenseReader(new Licensing.Domain.Keys.PublicKeyCache(signer, clock),
+        new(new KeyedLicenseReader(new Licensing.Domain.Signing.PublicKeyCache(signer, clock),
                 guard ?? new AbuseGuard(clock, RateLimitSettings.Unlimited), licenses,
                 new LicenseReadCache(clock, TimeSpan.Zero), new ProductCache(products, clock)),
             new ActivationService(licenses, clock),
-            new Licensing.Domain.Keys.CertificateIssuer(
-                new Licensing.Domain.Keys.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
+            new Licensing.Domain.Signing.CertificateIssuer(
+                new Licensing.Domain.Signing.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),
             activity ?? new Licensing.Domain.Activity.ActivityRecorder(clock),
             new Licensing.Domain.Usage.UsageCache(ledger ?? new InMemoryUsageLedger(), clock),
             new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock), clock);

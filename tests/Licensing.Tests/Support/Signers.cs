@@ -1,4 +1,4 @@
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Functions.Signing;
 
 namespace Licensing.Tests.Support;

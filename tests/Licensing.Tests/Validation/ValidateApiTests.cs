@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Licensing.Domain.Keys;
+using Licensing.Domain.Signing;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Validation;

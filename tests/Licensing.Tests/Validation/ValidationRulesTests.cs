@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Xunit;
+using Licensing.Domain.Activations;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Domain.Validation;

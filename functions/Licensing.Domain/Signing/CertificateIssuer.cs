@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 
-namespace Licensing.Domain.Keys;
+namespace Licensing.Domain.Signing;
 
 /// <summary>
 /// Signs the certificate returned with a VALID verdict: a compact JWS (ES256) a client keeps for offline grace and

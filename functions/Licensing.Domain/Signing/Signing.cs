@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
-namespace Licensing.Domain.Keys;
+namespace Licensing.Domain.Signing;
 
 /// <summary>A P-256 public key as published in the JWKS (RFC 7517), with its kid.</summary>
 public sealed record PublicJwk(string Kid, string X, string Y)

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Licensing.Domain.Keys;
+namespace Licensing.Domain.Signing;
 
 /// <summary>Compact JWS (RFC 7515) with ES256, as used for certificates and key delegations.</summary>
 public static class Jws

@@ -1,4 +1,4 @@
-namespace Licensing.Domain.Keys;
+namespace Licensing.Domain.Signing;
 
 /// <summary>
 /// Keeps the root signer's public keys in memory so verification never calls the signer (Key Vault) on the hot

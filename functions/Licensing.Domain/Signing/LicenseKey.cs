@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Licensing.Domain.Common;
 
-namespace Licensing.Domain.Keys;
+namespace Licensing.Domain.Signing;
 
 /// <summary>What a verified license key names: the account and the license. Everything else is in storage.</summary>
 public readonly record struct LicenseKeyId(string AccountId, string LicenseId);

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Security.Cryptography;
 
-namespace Licensing.Domain.Keys;
+namespace Licensing.Domain.Signing;
 
 /// <summary>ES256 helpers shared by signers and verifiers: low-S normalisation so each signature has one form.</summary>
 public static class Es256

@@ -1,8 +1,9 @@
 using Licensing.Domain.Common;
+using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Domain.Validation;
 
-namespace Licensing.Domain.Licenses;
+namespace Licensing.Domain.Activations;
 
 public sealed record ActivationOutcome(bool Activated, ValidationCode? Code, string Detail, License License, Activation? Activation, bool Development)
 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
-namespace Licensing.Domain.Keys;
+namespace Licensing.Domain.Signing;
 
 /// <summary>
 /// A delegated key as an instance registers it: its JWK, the root-signed delegation, and until when it is listed.
@@ -13,8 +13,8 @@ public sealed record DelegatedKeyRegistration(PublicJwk Jwk, string? Delegation,
 /// <summary>A delegated key whose delegation verified against the root key <paramref name="RootKid"/>: published with that proof.</summary>
 public sealed record DelegatedJwk(PublicJwk Key, string Delegation, string RootKid, DateTimeOffset NotBefore, DateTimeOffset NotAfter)
 {
-    /// <summary>Inside the delegation's validity at <paramref name="now"/> (nbf with <see cref="Keys.Delegation.ClockSkew"/>, exp strict).</summary>
-    public bool IsValidAt(DateTimeOffset now) => NotBefore - Keys.Delegation.ClockSkew <= now && now < NotAfter;
+    /// <summary>Inside the delegation's validity at <paramref name="now"/> (nbf with <see cref="Signing.Delegation.ClockSkew"/>, exp strict).</summary>
+    public bool IsValidAt(DateTimeOffset now) => NotBefore - Signing.Delegation.ClockSkew <= now && now < NotAfter;
 }
 
 /// <summary>Where instances register their delegated public keys so every instance's <c>GET /v1/keys</c> lists them all.</summary>

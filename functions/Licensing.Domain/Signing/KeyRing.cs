@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Licensing.Domain.Keys;
+namespace Licensing.Domain.Signing;
 
 /// <summary>
 /// The ROOT keys (the signer's public keys), ready to verify license keys and delegations, indexed by kid hint.

@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Licensing.Domain.Common;
 using Licensing.Domain.Domains;
+using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 
-namespace Licensing.Domain.Licenses;
+namespace Licensing.Domain.Activations;
 
 /// <summary>What is activated: a domain binding (host or *.wildcard) or a machine/seat fingerprint.</summary>
 public readonly record struct ActivationTarget(string? Domain, string? Fingerprint)
