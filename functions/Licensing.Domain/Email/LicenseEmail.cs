@@ -4,51 +4,6 @@ using Licensing.Domain.Products;
 
 namespace Licensing.Domain.Email;
 
-public sealed record EmailMessage(string To, string Subject, string Text, string Html, string MessageId);
-
-/// <summary>One sender interface; Azure Communication Services in Azure, SMTP (MailKit) locally.</summary>
-public interface IEmailSender
-{
-    Task SendAsync(EmailMessage message, CancellationToken ct);
-}
-
-/// <summary>An e-mail waiting in the outbox. The id is deterministic per purpose, so the same e-mail is queued once.</summary>
-public sealed record OutboxEmail
-{
-    public required string AccountId { get; init; }
-    public required string Id { get; init; }
-    public required EmailMessage Message { get; init; }
-    public string State { get; init; } = Pending;
-    public int Attempts { get; init; }
-    public DateTimeOffset? ClaimedUntil { get; init; }
-    public DateTimeOffset? SentAt { get; init; }
-    public string? LastError { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
-    public string? Version { get; init; }
-
-    public const string Pending = "pending";
-    public const string Sending = "sending";
-    public const string Sent = "sent";
-    public const string Failed = "failed";
-}
-
-public interface IEmailOutbox
-{
-    /// <summary>Adds the e-mail unless one with its id exists; true when added.</summary>
-    Task<bool> AddAsync(OutboxEmail email, CancellationToken ct);
-
-    Task<OutboxEmail?> GetAsync(string accountId, string id, CancellationToken ct);
-
-    /// <summary>Conditional on <see cref="OutboxEmail.Version"/>; <see cref="Common.ConcurrencyException"/> if it changed.</summary>
-    Task<OutboxEmail> ReplaceAsync(OutboxEmail email, CancellationToken ct);
-}
-
-/// <summary>The queue of outbox ids to send, with an optional delay (the backoff between attempts).</summary>
-public interface IEmailQueue
-{
-    Task EnqueueAsync(string accountId, string emailId, TimeSpan delay, CancellationToken ct);
-}
-
 /// <summary>The license e-mail: plain text and HTML, customer data escaped.</summary>
 public static class LicenseEmail
 {
