@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+
+namespace Licensing.Domain.Common;
+
+/// <summary>
+/// Token buckets keyed by a string (a license id, a client address), in memory per instance. A bucket holds
+/// <paramref name="burst"/> tokens and refills at <paramref name="perSecond"/>; idle full buckets are dropped.
+/// </summary>
+public sealed class TokenBuckets(TimeProvider clock, double burst, double perSecond)
+{
+    private const int SweepEvery = 4096;
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private int _calls;
+
+    public int Count => _buckets.Count;
+
+    public bool TryTake(string key, out TimeSpan retryAfter)
+    {
+        var now = clock.GetUtcNow();
+        if (Interlocked.Increment(ref _calls) % SweepEvery == 0) Sweep(now);
+        var bucket = _buckets.GetOrAdd(key, _ => new Bucket(burst, now));
+        lock (bucket)
+        {
+            bucket.Tokens = Math.Min(burst, bucket.Tokens + (now - bucket.At).TotalSeconds * perSecond);
+            bucket.At = now;
+            if (bucket.Tokens >= 1)
+            {
+                bucket.Tokens -= 1;
+                retryAfter = TimeSpan.Zero;
+                return true;
+            }
+            retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((1 - bucket.Tokens) / perSecond)));
+            return false;
+        }
+    }
+
+    /// <summary>Whether <see cref="TryTake"/> would succeed now, without taking a token.</summary>
+    public bool CanTake(string key, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (!_buckets.TryGetValue(key, out var bucket)) return true;
+        lock (bucket)
+        {
+            var tokens = Math.Min(burst, bucket.Tokens + (clock.GetUtcNow() - bucket.At).TotalSeconds * perSecond);
+            if (tokens >= 1) return true;
+            retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((1 - tokens) / perSecond)));
+            return false;
+        }
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        var fullAfter = TimeSpan.FromSeconds(burst / perSecond);
+        foreach (var (key, bucket) in _buckets)
+            if (now - bucket.At > fullAfter) _buckets.TryRemove(key, out _);
+    }
+
+    private sealed class Bucket(double tokens, DateTimeOffset at)
+    {
+        public double Tokens = tokens;
+        public DateTimeOffset At = at;
+    }
+}
