@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Azure.Data.Tables;
-using Licensing.Domain.Common;
 using Licensing.Domain.Email;
 using Licensing.Functions.Storage;
 
@@ -47,13 +45,4 @@ public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         Version = e.ETag.ToString(),
     };
-}
-
-public sealed record EmailQueueMessage(string AccountId, string EmailId);
-
-public sealed class EmailQueue(QueueStorage queues) : IEmailQueue
-{
-    public Task EnqueueAsync(string accountId, string emailId, TimeSpan delay, CancellationToken ct) =>
-        queues.SendAsync(QueueStorage.EmailOutbox, JsonSerializer.Serialize(new EmailQueueMessage(accountId, emailId), Http.Json.Options),
-            delay > TimeSpan.Zero ? delay : null, ct);
 }
