@@ -1,0 +1,14 @@
+namespace Licensing.Domain.Usage;
+
+/// <summary>
+/// Usage reports as a ledger: one row per report, keyed by its idempotency key, in a partition per license and
+/// period. An insert either lands once or is a duplicate, so concurrent reports are never lost or doubled; the total
+/// is the sum of the partition.
+/// </summary>
+public interface IUsageLedger
+{
+    /// <summary>Records a report; false when the idempotency key was already recorded (nothing added).</summary>
+    Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at, CancellationToken ct);
+
+    Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct);
+}
