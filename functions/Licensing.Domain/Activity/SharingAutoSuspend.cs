@@ -18,7 +18,7 @@ public sealed class SharingAutoSuspend(LicenseService licenses) : IActivityBatch
             if (!flushed.NewlySuspected || !flushed.Recorded.AutoSuspend) continue;
             try
             {
-                await licenses.SuspendAsync(flushed.Recorded.AccountId, flushed.Recorded.LicenseId, ct, reason: Reason).ConfigureAwait(false);
+                await licenses.SuspendAsync(flushed.Recorded.AccountId, flushed.Recorded.LicenseId, Reason, ct).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -8,7 +8,10 @@ public static class Concurrency
     public const int MaxAttempts = 8;
 
     /// <summary>Runs a read-modify-write until its conditional write wins, at most <see cref="MaxAttempts"/> times.</summary>
-    public static async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken ct, int maxAttempts = MaxAttempts)
+    public static Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken ct) => RetryAsync(attempt, MaxAttempts, ct);
+
+    /// <summary>Runs a read-modify-write until its conditional write wins, at most <paramref name="maxAttempts"/> times.</summary>
+    public static async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, int maxAttempts, CancellationToken ct)
     {
         for (var i = 1; ; i++)
         {

@@ -130,7 +130,7 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
                 Status = l.Status == LicenseStatus.Revoked ? LicenseStatus.Active : l.Status,
                 StatusReason = null
             };
-        }, ct, StackingAttempts).ConfigureAwait(false);
+        }, StackingAttempts, ct).ConfigureAwait(false);
 
         // redeeming → redeemed, re-read on a lost race: this customer's concurrent requests finish the same redemption.
         await Concurrency.RetryAsync(async token =>
@@ -187,7 +187,7 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             return left.Length == 0
                 ? l with { RedeemedCodes = left, Status = LicenseStatus.Revoked, StatusReason = "refund" }
                 : l with { RedeemedCodes = left, MaxActivations = plan is null ? l.MaxActivations : StackedLimit(plan, left.Length) };
-        }, ct, StackingAttempts).ConfigureAwait(false);
+        }, StackingAttempts, ct).ConfigureAwait(false);
     }
 
     /// <summary>Each stacked code adds the plan's activations (null stays unlimited).</summary>

@@ -150,7 +150,10 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, CancellationToken ct) =>
         licenses.ListAsync(accountId, query, clock.GetUtcNow(), ct);
 
-    public Task<License> SuspendAsync(string accountId, string licenseId, CancellationToken ct, string? reason = null) =>
+    public Task<License> SuspendAsync(string accountId, string licenseId, CancellationToken ct) => SuspendAsync(accountId, licenseId, null, ct);
+
+    /// <summary>Suspends, recording why when the system does it (e.g. "sharing").</summary>
+    public Task<License> SuspendAsync(string accountId, string licenseId, string? reason, CancellationToken ct) =>
         ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
         {
             LicenseStatus.Revoked => throw new ConflictException("a revoked license cannot be suspended"),
@@ -169,8 +172,11 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     public Task<License> RevokeAsync(string accountId, string licenseId, CancellationToken ct) =>
         ChangeAsync(accountId, licenseId, (l, now) => l.Status == LicenseStatus.Revoked ? l : l with { Status = LicenseStatus.Revoked }, ct);
 
+    public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, CancellationToken ct) =>
+        RenewAsync(accountId, licenseId, expiresAt, null, ct);
+
     /// <summary>Sets a new expiry, or (perpetual with updates) a new end of the update entitlement, or both.</summary>
-    public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, CancellationToken ct, DateTimeOffset? updatesUntil = null)
+    public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, DateTimeOffset? updatesUntil, CancellationToken ct)
     {
         if (expiresAt is null && updatesUntil is null)
             throw ValidationFailedException.For("expiresAt", "is required (or updatesUntil for a perpetual license)");
@@ -189,13 +195,20 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     /// Applies a change computed from the current license (null: no change), conditionally, retrying lost races
     /// (<paramref name="maxAttempts"/> times: more for a license many requests change at once).
     /// </summary>
-    public Task<License> ApplyAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License?> change, CancellationToken ct,
-        int maxAttempts = Concurrency.MaxAttempts) =>
-        ChangeAsync(accountId, licenseId, (l, now) => change(l, now) ?? l, ct, maxAttempts);
+    public Task<License> ApplyAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License?> change, CancellationToken ct) =>
+        ApplyAsync(accountId, licenseId, change, Concurrency.MaxAttempts, ct);
+
+    /// <inheritdoc cref="ApplyAsync(string, string, Func{License, DateTimeOffset, License?}, CancellationToken)"/>
+    public Task<License> ApplyAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License?> change, int maxAttempts,
+        CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, (l, now) => change(l, now) ?? l, maxAttempts, ct);
 
     /// <summary>Read, apply a state change, write back only if nobody else wrote in between (ETag); retry on a lost race.</summary>
-    private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, CancellationToken ct,
-        int maxAttempts = Concurrency.MaxAttempts) =>
+    private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, change, Concurrency.MaxAttempts, ct);
+
+    private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, int maxAttempts,
+        CancellationToken ct) =>
         Concurrency.RetryAsync(async token =>
         {
             var current = await GetAsync(accountId, licenseId, token).ConfigureAwait(false);
@@ -205,7 +218,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             var saved = await licenses.ReplaceAsync(next with { UpdatedAt = now }, token).ConfigureAwait(false);
             cache?.Update(saved);
             return saved;
-        }, ct, maxAttempts);
+        }, maxAttempts, ct);
 
     private static List<string> NormalizeDomains(IReadOnlyList<string?>? domains, FieldErrors errors)
     {

@@ -90,7 +90,7 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
                 { FailedStatus: 412 } => throw new ConcurrencyException("quota changed"),
                 _ => throw new InvalidOperationException($"reserving a license failed with status {outcome.FailedStatus} at action {outcome.FailedIndex}"),
             };
-        }, ct, maxAttempts: 64);
+        }, 64, ct);
 
     /// <summary>Marks the pending reservation (if any) as in use, which also changes its ETag; gone means settled (the license is written).</summary>
     private async Task<bool> TouchAsync(string accountId, string licenseId, DateTimeOffset now, CancellationToken ct)
@@ -126,7 +126,7 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
                 { FailedStatus: 412 } => throw new ConcurrencyException("quota changed"),
                 _ => throw new InvalidOperationException($"releasing a license failed with status {outcome.FailedStatus} at action {outcome.FailedIndex}"),
             };
-        }, ct, maxAttempts: 64);
+        }, 64, ct);
 
     private async Task<TableEntity> GetQuotaEntityAsync(string accountId, CancellationToken ct) =>
         await tables.Accounts.GetIfExistsAsync(accountId, "", ["Tier", "LicensesIssued"], ct) ?? throw new NotFoundException("account not found");

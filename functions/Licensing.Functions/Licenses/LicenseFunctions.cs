@@ -116,7 +116,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     {
         var accountId = await auth.RequireAccountAsync(req, ct);
         var body = await RequestBody.ReadJsonAsync<RenewLicenseRequest>(req, ct);
-        var renewed = await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, ct, body.UpdatesUntil);
+        var renewed = await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, body.UpdatesUntil, ct);
         await CountRenewalAsync(renewed, ct);
         return await OkAsync(renewed, ct);
     }
