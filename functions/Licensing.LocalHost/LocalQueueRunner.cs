@@ -36,7 +36,15 @@ internal sealed class LocalQueueRunner(IServiceProvider services, FunctionCatalo
             {
                 await queue.CreateIfNotExistsAsync(cancellationToken: ct);
                 await poison.CreateIfNotExistsAsync(cancellationToken: ct);
-                var batch = (await queue.ReceiveMessagesAsync(HostSettings.BatchSize, Lease, ct)).Value;
+                // A receive cannot be taken back once sent: the service may dequeue messages even if the caller stops
+                // waiting. So it is not cancelled, and what it brings after shutdown began is handed back at once
+                // (left alone, it would stay invisible for the whole lease).
+                var batch = (await queue.ReceiveMessagesAsync(HostSettings.BatchSize, Lease, CancellationToken.None)).Value;
+                if (ct.IsCancellationRequested)
+                {
+                    await Task.WhenAll(batch.Select(m => HandBackAsync(queue, m)));
+                    return;
+                }
                 if (batch.Length == 0)
                 {
                     await Task.Delay(idle, ct);
@@ -70,12 +78,7 @@ internal sealed class LocalQueueRunner(IServiceProvider services, FunctionCatalo
         catch (Exception) when (ct.IsCancellationRequested)
         {
             // Shutting down mid-message: hand it back at once instead of leaving it invisible for the lease.
-            try
-            {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero,
-                    cancellationToken: CancellationToken.None);
-            }
-            catch (Exception) { /* the lease runs out on its own */ }
+            await HandBackAsync(queue, message);
         }
         catch (Exception e)
         {
@@ -89,6 +92,18 @@ internal sealed class LocalQueueRunner(IServiceProvider services, FunctionCatalo
             {
                 await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: RetryDelay, cancellationToken: ct);
             }
+        }
+    }
+
+    private static async Task HandBackAsync(Azure.Storage.Queues.QueueClient queue, QueueMessage message)
+    {
+        try
+        {
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // the lease runs out on its own
         }
     }
 }

@@ -40,28 +40,48 @@ public sealed class LocalRootSigner : IRootSigner, IDisposable
 
     private static ECDsa LoadOrCreate(string path)
     {
-        if (!File.Exists(path))
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        TryCreate(path);
+        for (var attempt = 1; ; attempt++)
         {
-            // Written to a private temp file, then moved into place without overwriting: the key file appears whole or
-            // not at all, and if two processes start at once exactly one key wins and both use it.
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temp, "");
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.WriteAllText(temp, fresh.ExportPkcs8PrivateKeyPem());
             try
             {
-                File.Move(temp, path, overwrite: false);
+                var key = ECDsa.Create();
+                key.ImportFromPem(File.ReadAllText(path));
+                if (key.KeySize != 256) throw new CryptographicException($"{path} does not hold a P-256 key");
+                return key;
             }
-            catch (IOException) when (File.Exists(path))
+            catch (ArgumentException) when (attempt < 250)
             {
-                File.Delete(temp);
+                // Another process created the file a moment ago and is still writing the key into it.
+                Thread.Sleep(20);
             }
         }
-        var key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(path));
-        if (key.KeySize != 256) throw new CryptographicException($"{path} does not hold a P-256 key");
-        return key;
+    }
+
+    /// <summary>
+    /// Creates the key file if none exists. Creation is exclusive (O_CREAT|O_EXCL), so when several processes start at
+    /// once exactly one creates it and writes its key; the others read that key (waiting while it is being written).
+    /// </summary>
+    private static void TryCreate(string path)
+    {
+        if (File.Exists(path)) return;
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, options);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return;
+        }
+        using (stream)
+        using (var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(fresh.ExportPkcs8PrivateKeyPem()));
+            stream.Flush(flushToDisk: true);
+        }
     }
 }
