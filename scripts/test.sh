@@ -20,7 +20,10 @@ dotnet format Licensing.Functions.sln --verify-no-changes --no-restore \
 long_lines=$(find functions tests bench sdk/dotnet -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' -print0 \
   | LC_ALL=C.UTF-8 xargs -0 grep -nE '^.{161,}' | cut -d: -f1,2 || true)
 [ -z "$long_lines" ] || { echo "$long_lines"; log "C# lines over 160 characters (file:line above): wrap them by hand"; exit 1; }
-log "house style: dotnet format clean, no C# line over 160 characters"
+# A source file of the app does one thing: at most 250 lines under functions/ (CONTRIBUTING.md).
+long_files=$(find functions -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' -exec awk 'END { if (NR > 250) print FILENAME ": " NR " lines" }' {} \;)
+[ -z "$long_files" ] || { echo "$long_files"; log "source files over 250 lines under functions/: split them by responsibility"; exit 1; }
+log "house style: dotnet format clean, no C# line over 160 characters, no source file over 250 lines"
 
 # Infrastructure: bicep build and bicep lint on every template, zero warnings. The bicep CLI comes from the NuGet
 # package Azure.Bicep.CommandLine.linux-x64 (restored above as a PackageDownload of the test project).
