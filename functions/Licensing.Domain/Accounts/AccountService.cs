@@ -21,10 +21,13 @@ public sealed class AccountService(IAccountStore store, TimeProvider clock)
         return (account, key);
     }
 
-    /// <summary>The account a presented API key belongs to, or null. Malformed keys cost no storage call.</summary>
-    public async Task<string?> AuthenticateAsync(string? presentedKey, CancellationToken ct)
+    /// <summary>The credential a presented API key stands for, or null. Malformed keys cost no storage call.</summary>
+    public async Task<Credential?> AuthenticateAsync(string? presentedKey, CancellationToken ct)
     {
         if (!ApiKeys.LooksLikeKey(presentedKey)) return null;
-        return await store.GetAccountIdByKeyHashAsync(ApiKeys.Hash(presentedKey!), ct).ConfigureAwait(false);
+        var hash = ApiKeys.Hash(presentedKey!);
+        return await store.GetAccountIdByKeyHashAsync(hash, ct).ConfigureAwait(false) is { } accountId
+            ? new Credential(accountId, Audit.Actor.ApiKey(ApiKeys.IdFor(hash)), [Scopes.All])
+            : null;
     }
 }

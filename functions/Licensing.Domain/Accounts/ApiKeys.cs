@@ -15,6 +15,9 @@ public static class ApiKeys
 
     public static string NewKey() => Prefix + Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The public id of a key (what the audit log and the key list show), derived from its hash.</summary>
+    public static string IdFor(string keyHash) => "key_" + keyHash[..16];
+
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     /// <summary>Constant-time comparison of two secrets of any length (by their hashes).</summary>

@@ -1,3 +1,4 @@
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Billing;
 using Licensing.Domain.Common;
 using Licensing.Functions.Http;
@@ -16,7 +17,7 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
     public async Task<IActionResult> PutStripeIntegration(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/integrations/stripe")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct)).AccountId;
         var body = await RequestBody.ReadJsonAsync<StripeIntegrationRequest>(req, ct);
         var errors = new FieldErrors();
         if (body.WebhookSecret is not { Length: > 6 and <= 256 } ws || !ws.StartsWith("whsec_", StringComparison.Ordinal))
@@ -35,7 +36,7 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
     public async Task<IActionResult> ListStripeFailures(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/integrations/stripe/failures")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct)).AccountId;
         var items = await failures.ListAsync(accountId, ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new
         {
@@ -49,7 +50,7 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/integrations/stripe/failures/{eventId}/replay")] HttpRequest req, string eventId,
         CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct)).AccountId;
         _ = await failures.GetAsync(accountId, eventId, ct) ?? throw new NotFoundException($"no failed event '{eventId}'");
         await inbox.ReopenAsync(accountId, eventId, ct);
         await failures.DeleteAsync(accountId, eventId, ct);

@@ -1,3 +1,4 @@
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Common;
 using Licensing.Domain.Deals;
 using Licensing.Functions.Http;
@@ -21,7 +22,7 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/products/{productId}/code-batches")] HttpRequest req, string productId,
         CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
         var body = await RequestBody.ReadJsonAsync<BatchRequest>(req, ct);
         var batch = await deals.CreateBatchAsync(accountId, productId, body.Plan, body.Count, body.Codes, ct);
         return new ApiJsonResult(StatusCodes.Status201Created, new
@@ -67,7 +68,7 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
     public async Task<IActionResult> RefundCode(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/codes/refund")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
         var body = await RequestBody.ReadJsonAsync<RefundRequest>(req, ct);
         if (string.IsNullOrWhiteSpace(body.Code)) throw ValidationFailedException.For("code", "is required");
         var license = await deals.RefundAsync(accountId, body.Code, ct);

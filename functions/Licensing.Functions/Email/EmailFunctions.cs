@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Email;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -31,7 +32,7 @@ public sealed class EmailFunctions(EmailOutboxService outbox, LicenseService lic
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/resend-email")] HttpRequest req, string licenseId,
         CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
         var license = await licenses.GetAsync(accountId, licenseId, ct);
         var product = await products.GetAsync(accountId, license.ProductId, ct);
         var now = clock.GetUtcNow();

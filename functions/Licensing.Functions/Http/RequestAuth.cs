@@ -10,13 +10,20 @@ namespace Licensing.Functions.Http;
 /// <remarks>Failed attempts are throttled per client address (<see cref="AbuseGuard.CheckAuthentication"/>).</remarks>
 public sealed class RequestAuth(AccountService accounts, IOptions<LicensingOptions> options, AbuseGuard guard)
 {
-    /// <summary>The account whose API key the request carries; 401 otherwise.</summary>
-    public async Task<string> RequireAccountAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>
+    /// The credential the request carries, which must allow <paramref name="scope"/> (<see cref="Scopes"/>): 401 without
+    /// a valid one, 403 when it lacks the scope.
+    /// </summary>
+    public async Task<Credential> RequireAccountAsync(HttpRequest request, string scope, CancellationToken ct)
     {
         var address = ClientAddress.Of(request);
         guard.CheckAuthentication(address);
         var token = Bearer(request);
-        if (token is not null && await accounts.AuthenticateAsync(token, ct) is { } accountId) return accountId;
+        if (token is not null && await accounts.AuthenticateAsync(token, ct) is { } credential)
+        {
+            if (!credential.Allows(scope)) throw new ForbiddenException($"this API key lacks the '{scope}' scope");
+            return credential;
+        }
         guard.AuthenticationFailed(address);
         throw new UnauthorizedException(token is null ? "an account API key is required: Authorization: Bearer <key>" : "the API key is not valid");
     }

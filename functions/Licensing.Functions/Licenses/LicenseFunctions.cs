@@ -1,3 +1,4 @@
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Activations;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
@@ -29,7 +30,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     public async Task<IActionResult> IssueLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
         var idempotencyKey = IdempotentIssuance.ParseKey(req.Headers[IdempotentIssuance.Header]);
         var b = await RequestBody.ReadJsonAsync<IssueLicenseRequest>(req, ct);
         var input = new IssueLicenseInput(b.ProductId, b.CustomerEmail, b.Domains, b.Plan, b.Features, b.ExpiresAt, b.MaxActivations, b.Metadata);
@@ -45,7 +46,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     public async Task<IActionResult> GetLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/licenses/{licenseId}")] HttpRequest req, string licenseId, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesRead, ct)).AccountId;
         var license = await licenses.GetAsync(accountId, licenseId, ct);
         var activations = licenses.ActivationsAsync(license, ct);
         var seen = await activity.GetAsync(accountId, licenseId, ct);
@@ -80,7 +81,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     public async Task<IActionResult> ListLicenses(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/licenses")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesRead, ct)).AccountId;
         var query = ParseQuery(req.Query);
         var scope = ContinuationTokens.Scope("licenses", accountId, query.ProductId, query.CustomerEmail, query.Status?.ToWire());
         var page = await licenses.ListAsync(accountId, query with { ContinuationToken = tokens.Open(query.ContinuationToken, scope) }, ct);
@@ -96,25 +97,25 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     public async Task<IActionResult> SuspendLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId,
         CancellationToken ct) =>
-        await OkAsync(await licenses.SuspendAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
+        await OkAsync(await licenses.SuspendAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
 
     [Function(nameof(ReinstateLicense))]
     public async Task<IActionResult> ReinstateLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId,
         CancellationToken ct) =>
-        await OkAsync(await licenses.ReinstateAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
+        await OkAsync(await licenses.ReinstateAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
 
     [Function(nameof(RevokeLicense))]
     public async Task<IActionResult> RevokeLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId,
         CancellationToken ct) =>
-        await OkAsync(await licenses.RevokeAsync(await auth.RequireAccountAsync(req, ct), licenseId, ct), ct);
+        await OkAsync(await licenses.RevokeAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
 
     [Function(nameof(RenewLicense))]
     public async Task<IActionResult> RenewLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/renew")] HttpRequest req, string licenseId, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
         var body = await RequestBody.ReadJsonAsync<RenewLicenseRequest>(req, ct);
         var renewed = await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, body.UpdatesUntil, ct);
         await CountRenewalAsync(renewed, ct);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Common;
 using Licensing.Domain.Metrics;
 using Licensing.Domain.Products;
@@ -18,7 +19,7 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
     public async Task<IActionResult> GetMetrics(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/metrics")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.MetricsRead, ct)).AccountId;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var errors = new FieldErrors();
         var productId = req.Query["productId"].ToString() is { Length: > 0 } p ? p : null;

@@ -1,3 +1,4 @@
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Products;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
     public async Task<IActionResult> PutProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/products/{productId}")] HttpRequest req, string productId, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.ProductsWrite, ct)).AccountId;
         var body = await RequestBody.ReadJsonAsync<PutProductRequest>(req, ct);
         var input = new ProductInput(body.Name,
             body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
@@ -37,7 +38,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
     public async Task<IActionResult> GetProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/products/{productId}")] HttpRequest req, string productId, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.ProductsRead, ct)).AccountId;
         return new ApiJsonResult(StatusCodes.Status200OK, ToResponse(await products.GetAsync(accountId, productId, ct)));
     }
 

@@ -1,3 +1,4 @@
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Common;
 using Licensing.Domain.Quotas;
 using Licensing.Functions.Http;
@@ -15,7 +16,7 @@ public sealed class QuotaFunctions(IQuotaStore quotas, QuotaGate gate, RequestAu
     public async Task<IActionResult> GetAccount(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/account")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = await auth.RequireAccountAsync(req, ct);
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.MetricsRead, ct)).AccountId;
         var quota = await quotas.GetAsync(accountId, ct);
         var month = QuotaGate.Month(clock.GetUtcNow());
         var validations = await quotas.GetValidationsAsync(accountId, month, ct);
