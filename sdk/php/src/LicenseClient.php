@@ -84,6 +84,19 @@ final class LicenseClient
         return $this->validate($key, $domain, $fingerprint);
     }
 
+    /**
+     * The stored verdict without any request: VALID from a stored certificate that verifies now for this key and
+     * domain or fingerprint (whether or not it is due for re-validation), CLOCK_TAMPERED, or null.
+     */
+    public function cached(string $key, ?string $domain = null, ?string $fingerprint = null): ?LicenseState
+    {
+        if ($tampered = $this->tampered()) {
+            return $tampered;
+        }
+        $cert = $this->stored($key, $domain, $fingerprint);
+        return $cert === null ? null : new LicenseState(true, 'VALID', 'stored certificate', $cert);
+    }
+
     /** When check() will next ask the server (Unix seconds): revalidateAfter plus this client's jitter; null without a certificate. */
     public function nextRevalidation(): ?int
     {

@@ -1,0 +1,79 @@
+<?php
+
+namespace Licensing\Tests\WordPress;
+
+/** The test site: its steps in fresh WordPress processes (wp-step.php), HTTP with a cookie jar, and the plugin's zip. */
+final class Site
+{
+    public static function step(string $step, ?array $arg = null): array
+    {
+        $cmd = 'php ' . escapeshellarg(__DIR__ . '/../wp-step.php') . ' ' . escapeshellarg($step) . ($arg === null ? '' : ' ' . escapeshellarg(json_encode($arg)));
+        exec($cmd . ' 2>&1', $lines, $status);
+        $result = json_decode((string) end($lines), true);
+        if ($status !== 0 || !is_array($result)) {
+            throw new \RuntimeException("step $step failed ($status): " . implode("\n", $lines));
+        }
+        return $result;
+    }
+
+    /** @return array{status: int, body: string, location: string|null} */
+    public static function http(string $method, string $path, ?array $form = null, string $jar = 'admin'): array
+    {
+        $curl = curl_init(getenv('WP_URL') . $path);
+        $cookies = getenv('WP_WORK') . '/cookies-' . $jar . '.txt';
+        $location = null;
+        curl_setopt_array($curl, [
+            CURLOPT_CUSTOMREQUEST => $method,
+            CURLOPT_RETURNTRANSFER => true,
+            CURLOPT_COOKIEJAR => $cookies,
+            CURLOPT_COOKIEFILE => $cookies,
+            CURLOPT_TIMEOUT => 60,
+            CURLOPT_HEADERFUNCTION => static function ($c, string $header) use (&$location): int {
+                if (stripos($header, 'Location:') === 0) {
+                    $location = trim(substr($header, 9));
+                }
+                return strlen($header);
+            },
+        ]);
+        if ($form !== null) {
+            curl_setopt($curl, CURLOPT_POSTFIELDS, http_build_query($form));
+        }
+        $body = (string) curl_exec($curl);
+        $status = (int) curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
+        curl_close($curl);
+        return ['status' => $status, 'body' => $body, 'location' => $location];
+    }
+
+    public static function login(string $user, string $password): void
+    {
+        self::http('GET', '/wp-login.php', null, $user);
+        $r = self::http('POST', '/wp-login.php', ['log' => $user, 'pwd' => $password, 'testcookie' => '1', 'redirect_to' => '/wp-admin/'], $user);
+        if ($r['status'] !== 302) {
+            throw new \RuntimeException("login as $user failed: " . $r['status']);
+        }
+    }
+
+    /**
+     * The sample plugin as a vendor ships it: the plugin folder with a copy of sdk/php in licensing-sdk/, the
+     * deployment's JWKS, and $version in its header.
+     */
+    public static function pluginZip(string $version, array $jwks): string
+    {
+        $root = __DIR__ . '/../../../sdk/php';
+        $zipPath = getenv('WP_WORK') . "/licensed-sample-plugin-$version.zip";
+        $zip = new \ZipArchive();
+        $zip->open($zipPath, \ZipArchive::CREATE | \ZipArchive::OVERWRITE);
+        $dir = 'licensed-sample-plugin/';
+        $main = (string) file_get_contents("$root/examples/licensed-sample-plugin/licensed-sample-plugin.php");
+        $zip->addFromString($dir . 'licensed-sample-plugin.php', preg_replace('/^( \* Version:\s+).*$/m', '${1}' . $version, $main));
+        $zip->addFile("$root/examples/licensed-sample-plugin/uninstall.php", $dir . 'uninstall.php');
+        $zip->addFromString($dir . 'licensing-keys.json', json_encode($jwks));
+        $zip->addFile("$root/autoload.php", $dir . 'licensing-sdk/autoload.php');
+        $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator("$root/src", \FilesystemIterator::SKIP_DOTS));
+        foreach ($files as $file) {
+            $zip->addFile($file->getPathname(), $dir . 'licensing-sdk/src/' . substr($file->getPathname(), strlen("$root/src/")));
+        }
+        $zip->close();
+        return $zipPath;
+    }
+}

@@ -1,0 +1,139 @@
+<?php
+
+namespace Licensing\Tests\WordPress;
+
+use Licensing\Tests\Support\Api;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * The sample plugin in a real WordPress (Debian's package, MariaDB, php -S) against a real licensing host: the
+ * settings page, the gated feature, licensed updates through WordPress's own update check and upgrader, revocation,
+ * re-validation on WP-Cron, and uninstall. The steps build on each other, in order.
+ */
+final class WordPressTest extends TestCase
+{
+    private const PLUGIN = 'licensed-sample-plugin/licensed-sample-plugin.php';
+    private const PAGE = '/wp-admin/options-general.php?page=licensed-sample-plugin-license';
+
+    /** @var array{apiKey: string, accountId: string, licenseKey: string, licenseId: string, jwks: array} */
+    private static $vendor;
+
+    public static function setUpBeforeClass(): void
+    {
+        $admin = getenv('LICENSING_ADMIN_KEY');
+        $account = Api::call('POST', 'v1/accounts', ['name' => 'WP vendor', 'email' => 'wp-vendor@example.com', 'tier' => 'business'], $admin)['json'];
+        $plan = ['id' => 'pro', 'name' => 'Pro', 'model' => 'subscription', 'durationDays' => 10, 'maxActivations' => 1,
+            'features' => ['reports'], 'revalidateAfterHours' => 24, 'offlineGraceHours' => 72];
+        $product = Api::call('PUT', 'v1/products/licensed-sample-plugin', ['name' => 'Licensed Sample', 'plans' => [$plan]], $account['apiKey']);
+        self::assertSame(201, $product['status'], json_encode($product['json']));
+        $license = Api::call('POST', 'v1/licenses', ['productId' => 'licensed-sample-plugin', 'customerEmail' => 'wp-customer@example.com', 'plan' => 'pro'],
+            $account['apiKey'])['json'];
+        self::$vendor = ['apiKey' => $account['apiKey'], 'accountId' => $account['accountId'], 'licenseKey' => $license['licenseKey'],
+            'licenseId' => $license['licenseId'], 'jwks' => Api::jwks()];
+    }
+
+    public function testWordPressInstallsAndThePluginInstallsThroughItsUpgrader(): void
+    {
+        $install = Site::step('install');
+        $this->assertSame(1, $install['userId']);
+        $plugin = Site::step('install-plugin', ['zip' => Site::pluginZip('1.0.0', self::$vendor['jwks'])]);
+        $this->assertTrue($plugin['installed'], implode("\n", $plugin['messages']));
+        $this->assertTrue($plugin['activated']);
+        $this->assertTrue($plugin['scheduled'], 'the daily re-validation is on WP-Cron');
+        $state = Site::step('state');
+        $this->assertFalse($state['reports']);
+        $this->assertStringContainsString('licensed-sample-locked', $state['shortcode']);
+    }
+
+    /** @depends testWordPressInstallsAndThePluginInstallsThroughItsUpgrader */
+    public function testTheSettingsPageActivatesWithANonceForManagersOnly(): void
+    {
+        Site::login('admin', 'admin-password');
+        Site::login('editor', 'editor-password');
+        $page = Site::http('GET', self::PAGE);
+        $this->assertSame(200, $page['status']);
+        $this->assertStringContainsString('data-code="NONE"', $page['body']);
+        $nonce = self::nonce($page['body']);
+        $action = 'licensing_licensed_sample_plugin_activate';
+        $key = self::$vendor['licenseKey'];
+
+        $this->assertSame(403, Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, 'license_key' => $key])['status'], 'no nonce');
+        $this->assertSame(403, Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, '_wpnonce' => $nonce, 'license_key' => $key], 'editor')['status']);
+        $this->assertNotSame(200, Site::http('GET', self::PAGE, null, 'editor')['status']);
+        $this->assertNull(Site::step('state')['code'], 'nothing was saved');
+
+        $wrong = Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, '_wpnonce' => $nonce, 'license_key' => substr($key, 0, -1)]);
+        $this->assertSame(302, $wrong['status']);
+        $this->assertStringContainsString('licensing-result=not_found', strtolower((string) $wrong['location']));
+        $this->assertStringContainsString('not recognised', Site::http('GET', self::PAGE . '&licensing-result=NOT_FOUND')['body']);
+
+        $ok = Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, '_wpnonce' => $nonce, 'license_key' => $key]);
+        $this->assertSame(302, $ok['status']);
+        $this->assertStringContainsString('licensing-result=valid', strtolower((string) $ok['location']));
+        $shown = Site::http('GET', self::PAGE)['body'];
+        $this->assertStringContainsString('data-code="VALID"', $shown);
+        $this->assertStringContainsString(substr($key, 0, 8) . '…' . substr($key, -4), $shown);
+        $this->assertStringNotContainsString($key, $shown, 'the key is masked');
+        $this->assertMatchesRegularExpression('#<th scope="row">Features</th><td>reports</td>#', $shown);
+        $this->assertMatchesRegularExpression('#<th scope="row">Plan</th><td>pro</td>#', $shown);
+        $this->assertStringContainsString('licensing_licensed_sample_plugin_deactivate', $shown);
+
+        $state = Site::step('state');
+        $this->assertTrue($state['reports']);
+        $this->assertStringContainsString('licensed-sample-report', $state['shortcode']);
+        $this->assertSame('no', $state['options']['licensing_licensed_sample_plugin_certificate'], 'the certificate is not autoloaded');
+        $this->assertSame('no', $state['options']['licensing_licensed_sample_plugin_key']);
+        $this->assertSame('127.0.0.1', $state['certificate']['domain'], "activated with the site's home URL");
+        $this->assertTrue($state['certificate']['dev'], 'a loopback test site is a development host');
+        $this->assertStringContainsString('data-licensing="EXPIRING"', Site::http('GET', '/wp-admin/')['body'], 'a 10-day license is about to expire');
+    }
+
+    /** @depends testTheSettingsPageActivatesWithANonceForManagersOnly */
+    public function testRevocationSwitchesTheFeatureOffAtTheNextRevalidationOnWpCron(): void
+    {
+        Api::call('POST', 'v1/licenses/' . self::$vendor['licenseId'] . '/revoke', null, self::$vendor['apiKey']);
+
+        // The daily event runs, but revalidateAfter has not passed: no request, the certificate still speaks.
+        Site::step('cron-due');
+        $this->assertSame(200, Site::http('GET', '/wp-cron.php?doing_wp_cron')['status']);
+        $state = Site::step('state');
+        $this->assertTrue($state['reports'], 'within revalidateAfter the stored certificate answers');
+        $this->assertSame('VALID', $state['verdict']['code']);
+
+        // A day later (past revalidateAfter and its jitter) the same event asks the server.
+        Site::step('set-clock', ['offset' => $state['nextRevalidation'] - $state['now'] + 1]);
+        Site::step('cron-due');
+        $this->assertSame(200, Site::http('GET', '/wp-cron.php?doing_wp_cron')['status']);
+        $state = Site::step('state');
+        $this->assertFalse($state['reports']);
+        $this->assertSame('REVOKED', $state['code']);
+        $this->assertStringContainsString('licensed-sample-locked', $state['shortcode']);
+        $this->assertArrayNotHasKey('licensing_licensed_sample_plugin_certificate', $state['options']);
+        $admin = Site::http('GET', '/wp-admin/')['body'];
+        $this->assertStringContainsString('data-licensing="REVOKED"', $admin);
+        $this->assertStringContainsString('has been revoked', $admin);
+    }
+
+    /** @depends testRevocationSwitchesTheFeatureOffAtTheNextRevalidationOnWpCron */
+    public function testUninstallRemovesEverythingTheDropInStored(): void
+    {
+        $r = Site::step('uninstall');
+        $this->assertTrue($r['deleted']);
+        $this->assertSame([], $r['options']);
+        $this->assertFalse($r['update']);
+        $this->assertFalse($r['scheduled']);
+        $log = is_file(getenv('WP_WORK') . '/debug.log') ? file(getenv('WP_WORK') . '/debug.log') : [];
+        $ours = array_filter($log, static function (string $line): bool {
+            return stripos($line, 'licens') !== false;
+        });
+        $this->assertSame([], array_values($ours), 'no PHP notice, warning or deprecation from the drop-in or the sample');
+    }
+
+    private static function nonce(string $html): string
+    {
+        if (!preg_match('/name="_wpnonce" value="([0-9a-f]+)"/', $html, $m)) {
+            throw new \RuntimeException('no nonce on the page');
+        }
+        return $m[1];
+    }
+}

@@ -1,0 +1,118 @@
+<?php
+/**
+ * One step inside the test site, as a fresh WordPress process would run it: php wp-step.php <step> [json argument].
+ * Prints one JSON line. Used by WordPressTest.php; WP_DIR names the site.
+ */
+$site = getenv('WP_DIR');
+$url = parse_url((string) getenv('WP_URL'));
+$_SERVER['HTTP_HOST'] = $url['host'] . ':' . $url['port'];
+$_SERVER['SERVER_NAME'] = $url['host'];
+$_SERVER['REQUEST_URI'] = '/';
+$_SERVER['REQUEST_METHOD'] = 'GET';
+$step = $argv[1];
+$arg = isset($argv[2]) ? json_decode($argv[2], true) : null;
+if ($step === 'install') {
+    define('WP_INSTALLING', true);
+}
+require $site . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/admin.php';
+require_once ABSPATH . 'wp-admin/includes/class-wp-upgrader.php';
+
+const PLUGIN = 'licensed-sample-plugin/licensed-sample-plugin.php';
+const PREFIX = 'licensing_licensed_sample_plugin_';
+
+function out($value): void
+{
+    echo json_encode($value, JSON_UNESCAPED_SLASHES), "\n";
+}
+
+/** The upgrader's messages, for failures. */
+final class CollectingSkin extends WP_Upgrader_Skin
+{
+    public $lines = [];
+
+    public function feedback($feedback, ...$args)
+    {
+        $this->lines[] = is_string($feedback) ? vsprintf($this->upgrader->strings[$feedback] ?? $feedback, $args) : $feedback;
+    }
+
+    public function header() {}
+
+    public function footer() {}
+
+    public function error($errors)
+    {
+        $this->lines[] = is_wp_error($errors) ? $errors->get_error_message() : (string) $errors;
+    }
+}
+
+function options(): array
+{
+    global $wpdb;
+    $rows = $wpdb->get_results("SELECT option_name, autoload FROM {$wpdb->options} WHERE option_name LIKE 'licensing\\_licensed%'", ARRAY_A);
+    return array_column($rows, 'autoload', 'option_name');
+}
+
+switch ($step) {
+    case 'install':
+        require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+        $r = wp_install('Licensing test site', 'admin', 'admin@example.com', false, '', 'admin-password');
+        wp_insert_user(['user_login' => 'editor', 'user_pass' => 'editor-password', 'user_email' => 'editor@example.com', 'role' => 'editor']);
+        out(['userId' => $r['user_id'], 'version' => get_bloginfo('version')]);
+        break;
+    case 'install-plugin':
+        $skin = new CollectingSkin();
+        $installed = (new Plugin_Upgrader($skin))->install($arg['zip']);
+        $activated = activate_plugin(PLUGIN);
+        out(['installed' => $installed === true, 'activated' => $activated === null, 'messages' => $skin->lines,
+            'scheduled' => (bool) wp_next_scheduled(PREFIX . 'revalidate')]);
+        break;
+    case 'state':
+        $license = $GLOBALS['licensed_sample_license'];
+        $state = $license->state();
+        out(['reports' => licensed_sample_reports_enabled(), 'shortcode' => do_shortcode('[licensed_sample_report]'),
+            'code' => $state ? $state->code : null, 'certificate' => $state && $state->certificate ? $state->certificate : null, 'verdict' => get_option(PREFIX . 'verdict'), 'options' => options(),
+            'version' => get_plugin_data(WP_PLUGIN_DIR . '/' . PLUGIN)['Version'],
+            'nextRevalidation' => $license->client()->nextRevalidation(), 'now' => \Licensing\WordPress\LicensedProduct::now(),
+            'scheduled' => wp_next_scheduled(PREFIX . 'revalidate')]);
+        break;
+    case 'update-check':
+        if (!empty($arg['forget'])) {
+            delete_site_transient('update_plugins');
+        }
+        wp_update_plugins();
+        $t = get_site_transient('update_plugins');
+        out(['response' => $t->response[PLUGIN] ?? null, 'noUpdate' => $t->no_update[PLUGIN] ?? null, 'checked' => $t->checked[PLUGIN] ?? null]);
+        break;
+    case 'plugin-info':
+        out(plugins_api('plugin_information', (object) ['slug' => 'licensed-sample-plugin', 'fields' => []]));
+        break;
+    case 'upgrade':
+        wp_set_current_user(1);
+        $skin = new CollectingSkin();
+        $result = (new Plugin_Upgrader($skin))->upgrade(PLUGIN);
+        wp_clean_plugins_cache(false);
+        out(['result' => $result === true, 'messages' => $skin->lines, 'version' => get_plugin_data(WP_PLUGIN_DIR . '/' . PLUGIN)['Version'],
+            'active' => is_plugin_active(PLUGIN)]);
+        break;
+    case 'cron-due':
+        // Makes the daily event due now; the test then calls wp-cron.php over HTTP, as a real cron request would.
+        $next = wp_next_scheduled(PREFIX . 'revalidate');
+        wp_unschedule_event($next, PREFIX . 'revalidate');
+        wp_schedule_event(time() - 1, 'daily', PREFIX . 'revalidate');
+        out(['was' => $next, 'now' => wp_next_scheduled(PREFIX . 'revalidate')]);
+        break;
+    case 'set-clock':
+        update_option('licensing_test_clock_offset', (int) $arg['offset']);
+        out(['offset' => (int) get_option('licensing_test_clock_offset')]);
+        break;
+    case 'uninstall':
+        deactivate_plugins(PLUGIN);
+        $deleted = delete_plugins([PLUGIN]);
+        out(['deleted' => $deleted === true, 'options' => options(), 'update' => get_site_transient(PREFIX . 'update'),
+            'scheduled' => wp_next_scheduled(PREFIX . 'revalidate')]);
+        break;
+    default:
+        fwrite(STDERR, "unknown step $step\n");
+        exit(2);
+}
