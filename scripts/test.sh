@@ -69,6 +69,44 @@ else
   log "node is required for the JavaScript SDK tests"; exit 1
 fi
 
+# The PHP SDK and the WordPress drop-in: PHPUnit against a local host of this build on its own port, then the sample plugin
+# in a real WordPress (Debian's package on MariaDB, served by php -S; tests/wordpress/run.sh). Debian packages are
+# installed when missing (as root, as CI runs).
+php_status=0; php_pass=0; php_fail=0; php_skip=0
+php_packages=(php-cli php-curl php-mysql php-xml php-zip phpunit wordpress mariadb-server)
+missing=$(for p in "${php_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+  [ "$(id -u)" -eq 0 ] || { log "the PHP tests need these Debian packages (install them as root): $missing"; exit 1; }
+  log "installing $(echo $missing) with apt-get"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+fi
+php_started=$(date +%s)
+log "running the PHP SDK and WordPress tests against a local host on 127.0.0.1:7098"
+Licensing__AdminKey=php-test-admin Licensing__Signing__LocalKeyPath="$ROOT/.local/php-test/signing-key.pem" \
+  Licensing__LocalSecretsKeyPath="$ROOT/.local/php-test/dataprotection" LocalHost__DisableTimers=true \
+  dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls http://127.0.0.1:7098 \
+  >"$ROOT/.local/php-host.log" 2>&1 &
+STARTED_PIDS+=($!)
+wait_for_port 7098 60 || { log "the local host for the PHP tests did not start; see .local/php-host.log"; exit 1; }
+rm -f "$ROOT/.local/php-sdk.xml" "$ROOT/.local/php-wordpress.xml"
+set +e
+LICENSING_API=http://127.0.0.1:7098/api/ LICENSING_ADMIN_KEY=php-test-admin \
+  phpunit -c sdk/php/phpunit.xml --log-junit "$ROOT/.local/php-sdk.xml"
+php_status=$?
+LICENSING_API=http://127.0.0.1:7098/api/ LICENSING_ADMIN_KEY=php-test-admin WP_PORT=7181 \
+  tests/wordpress/run.sh --log-junit "$ROOT/.local/php-wordpress.xml"
+wp_status=$?
+set -e
+[ "$php_status" -ne 0 ] || php_status=$wp_status
+for xml in "$ROOT/.local/php-sdk.xml" "$ROOT/.local/php-wordpress.xml"; do
+  [ -f "$xml" ] || { php_fail=$((php_fail + 1)); continue; }
+  suite=$(grep -o '<testsuite [^>]*>' "$xml" | head -1)
+  n() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$suite"; }
+  php_pass=$((php_pass + $(n tests) - $(n failures) - $(n errors) - $(n skipped)))
+  php_fail=$((php_fail + $(n failures) + $(n errors))); php_skip=$((php_skip + $(n skipped)))
+done
+log "PHP: $php_pass passed, $php_fail failed, $php_skip skipped in $(( $(date +%s) - php_started )) s"
+
 trx="$results/tests.trx"
 if [ -f "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
@@ -77,9 +115,11 @@ if [ -f "$trx" ]; then
   total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
   executed=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   skipped=$((total - executed))
-  passed=$(( ${passed:-0} + ${js_pass:-0} )); failed=$(( ${failed:-0} + ${js_fail:-0} ))
+  passed=$(( ${passed:-0} + ${js_pass:-0} + ${php_pass:-0} )); failed=$(( ${failed:-0} + ${js_fail:-0} + ${php_fail:-0} ))
+  skipped=$(( skipped + ${php_skip:-0} ))
   echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
   [ "${executed:-0}" -gt 0 ] || { echo "no test ran"; exit 1; }
 fi
 [ "$js_status" -eq 0 ] || exit "$js_status"
+[ "$php_status" -eq 0 ] || exit "$php_status"
 exit $status
