@@ -89,9 +89,57 @@ final class WordPressTest extends TestCase
     }
 
     /** @depends testTheSettingsPageActivatesWithANonceForManagersOnly */
+    public function testWordPressOffersTheNewReleaseAndItsUpgraderInstallsItFromTheSignedPackageUrl(): void
+    {
+        $before = Site::step('update-check', ['forget' => true]);
+        $this->assertNull($before['response']);
+        $this->assertSame('1.0.0', $before['noUpdate']['new_version'], 'no_update is filled, so the auto-update toggle shows');
+
+        self::publish('1.1.0', "Reports by month.\n\nFixes the export of empty reports.");
+        $check = Site::step('update-check', ['forget' => true]);
+        $offer = $check['response'];
+        $this->assertNotNull($offer, json_encode($check));
+        $this->assertSame('1.1.0', $offer['new_version']);
+        $this->assertStringStartsWith(Api::base() . 'v1/downloads/', $offer['package']);
+        $this->assertSame(['6.1', '5.8', '7.4'], [$offer['tested'], $offer['requires'], $offer['requires_php']]);
+        $this->assertNull($check['noUpdate']);
+
+        $info = Site::step('plugin-info');
+        $this->assertSame('1.1.0', $info['version']);
+        $this->assertStringContainsString('Reports by month.', $info['sections']['changelog']);
+        $this->assertSame($offer['package'], $info['download_link']);
+
+        $upgrade = Site::step('upgrade');
+        $this->assertTrue($upgrade["result"], json_encode($upgrade));
+        $this->assertSame('1.1.0', $upgrade['version']);
+        $this->assertTrue($upgrade['active']);
+        $this->assertTrue(Site::step('state')['reports'], 'the license carries over the update');
+        $after = Site::step('update-check', ['forget' => true]);
+        $this->assertNull($after['response']);
+        $this->assertSame('1.1.0', $after['noUpdate']['new_version']);
+    }
+
+    /** @depends testWordPressOffersTheNewReleaseAndItsUpgraderInstallsItFromTheSignedPackageUrl */
+    public function testEddsOwnUpdaterPointedAtTheCompatibilityEndpointGetsTheSameUpdate(): void
+    {
+        $store = Api::base() . 'v1/compat/edd/' . self::$vendor['accountId'];
+        $this->assertTrue(Site::step('install-edd-fixture', ['storeUrl' => $store, 'license' => self::$vendor['licenseKey']])['activated']);
+        $edd = Site::step('update-check', ['forget' => true])['edd'];
+        $this->assertNotNull($edd, 'EDD_SL_Plugin_Updater put its plugin in the update transient');
+        $this->assertSame('1.1.0', $edd['new_version']);
+        $this->assertStringStartsWith(Api::base() . 'v1/downloads/', $edd['package']);
+        $this->assertSame('1.1.0', Site::step('download', ['url' => $edd['package']])['version'], "EDD's package is the release's zip");
+    }
+
+    /** @depends testEddsOwnUpdaterPointedAtTheCompatibilityEndpointGetsTheSameUpdate */
     public function testRevocationSwitchesTheFeatureOffAtTheNextRevalidationOnWpCron(): void
     {
+        self::publish('1.2.0', 'More reports.');
         Api::call('POST', 'v1/licenses/' . self::$vendor['licenseId'] . '/revoke', null, self::$vendor['apiKey']);
+        $check = Site::step('update-check', ['forget' => true]);
+        $this->assertSame('1.2.0', $check['response']['new_version'], 'the release is shown');
+        $this->assertSame('', $check['response']['package'], 'but a revoked license gets no package');
+        $this->assertStringContainsString('revoked', $check['response']['upgrade_notice']);
 
         // The daily event runs, but revalidateAfter has not passed: no request, the certificate still speaks.
         Site::step('cron-due');
@@ -127,6 +175,21 @@ final class WordPressTest extends TestCase
             return stripos($line, 'licens') !== false;
         });
         $this->assertSame([], array_values($ours), 'no PHP notice, warning or deprecation from the drop-in or the sample');
+    }
+
+    /** Publishes $version of the sample plugin: the release, then its zip PUT to the upload URL. */
+    private static function publish(string $version, string $changelog): void
+    {
+        $release = Api::call('POST', 'v1/products/licensed-sample-plugin/releases', ['version' => $version, 'channel' => 'stable',
+            'changelog' => $changelog, 'requiresWp' => '5.8', 'testedWp' => '6.1', 'requiresPhp' => '7.4'], self::$vendor['apiKey']);
+        self::assertSame(201, $release['status'], json_encode($release['json']));
+        self::assertFalse($release['json']['packageUploaded']);
+        $zip = (string) file_get_contents(Site::pluginZip($version, self::$vendor['jwks']));
+        $put = Site::put($release['json']['uploadUrl'], $zip);
+        self::assertContains($put, [200, 201], 'package upload');
+        $uploaded = Api::call('POST', 'v1/products/licensed-sample-plugin/releases/' . $release['json']['id'] . '/uploaded', null, self::$vendor['apiKey']);
+        self::assertSame(200, $uploaded['status'], json_encode($uploaded['json']));
+        self::assertTrue($uploaded['json']['packageUploaded']);
     }
 
     private static function nonce(string $html): string

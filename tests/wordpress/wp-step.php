@@ -14,9 +14,13 @@ $arg = isset($argv[2]) ? json_decode($argv[2], true) : null;
 if ($step === 'install') {
     define('WP_INSTALLING', true);
 }
+if ($step === 'update-check') {
+    define('DOING_CRON', true); // WordPress checks for updates on WP-Cron (and EDD's updater loads there)
+}
 require $site . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/admin.php';
 require_once ABSPATH . 'wp-admin/includes/class-wp-upgrader.php';
+require_once ABSPATH . 'wp-admin/includes/plugin-install.php';
 
 const PLUGIN = 'licensed-sample-plugin/licensed-sample-plugin.php';
 const PREFIX = 'licensing_licensed_sample_plugin_';
@@ -76,13 +80,37 @@ switch ($step) {
             'nextRevalidation' => $license->client()->nextRevalidation(), 'now' => \Licensing\WordPress\LicensedProduct::now(),
             'scheduled' => wp_next_scheduled(PREFIX . 'revalidate')]);
         break;
+    case 'install-edd-fixture':
+        $dir = WP_PLUGIN_DIR . '/edd-sample-fixture';
+        wp_mkdir_p($dir);
+        copy(__DIR__ . '/fixtures/edd-sample-fixture/edd-sample-fixture.php', $dir . '/edd-sample-fixture.php');
+        copy(__DIR__ . '/fixtures/edd/EDD_SL_Plugin_Updater.php', $dir . '/EDD_SL_Plugin_Updater.php');
+        update_option('edd_sample_fixture_store_url', $arg['storeUrl']);
+        update_option('edd_sample_fixture_license_key', $arg['license']);
+        out(['activated' => activate_plugin('edd-sample-fixture/edd-sample-fixture.php') === null]);
+        break;
+    case 'download':
+        $file = download_url($arg['url']);
+        if (is_wp_error($file)) {
+            out(['error' => $file->get_error_message()]);
+            break;
+        }
+        $zip = new ZipArchive();
+        $zip->open($file);
+        $main = $zip->getFromName('licensed-sample-plugin/licensed-sample-plugin.php');
+        $zip->close();
+        unlink($file);
+        out(['version' => preg_match('/Version:\s+(\S+)/', (string) $main, $m) ? $m[1] : null]);
+        break;
     case 'update-check':
         if (!empty($arg['forget'])) {
             delete_site_transient('update_plugins');
         }
         wp_update_plugins();
         $t = get_site_transient('update_plugins');
-        out(['response' => $t->response[PLUGIN] ?? null, 'noUpdate' => $t->no_update[PLUGIN] ?? null, 'checked' => $t->checked[PLUGIN] ?? null]);
+        $edd = 'edd-sample-fixture/edd-sample-fixture.php';
+        out(['response' => $t->response[PLUGIN] ?? null, 'noUpdate' => $t->no_update[PLUGIN] ?? null, 'checked' => $t->checked[PLUGIN] ?? null,
+            'edd' => $t->response[$edd] ?? $t->no_update[$edd] ?? null]);
         break;
     case 'plugin-info':
         out(plugins_api('plugin_information', (object) ['slug' => 'licensed-sample-plugin', 'fields' => []]));
@@ -90,7 +118,9 @@ switch ($step) {
     case 'upgrade':
         wp_set_current_user(1);
         $skin = new CollectingSkin();
-        $result = (new Plugin_Upgrader($skin))->upgrade(PLUGIN);
+        // What the Plugins screen's "Update now" runs (wp_ajax_update_plugin): bulk_upgrade keeps the plugin active.
+        $results = (new Plugin_Upgrader($skin))->bulk_upgrade([PLUGIN]);
+        $result = is_array($results) && is_array($results[PLUGIN] ?? null) ? true : ($results[PLUGIN] ?? false);
         wp_clean_plugins_cache(false);
         out(['result' => $result === true, 'messages' => $skin->lines, 'version' => get_plugin_data(WP_PLUGIN_DIR . '/' . PLUGIN)['Version'],
             'active' => is_plugin_active(PLUGIN)]);

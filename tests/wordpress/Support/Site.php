@@ -44,6 +44,18 @@ final class Site
         return ['status' => $status, 'body' => $body, 'location' => $location];
     }
 
+    /** PUT $body to an upload URL (a blob URL: the block-blob header Azure Storage wants). */
+    public static function put(string $url, string $body): int
+    {
+        $curl = curl_init($url);
+        curl_setopt_array($curl, [CURLOPT_CUSTOMREQUEST => 'PUT', CURLOPT_POSTFIELDS => $body, CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 60,
+            CURLOPT_HTTPHEADER => ['x-ms-blob-type: BlockBlob', 'Content-Type: application/zip']]);
+        curl_exec($curl);
+        $status = (int) curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
+        curl_close($curl);
+        return $status;
+    }
+
     public static function login(string $user, string $password): void
     {
         self::http('GET', '/wp-login.php', null, $user);

@@ -48,7 +48,7 @@ final class PluginUpdater
             return $transient;
         }
         $installed = $this->installedVersion();
-        $answer = $installed === null ? null : $this->check->answer($installed);
+        $answer = $installed === null ? null : $this->check->answer($installed, isset($transient->last_checked) ? (int) $transient->last_checked : null);
         if ($answer === null) {
             return $transient;
         }

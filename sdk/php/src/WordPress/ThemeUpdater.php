@@ -29,7 +29,7 @@ final class ThemeUpdater
         }
         $stylesheet = $this->product->slug;
         $installed = (string) wp_get_theme($stylesheet)->get('Version');
-        $answer = $this->check->answer($installed);
+        $answer = $this->check->answer($installed, isset($transient->last_checked) ? (int) $transient->last_checked : null);
         if ($answer === null) {
             return $transient;
         }

@@ -3,9 +3,10 @@
 namespace Licensing\WordPress;
 
 /**
- * POST /v1/updates/check for the installed version, cached in a site transient (12 hours, like WordPress's own check)
- * so neither page loads nor WordPress's repeated transient writes cost a request. A verdict change, a new installed
- * version or WordPress's "Check again" (force-check) asks again. On a network the main site's license speaks.
+ * POST /v1/updates/check for the installed version, cached in a site transient so page loads and WordPress's repeated
+ * writes of its update transient cost no request. A new WordPress update check (its transient's `last_checked` is
+ * newer than the cached answer), "Check again" (force-check), a verdict change or a new installed version asks
+ * again; otherwise the answer is kept up to 12 hours. On a network the main site's license speaks.
  */
 final class UpdateCheck
 {
@@ -17,15 +18,18 @@ final class UpdateCheck
         $this->product = $product;
     }
 
-    /** The server's answer for $installedVersion, or null (no key, or the service could not be reached). */
-    public function answer(string $installedVersion): ?array
+    /**
+     * The server's answer for $installedVersion, or null (no key, or the service could not be reached).
+     * $checkedAt: the `last_checked` of the update transient being written, when there is one.
+     */
+    public function answer(string $installedVersion, ?int $checkedAt = null): ?array
     {
         $switched = is_multisite() && !is_main_site();
         if ($switched) {
             switch_to_blog(get_main_site_id());
         }
         try {
-            return $this->ask($installedVersion);
+            return $this->ask($installedVersion, $checkedAt);
         } finally {
             if ($switched) {
                 restore_current_blog();
@@ -33,7 +37,7 @@ final class UpdateCheck
         }
     }
 
-    private function ask(string $installedVersion): ?array
+    private function ask(string $installedVersion, ?int $checkedAt): ?array
     {
         $key = $this->product->key();
         if ($key === '') {
@@ -42,13 +46,13 @@ final class UpdateCheck
         $transient = $this->product->prefix . 'update';
         $for = hash('sha256', implode("\n", [$key, $installedVersion, $this->product->config['channel'], $this->product->domain()]));
         $cached = get_site_transient($transient);
-        if (is_array($cached) && ($cached['for'] ?? null) === $for && empty($_GET['force-check'])) {
+        $fresh = is_array($cached) && ($cached['for'] ?? null) === $for && ($checkedAt === null || $checkedAt <= (int) ($cached['at'] ?? 0));
+        if ($fresh && empty($_GET['force-check'])) {
             return $cached['answer'];
         }
         $answer = $this->product->client()->checkForUpdate($key, $installedVersion, $this->product->domain(), null, $this->product->config['channel']);
-        if ($answer !== null) {
-            set_site_transient($transient, ['for' => $for, 'answer' => $answer], 12 * HOUR_IN_SECONDS);
-        }
+        // An unreachable service is asked again after an hour at the soonest, not at every write of WordPress's transient.
+        set_site_transient($transient, ['for' => $for, 'at' => time(), 'answer' => $answer], $answer === null ? HOUR_IN_SECONDS : 12 * HOUR_IN_SECONDS);
         return $answer;
     }
 
