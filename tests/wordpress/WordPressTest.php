@@ -170,11 +170,7 @@ final class WordPressTest extends TestCase
         $this->assertSame([], $r['options']);
         $this->assertFalse($r['update']);
         $this->assertFalse($r['scheduled']);
-        $log = is_file(getenv('WP_WORK') . '/debug.log') ? file(getenv('WP_WORK') . '/debug.log') : [];
-        $ours = array_filter($log, static function (string $line): bool {
-            return stripos($line, 'licens') !== false;
-        });
-        $this->assertSame([], array_values($ours), 'no PHP notice, warning or deprecation from the drop-in or the sample');
+        $this->assertSame([], Site::ourLogLines(), 'no PHP notice, warning or deprecation from the drop-in or the sample');
     }
 
     /** Publishes $version of the sample plugin: the release, then its zip PUT to the upload URL. */

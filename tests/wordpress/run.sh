@@ -16,7 +16,8 @@ stop() {
   for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
 }
-trap stop EXIT
+# WP_KEEP=1 leaves MariaDB and the site running after the tests (to look at the site); stop them with the pids printed.
+if [ -n "${WP_KEEP:-}" ]; then trap 'echo "still running: ${pids[*]}" >&2' EXIT; else trap stop EXIT; fi
 log() { printf '[%s] wordpress: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 rm -rf "$WORK"
@@ -65,6 +66,7 @@ define('WP_DEBUG_LOG', '$WORK/debug.log');
 define('WP_DEBUG_DISPLAY', false);
 define('LICENSED_SAMPLE_API', '$LICENSING_API');
 define('LICENSING_TEST_BACKEND_PORT', $backend_port);
+if (is_file(__DIR__ . '/multisite.php')) require __DIR__ . '/multisite.php'; // written when the test turns the site into a network
 if (!defined('ABSPATH')) define('ABSPATH', __DIR__ . '/');
 require_once ABSPATH . 'wp-settings.php';
 PHP

@@ -53,7 +53,7 @@ final class CollectingSkin extends WP_Upgrader_Skin
 function options(): array
 {
     global $wpdb;
-    $rows = $wpdb->get_results("SELECT option_name, autoload FROM {$wpdb->options} WHERE option_name LIKE 'licensing\\_licensed%'", ARRAY_A);
+    $rows = $wpdb->get_results("SELECT option_name, autoload FROM {$wpdb->options} WHERE option_name LIKE 'licensing\\_licensed\\_sample\\_plugin%'", ARRAY_A);
     return array_column($rows, 'autoload', 'option_name');
 }
 
@@ -124,6 +124,91 @@ switch ($step) {
         wp_clean_plugins_cache(false);
         out(['result' => $result === true, 'messages' => $skin->lines, 'version' => get_plugin_data(WP_PLUGIN_DIR . '/' . PLUGIN)['Version'],
             'active' => is_plugin_active(PLUGIN)]);
+        break;
+    case 'install-theme':
+        $skin = new CollectingSkin();
+        $installed = (new Theme_Upgrader($skin))->install($arg['zip']);
+        switch_theme('licensed-sample-theme');
+        out(['installed' => $installed === true, 'messages' => $skin->lines, 'active' => get_stylesheet()]);
+        break;
+    case 'theme-activate':
+        // What the theme's license page runs on "Activate" (the page itself is tested with the plugin).
+        $state = $GLOBALS['licensed_sample_theme_license']->activate($arg['key']);
+        out(['code' => $state->code, 'credit' => licensed_sample_theme_credit(), 'scheduled' => (bool) wp_next_scheduled('licensing_licensed_sample_theme_revalidate')]);
+        break;
+    case 'theme-update-check':
+        delete_site_transient('update_themes');
+        wp_update_themes();
+        $t = get_site_transient('update_themes');
+        out(['response' => $t->response['licensed-sample-theme'] ?? null, 'noUpdate' => $t->no_update['licensed-sample-theme'] ?? null]);
+        break;
+    case 'theme-upgrade':
+        $skin = new CollectingSkin();
+        $results = (new Theme_Upgrader($skin))->bulk_upgrade(['licensed-sample-theme']);
+        wp_clean_themes_cache();
+        out(['result' => is_array($results['licensed-sample-theme'] ?? null), 'messages' => $skin->lines,
+            'version' => wp_get_theme('licensed-sample-theme')->get('Version'), 'active' => get_stylesheet(), 'credit' => licensed_sample_theme_credit()]);
+        break;
+    case 'make-network':
+        global $wpdb;
+        // What Tools → Network Setup does, then the constants it asks to add to wp-config.php.
+        require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+        foreach ($wpdb->tables('ms_global') as $table => $prefixed) {
+            $wpdb->$table = $prefixed; // as wp-admin/network.php does
+        }
+        install_network();
+        $host = $_SERVER['HTTP_HOST'];
+        $r = populate_network(1, $host, 'admin@example.com', 'Test network', '/', false);
+        file_put_contents($site . '/multisite.php', "<?php\ndefine('MULTISITE', true);\ndefine('SUBDOMAIN_INSTALL', false);\n"
+            . "define('DOMAIN_CURRENT_SITE', '$host');\ndefine('PATH_CURRENT_SITE', '/');\ndefine('SITE_ID_CURRENT_SITE', 1);\ndefine('BLOG_ID_CURRENT_SITE', 1);\n");
+        out(['ok' => $r === true, 'error' => is_wp_error($r) ? $r->get_error_message() : null]);
+        break;
+    case 'add-site':
+        $id = wpmu_create_blog($arg['domain'], '/', 'Second shop', 1);
+        out(['id' => is_wp_error($id) ? $id->get_error_message() : $id, 'multisite' => is_multisite()]);
+        break;
+    case 'network-install-plugin':
+        $skin = new CollectingSkin();
+        $installed = (new Plugin_Upgrader($skin))->install($arg['zip']);
+        $activated = activate_plugin(PLUGIN, '', true);
+        out(['installed' => $installed === true, 'networkActive' => $activated === null && is_plugin_active_for_network(PLUGIN), 'messages' => $skin->lines]);
+        break;
+    case 'site-activate':
+        switch_to_blog((int) $arg['site']);
+        $state = $GLOBALS['licensed_sample_license']->activate($arg['key']);
+        restore_current_blog();
+        out(['code' => $state->code, 'domain' => $state->certificate['domain'] ?? null]);
+        break;
+    case 'sites':
+        $sites = [];
+        foreach (get_sites(['fields' => 'ids']) as $id) {
+            switch_to_blog((int) $id);
+            $state = $GLOBALS['licensed_sample_license']->state();
+            $sites[$id] = ['home' => home_url(), 'reports' => licensed_sample_reports_enabled(), 'code' => $state ? $state->code : null,
+                'domain' => $state && $state->certificate ? $state->certificate['domain'] : null, 'options' => options()];
+            restore_current_blog();
+        }
+        out($sites);
+        break;
+    case 'site-update-check':
+        switch_to_blog((int) $arg['site']);
+        delete_site_transient('update_plugins');
+        delete_site_transient(PREFIX . 'update');
+        wp_update_plugins();
+        $t = get_site_transient('update_plugins');
+        restore_current_blog();
+        out(['response' => $t->response[PLUGIN] ?? null, 'noUpdate' => $t->no_update[PLUGIN] ?? null]);
+        break;
+    case 'network-uninstall':
+        deactivate_plugins(PLUGIN, false, true);
+        $deleted = delete_plugins([PLUGIN]);
+        $left = [];
+        foreach (get_sites(['fields' => 'ids']) as $id) {
+            switch_to_blog((int) $id);
+            $left[$id] = options();
+            restore_current_blog();
+        }
+        out(['deleted' => $deleted === true, 'options' => $left, 'update' => get_site_transient(PREFIX . 'update')]);
         break;
     case 'cron-due':
         // Makes the daily event due now; the test then calls wp-cron.php over HTTP, as a real cron request would.

@@ -44,6 +44,15 @@ final class Site
         return ['status' => $status, 'body' => $body, 'location' => $location];
     }
 
+    /** The lines of the site's debug.log that name the drop-in, the SDK or the samples. */
+    public static function ourLogLines(): array
+    {
+        $log = getenv('WP_WORK') . '/debug.log';
+        return array_values(array_filter(is_file($log) ? file($log) : [], static function (string $line): bool {
+            return stripos($line, 'licens') !== false;
+        }));
+    }
+
     /** PUT $body to an upload URL (a blob URL: the block-blob header Azure Storage wants). */
     public static function put(string $url, string $body): int
     {
@@ -71,19 +80,33 @@ final class Site
      */
     public static function pluginZip(string $version, array $jwks): string
     {
+        return self::package('licensed-sample-plugin', 'licensed-sample-plugin.php', $version, $jwks);
+    }
+
+    /** The sample theme, packaged the same way ($version in style.css). */
+    public static function themeZip(string $version, array $jwks): string
+    {
+        return self::package('licensed-sample-theme', 'style.css', $version, $jwks);
+    }
+
+    private static function package(string $name, string $headerFile, string $version, array $jwks): string
+    {
         $root = __DIR__ . '/../../../sdk/php';
-        $zipPath = getenv('WP_WORK') . "/licensed-sample-plugin-$version.zip";
+        $zipPath = getenv('WP_WORK') . "/$name-$version.zip";
         $zip = new \ZipArchive();
         $zip->open($zipPath, \ZipArchive::CREATE | \ZipArchive::OVERWRITE);
-        $dir = 'licensed-sample-plugin/';
-        $main = (string) file_get_contents("$root/examples/licensed-sample-plugin/licensed-sample-plugin.php");
-        $zip->addFromString($dir . 'licensed-sample-plugin.php', preg_replace('/^( \* Version:\s+).*$/m', '${1}' . $version, $main));
-        $zip->addFile("$root/examples/licensed-sample-plugin/uninstall.php", $dir . 'uninstall.php');
-        $zip->addFromString($dir . 'licensing-keys.json', json_encode($jwks));
-        $zip->addFile("$root/autoload.php", $dir . 'licensing-sdk/autoload.php');
+        foreach (glob("$root/examples/$name/*") as $file) {
+            $text = (string) file_get_contents($file);
+            if (basename($file) === $headerFile) {
+                $text = preg_replace('/^(\s*\*?\s*Version:\s+).*$/m', '${1}' . $version, $text, 1);
+            }
+            $zip->addFromString("$name/" . basename($file), $text);
+        }
+        $zip->addFromString("$name/licensing-keys.json", json_encode($jwks));
+        $zip->addFile("$root/autoload.php", "$name/licensing-sdk/autoload.php");
         $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator("$root/src", \FilesystemIterator::SKIP_DOTS));
         foreach ($files as $file) {
-            $zip->addFile($file->getPathname(), $dir . 'licensing-sdk/src/' . substr($file->getPathname(), strlen("$root/src/")));
+            $zip->addFile($file->getPathname(), "$name/licensing-sdk/src/" . substr($file->getPathname(), strlen("$root/src/")));
         }
         $zip->close();
         return $zipPath;

@@ -28,8 +28,8 @@ final class LicensedProduct
     public $prefix;
     /** @var string */
     private $file;
-    /** @var LicenseState|null|false false until computed in this request */
-    private $state = false;
+    /** @var array<int, LicenseState|null> this request's verdict per site (a network's code may switch sites) */
+    private $states = [];
 
     /**
      * @param string $file the plugin's main file or the theme's functions.php (__FILE__)
@@ -112,23 +112,24 @@ final class LicensedProduct
      */
     public function state(): ?LicenseState
     {
-        if ($this->state !== false) {
-            return $this->state;
+        $site = get_current_blog_id();
+        if (array_key_exists($site, $this->states)) {
+            return $this->states[$site];
         }
         $key = $this->key();
         if ($key === '') {
-            return $this->state = null;
+            return $this->states[$site] = null;
         }
         $cached = $this->client()->cached($key, $this->domain());
         if ($cached !== null) {
-            return $this->state = $cached;
+            return $this->states[$site] = $cached;
         }
         $verdict = get_option($this->prefix . 'verdict', []);
         $code = is_array($verdict) && isset($verdict['code']) ? (string) $verdict['code'] : 'UNREACHABLE';
         if ($code === 'VALID') {
             $code = 'CERTIFICATE_EXPIRED'; // the last answer was good, but its certificate no longer verifies now
         }
-        return $this->state = new LicenseState(false, $code, is_array($verdict) ? (string) ($verdict['detail'] ?? '') : '');
+        return $this->states[$site] = new LicenseState(false, $code, is_array($verdict) ? (string) ($verdict['detail'] ?? '') : '');
     }
 
     public function isValid(): bool
@@ -194,13 +195,16 @@ final class LicensedProduct
         if (!is_array($before) || ($before['code'] ?? null) !== $state->code) {
             $this->changed();
         }
-        $this->state = $state->valid ? $state : false;
+        unset($this->states[get_current_blog_id()]);
+        if ($state->valid) {
+            $this->states[get_current_blog_id()] = $state;
+        }
         return $state;
     }
 
     private function changed(): void
     {
-        $this->state = false;
+        unset($this->states[get_current_blog_id()]);
         delete_site_transient($this->prefix . 'update');
     }
 
