@@ -89,6 +89,19 @@ final class WordPressTest extends TestCase
     }
 
     /** @depends testTheSettingsPageActivatesWithANonceForManagersOnly */
+    public function testPageLoadsAskTheLicensingServiceNothing(): void
+    {
+        Site::step('requests', ['reset' => true]);
+        foreach (['/', '/wp-admin/', self::PAGE, '/wp-admin/profile.php', '/wp-admin/edit.php'] as $path) {
+            $this->assertSame(200, Site::http('GET', $path)['status'], $path);
+        }
+        $this->assertTrue(Site::step('state')['reports']);
+        $this->assertSame(0, Site::step('requests')['count'], 'the stored certificate answers; no request per page load');
+        Site::step('update-check', ['forget' => true]);
+        $this->assertSame(1, Site::step('requests')['count'], "WordPress's update check makes one request, however often it writes its transient");
+    }
+
+    /** @depends testPageLoadsAskTheLicensingServiceNothing */
     public function testWordPressOffersTheNewReleaseAndItsUpgraderInstallsItFromTheSignedPackageUrl(): void
     {
         $before = Site::step('update-check', ['forget' => true]);
@@ -103,6 +116,7 @@ final class WordPressTest extends TestCase
         $this->assertStringStartsWith(Api::base() . 'v1/downloads/', $offer['package']);
         $this->assertSame(['6.1', '5.8', '7.4'], [$offer['tested'], $offer['requires'], $offer['requires_php']]);
         $this->assertNull($check['noUpdate']);
+        $this->assertSame(['1.1.0', $offer['package']], [$check['updateUri']['new_version'], $check['updateUri']['package']], 'update_plugins_{hostname}');
 
         $info = Site::step('plugin-info');
         $this->assertSame('1.1.0', $info['version']);

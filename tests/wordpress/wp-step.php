@@ -109,8 +109,10 @@ switch ($step) {
         wp_update_plugins();
         $t = get_site_transient('update_plugins');
         $edd = 'edd-sample-fixture/edd-sample-fixture.php';
+        // WordPress 5.8+ also asks the plugin's Update URI host; the drop-in answers there too.
+        $updateUri = apply_filters('update_plugins_licensing.example.com', false, get_plugin_data(WP_PLUGIN_DIR . '/' . PLUGIN), PLUGIN, []);
         out(['response' => $t->response[PLUGIN] ?? null, 'noUpdate' => $t->no_update[PLUGIN] ?? null, 'checked' => $t->checked[PLUGIN] ?? null,
-            'edd' => $t->response[$edd] ?? $t->no_update[$edd] ?? null]);
+            'edd' => $t->response[$edd] ?? $t->no_update[$edd] ?? null, 'updateUri' => $updateUri]);
         break;
     case 'plugin-info':
         out(plugins_api('plugin_information', (object) ['slug' => 'licensed-sample-plugin', 'fields' => []]));
@@ -216,6 +218,13 @@ switch ($step) {
         wp_unschedule_event($next, PREFIX . 'revalidate');
         wp_schedule_event(time() - 1, 'daily', PREFIX . 'revalidate');
         out(['was' => $next, 'now' => wp_next_scheduled(PREFIX . 'revalidate')]);
+        break;
+    case 'requests':
+        $count = (int) get_option('licensing_test_requests', 0);
+        if (!empty($arg['reset'])) {
+            update_option('licensing_test_requests', 0);
+        }
+        out(['count' => $count]);
         break;
     case 'set-clock':
         update_option('licensing_test_clock_offset', (int) $arg['offset']);
