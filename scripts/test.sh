@@ -49,16 +49,22 @@ dotnet test tests/Licensing.Tests/Licensing.Tests.csproj -c Debug --no-build --n
 status=$?
 set -e
 
+# start_local_host PORT NAME ADMIN_KEY: a local host of this build for an SDK's tests, with its own port, admin key and
+# signing key (.local/NAME-test), logging to .local/NAME-host.log; stopped with everything else this script started.
+start_local_host() {
+  Licensing__AdminKey="$3" Licensing__Signing__LocalKeyPath="$ROOT/.local/$2-test/signing-key.pem" \
+    Licensing__LocalSecretsKeyPath="$ROOT/.local/$2-test/dataprotection" LocalHost__DisableTimers=true \
+    dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls "http://127.0.0.1:$1" \
+    >"$ROOT/.local/$2-host.log" 2>&1 &
+  STARTED_PIDS+=($!)
+  wait_for_port "$1" 60 || { log "the local host for the $2 tests did not start; see .local/$2-host.log"; exit 1; }
+}
+
 # The JavaScript SDK: node's test runner against a local host of this build (its own port, admin key and signing key).
 js_status=0; js_pass=0; js_fail=0
 if command -v node >/dev/null 2>&1; then
   log "running the JavaScript SDK tests against a local host on 127.0.0.1:7099"
-  Licensing__AdminKey=js-test-admin Licensing__Signing__LocalKeyPath="$ROOT/.local/js-test/signing-key.pem" \
-    Licensing__LocalSecretsKeyPath="$ROOT/.local/js-test/dataprotection" LocalHost__DisableTimers=true \
-    dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls http://127.0.0.1:7099 \
-    >"$ROOT/.local/js-host.log" 2>&1 &
-  STARTED_PIDS+=($!)
-  wait_for_port 7099 60 || { log "the local host for the JS tests did not start; see .local/js-host.log"; exit 1; }
+  start_local_host 7099 js js-test-admin
   set +e
   LICENSING_API=http://127.0.0.1:7099/api/ LICENSING_ADMIN_KEY=js-test-admin node --test sdk/js/test/ 2>&1 | tee "$ROOT/.local/js-test.log"
   js_status=${PIPESTATUS[0]}
@@ -82,12 +88,7 @@ if [ -n "$missing" ]; then
 fi
 php_started=$(date +%s)
 log "running the PHP SDK and WordPress tests against a local host on 127.0.0.1:7098"
-Licensing__AdminKey=php-test-admin Licensing__Signing__LocalKeyPath="$ROOT/.local/php-test/signing-key.pem" \
-  Licensing__LocalSecretsKeyPath="$ROOT/.local/php-test/dataprotection" LocalHost__DisableTimers=true \
-  dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls http://127.0.0.1:7098 \
-  >"$ROOT/.local/php-host.log" 2>&1 &
-STARTED_PIDS+=($!)
-wait_for_port 7098 60 || { log "the local host for the PHP tests did not start; see .local/php-host.log"; exit 1; }
+start_local_host 7098 php php-test-admin
 rm -f "$ROOT/.local/php-sdk.xml" "$ROOT/.local/php-wordpress.xml"
 set +e
 LICENSING_API=http://127.0.0.1:7098/api/ LICENSING_ADMIN_KEY=php-test-admin \
