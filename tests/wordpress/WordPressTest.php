@@ -78,6 +78,14 @@ final class WordPressTest extends TestCase
         $this->assertMatchesRegularExpression('#<th scope="row">Plan</th><td>pro</td>#', $shown);
         $this->assertStringContainsString('licensing_licensed_sample_plugin_deactivate', $shown);
 
+        // Deactivate (the form's own nonce), then activate again.
+        $off = Site::http('POST', '/wp-admin/admin-post.php', ['action' => 'licensing_licensed_sample_plugin_deactivate', '_wpnonce' => self::nonce($shown)]);
+        $this->assertStringContainsString('licensing-result=deactivated', strtolower((string) $off['location']));
+        $this->assertNull(Site::step('state')['code']);
+        $this->assertArrayNotHasKey('licensing_licensed_sample_plugin_certificate', Site::step('state')['options']);
+        $again = Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, '_wpnonce' => self::nonce(Site::http('GET', self::PAGE)['body']), 'license_key' => $key]);
+        $this->assertStringContainsString('licensing-result=valid', strtolower((string) $again['location']));
+
         $state = Site::step('state');
         $this->assertTrue($state['reports']);
         $this->assertStringContainsString('licensed-sample-report', $state['shortcode']);
@@ -96,9 +104,9 @@ final class WordPressTest extends TestCase
             $this->assertSame(200, Site::http('GET', $path)['status'], $path);
         }
         $this->assertTrue(Site::step('state')['reports']);
-        $this->assertSame(0, Site::step('requests')['count'], 'the stored certificate answers; no request per page load');
+        $this->assertSame([], Site::step('requests')['paths'], 'the stored certificate answers; no request per page load');
         Site::step('update-check', ['forget' => true]);
-        $this->assertSame(1, Site::step('requests')['count'], "WordPress's update check makes one request, however often it writes its transient");
+        $this->assertSame(['v1/updates/check'], Site::step('requests')['paths'], "WordPress's update check makes one request, however often it writes its transient");
     }
 
     /** @depends testPageLoadsAskTheLicensingServiceNothing */
@@ -156,17 +164,21 @@ final class WordPressTest extends TestCase
         $this->assertStringContainsString('revoked', $check['response']['upgrade_notice']);
 
         // The daily event runs, but revalidateAfter has not passed: no request, the certificate still speaks.
+        Site::step('requests', ['reset' => true]);
         Site::step('cron-due');
         $this->assertSame(200, Site::http('GET', '/wp-cron.php?doing_wp_cron')['status']);
         $state = Site::step('state');
         $this->assertTrue($state['reports'], 'within revalidateAfter the stored certificate answers');
         $this->assertSame('VALID', $state['verdict']['code']);
+        $this->assertNotContains('v1/validate', Site::step('requests')['paths']);
+        $this->assertFalse($state['scheduled'] <= $state['now'], 'the event was rescheduled for tomorrow');
 
         // A day later (past revalidateAfter and its jitter) the same event asks the server.
         Site::step('set-clock', ['offset' => $state['nextRevalidation'] - $state['now'] + 1]);
         Site::step('cron-due');
         $this->assertSame(200, Site::http('GET', '/wp-cron.php?doing_wp_cron')['status']);
         $state = Site::step('state');
+        $this->assertContains('v1/validate', Site::step('requests')['paths'], 'now it asks');
         $this->assertFalse($state['reports']);
         $this->assertSame('REVOKED', $state['code']);
         $this->assertStringContainsString('licensed-sample-locked', $state['shortcode']);

@@ -220,11 +220,13 @@ switch ($step) {
         out(['was' => $next, 'now' => wp_next_scheduled(PREFIX . 'revalidate')]);
         break;
     case 'requests':
-        $count = (int) get_option('licensing_test_requests', 0);
+        $paths = array_map(static function (string $path): string {
+            return preg_replace('#^.*/api/#', '', $path);
+        }, (array) get_option('licensing_test_requests', []));
         if (!empty($arg['reset'])) {
-            update_option('licensing_test_requests', 0);
+            update_option('licensing_test_requests', []);
         }
-        out(['count' => $count]);
+        out(['paths' => $paths]);
         break;
     case 'set-clock':
         update_option('licensing_test_clock_offset', (int) $arg['offset']);

@@ -5,7 +5,8 @@
  *   ports otherwise);
  * - api.wordpress.org is answered here with what it answers for plugins and themes it does not host (empty lists),
  *   so wp_update_plugins() and wp_update_themes() run to their end; every other outside request fails at once;
- * - every request to the licensing host is counted in the option licensing_test_requests (to show page loads make none);
+ * - the path of every request to the licensing host is listed in the option licensing_test_requests (to show page loads
+ *   make none);
  * - the clock the drop-in reads (licensing_sdk_now) can be moved forward with the option licensing_test_clock_offset.
  */
 add_filter('http_allowed_safe_ports', static function (array $ports): array {
@@ -31,6 +32,6 @@ add_filter('licensing_sdk_now', static function (int $now): int {
 
 add_action('http_api_debug', static function ($response, $context, $class, $args, $url): void {
     if (wp_parse_url($url, PHP_URL_PORT) === (int) LICENSING_TEST_BACKEND_PORT) {
-        update_option('licensing_test_requests', (int) get_option('licensing_test_requests', 0) + 1);
+        update_option('licensing_test_requests', array_merge((array) get_option('licensing_test_requests', []), [wp_parse_url($url, PHP_URL_PATH)]));
     }
 }, 10, 5);
