@@ -97,6 +97,20 @@ final class WordPressTest extends TestCase
     }
 
     /** @depends testTheSettingsPageActivatesWithANonceForManagersOnly */
+    public function testThePagesStringsAreTranslatedWithTheSdksTextDomain(): void
+    {
+        $mo = Site::mo(['Status' => 'Zustand', 'Your license is active on this site.' => 'Ihre Lizenz ist auf dieser Website aktiv.']);
+        $this->assertSame('de_DE', Site::step('set-locale', ['locale' => 'de_DE', 'mo' => base64_encode($mo)])['locale']);
+        $page = Site::http('GET', self::PAGE)['body'];
+        $this->assertStringContainsString('<th scope="row">Zustand</th>', $page);
+        $this->assertStringContainsString('Ihre Lizenz ist auf dieser Website aktiv.', $page);
+        Site::step('set-locale', ['locale' => '']);
+        $this->assertStringContainsString('<th scope="row">Status</th>', Site::http('GET', self::PAGE)['body']);
+        $pot = (string) file_get_contents(__DIR__ . '/../../sdk/php/languages/licensing-sdk.pot');
+        $this->assertStringContainsString('msgid "Your license is active on this site."', $pot, 'the template lists the strings');
+    }
+
+    /** @depends testThePagesStringsAreTranslatedWithTheSdksTextDomain */
     public function testPageLoadsAskTheLicensingServiceNothing(): void
     {
         Site::step('requests', ['reset' => true]);

@@ -228,6 +228,15 @@ switch ($step) {
         }
         out(['paths' => $paths]);
         break;
+    case 'set-locale':
+        update_user_meta(1, 'locale', $arg['locale']);
+        if (isset($arg['mo'])) {
+            $dir = WP_PLUGIN_DIR . '/licensed-sample-plugin/licensing-sdk/languages';
+            wp_mkdir_p($dir);
+            file_put_contents($dir . '/licensing-sdk-' . $arg['locale'] . '.mo', base64_decode($arg['mo']));
+        }
+        out(['locale' => get_user_locale(1)]);
+        break;
     case 'set-clock':
         update_option('licensing_test_clock_offset', (int) $arg['offset']);
         out(['offset' => (int) get_option('licensing_test_clock_offset')]);

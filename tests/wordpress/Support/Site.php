@@ -53,6 +53,25 @@ final class Site
         }));
     }
 
+    /** A gettext .mo file (the format msgfmt writes) with $messages (original => translation). */
+    public static function mo(array $messages): string
+    {
+        ksort($messages, SORT_STRING);
+        $count = count($messages);
+        $originalsAt = 28;
+        $translationsAt = $originalsAt + 8 * $count;
+        $textAt = $translationsAt + 8 * $count;
+        $tables = ['', ''];
+        $text = '';
+        foreach ([array_keys($messages), array_values($messages)] as $i => $strings) {
+            foreach ($strings as $string) {
+                $tables[$i] .= pack('VV', strlen($string), $textAt + strlen($text));
+                $text .= $string . "\0";
+            }
+        }
+        return pack('VVVVVVV', 0x950412de, 0, $count, $originalsAt, $translationsAt, 0, $textAt) . $tables[0] . $tables[1] . $text;
+    }
+
     /** PUT $body to an upload URL (a blob URL: the block-blob header Azure Storage wants). */
     public static function put(string $url, string $body): int
     {
