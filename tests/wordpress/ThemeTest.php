@@ -27,7 +27,7 @@ final class ThemeTest extends TestCase
         $this->assertTrue($activated['scheduled']);
         $this->assertSame(200, Site::http('GET', '/wp-admin/options-general.php?page=licensed-sample-theme-license')['status']);
 
-        $none = Site::step('theme-update-check');
+        $none = Site::step('theme-update-check', ['force' => true]);
         $this->assertNull($none['response']);
         $this->assertSame('1.0.0', $none['noUpdate']['new_version']);
 
@@ -36,7 +36,7 @@ final class ThemeTest extends TestCase
         $this->assertContains(Site::put($release['uploadUrl'], (string) file_get_contents(Site::themeZip('1.1.0', $jwks))), [200, 201]);
         Api::call('POST', "v1/products/licensed-sample-theme/releases/{$release['id']}/uploaded", null, $account['apiKey']);
 
-        $offer = Site::step('theme-update-check')['response'];
+        $offer = Site::step('theme-update-check', ['force' => true])['response'];
         $this->assertSame('1.1.0', $offer['new_version']);
         $this->assertStringStartsWith(Api::base() . 'v1/downloads/', $offer['package']);
         $upgrade = Site::step('theme-upgrade');

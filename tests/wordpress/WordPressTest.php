@@ -119,19 +119,19 @@ final class WordPressTest extends TestCase
         }
         $this->assertTrue(Site::step('state')['reports']);
         $this->assertSame([], Site::step('requests')['paths'], 'the stored certificate answers; no request per page load');
-        Site::step('update-check', ['forget' => true]);
+        Site::step('update-check', ['forget' => true, 'force' => true]);
         $this->assertSame(['v1/updates/check'], Site::step('requests')['paths'], "WordPress's update check makes one request, however often it writes its transient");
     }
 
     /** @depends testPageLoadsAskTheLicensingServiceNothing */
     public function testWordPressOffersTheNewReleaseAndItsUpgraderInstallsItFromTheSignedPackageUrl(): void
     {
-        $before = Site::step('update-check', ['forget' => true]);
+        $before = Site::step('update-check', ['forget' => true, 'force' => true]);
         $this->assertNull($before['response']);
         $this->assertSame('1.0.0', $before['noUpdate']['new_version'], 'no_update is filled, so the auto-update toggle shows');
 
         self::publish('1.1.0', "Reports by month.\n\nFixes the export of empty reports.");
-        $check = Site::step('update-check', ['forget' => true]);
+        $check = Site::step('update-check', ['forget' => true, 'force' => true]);
         $offer = $check['response'];
         $this->assertNotNull($offer, json_encode($check));
         $this->assertSame('1.1.0', $offer['new_version']);
@@ -150,7 +150,7 @@ final class WordPressTest extends TestCase
         $this->assertSame('1.1.0', $upgrade['version']);
         $this->assertTrue($upgrade['active']);
         $this->assertTrue(Site::step('state')['reports'], 'the license carries over the update');
-        $after = Site::step('update-check', ['forget' => true]);
+        $after = Site::step('update-check', ['forget' => true, 'force' => true]);
         $this->assertNull($after['response']);
         $this->assertSame('1.1.0', $after['noUpdate']['new_version']);
     }
@@ -160,7 +160,7 @@ final class WordPressTest extends TestCase
     {
         $store = Api::base() . 'v1/compat/edd/' . self::$vendor['accountId'];
         $this->assertTrue(Site::step('install-edd-fixture', ['storeUrl' => $store, 'license' => self::$vendor['licenseKey']])['activated']);
-        $edd = Site::step('update-check', ['forget' => true])['edd'];
+        $edd = Site::step('update-check', ['forget' => true, 'force' => true])['edd'];
         $this->assertNotNull($edd, 'EDD_SL_Plugin_Updater put its plugin in the update transient');
         $this->assertSame('1.1.0', $edd['new_version']);
         $this->assertStringStartsWith(Api::base() . 'v1/downloads/', $edd['package']);
@@ -172,7 +172,7 @@ final class WordPressTest extends TestCase
     {
         self::publish('1.2.0', 'More reports.');
         Api::call('POST', 'v1/licenses/' . self::$vendor['licenseId'] . '/revoke', null, self::$vendor['apiKey']);
-        $check = Site::step('update-check', ['forget' => true]);
+        $check = Site::step('update-check', ['forget' => true, 'force' => true]);
         $this->assertSame('1.2.0', $check['response']['new_version'], 'the release is shown');
         $this->assertSame('', $check['response']['package'], 'but a revoked license gets no package');
         $this->assertStringContainsString('revoked', $check['response']['upgrade_notice']);

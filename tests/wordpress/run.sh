@@ -13,8 +13,8 @@ WP_SRC="${WP_SRC:-/usr/share/wordpress}"
 pids=()
 stop() {
   local pid
-  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill -- "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "${pid#-}" 2>/dev/null || true; done
 }
 # WP_KEEP=1 leaves MariaDB and the site running after the tests (to look at the site); stop them with the pids printed.
 if [ -n "${WP_KEEP:-}" ]; then trap 'echo "still running: ${pids[*]}" >&2' EXIT; else trap stop EXIT; fi
@@ -71,9 +71,11 @@ if (!defined('ABSPATH')) define('ABSPATH', __DIR__ . '/');
 require_once ABSPATH . 'wp-settings.php';
 PHP
 
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then log "127.0.0.1:$PORT is already in use (set WP_PORT)"; exit 1; fi
 log "php -S 127.0.0.1:$PORT"
-PHP_CLI_SERVER_WORKERS=4 php -S "127.0.0.1:$PORT" -t "$WORK/site" >"$WORK/php-server.log" 2>&1 &
-pids+=($!)
+# Its own process group (setsid), stopped as a group: the server's worker processes go with it.
+PHP_CLI_SERVER_WORKERS=4 setsid php -S "127.0.0.1:$PORT" -t "$WORK/site" >"$WORK/php-server.log" 2>&1 &
+pids+=(-$!)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 
 export WP_URL="http://127.0.0.1:$PORT" WP_DIR="$WORK/site" WP_WORK="$WORK"

@@ -11,6 +11,9 @@ $_SERVER['REQUEST_URI'] = '/';
 $_SERVER['REQUEST_METHOD'] = 'GET';
 $step = $argv[1];
 $arg = isset($argv[2]) ? json_decode($argv[2], true) : null;
+if (!empty($arg['force'])) {
+    $_GET['force-check'] = '1'; // Dashboard → Updates → "Check again"
+}
 if ($step === 'install') {
     define('WP_INSTALLING', true);
 }
