@@ -124,6 +124,31 @@ final class WordPressTest extends TestCase
     }
 
     /** @depends testPageLoadsAskTheLicensingServiceNothing */
+    public function testAnUnreachableServiceKeepsTheFeatureUntilTheCertificatesGraceEnds(): void
+    {
+        $state = Site::step('state');
+        $certificate = $state['certificate'];
+
+        // Past revalidateAfter with the service down: the cron event tries, the certificate keeps the feature on.
+        Site::step('set-clock', ['offset' => $state['nextRevalidation'] - $state['now'] + 60, 'offline' => true]);
+        Site::step('cron-due');
+        $this->assertSame(200, Site::http('GET', '/wp-cron.php?doing_wp_cron')['status']);
+        $down = Site::step('state');
+        $this->assertTrue($down['reports'], 'an outage is not a verdict');
+        $this->assertSame('VALID', $down['verdict']['code']);
+
+        // Past the certificate's exp (the plan's offline grace): the feature is off until the service answers again.
+        Site::step('set-clock', ['offset' => $certificate['exp'] - $state['now'] + 60, 'offline' => true]);
+        $late = Site::step('state');
+        $this->assertFalse($late['reports']);
+        $this->assertSame('CERTIFICATE_EXPIRED', $late['code']);
+        $this->assertStringContainsString('data-licensing="CERTIFICATE_EXPIRED"', Site::http('GET', '/wp-admin/')['body']);
+
+        Site::step('set-clock', ['offset' => 0, 'offline' => false]);
+        $this->assertTrue(Site::step('state')['reports']);
+    }
+
+    /** @depends testAnUnreachableServiceKeepsTheFeatureUntilTheCertificatesGraceEnds */
     public function testWordPressOffersTheNewReleaseAndItsUpgraderInstallsItFromTheSignedPackageUrl(): void
     {
         $before = Site::step('update-check', ['forget' => true, 'force' => true]);

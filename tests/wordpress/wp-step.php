@@ -242,6 +242,9 @@ switch ($step) {
         break;
     case 'set-clock':
         update_option('licensing_test_clock_offset', (int) $arg['offset']);
+        if (isset($arg['offline'])) {
+            update_option('licensing_test_offline', (bool) $arg['offline']);
+        }
         out(['offset' => (int) get_option('licensing_test_clock_offset')]);
         break;
     case 'uninstall':

@@ -7,6 +7,7 @@
  *   so wp_update_plugins() and wp_update_themes() run to their end; every other outside request fails at once;
  * - the path of every request to the licensing host is listed in the option licensing_test_requests (to show page loads
  *   make none);
+ * - the option licensing_test_offline makes the licensing host unreachable (as a network outage would);
  * - the clock the drop-in reads (licensing_sdk_now) can be moved forward with the option licensing_test_clock_offset.
  */
 add_filter('http_allowed_safe_ports', static function (array $ports): array {
@@ -16,6 +17,9 @@ add_filter('http_allowed_safe_ports', static function (array $ports): array {
 
 add_filter('pre_http_request', static function ($pre, $args, $url) {
     $host = wp_parse_url($url, PHP_URL_HOST);
+    if ($host === '127.0.0.1' && wp_parse_url($url, PHP_URL_PORT) === (int) LICENSING_TEST_BACKEND_PORT && get_option('licensing_test_offline')) {
+        return new WP_Error('http_request_failed', 'cURL error 7: Failed to connect to 127.0.0.1');
+    }
     if ($host === '127.0.0.1') {
         return $pre;
     }
