@@ -176,10 +176,16 @@ final class Offline
         return "\x30" . chr(strlen($body)) . $body;
     }
 
+    /** @var array<string, mixed> parsed public keys by PEM (OpenSSL's parse costs more than a verification) */
+    private static $parsed = [];
+
     private static function verifyWith(array $jwk, string $data, string $signature): bool
     {
         $pem = self::jwkToPem($jwk);
-        $key = $pem === null ? false : @openssl_pkey_get_public($pem);
+        if ($pem !== null && !array_key_exists($pem, self::$parsed)) {
+            self::$parsed = array_slice(self::$parsed, -15, null, true) + [$pem => @openssl_pkey_get_public($pem)];
+        }
+        $key = $pem === null ? false : self::$parsed[$pem];
         if ($key === false) {
             return false; // not a P-256 point: verifies nothing
         }
