@@ -31,8 +31,8 @@ final class ThemeTest extends TestCase
         $this->assertNull($none['response']);
         $this->assertSame('1.0.0', $none['noUpdate']['new_version']);
 
-        $release = Api::call('POST', 'v1/products/licensed-sample-theme/releases', ['version' => '1.1.0', 'channel' => 'stable', 'changelog' => 'Darker footer.'],
-            $account['apiKey'])['json'];
+        $release = Api::call('POST', 'v1/products/licensed-sample-theme/releases',
+            ['version' => '1.1.0', 'channel' => 'stable', 'changelog' => 'Darker footer.'], $account['apiKey'])['json'];
         $this->assertContains(Site::put($release['uploadUrl'], (string) file_get_contents(Site::themeZip('1.1.0', $jwks))), [200, 201]);
         Api::call('POST', "v1/products/licensed-sample-theme/releases/{$release['id']}/uploaded", null, $account['apiKey']);
 

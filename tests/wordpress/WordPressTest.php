@@ -58,7 +58,8 @@ final class WordPressTest extends TestCase
         $key = self::$vendor['licenseKey'];
 
         $this->assertSame(403, Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, 'license_key' => $key])['status'], 'no nonce');
-        $this->assertSame(403, Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, '_wpnonce' => $nonce, 'license_key' => $key], 'editor')['status']);
+        $editor = Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, '_wpnonce' => $nonce, 'license_key' => $key], 'editor');
+        $this->assertSame(403, $editor['status']);
         $this->assertNotSame(200, Site::http('GET', self::PAGE, null, 'editor')['status']);
         $this->assertNull(Site::step('state')['code'], 'nothing was saved');
 
@@ -83,7 +84,8 @@ final class WordPressTest extends TestCase
         $this->assertStringContainsString('licensing-result=deactivated', strtolower((string) $off['location']));
         $this->assertNull(Site::step('state')['code']);
         $this->assertArrayNotHasKey('licensing_licensed_sample_plugin_certificate', Site::step('state')['options']);
-        $again = Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, '_wpnonce' => self::nonce(Site::http('GET', self::PAGE)['body']), 'license_key' => $key]);
+        $fresh = self::nonce(Site::http('GET', self::PAGE)['body']);
+        $again = Site::http('POST', '/wp-admin/admin-post.php', ['action' => $action, '_wpnonce' => $fresh, 'license_key' => $key]);
         $this->assertStringContainsString('licensing-result=valid', strtolower((string) $again['location']));
 
         $state = Site::step('state');
@@ -120,7 +122,8 @@ final class WordPressTest extends TestCase
         $this->assertTrue(Site::step('state')['reports']);
         $this->assertSame([], Site::step('requests')['paths'], 'the stored certificate answers; no request per page load');
         Site::step('update-check', ['forget' => true, 'force' => true]);
-        $this->assertSame(['v1/updates/check'], Site::step('requests')['paths'], "WordPress's update check makes one request, however often it writes its transient");
+        $this->assertSame(['v1/updates/check'], Site::step('requests')['paths'],
+            "WordPress's update check makes one request, however often it writes its transient");
     }
 
     /** @depends testPageLoadsAskTheLicensingServiceNothing */

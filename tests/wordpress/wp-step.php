@@ -78,7 +78,8 @@ switch ($step) {
         $license = $GLOBALS['licensed_sample_license'];
         $state = $license->state();
         out(['reports' => licensed_sample_reports_enabled(), 'shortcode' => do_shortcode('[licensed_sample_report]'),
-            'code' => $state ? $state->code : null, 'certificate' => $state && $state->certificate ? $state->certificate : null, 'verdict' => get_option(PREFIX . 'verdict'), 'options' => options(),
+            'code' => $state ? $state->code : null, 'certificate' => $state && $state->certificate ? $state->certificate : null,
+            'verdict' => get_option(PREFIX . 'verdict'), 'options' => options(),
             'version' => get_plugin_data(WP_PLUGIN_DIR . '/' . PLUGIN)['Version'],
             'nextRevalidation' => $license->client()->nextRevalidation(), 'now' => \Licensing\WordPress\LicensedProduct::now(),
             'scheduled' => wp_next_scheduled(PREFIX . 'revalidate')]);
@@ -139,7 +140,8 @@ switch ($step) {
     case 'theme-activate':
         // What the theme's license page runs on "Activate" (the page itself is tested with the plugin).
         $state = $GLOBALS['licensed_sample_theme_license']->activate($arg['key']);
-        out(['code' => $state->code, 'credit' => licensed_sample_theme_credit(), 'scheduled' => (bool) wp_next_scheduled('licensing_licensed_sample_theme_revalidate')]);
+        out(['code' => $state->code, 'credit' => licensed_sample_theme_credit(),
+            'scheduled' => (bool) wp_next_scheduled('licensing_licensed_sample_theme_revalidate')]);
         break;
     case 'theme-update-check':
         delete_site_transient('update_themes');
@@ -165,7 +167,8 @@ switch ($step) {
         $host = $_SERVER['HTTP_HOST'];
         $r = populate_network(1, $host, 'admin@example.com', 'Test network', '/', false);
         file_put_contents($site . '/multisite.php', "<?php\ndefine('MULTISITE', true);\ndefine('SUBDOMAIN_INSTALL', false);\n"
-            . "define('DOMAIN_CURRENT_SITE', '$host');\ndefine('PATH_CURRENT_SITE', '/');\ndefine('SITE_ID_CURRENT_SITE', 1);\ndefine('BLOG_ID_CURRENT_SITE', 1);\n");
+            . "define('DOMAIN_CURRENT_SITE', '$host');\ndefine('PATH_CURRENT_SITE', '/');\n"
+            . "define('SITE_ID_CURRENT_SITE', 1);\ndefine('BLOG_ID_CURRENT_SITE', 1);\n");
         out(['ok' => $r === true, 'error' => is_wp_error($r) ? $r->get_error_message() : null]);
         break;
     case 'add-site':

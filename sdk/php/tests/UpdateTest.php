@@ -17,7 +17,8 @@ final class UpdateTest extends TestCase
         $release = Api::call('POST', 'v1/products/updatable/releases', ['version' => '2.1.0', 'channel' => 'stable', 'changelog' => 'New.'], $lic['apiKey']);
         $this->assertSame(201, $release['status'], json_encode($release['json']));
         $client = new LicenseClient(['baseUrl' => Api::base(), 'jwks' => $lic['jwks']]);
-        $this->assertFalse($client->checkForUpdate($lic['licenseKey'], '2.0.0', 'shop.example-customer.com')['updateAvailable'], 'not offered before its package is uploaded');
+        $early = $client->checkForUpdate($lic['licenseKey'], '2.0.0', 'shop.example-customer.com');
+        $this->assertFalse($early['updateAvailable'], 'not offered before its package is uploaded');
 
         $put = (new CurlTransport())->send('PUT', $release['json']['uploadUrl'], ['x-ms-blob-type' => 'BlockBlob'], 'PK' . str_repeat("\0", 64));
         $this->assertContains($put->status, [200, 201]);

@@ -7,7 +7,8 @@ final class Site
 {
     public static function step(string $step, ?array $arg = null): array
     {
-        $cmd = 'php ' . escapeshellarg(__DIR__ . '/../wp-step.php') . ' ' . escapeshellarg($step) . ($arg === null ? '' : ' ' . escapeshellarg(json_encode($arg)));
+        $cmd = 'php ' . escapeshellarg(__DIR__ . '/../wp-step.php') . ' ' . escapeshellarg($step)
+            . ($arg === null ? '' : ' ' . escapeshellarg(json_encode($arg)));
         exec($cmd . ' 2>&1', $lines, $status);
         $result = json_decode((string) end($lines), true);
         if ($status !== 0 || !is_array($result)) {

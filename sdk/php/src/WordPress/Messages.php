@@ -35,7 +35,10 @@ final class Messages
             case 'UNREACHABLE':
                 return __('The licensing service could not be reached. WordPress will try again later.', 'licensing-sdk');
             case 'CERTIFICATE_EXPIRED':
-                return __('The license could not be confirmed for too long (the licensing service was unreachable). It will be checked again.', 'licensing-sdk');
+                return __(
+                    'The license could not be confirmed for too long (the licensing service was unreachable). It will be checked again.',
+                    'licensing-sdk'
+                );
             case 'CLOCK_TAMPERED':
                 return __("This server's clock is set before the last license check. Correct the clock.", 'licensing-sdk');
             case 'CERTIFICATE_INVALID':

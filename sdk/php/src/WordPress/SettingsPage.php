@@ -98,7 +98,8 @@ final class SettingsPage
             wp_nonce_field($product->prefix . 'deactivate');
             echo '<input type="hidden" name="action" value="' . esc_attr($product->prefix . 'deactivate') . '">';
             /* translators: %s: this site's address */
-            echo '<p>' . esc_html(sprintf(__('Deactivating frees the slot %s uses so the key can be used on another site.', 'licensing-sdk'), $product->domain())) . '</p>';
+            $text = __('Deactivating frees the slot %s uses so the key can be used on another site.', 'licensing-sdk');
+            echo '<p>' . esc_html(sprintf($text, $product->domain())) . '</p>';
             submit_button(__('Deactivate license', 'licensing-sdk'), 'secondary');
         }
         echo '</form></div>';

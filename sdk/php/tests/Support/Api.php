@@ -40,7 +40,8 @@ final class Api
         $apiKey = $account['json']['apiKey'];
         $plan += ['id' => 'pro', 'name' => 'Pro', 'model' => 'subscription', 'durationDays' => 365, 'maxActivations' => 2, 'features' => ['export']];
         self::call('PUT', 'v1/products/' . $productId, ['name' => 'Widget', 'plans' => [$plan]], $apiKey);
-        $l = self::call('POST', 'v1/licenses', ['productId' => $productId, 'customerEmail' => 'c@example.com', 'plan' => 'pro', 'domains' => ['shop.example-customer.com']], $apiKey);
+        $l = self::call('POST', 'v1/licenses', ['productId' => $productId, 'customerEmail' => 'c@example.com', 'plan' => 'pro',
+            'domains' => ['shop.example-customer.com']], $apiKey);
         if ($l['status'] !== 201) {
             throw new \RuntimeException('license not created: ' . json_encode($l));
         }

@@ -17,7 +17,8 @@ final class Attacker
         $a = new self();
         $a->key = openssl_pkey_new(['private_key_type' => OPENSSL_KEYTYPE_EC, 'curve_name' => 'prime256v1']);
         $ec = openssl_pkey_get_details($a->key)['ec'];
-        $a->jwk = ['kty' => 'EC', 'crv' => 'P-256', 'x' => Base64Url::encode($ec['x']), 'y' => Base64Url::encode($ec['y']), 'kid' => $kid, 'alg' => 'ES256', 'use' => 'sig'];
+        $a->jwk = ['kty' => 'EC', 'crv' => 'P-256', 'x' => Base64Url::encode($ec['x']), 'y' => Base64Url::encode($ec['y']), 'kid' => $kid,
+            'alg' => 'ES256', 'use' => 'sig'];
         return $a;
     }
 
