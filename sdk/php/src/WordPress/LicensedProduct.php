@@ -33,8 +33,8 @@ final class LicensedProduct
 
     /**
      * @param string $file the plugin's main file or the theme's functions.php (__FILE__)
-     * @param array{api: string, productId: string, jwks: string|array, name?: string, channel?: string,
-     *     slug?: string, expiringDays?: int, menuParent?: string, capability?: string} $config
+     * @param array{api: string, productId: string, jwks: string|array, name?: string, channel?: string, url?: string,
+     *     slug?: string, type?: string, expiringDays?: int, menuParent?: string} $config
      */
     public static function register(string $file, array $config): self
     {
@@ -46,7 +46,8 @@ final class LicensedProduct
     private function __construct(string $file, array $config)
     {
         $this->file = $file;
-        $isTheme = basename($file) === 'functions.php' && strpos(wp_normalize_path($file), wp_normalize_path(get_theme_root())) === 0;
+        $isTheme = isset($config['type']) ? $config['type'] === 'theme'
+            : basename($file) === 'functions.php' && strpos(wp_normalize_path($file), wp_normalize_path(get_theme_root())) === 0;
         $this->type = $isTheme ? 'theme' : 'plugin';
         $this->basename = $isTheme ? '' : plugin_basename($file);
         $this->slug = $config['slug'] ?? ($isTheme ? basename(dirname($file)) : dirname($this->basename));
