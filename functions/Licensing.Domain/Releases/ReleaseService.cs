@@ -33,10 +33,12 @@ public sealed class ReleaseService(IReleaseStore store, IPackageStore packages, 
             ReleasedAt = v.ReleasedAt ?? now,
             CreatedAt = now,
         };
+        // The upload URL first: if blob storage is down the answer is 503 and nothing was written.
+        var published = await WithUploadUrlAsync(release, ct).ConfigureAwait(false);
         if (!await store.AddAsync(release, ct).ConfigureAwait(false))
             throw new ConflictException($"product '{productId}' already has a release {v.Version.Precedence}");
         cache.Invalidate(accountId, productId);
-        return await WithUploadUrlAsync(release, ct).ConfigureAwait(false);
+        return published;
     }
 
     public async Task<IReadOnlyList<Release>> ListAsync(string accountId, string productId, CancellationToken ct)

@@ -77,7 +77,8 @@ public sealed class ReleaseApiTests(SharedHost shared) : IClassFixture<SharedHos
         using (var other = await ReleaseSteps.UploadAsync(elsewhere, [1, 2, 3])) Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
         var renewed = await Host.PostAsync($"v1/products/my-plugin/releases/{published.GetProperty("id").GetString()}/upload-url", null, apiKey);
         Assert.Equal(HttpStatusCode.OK, renewed.Status);
-        Assert.NotEqual(uploadUrl, renewed.Json.GetProperty("uploadUrl").GetString());
+        using (var again = await ReleaseSteps.UploadAsync(renewed.Json.GetProperty("uploadUrl").GetString()!, ReleaseSteps.Zip("2.0.0")))
+            Assert.Equal(HttpStatusCode.Created, again.StatusCode);
     }
 
     [Fact]
@@ -124,5 +125,29 @@ public sealed class ReleaseApiTests(SharedHost shared) : IClassFixture<SharedHos
         // The blob is gone: marking again finds nothing uploaded.
         var again = await Host.PostAsync($"v1/products/my-plugin/releases/{id}/uploaded", null, apiKey);
         Assert.Contains("PUT the zip", again.AssertProblem(HttpStatusCode.Conflict, "CONFLICT").GetProperty("detail").GetString());
+    }
+}
+
+/// <summary>Blob storage down while tables work: 503 with Retry-After, and nothing is published.</summary>
+public sealed class ReleaseOutageTests
+{
+    [Fact]
+    public async Task A_blob_outage_answers_503_with_retry_after_and_publishes_nothing()
+    {
+        // Azurite's well-known development account, with the blob endpoint on a port where nothing listens.
+        var azurite = TestHost.Azurite.StartsWith("UseDevelopmentStorage", StringComparison.Ordinal)
+            ? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                + "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;"
+                + "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+            : TestHost.Azurite;
+        var deadBlobs = System.Text.RegularExpressions.Regex.Replace(azurite, "BlobEndpoint=[^;]+", "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1");
+        await TestHost.RequireAzuriteAsync();
+        await using var host = await TestHost.StartAsync(deadBlobs);
+        var apiKey = await host.CreateAccountWithProductAsync();
+        var r = await host.PostAsync("v1/products/my-plugin/releases", new { version = "1.0.0" }, apiKey);
+        r.AssertProblem(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        Assert.NotNull(r.Headers.RetryAfter);
+        Assert.Empty((await host.GetAsync("v1/products/my-plugin/releases", apiKey)).Json.GetProperty("items").EnumerateArray());
     }
 }
