@@ -12,11 +12,14 @@ param maximumInstanceCount int
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var storageName = take('stlic${token}', 24)
 var deploymentContainer = 'app-package'
+// Release packages (docs/releases.md): uploaded and downloaded through user-delegation SAS only.
+var releasesContainer = 'packages'
 var signingKeyName = 'license-signing'
 
 // Built-in role definition ids.
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424'
@@ -60,6 +63,12 @@ resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
   name: deploymentContainer
 }
 
+resource packagesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: releasesContainer
+  properties: { publicAccess: 'None' }
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: storage
   name: 'default'
@@ -82,6 +91,7 @@ var tableNames = [
   'accountusage'
   'metrics'
   'idempotency'
+  'releases'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {
@@ -265,6 +275,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // The app's settings (docs/configuration.md); a test holds this list equal to ProductionSettings.
         { name: 'Licensing__TableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'Licensing__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'Licensing__BlobServiceUri', value: storage.properties.primaryEndpoints.blob }
+        { name: 'Licensing__Releases__DownloadMode', value: 'Redirect' }
         { name: 'Licensing__ManagedIdentityClientId', value: identity.properties.clientId }
         { name: 'Licensing__Signing__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Licensing__Signing__KeyName', value: signingKey.name }
@@ -277,6 +289,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
   dependsOn: [
     packageContainer
+    packagesContainer
     tables
     queues
   ]
@@ -296,6 +309,19 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [fo
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
   }
 }]
+
+// Release packages: read, write and delete the blobs of that one container (what a user-delegation SAS the app mints can
+// grant is bounded by this). The user-delegation key itself is an account-level action, which the Blob Data Owner role
+// above (the Functions host's own storage) already carries.
+resource packagesRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(packagesContainer.id, identity.id, roles.storageBlobDataContributor)
+  scope: packagesContainer
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
 
 resource vaultRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [
   roles.keyVaultCryptoUser

@@ -49,16 +49,22 @@ dotnet test tests/Licensing.Tests/Licensing.Tests.csproj -c Debug --no-build --n
 status=$?
 set -e
 
+# start_local_host PORT NAME ADMIN_KEY: a local host of this build for an SDK's tests, with its own port, admin key and
+# signing key (.local/NAME-test), logging to .local/NAME-host.log; stopped with everything else this script started.
+start_local_host() {
+  Licensing__AdminKey="$3" Licensing__Signing__LocalKeyPath="$ROOT/.local/$2-test/signing-key.pem" \
+    Licensing__LocalSecretsKeyPath="$ROOT/.local/$2-test/dataprotection" LocalHost__DisableTimers=true \
+    dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls "http://127.0.0.1:$1" \
+    >"$ROOT/.local/$2-host.log" 2>&1 &
+  STARTED_PIDS+=($!)
+  wait_for_port "$1" 60 || { log "the local host for the $2 tests did not start; see .local/$2-host.log"; exit 1; }
+}
+
 # The JavaScript SDK: node's test runner against a local host of this build (its own port, admin key and signing key).
 js_status=0; js_pass=0; js_fail=0
 if command -v node >/dev/null 2>&1; then
   log "running the JavaScript SDK tests against a local host on 127.0.0.1:7099"
-  Licensing__AdminKey=js-test-admin Licensing__Signing__LocalKeyPath="$ROOT/.local/js-test/signing-key.pem" \
-    Licensing__LocalSecretsKeyPath="$ROOT/.local/js-test/dataprotection" LocalHost__DisableTimers=true \
-    dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls http://127.0.0.1:7099 \
-    >"$ROOT/.local/js-host.log" 2>&1 &
-  STARTED_PIDS+=($!)
-  wait_for_port 7099 60 || { log "the local host for the JS tests did not start; see .local/js-host.log"; exit 1; }
+  start_local_host 7099 js js-test-admin
   set +e
   LICENSING_API=http://127.0.0.1:7099/api/ LICENSING_ADMIN_KEY=js-test-admin node --test sdk/js/test/ 2>&1 | tee "$ROOT/.local/js-test.log"
   js_status=${PIPESTATUS[0]}
@@ -69,6 +75,39 @@ else
   log "node is required for the JavaScript SDK tests"; exit 1
 fi
 
+# The PHP SDK and the WordPress drop-in: PHPUnit against a local host of this build on its own port, then the sample plugin
+# in a real WordPress (Debian's package on MariaDB, served by php -S; tests/wordpress/run.sh). Debian packages are
+# installed when missing (as root, as CI runs).
+php_status=0; php_pass=0; php_fail=0; php_skip=0
+php_packages=(php-cli php-curl php-mysql php-xml php-zip phpunit wordpress mariadb-server)
+missing=$(for p in "${php_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+  [ "$(id -u)" -eq 0 ] || { log "the PHP tests need these Debian packages (install them as root): $missing"; exit 1; }
+  log "installing $(echo $missing) with apt-get"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+fi
+php_started=$(date +%s)
+log "running the PHP SDK and WordPress tests against a local host on 127.0.0.1:7098"
+start_local_host 7098 php php-test-admin
+rm -f "$ROOT/.local/php-sdk.xml" "$ROOT/.local/php-wordpress.xml"
+set +e
+LICENSING_API=http://127.0.0.1:7098/api/ LICENSING_ADMIN_KEY=php-test-admin \
+  phpunit -c sdk/php/phpunit.xml --log-junit "$ROOT/.local/php-sdk.xml"
+php_status=$?
+LICENSING_API=http://127.0.0.1:7098/api/ LICENSING_ADMIN_KEY=php-test-admin WP_PORT=7181 \
+  tests/wordpress/run.sh --log-junit "$ROOT/.local/php-wordpress.xml"
+wp_status=$?
+set -e
+[ "$php_status" -ne 0 ] || php_status=$wp_status
+for xml in "$ROOT/.local/php-sdk.xml" "$ROOT/.local/php-wordpress.xml"; do
+  [ -f "$xml" ] || { php_fail=$((php_fail + 1)); continue; }
+  suite=$(grep -o '<testsuite [^>]*>' "$xml" | head -1)
+  n() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$suite"; }
+  php_pass=$((php_pass + $(n tests) - $(n failures) - $(n errors) - $(n skipped)))
+  php_fail=$((php_fail + $(n failures) + $(n errors))); php_skip=$((php_skip + $(n skipped)))
+done
+log "PHP: $php_pass passed, $php_fail failed, $php_skip skipped in $(( $(date +%s) - php_started )) s"
+
 trx="$results/tests.trx"
 if [ -f "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
@@ -77,9 +116,11 @@ if [ -f "$trx" ]; then
   total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
   executed=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   skipped=$((total - executed))
-  passed=$(( ${passed:-0} + ${js_pass:-0} )); failed=$(( ${failed:-0} + ${js_fail:-0} ))
+  passed=$(( ${passed:-0} + ${js_pass:-0} + ${php_pass:-0} )); failed=$(( ${failed:-0} + ${js_fail:-0} + ${php_fail:-0} ))
+  skipped=$(( skipped + ${php_skip:-0} ))
   echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
   [ "${executed:-0}" -gt 0 ] || { echo "no test ran"; exit 1; }
 fi
 [ "$js_status" -eq 0 ] || exit "$js_status"
+[ "$php_status" -eq 0 ] || exit "$php_status"
 exit $status

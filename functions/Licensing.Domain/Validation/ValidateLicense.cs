@@ -16,7 +16,15 @@ namespace Licensing.Domain.Validation;
 public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService activations, CertificateIssuer certificates,
     ActivityRecorder activity, UsageCache usage, QuotaGate quotas, TimeProvider clock)
 {
-    public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct)
+    public Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct) =>
+        ValidateAsync(request, clientAddress, null, ct);
+
+    /// <param name="releaseOf">
+    /// Update checks: asked once the license is read (so its product is known) for the date of the release the caller
+    /// would take; that date is judged by the same rules as <see cref="ValidationRequest.ReleaseDate"/>.
+    /// </param>
+    public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress,
+        Func<License, CancellationToken, Task<DateTimeOffset?>>? releaseOf, CancellationToken ct)
     {
         var license = await reader.ReadAsync(request.Key, ct).ConfigureAwait(false);
         if (license is null) return ValidationRules.NotFound;
@@ -26,6 +34,7 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
         if (request.Version is { } version)
             releaseDate = product?.Releases.TryGetValue(version, out var released) == true ? released
                 : throw ValidationFailedException.For("version", $"version '{version}' is not among the product's releases; send releaseDate instead");
+        if (releaseOf is not null) releaseDate = await releaseOf(license, ct).ConfigureAwait(false) ?? releaseDate;
         UsageState? metered = null;
         if (policy.UsageLimit is { } limit)
         {

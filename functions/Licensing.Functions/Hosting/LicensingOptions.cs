@@ -20,6 +20,12 @@ public sealed class LicensingOptions
     /// <summary>Queue endpoint for identity-based access in Azure, e.g. https://acct.queue.core.windows.net.</summary>
     public string? QueueServiceUri { get; set; }
 
+    /// <summary>Blob endpoint for identity-based access in Azure (release packages), e.g. https://acct.blob.core.windows.net.</summary>
+    public string? BlobServiceUri { get; set; }
+
+    /// <summary>Release packages, update checks and downloads (docs/releases.md).</summary>
+    public ReleaseOptions Releases { get; set; } = new();
+
     /// <summary>Client id of the user-assigned managed identity (Azure); unset uses the default credential chain.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
@@ -52,6 +58,25 @@ public sealed class LicensingOptions
 
     /// <summary>Local runs: where the Data Protection keys that encrypt locally stored secrets are kept.</summary>
     public string LocalSecretsKeyPath { get; set; } = ".local/dataprotection";
+}
+
+/// <summary>Where release packages live and how downloads are served (docs/releases.md, docs/configuration.md).</summary>
+public sealed class ReleaseOptions
+{
+    public const string Stream = "Stream";
+    public const string Redirect = "Redirect";
+
+    /// <summary>The blob container holding the packages.</summary>
+    public string Container { get; set; } = "packages";
+
+    /// <summary><c>Stream</c> (default: the app streams the blob) or <c>Redirect</c> (302 to a short-lived read-only SAS; Azure).</summary>
+    public string DownloadMode { get; set; } = Stream;
+
+    /// <summary>Minutes an upload URL (create/write SAS on one blob) stays valid (1-60).</summary>
+    public int UploadUrlMinutes { get; set; } = 15;
+
+    /// <summary>Minutes the read-only SAS a download redirects to stays valid (1-60).</summary>
+    public int DownloadUrlMinutes { get; set; } = 5;
 }
 
 /// <summary>How e-mail leaves: Azure Communication Services in Azure, SMTP locally (docs/email.md).</summary>

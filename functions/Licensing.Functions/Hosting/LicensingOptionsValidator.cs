@@ -27,6 +27,10 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
             || options.ClientAddress.TrustedHops is < 1 or > 10)
             failures.Add($"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection}"
                 + $" or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
+        if (options.Releases.DownloadMode is not (ReleaseOptions.Stream or ReleaseOptions.Redirect)
+            || options.Releases.UploadUrlMinutes is < 1 or > 60 || options.Releases.DownloadUrlMinutes is < 1 or > 60)
+            failures.Add($"{LicensingOptions.Section}:Releases must have DownloadMode {ReleaseOptions.Stream} or {ReleaseOptions.Redirect}"
+                + " and UploadUrlMinutes and DownloadUrlMinutes of 1-60.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

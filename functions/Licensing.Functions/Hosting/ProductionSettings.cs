@@ -17,6 +17,8 @@ public static class ProductionSettings
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "Entra ID authentication to Application Insights"),
         new("Licensing__TableServiceUri", "the Table endpoint"),
         new("Licensing__QueueServiceUri", "the Queue endpoint"),
+        new("Licensing__BlobServiceUri", "the Blob endpoint (release packages)"),
+        new("Licensing__Releases__DownloadMode", "Redirect: downloads answer with a short-lived user-delegation SAS"),
         new("Licensing__ManagedIdentityClientId", "the identity the app uses for storage, Key Vault and e-mail"),
         new("Licensing__Signing__KeyVaultUri", "the vault holding the root signing key and the Stripe secrets"),
         new("Licensing__Signing__KeyName", "the EC P-256 signing key's name"),

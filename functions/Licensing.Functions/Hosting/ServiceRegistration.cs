@@ -10,6 +10,7 @@ using Licensing.Functions.Lifecycle;
 using Licensing.Functions.Metrics;
 using Licensing.Functions.Products;
 using Licensing.Functions.Quotas;
+using Licensing.Functions.Releases;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
 using Licensing.Functions.Usage;
@@ -54,6 +55,7 @@ public static class ServiceRegistration
             .AddLifecycle()
             .AddBilling()
             .AddEmail()
+            .AddReleases()
             .AddHttp();
     }
 }

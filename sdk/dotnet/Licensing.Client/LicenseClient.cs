@@ -92,7 +92,7 @@ namespace Licensing.Client
     /// signed certificate, re-ask after revalidateAfter, and when the server cannot be reached keep the last verdict
     /// until the certificate expires. A 5xx, a 429 or a network fault never turns into "unlicensed".
     /// </summary>
-    public sealed class LicenseClient : IDisposable
+    public sealed partial class LicenseClient : IDisposable
     {
         private const string CertificateEntry = "certificate";
         private const string LastSeenEntry = "last-seen";

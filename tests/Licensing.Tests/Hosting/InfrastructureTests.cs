@@ -58,7 +58,7 @@ public sealed partial class InfrastructureTests
         Assert.DoesNotContain("br:", main + resources); // no registry modules: builds offline
         var assignments = resources.Split("\nresource ")
             .Where(b => b.Contains("'Microsoft.Authorization/roleAssignments@", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(5, assignments.Length);
+        Assert.Equal(6, assignments.Length);
         foreach (var block in assignments)
         {
             var name = Regex.Match(block, @"name: guid\(([^)]*)\)");
@@ -78,6 +78,8 @@ public sealed partial class InfrastructureTests
         complete["Licensing:Email:AcsEndpoint"] = "https://acs.communication.azure.com";
         complete["Licensing:AdminKey"] = new string('k', LicensingOptionsValidator.MinAdminKeyLength);
         complete["Licensing:ClientAddress:Source"] = "XForwardedFor";
+        complete["Licensing:BlobServiceUri"] = "https://a.blob.core.windows.net";
+        complete["Licensing:Releases:DownloadMode"] = "Redirect";
         new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(complete).Build());
 
         foreach (var setting in ProductionSettings.All.Where(s => s.Name != "Licensing__Signing__KeyVaultUri"))

@@ -37,6 +37,8 @@ public sealed class StartupChecksTests
         settings["Licensing:QueueServiceUri"] = "https://a.queue.core.windows.net";
         settings["Licensing:Email:AcsEndpoint"] = "https://acs.communication.azure.com";
         settings["Licensing:ClientAddress:Source"] = "XForwardedFor";
+        settings["Licensing:BlobServiceUri"] = "https://a.blob.core.windows.net";
+        settings["Licensing:Releases:DownloadMode"] = "Redirect";
         settings["Licensing:AdminKey"] = adminKey;
         var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key,
             kv.Value)).ToArray())));

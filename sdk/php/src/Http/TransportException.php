@@ -1,0 +1,8 @@
+<?php
+
+namespace Licensing\Http;
+
+/** No HTTP answer came: the service could not be reached. */
+final class TransportException extends \RuntimeException
+{
+}
