@@ -73,6 +73,9 @@ public sealed record Plan(
     /// <summary>Stripe price ids that provision this plan when a checkout carries no productId/plan metadata.</summary>
     public IReadOnlyList<string> StripePriceIds { get; init; } = [];
 
+    /// <summary>AppSumo tiers (the webhook's <c>tier</c>, 1, 2, 3…) this plan stands for (docs/providers/appsumo.md).</summary>
+    public IReadOnlyList<int> AppsumoTiers { get; init; } = [];
+
     /// <summary>When a license issued now on this plan expires, unless the request names a date.</summary>
     public DateTimeOffset? DefaultExpiry(DateTimeOffset now) =>
         Model is LicenseModel.Perpetual or LicenseModel.Lifetime || DurationDays is null ? null : now.AddDays(DurationDays.Value);

@@ -11,12 +11,16 @@ public sealed record DevelopmentHostsInput(bool? Allowed, IReadOnlyList<string?>
 public sealed record PlanInput(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, IReadOnlyList<string?>? Features,
     bool? AutoActivate = null, int? RevalidateAfterHours = null, int? OfflineGraceHours = null, int? MaxDeactivationsPer30Days = null,
     bool? AutoSuspendOnSharing = null, IReadOnlyList<string?>? StripePriceIds = null,
-    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null, int? MaxDevelopmentHosts = null);
+    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null, int? MaxDevelopmentHosts = null)
+{
+    public IReadOnlyList<int>? AppsumoTiers { get; init; }
+}
 
 public static class ProductRules
 {
     public const int MaxDurationDays = 36500;
     public const int MaxActivationsLimit = 1_000_000;
+    public const int MaxAppsumoTier = 100;
 
     /// <summary>Validates every field at once and returns the plans, or throws <see cref="ValidationFailedException"/>.</summary>
     public const int MaxRevalidateAfterHours = 24 * 30;
@@ -149,10 +153,17 @@ public static class ProductRules
                 errors.Add($"{at}.stripePriceIds[{i}]", "must be a Stripe price id (price_...)");
                 ok = false;
             }
+        var tiers = p.AppsumoTiers ?? [];
+        if (tiers.Any(t => t is < 1 or > MaxAppsumoTier))
+        {
+            errors.Add($"{at}.appsumoTiers", $"must be AppSumo tier numbers, 1-{MaxAppsumoTier}");
+            ok = false;
+        }
         return ok
             ? new Plan(p.Id!, name!, model!.Value, p.DurationDays, p.MaxActivations, features, policy)
             {
                 StripePriceIds = prices.OfType<string>().Distinct().ToArray(),
+                AppsumoTiers = tiers.Distinct().Order().ToArray(),
             }
             : null;
     }

@@ -14,11 +14,12 @@ namespace Licensing.Functions.Billing;
 /// concurrent purchase event makes one license and one e-mail.
 /// </summary>
 public sealed class BillingEventApplier(IBillingLinks links, LicenseService licenses, IProductStore products, EmailOutboxService email, IMetricsStore metrics,
-    TimeProvider clock)
+    TimeProvider clock, AppSumo.AppSumoApplier appSumo)
 {
     public async Task<string> ApplyAsync(string accountId, BillingEvent e, CancellationToken ct)
     {
         if (BillingRules.Inert(e) is { } outcome) return outcome;
+        if (await appSumo.ApplyAsync(accountId, e, ct) is { } applied) return applied;
         Product? product = null;
         Plan? plan = null;
         string? licenseId;

@@ -50,6 +50,9 @@ public sealed class LicensingOptions
     /// <summary>Stripe's API base; only tests point it elsewhere.</summary>
     public string StripeApiBase { get; set; } = "https://api.stripe.com";
 
+    /// <summary>AppSumo's base URL for OAuth (<c>/openid/token/</c>, <c>/openid/license_key/</c>); only tests point it elsewhere.</summary>
+    public string AppSumoBaseUrl { get; set; } = "https://appsumo.com";
+
     /// <summary>Local runs: where the Data Protection keys that encrypt locally stored secrets are kept.</summary>
     public string LocalSecretsKeyPath { get; set; } = ".local/dataprotection";
 }

@@ -58,13 +58,19 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
     private sealed record PlanRecord(string Id, string Name, string Model, int? DurationDays, int? MaxActivations, string[] Features, PlanPolicy? Policy,
         string[]? StripePriceIds)
     {
+        public int[]? AppsumoTiers { get; init; }
+
         public static PlanRecord From(Plan p) =>
-            new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features], p.Policy, [.. p.StripePriceIds]);
+            new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features], p.Policy, [.. p.StripePriceIds])
+            {
+                AppsumoTiers = p.AppsumoTiers.Count == 0 ? null : [.. p.AppsumoTiers],
+            };
 
         public Plan ToPlan() => new(Id, Name, Naming.ParseModel(Model) ?? LicenseModel.Subscription, DurationDays, MaxActivations, Features,
             Policy ?? PlanPolicy.Default)
         {
             StripePriceIds = StripePriceIds ?? [],
+            AppsumoTiers = AppsumoTiers ?? [],
         };
     }
 }
