@@ -62,6 +62,7 @@ public sealed record AppSumoPayload(string Event, string LicenseKey, string? Pre
         };
     }
 
-    private static string? Text(JsonElement e, string name) =>
+    /// <summary>A non-empty string member of an AppSumo JSON object, else null.</summary>
+    public static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
 }

@@ -65,8 +65,9 @@ public sealed class AppSumoApplier(AppSumoIntegration integration, IBillingLinks
             ?? throw new BillingPermanentException($"product '{current.ProductId}' of {id} does not exist");
         var plan = AppSumoRules.PlanFor(product, c.Tier);
         await links.UpsertAsync(accountId, c.Next.LinkKey, id, ct);
-        await keys.MoveAsync(accountId, id, c.PreviousKey, c.LicenseKey, ct);
-        var saved = await licenses.ApplyAsync(accountId, id, (l, _) => AppSumoRules.TierChanged(l, c.OccurredAt, plan), ct);
+        // The plan first, then the key: the new key never validates on the old plan.
+        await licenses.ApplyAsync(accountId, id, (l, _) => AppSumoRules.TierChanged(l, c.OccurredAt, plan), ct);
+        var saved = await keys.MoveAsync(accountId, id, c.PreviousKey, c.LicenseKey, ct);
         await email.QueueAsync(saved, product, c.LicenseKey, ct);
         return $"moved {id} to a new AppSumo key on plan {saved.Plan}";
     }

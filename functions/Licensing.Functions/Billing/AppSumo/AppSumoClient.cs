@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Licensing.Domain.Billing.AppSumo;
 using Licensing.Domain.Common;
 using Licensing.Functions.Hosting;
 using Microsoft.Extensions.Options;
@@ -30,8 +31,8 @@ public sealed class AppSumoClient(HttpClient http, IOptions<LicensingOptions> op
             ["grant_type"] = "authorization_code",
         });
         using var doc = await SendAsync(() => http.PostAsync(new Uri(Base, "openid/token/"), form, ct), ct);
-        return Text(doc.RootElement, "access_token") is { } token
-            ? new AppSumoToken(token, Text(doc.RootElement, "id_token"))
+        return AppSumoPayload.Text(doc.RootElement, "access_token") is { } token
+            ? new AppSumoToken(token, AppSumoPayload.Text(doc.RootElement, "id_token"))
             : throw ValidationFailedException.For("code", "AppSumo did not accept this code; start again from AppSumo");
     }
 
@@ -39,8 +40,8 @@ public sealed class AppSumoClient(HttpClient http, IOptions<LicensingOptions> op
     {
         var uri = new Uri(Base, "openid/license_key/?access_token=" + Uri.EscapeDataString(accessToken));
         using var doc = await SendAsync(() => http.GetAsync(uri, ct), ct);
-        return Text(doc.RootElement, "license_key") is { } key
-            ? (key, Text(doc.RootElement, "status"))
+        return AppSumoPayload.Text(doc.RootElement, "license_key") is { } key
+            ? (key, AppSumoPayload.Text(doc.RootElement, "status"))
             : throw new ServiceUnavailableException("AppSumo answered without a license key");
     }
 
@@ -54,7 +55,7 @@ public sealed class AppSumoClient(HttpClient http, IOptions<LicensingOptions> op
         try
         {
             using var doc = JsonDocument.Parse(Base64Url.Decode(payload));
-            return EmailAddress.Normalize(Text(doc.RootElement, "email"));
+            return EmailAddress.Normalize(AppSumoPayload.Text(doc.RootElement, "email"));
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
@@ -80,7 +81,4 @@ public sealed class AppSumoClient(HttpClient http, IOptions<LicensingOptions> op
             throw new ServiceUnavailableException("AppSumo cannot be reached", e);
         }
     }
-
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
 }

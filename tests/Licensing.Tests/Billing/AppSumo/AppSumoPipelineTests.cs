@@ -131,6 +131,27 @@ public sealed class AppSumoPipelineTests(AppSumoHost fixture) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task Connecting_refuses_bad_settings_naming_each_field_and_bad_tiers_are_refused_on_the_plan()
+    {
+        var (accountId, apiKey) = await Host.CreateAccountAsync();
+        var bad = await Host.PutAsync("v1/integrations/appsumo", new { apiKey = "short", productId = "Not A Slug", redirectUrl = "ftp://x" }, apiKey);
+        var errors = bad.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors");
+        foreach (var field in new[] { "apiKey", "productId", "redirectUrl" }) Assert.True(errors.TryGetProperty(field, out _), bad.Text);
+        var unknown = await Host.PutAsync("v1/integrations/appsumo", new { apiKey = ApiKey, productId = "nope" }, apiKey);
+        Assert.True(unknown.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").TryGetProperty("productId", out _));
+        (await Host.PostAsync($"v1/webhooks/appsumo/{accountId}", new { })).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
+        var tiers = await Host.PutAsync("v1/products/ltd", new
+        {
+            name = "x",
+            plans = new[] { new { id = "p", name = "P", model = "lifetime", maxActivations = 1, features = new[] { "core" }, appsumoTiers = new[] { 0 } } },
+        }, apiKey);
+        Assert.True(tiers.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").TryGetProperty("plans[0].appsumoTiers", out _),
+            tiers.Text);
+        var product = await Host.PutAsync("v1/products/ltd", Product, apiKey);
+        Assert.Equal([2], product.Json.GetProperty("plans")[1].GetProperty("appsumoTiers").EnumerateArray().Select(t => t.GetInt32()));
+    }
+
+    [Fact]
     public async Task A_bad_signature_or_a_stale_timestamp_is_400_and_stores_nothing()
     {
         var (accountId, _) = await ConnectAsync();
