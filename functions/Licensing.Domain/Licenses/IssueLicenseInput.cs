@@ -9,4 +9,5 @@ public sealed record IssueLicenseInput(
     IReadOnlyList<string?>? Features,
     DateTimeOffset? ExpiresAt,
     int? MaxActivations,
-    IReadOnlyDictionary<string, string?>? Metadata);
+    IReadOnlyDictionary<string, string?>? Metadata,
+    bool Test = false);
