@@ -34,8 +34,6 @@ public sealed class GumroadWebhookFunction(ISecretStore secrets, BillingIntake i
             logger.LogWarning("Rejected a Gumroad notification for {AccountId}: wrong URL secret or seller_id", accountId);
             return WebhookAnswers.InvalidSignature("the URL is not the one the Gumroad integration returned, or seller_id is not the account's seller");
         }
-        if (!parser.HandledTypes.Contains(ping.Resource) || ping.EventId is not { } eventId) return WebhookAnswers.Received(handled: false);
-        await intake.AcceptAsync(accountId, new ProviderRef(BillingProvider.Gumroad, eventId), ping.Resource, ping.OccurredAt ?? clock.GetUtcNow(), raw, ct);
-        return WebhookAnswers.Received(handled: true);
+        return await intake.ReceiveAsync(parser, accountId, ping.EventId, ping.Resource, ping.OccurredAt ?? clock.GetUtcNow(), raw, ct);
     }
 }

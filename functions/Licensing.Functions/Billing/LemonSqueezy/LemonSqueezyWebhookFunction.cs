@@ -42,11 +42,9 @@ public sealed class LemonSqueezyWebhookFunction(ISecretStore secrets, BillingInt
         {
             return WebhookAnswers.InvalidSignature("the body is not a Lemon Squeezy event (JSON:API document)");
         }
-        if (!parser.HandledTypes.Contains(name ?? "") || id is null) return WebhookAnswers.Received(handled: false);
         var at = DateTimeOffset.TryParse(updated, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t.ToUniversalTime() : clock.GetUtcNow();
-        var eventId = updated is null ? $"{name}:{id}" : $"{name}:{id}@{updated}";
-        await intake.AcceptAsync(accountId, new ProviderRef(BillingProvider.LemonSqueezy, eventId), name!, at, raw, ct);
-        return WebhookAnswers.Received(handled: true);
+        var eventId = id is null ? null : updated is null ? $"{name}:{id}" : $"{name}:{id}@{updated}";
+        return await intake.ReceiveAsync(parser, accountId, eventId, name, at, raw, ct);
     }
 }

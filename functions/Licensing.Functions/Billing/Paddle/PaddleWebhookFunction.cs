@@ -46,8 +46,6 @@ public sealed class PaddleWebhookFunction(ISecretStore secrets, BillingIntake in
         {
             return WebhookAnswers.InvalidSignature("the body is not a Paddle event");
         }
-        if (eventId is null || !parser.HandledTypes.Contains(type ?? "")) return WebhookAnswers.Received(handled: false);
-        await intake.AcceptAsync(accountId, new ProviderRef(BillingProvider.Paddle, eventId), type!, occurred ?? clock.GetUtcNow(), raw, ct);
-        return WebhookAnswers.Received(handled: true);
+        return await intake.ReceiveAsync(parser, accountId, eventId, type, occurred ?? clock.GetUtcNow(), raw, ct);
     }
 }
