@@ -201,6 +201,26 @@ public sealed class ProviderPipelineTests(SharedHost shared) : IClassFixture<Sha
         Assert.NotEmpty(accountId);
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 0)]
+    public async Task Renewals_and_endings_of_test_licenses_count_in_no_metric(bool test, int counted)
+    {
+        var (_, apiKey, driver) = await ConnectedAsync("gumroad");
+        var gumroad = (GumroadDriver)driver;
+        var sale = new Sale(NewEmail(), Subscription: true, Test: test);
+        await DeliverAsync(gumroad.Purchase(sale));
+        var first = (await WaitForLicenseAsync(apiKey, sale.Email)).GetProperty("expiresAt").GetString();
+        await DeliverAsync(gumroad.RecurringCharge(sale));
+        await WaitForLicenseAsync(apiKey, sale.Email, l => l.GetProperty("expiresAt").GetString() != first);
+        await DeliverAsync(gumroad.SubscriptionEnded(sale, DateTimeOffset.UtcNow));
+        var ended = await WaitForLicenseAsync(apiKey, sale.Email, l => Status(l) == "expired");
+        Assert.Equal(test, ended.GetProperty("test").GetBoolean());
+        var metrics = (await Host.GetAsync("v1/metrics?productId=my-plugin", apiKey)).Json;
+        Assert.Equal(counted, metrics.GetProperty("renewals").GetInt64());
+        Assert.Equal(counted, metrics.GetProperty("expirations").GetInt64());
+    }
+
     private async Task<(string AccountId, string ApiKey, ProviderDriver Driver)> ConnectedWithAsync(ProviderDriver driver)
     {
         await Smtp4dev.RequireAsync();

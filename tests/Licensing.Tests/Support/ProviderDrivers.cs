@@ -240,6 +240,16 @@ public sealed class GumroadDriver : ProviderDriver
 
     public override IReadOnlyList<Delivery> Purchase(Sale s) => [Deliver(SaleFields(s))];
 
+    /// <summary>A membership's next charge: a new sale of the same subscription (a minute after the first, so its day is in range).</summary>
+    public Delivery RecurringCharge(Sale s)
+    {
+        var f = SaleFields(s);
+        f["sale_id"] = "R" + s.Id + "==";
+        f["sale_timestamp"] = Iso(s.At.AddMinutes(1));
+        f["is_recurring_charge"] = "true";
+        return Deliver(f);
+    }
+
     public override Delivery Refund(Sale s, bool full)
     {
         var f = SaleFields(s);
