@@ -74,9 +74,10 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             UpdatedAt = now,
             Metadata = metadata,
             Key = key,
+            Test = input.Test,
         };
-        // Counted once per license id, however often this id is issued (docs/quotas.md).
-        var counted = _quota is not null && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
+        // Counted once per license id, however often this id is issued (docs/quotas.md); a test-mode license never.
+        var counted = _quota is not null && !input.Test && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
         try
         {
             await licenses.AddAsync(license, activations, ct).ConfigureAwait(false);

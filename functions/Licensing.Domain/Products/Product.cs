@@ -73,6 +73,15 @@ public sealed record Plan(
     /// <summary>Stripe price ids that provision this plan when a checkout carries no productId/plan metadata.</summary>
     public IReadOnlyList<string> StripePriceIds { get; init; } = [];
 
+    /// <summary>Lemon Squeezy variant ids (an order's <c>first_order_item.variant_id</c>) that provision this plan.</summary>
+    public IReadOnlyList<string> LemonSqueezyVariantIds { get; init; } = [];
+
+    /// <summary>Paddle Billing price ids (<c>pri_…</c>) that provision this plan.</summary>
+    public IReadOnlyList<string> PaddlePriceIds { get; init; } = [];
+
+    /// <summary>Gumroad product ids or permalinks that provision this plan.</summary>
+    public IReadOnlyList<string> GumroadProductIds { get; init; } = [];
+
     /// <summary>AppSumo tiers (the webhook's <c>tier</c>, 1, 2, 3…) this plan stands for (docs/providers/appsumo.md).</summary>
     public IReadOnlyList<int> AppsumoTiers { get; init; } = [];
 

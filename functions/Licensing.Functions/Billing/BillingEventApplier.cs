@@ -46,7 +46,7 @@ public sealed class BillingEventApplier(IBillingLinks links, LicenseService lice
         var effects = BillingRules.Effects(e);
         foreach (var link in effects.Links) await links.UpsertAsync(accountId, link.LinkKey, licenseId, ct);
         var saved = await licenses.ApplyAsync(accountId, licenseId, (l, _) => BillingRules.Apply(l, e, plan), ct);
-        if (effects.Metric is { } delta) await metrics.AddAsync(accountId, saved.ProductId, MetricDays.Of(e.OccurredAt), delta, ct);
+        if (effects.Metric is { } delta && !saved.Test) await metrics.AddAsync(accountId, saved.ProductId, MetricDays.Of(e.OccurredAt), delta, ct);
         if (effects.EmailKey) await QueueKeyEmailAsync(saved, product ?? await products.GetAsync(accountId, saved.ProductId, ct), ct);
         return BillingRules.Describe(e, saved);
     }

@@ -15,5 +15,5 @@ public static class AppSumoSecrets
 
     public static string SettingsName(string accountId) => Name("settings", accountId);
 
-    private static string Name(string kind, string accountId) => $"appsumo-{kind}-{accountId.Replace('_', '-')}";
+    private static string Name(string kind, string accountId) => ProviderSecrets.Name(BillingProvider.AppSumo, kind, accountId);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Licensing.Domain.Billing.AppSumo;
@@ -16,8 +15,7 @@ public static class AppSumoSignature
     /// <summary>Timestamps at or above this are milliseconds (it is 5138 AD in seconds, 1973 in milliseconds).</summary>
     private const long MillisecondsFrom = 100_000_000_000;
 
-    public static string Compute(string apiKey, string timestamp, ReadOnlySpan<byte> body) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiKey), Message(timestamp, body)));
+    public static string Compute(string apiKey, string timestamp, ReadOnlySpan<byte> body) => WebhookSignatures.HexHmac(apiKey, Message(timestamp, body));
 
     /// <summary>
     /// Whether the headers sign <paramref name="body"/> with <paramref name="apiKey"/> within the tolerance of <paramref name="now"/>; never throws.
@@ -25,9 +23,7 @@ public static class AppSumoSignature
     public static bool Verify(string apiKey, string? timestamp, ReadOnlySpan<byte> body, string? signature, DateTimeOffset now)
     {
         if (ParseTimestamp(timestamp) is not { } at || (now - at).Duration() > Tolerance) return false;
-        if (signature is not { Length: 64 } || !signature.All(char.IsAsciiHexDigit)) return false;
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiKey), Message(timestamp!, body));
-        return CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(signature));
+        return WebhookSignatures.HexHmacMatches(apiKey, Message(timestamp!, body), signature);
     }
 
     /// <summary>The header's time: 1-16 digits of Unix seconds or milliseconds; null when it is not that.</summary>

@@ -1,4 +1,3 @@
-using Licensing.Domain.Billing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Licensing.Functions.Billing.AppSumo;
@@ -9,8 +8,7 @@ public static class AppSumoRegistration
     public static IServiceCollection AddAppSumo(this IServiceCollection services)
     {
         services.AddSingleton<AppSumoIntegration>();
-        services.AddSingleton<AppSumoEventParser>();
-        services.AddSingleton<IBillingEventParser>(sp => sp.GetRequiredService<AppSumoEventParser>());
+        services.AddProvider<AppSumoEventParser, AppSumoConnector>();
         services.AddSingleton<AppSumoKeyEmail>();
         services.AddSingleton<AppSumoApplier>();
         services.AddSingleton(sp => new AppSumoClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) },

@@ -26,9 +26,9 @@ public sealed class AppSumoWebhookFunction(AppSumoIntegration integration, Billi
         if (!AppSumoSignature.Verify(apiKey, timestamp, raw, signature, clock.GetUtcNow()))
         {
             logger.LogWarning("Rejected an AppSumo webhook for {AccountId}: the signature does not verify", accountId);
-            return new Problem(400, "INVALID_SIGNATURE", "Invalid Signature",
+            return WebhookAnswers.InvalidSignature(
                 "X-Appsumo-Signature is not the HMAC-SHA256 of X-Appsumo-Timestamp and this body with the account's AppSumo API key "
-                + "(or the timestamp is more than 300 s away)").ToResult();
+                + "(or the timestamp is more than 300 s away)");
         }
         AppSumoPayload payload;
         try
