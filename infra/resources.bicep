@@ -92,6 +92,7 @@ var tableNames = [
   'metrics'
   'idempotency'
   'releases'
+  'keyaliases'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {

@@ -48,13 +48,13 @@ public sealed class EddCompat(ValidateLicense validation, ActivateLicense activa
                     return fields;
                 }
             case "activate_license":
-                return await ActivateAsync(r, key, product, itemId, itemName, ct).ConfigureAwait(false);
+                return await ActivateAsync(r, key, product, itemId, itemName, clientAddress, ct).ConfigureAwait(false);
             case "deactivate_license":
                 {
                     if (domain is null) return Failure("missing_url", null, itemId, product?.Name ?? itemName ?? "");
-                    if (Own(await reader.ReadAsync(key, ct).ConfigureAwait(false), r.AccountId) is not { } held)
+                    if (Own(await reader.ReadAsync(key, clientAddress, ct).ConfigureAwait(false), r.AccountId) is not { } held)
                         return Failure("missing", null, itemId, product?.Name ?? itemName ?? "", state: "failed");
-                    var result = await deactivation.DeactivateAsync(key, new ActivationTarget(domain, null), ct).ConfigureAwait(false);
+                    var result = await deactivation.DeactivateAsync(key, new ActivationTarget(domain, null), clientAddress, ct).ConfigureAwait(false);
                     var fields = EddProtocol.LicenseFields(result.License ?? held, itemId, product?.Name ?? itemName ?? "");
                     fields["success"] = result.Deactivated;
                     fields["license"] = result.Deactivated ? "deactivated" : "failed";
@@ -73,16 +73,16 @@ public sealed class EddCompat(ValidateLicense validation, ActivateLicense activa
     }
 
     private async Task<Dictionary<string, object?>> ActivateAsync(EddRequest r, string key, Product? product, string? itemId, string? itemName,
-        CancellationToken ct)
+        string? clientAddress, CancellationToken ct)
     {
         var name = product?.Name ?? itemName ?? "";
         ActivationTarget? target = HostBindings.NormalizeBinding(r.Url) is { } binding ? new ActivationTarget(binding, null) : null;
         if (target is not { } bound) return Failure("missing_url", null, itemId, name);
-        var held = Own(await reader.ReadAsync(key, ct).ConfigureAwait(false), r.AccountId);
+        var held = Own(await reader.ReadAsync(key, clientAddress, ct).ConfigureAwait(false), r.AccountId);
         if (held is null) return Failure("missing", null, itemId, name);
         if (product is not null && held.ProductId != product.Id)
             return Failure(itemId is not null ? "invalid_item_id" : "item_name_mismatch", held, itemId, name);
-        var result = await activation.ActivateAsync(key, bound, null, ct).ConfigureAwait(false);
+        var result = await activation.ActivateAsync(key, bound, null, clientAddress, ct).ConfigureAwait(false);
         if (!result.Activated)
             return Failure(result.Code switch
             {

@@ -11,7 +11,7 @@ namespace Licensing.Functions.Billing;
 public static class BillingRegistration
 {
     /// <summary>
-    /// Stripe → inbox → queue → license: the webhook secrets (Key Vault when <see cref="SigningOptions.KeyVaultUri"/> is set, else
+    /// Every payment provider → inbox → queue → license: the webhook secrets (Key Vault when <see cref="SigningOptions.KeyVaultUri"/> is set, else
     /// encrypted in local storage), the inbox, the event queue and its processor.
     /// </summary>
     public static IServiceCollection AddBilling(this IServiceCollection services)
@@ -21,13 +21,31 @@ public static class BillingRegistration
             ? LocalProtectedSecretStore.Create(sp.GetRequiredService<TableStorage>(), options.LocalSecretsKeyPath)
             : new KeyVaultSecretStore(new SecretClient(new Uri(options.Signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()),
                 sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IStripeInbox, StripeInboxTableStore>();
-        services.AddSingleton<IStripeLinks, StripeLinksTableStore>();
-        services.AddSingleton<IStripeFailures, StripeFailuresTableStore>();
-        services.AddSingleton<IStripeEventQueue, StripeEventQueue>();
-        services.AddSingleton<Stripe.StripeEventParser>();
+        services.AddSingleton<IBillingInbox, BillingInboxTableStore>();
+        services.AddSingleton<IBillingFailures, BillingFailuresTableStore>();
+        services.AddSingleton<IBillingEventQueue, BillingEventQueue>();
+        services.AddSingleton<BillingIntake>();
+        services.AddSingleton<BillingLinksTableStore>();
+        services.AddSingleton<IBillingLinks>(sp => sp.GetRequiredService<BillingLinksTableStore>());
+        services.AddSingleton<IBillingCustomers>(sp => sp.GetRequiredService<BillingLinksTableStore>());
+        services.AddSingleton<BillingParsers>();
+        services.AddProvider<Stripe.StripeEventParser, Stripe.StripeConnector>();
+        services.AddProvider<LemonSqueezy.LemonSqueezyEventParser, LemonSqueezy.LemonSqueezyConnector>();
+        services.AddProvider<Paddle.PaddleEventParser, Paddle.PaddleConnector>();
+        services.AddSingleton<Paddle.PaddleCustomerClient>();
+        services.AddProvider<Gumroad.GumroadEventParser, Gumroad.GumroadConnector>();
         services.AddSingleton<BillingEventApplier>();
         services.AddSingleton<BillingEventProcessor>();
+        return services;
+    }
+
+    /// <summary>A payment provider on the seam: its parser (the processor picks it by provider) and its connection step.</summary>
+    public static IServiceCollection AddProvider<TParser, TConnector>(this IServiceCollection services)
+        where TParser : class, IBillingEventParser where TConnector : class, IProviderConnector
+    {
+        services.AddSingleton<TParser>();
+        services.AddSingleton<IBillingEventParser>(sp => sp.GetRequiredService<TParser>());
+        services.AddSingleton<IProviderConnector, TConnector>();
         return services;
     }
 }

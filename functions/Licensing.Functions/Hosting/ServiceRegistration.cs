@@ -2,9 +2,11 @@ using Licensing.Functions.Accounts;
 using Licensing.Functions.Activations;
 using Licensing.Functions.Activity;
 using Licensing.Functions.Billing;
+using Licensing.Functions.Billing.AppSumo;
 using Licensing.Functions.Deals;
 using Licensing.Functions.Email;
 using Licensing.Functions.Http;
+using Licensing.Functions.KeyAliases;
 using Licensing.Functions.Licenses;
 using Licensing.Functions.Lifecycle;
 using Licensing.Functions.Metrics;
@@ -45,6 +47,7 @@ public static class ServiceRegistration
             .AddAccounts()
             .AddProducts()
             .AddLicenses()
+            .AddKeyAliases()
             .AddValidation()
             .AddActivations()
             .AddUsage()
@@ -54,6 +57,7 @@ public static class ServiceRegistration
             .AddDeals()
             .AddLifecycle()
             .AddBilling()
+            .AddAppSumo()
             .AddEmail()
             .AddReleases()
             .AddHttp();
