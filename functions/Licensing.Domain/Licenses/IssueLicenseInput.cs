@@ -9,4 +9,12 @@ public sealed record IssueLicenseInput(
     IReadOnlyList<string?>? Features,
     DateTimeOffset? ExpiresAt,
     int? MaxActivations,
-    IReadOnlyDictionary<string, string?>? Metadata);
+    IReadOnlyDictionary<string, string?>? Metadata)
+{
+    /// <summary>
+    /// Issue the license as a trial (docs/trials.md); only the trial route sets it. Not part of the idempotency hash
+    /// of <c>POST /v1/licenses</c> (which never sets it), so stored request hashes stay valid.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Trial { get; init; }
+}

@@ -72,6 +72,12 @@ public sealed record License
     /// <summary>Creation time of the newest payment provider event applied; older events never overwrite newer state.</summary>
     public DateTimeOffset? BillingUpdatedAt { get; init; }
 
+    /// <summary>A trial (docs/trials.md): issued by <c>POST /v1/trials</c>, until a purchase converts it into the paid license.</summary>
+    public bool Trial { get; init; }
+
+    /// <summary>The purchase (its provider link key) that converted this trial into a paid license; null if none did.</summary>
+    public string? ConvertedBy { get; init; }
+
     /// <summary>The signed key. Held only to show it to the account that owns the license.</summary>
     public required string Key { get; init; }
 

@@ -11,7 +11,8 @@ public sealed record DevelopmentHostsInput(bool? Allowed, IReadOnlyList<string?>
 public sealed record PlanInput(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, IReadOnlyList<string?>? Features,
     bool? AutoActivate = null, int? RevalidateAfterHours = null, int? OfflineGraceHours = null, int? MaxDeactivationsPer30Days = null,
     bool? AutoSuspendOnSharing = null, IReadOnlyList<string?>? StripePriceIds = null,
-    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null, int? MaxDevelopmentHosts = null);
+    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null, int? MaxDevelopmentHosts = null,
+    int? TrialDays = null);
 
 public static class ProductRules
 {
@@ -25,6 +26,7 @@ public static class ProductRules
     public const int MaxDevelopmentHostsLimit = 100;
     public const int MaxReleases = 500;
     public const int MaxVersionLength = 64;
+    public const int MaxTrialDays = 365;
 
     /// <summary>
     /// Stored budgets (<see cref="StorageLimits"/>) of a product entity, together under 1 MiB. A product body is at most
@@ -129,6 +131,11 @@ public static class ProductRules
             errors.Add($"{at}.maxDevelopmentHosts", $"must be 0-{MaxDevelopmentHostsLimit} (omit for the default, {PlanPolicy.DefaultMaxDevelopmentHosts})");
             ok = false;
         }
+        if (p.TrialDays is { } td && (td < 1 || td > MaxTrialDays))
+        {
+            errors.Add($"{at}.trialDays", $"must be 1-{MaxTrialDays} days, or omitted for no trial");
+            ok = false;
+        }
         var policy = new PlanPolicy
         {
             MaxStackedCodes = p.MaxStackedCodes ?? 1,
@@ -141,6 +148,7 @@ public static class ProductRules
             MaxDeactivationsPer30Days = p.MaxDeactivationsPer30Days ?? PlanPolicy.DefaultMaxDeactivationsPer30Days,
             AutoSuspendOnSharing = p.AutoSuspendOnSharing ?? false,
             MaxDevelopmentHosts = p.MaxDevelopmentHosts ?? PlanPolicy.DefaultMaxDevelopmentHosts,
+            TrialDays = p.TrialDays,
         };
         var prices = p.StripePriceIds ?? [];
         for (var i = 0; i < prices.Count; i++)

@@ -12,6 +12,7 @@ using Licensing.Functions.Products;
 using Licensing.Functions.Quotas;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
+using Licensing.Functions.Trials;
 using Licensing.Functions.Usage;
 using Licensing.Functions.Validation;
 using Microsoft.Extensions.Configuration;
@@ -51,6 +52,7 @@ public static class ServiceRegistration
             .AddFounderMetrics()
             .AddActivity()
             .AddDeals()
+            .AddTrials()
             .AddLifecycle()
             .AddBilling()
             .AddEmail()

@@ -16,7 +16,8 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
 
     public sealed record PlanBody(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, List<string?>? Features,
         bool? AutoActivate, int? RevalidateAfterHours, int? OfflineGraceHours, int? MaxDeactivationsPer30Days, bool? AutoSuspendOnSharing,
-        List<string?>? StripePriceIds, int? MaxStackedCodes, int? UpdatesDays, long? UsageLimit, string? UsagePeriod, int? MaxDevelopmentHosts);
+        List<string?>? StripePriceIds, int? MaxStackedCodes, int? UpdatesDays, long? UsageLimit, string? UsagePeriod, int? MaxDevelopmentHosts,
+        int? TrialDays);
 
     [Function(nameof(PutProduct))]
     public async Task<IActionResult> PutProduct(
@@ -27,7 +28,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
         var input = new ProductInput(body.Name,
             body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
                 p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing, p.StripePriceIds,
-                p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod, p.MaxDevelopmentHosts)).ToList(),
+                p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod, p.MaxDevelopmentHosts, p.TrialDays)).ToList(),
             body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns),
             body.Releases, body.RenewalReminderDays);
         var (product, created) = await products.PutAsync(accountId, productId, input, ct);
@@ -65,6 +66,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
             usageLimit = plan.Policy.UsageLimit,
             usagePeriod = plan.Policy.UsagePeriod,
             maxDevelopmentHosts = plan.Policy.MaxDevelopmentHosts,
+            trialDays = plan.Policy.TrialDays,
         }),
         releases = p.Releases,
         renewalReminderDays = p.RenewalReminderDays,
