@@ -25,15 +25,18 @@ public sealed class TrialRulesTests
             new Dictionary<string, string?> { ["orderId"] = "A-1", ["empty"] = null })
         { Source = new BillingSource(ProviderRef.Stripe("evt_1"), T0, TestMode: false) };
 
-    private static readonly Plan Business = new("business", "Business", LicenseModel.Subscription, 365, null, ["analytics", "export", "branding"], PlanPolicy.Default);
+    private static readonly Plan Business =
+        new("business", "Business", LicenseModel.Subscription, 365, null, ["analytics", "export", "branding"], PlanPolicy.Default);
 
     [Fact]
     public void A_request_reports_every_bad_field_at_once_and_normalises_its_site()
     {
         var e = Assert.Throws<ValidationFailedException>(() => TrialRules.Parse("acct_x", "My Plugin", null, "nobody", null, null));
         Assert.Equal(["accountId", "customerEmail", "domain", "plan", "productId"], e.Errors.Keys.Order());
-        Assert.Contains("domain", Assert.Throws<ValidationFailedException>(() => TrialRules.Parse(Account, "p", "pro", "c@example.com", "a.com", "fp")).Errors.Keys);
-        Assert.Contains("domain", Assert.Throws<ValidationFailedException>(() => TrialRules.Parse(Account, "p", "pro", "c@example.com", "*.a.com", null)).Errors.Keys);
+        Assert.Contains("domain", Assert.Throws<ValidationFailedException>(() => TrialRules.Parse(Account, "p", "pro", "c@example.com", "a.com", "fp"))
+            .Errors.Keys);
+        Assert.Contains("domain", Assert.Throws<ValidationFailedException>(() => TrialRules.Parse(Account, "p", "pro", "c@example.com", "*.a.com", null))
+            .Errors.Keys);
 
         var request = TrialRules.Parse(Account, "p", "pro", " C@Example.com ", "https://WWW.Shop.Example.com:8443/x", null);
         Assert.Equal("shop.example.com", request.Target.Domain);
