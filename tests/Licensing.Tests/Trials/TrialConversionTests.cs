@@ -46,6 +46,15 @@ public sealed class TrialConversionTests : IAsyncLifetime
         return r.Json;
     }
 
+    /// <summary>A seller connected to Stripe and a customer's trial of its product (on <paramref name="domain"/>, else a new site).</summary>
+    private async Task<(string AccountId, string ApiKey, string Email, string TrialId, string Key)> TrialOfNewCustomerAsync(string? domain = null)
+    {
+        var (accountId, apiKey) = await SellerAsync();
+        var email = NewEmail();
+        var trial = await TrialAsync(accountId, email, domain ?? NewDomain());
+        return (accountId, apiKey, email, trial.GetProperty("licenseId").GetString()!, trial.GetProperty("licenseKey").GetString()!);
+    }
+
     private static JsonObject Checkout(string email, string plan = "business", string? sessionId = null) =>
         StripeEvents.Event("checkout.session.completed",
             StripeEvents.CheckoutSession(sessionId ?? StripeEvents.NewId("cs"), email, plan: plan, subscription: StripeEvents.NewId("sub")));
@@ -65,18 +74,32 @@ public sealed class TrialConversionTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Every event and e-mail message handed to the queues was processed (this collection runs alone: no other reader).</summary>
-    private static async Task WaitForQueuesToDrainAsync()
+    /// <summary>
+    /// Every delivery of every event was processed: the Stripe queue is empty (this collection runs alone, so this host
+    /// is its only reader; a message is deleted only once processed, and a failing one reaches the poison queue).
+    /// </summary>
+    private static async Task WaitForStripeEventsToDrainAsync()
     {
         var deadline = DateTime.UtcNow + Patience;
-        foreach (var name in new[] { "stripe-events", "email-outbox" })
+        var queue = new QueueClient(TestHost.Azurite, "stripe-events");
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
         {
-            var queue = new QueueClient(TestHost.Azurite, name);
-            while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"{name} still holds messages");
-                await Task.Delay(100);
-            }
+            Assert.True(DateTime.UtcNow < deadline, "stripe-events still holds messages");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The account's outbox e-mails, once all are sent: each row is sent at most once, so these are all there will be.</summary>
+    private static async Task<IReadOnlyList<string>> SentOutboxAsync(string accountId)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        var outbox = new TableClient(TestHost.Azurite, "emailoutbox");
+        while (true)
+        {
+            var rows = outbox.Query<TableEntity>(e => e.PartitionKey == accountId).ToList();
+            if (rows.All(r => r.GetString("State") == "sent")) return rows.Select(r => r.RowKey).Order().ToArray();
+            Assert.True(DateTime.UtcNow < deadline, "the account's e-mails were not all sent");
+            await Task.Delay(100);
         }
     }
 
@@ -85,12 +108,8 @@ public sealed class TrialConversionTests : IAsyncLifetime
     [Fact]
     public async Task A_purchase_by_the_trial_s_e_mail_turns_the_trial_into_the_paid_license_with_the_same_key()
     {
-        var (accountId, apiKey) = await SellerAsync();
-        var email = NewEmail();
         var domain = NewDomain();
-        var trial = await TrialAsync(accountId, email, domain);
-        var licenseId = trial.GetProperty("licenseId").GetString()!;
-        var key = trial.GetProperty("licenseKey").GetString()!;
+        var (accountId, apiKey, email, licenseId, key) = await TrialOfNewCustomerAsync(domain);
 
         // The provider writes the address its own way: the same customer.
         Assert.Equal(HttpStatusCode.OK, (await StripeEvents.DeliverAsync(_host, accountId, Checkout(email.ToUpperInvariant()))).Status);
@@ -126,10 +145,7 @@ public sealed class TrialConversionTests : IAsyncLifetime
     [Fact]
     public async Task The_same_checkout_six_times_three_at_once_converts_once_and_issues_nothing_else()
     {
-        var (accountId, apiKey) = await SellerAsync();
-        var email = NewEmail();
-        var trial = await TrialAsync(accountId, email, NewDomain());
-        var licenseId = trial.GetProperty("licenseId").GetString()!;
+        var (accountId, apiKey, email, licenseId, _) = await TrialOfNewCustomerAsync();
         var checkout = Checkout(email);
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => StripeEvents.DeliverAsync(_host, accountId, checkout)));
@@ -137,11 +153,13 @@ public sealed class TrialConversionTests : IAsyncLifetime
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await StripeEvents.DeliverAsync(_host, accountId, checkout)).Status);
 
         await WaitForLicenseAsync(apiKey, licenseId, l => !l.GetProperty("trial").GetBoolean());
-        await WaitForQueuesToDrainAsync();
+        await WaitForStripeEventsToDrainAsync();
         var license = Assert.Single(await LicensesOfAsync(apiKey, email));
         Assert.Equal(licenseId, license.GetProperty("licenseId").GetString());
         Assert.Equal(1, TestHost.StoredLicenseCount(accountId));
-        Assert.Equal(2, (await Smtp4dev.MessagesToAsync(email)).Count); // the trial key, then the paid one
+        // The trial key, then the paid one: two outbox rows, each sent once.
+        Assert.Equal(["license-" + licenseId, "trial-" + licenseId], await SentOutboxAsync(accountId));
+        Assert.Equal(2, (await Smtp4dev.WaitForAsync(email, 2, Patience)).Count);
         Assert.Equal(1, (await _host.GetAsync("v1/account", apiKey)).Json.GetProperty("usage").GetProperty("licensesIssued").GetInt32());
         var inbox = new TableClient(TestHost.Azurite, "stripeevents").GetEntity<TableEntity>(accountId, checkout["id"]!.GetValue<string>()).Value;
         Assert.StartsWith("provisioned " + licenseId, inbox.GetString("Outcome"));
@@ -150,10 +168,7 @@ public sealed class TrialConversionTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_trial_is_not_converted_and_a_purchase_made_before_the_trial_keeps_its_own_license()
     {
-        var (accountId, apiKey) = await SellerAsync();
-        var email = NewEmail();
-        var trial = await TrialAsync(accountId, email, NewDomain());
-        var trialId = trial.GetProperty("licenseId").GetString()!;
+        var (accountId, apiKey, email, trialId, _) = await TrialOfNewCustomerAsync();
         Assert.Equal(HttpStatusCode.OK, (await _host.PostAsync($"v1/licenses/{trialId}/revoke", null, apiKey)).Status);
         Assert.Equal(HttpStatusCode.OK, (await StripeEvents.DeliverAsync(_host, accountId, Checkout(email))).Status);
         await Smtp4dev.WaitForAsync(email, 2, Patience);
@@ -177,7 +192,7 @@ public sealed class TrialConversionTests : IAsyncLifetime
         record.Remove("ProcessedAt");
         table.UpdateEntity(record, record.ETag, TableUpdateMode.Replace);
         Assert.Equal(HttpStatusCode.OK, (await StripeEvents.DeliverAsync(_host, accountId, checkout)).Status);
-        await WaitForQueuesToDrainAsync();
+        await WaitForStripeEventsToDrainAsync();
         Assert.True((await _host.GetAsync($"v1/licenses/{later.GetProperty("licenseId").GetString()}", apiKey)).Json.GetProperty("trial").GetBoolean());
         Assert.Contains(own, (await LicensesOfAsync(apiKey, buyer)).Select(l => l.GetProperty("licenseId").GetString()));
     }
