@@ -77,6 +77,15 @@ public sealed class TrialLimitTests
     }
 
     [Fact]
+    public async Task Storage_down_is_503_with_retry_after()
+    {
+        await using var down = await TestHost.StartAsync(Storage.StorageOutageTests.ClosedPort, settings: TrialSeller.Unlimited);
+        var r = await down.PostAsync("v1/trials", Request(Licensing.Domain.Common.Ids.NewAccountId(), NewEmail(), domain: NewDomain()));
+        r.AssertProblem(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        Assert.NotNull(r.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task A_request_that_failed_after_its_license_was_written_sends_the_key_when_repeated()
     {
         await using var host = await TestHost.StartAsync(settings: TrialSeller.Unlimited, services: Faults.UseLicenseFaults, queues: false);
