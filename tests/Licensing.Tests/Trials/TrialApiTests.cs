@@ -64,6 +64,7 @@ public sealed class TrialApiTests(TrialHost shared, Xunit.Abstractions.ITestOutp
 
         var v = await Host.PostOkAsync("v1/validate", new { key, domain = host });
         Assert.Equal("VALID", v.GetProperty("code").GetString());
+        Assert.True(v.GetProperty("license").GetProperty("trial").GetBoolean());
         var claims = Claims(v.GetProperty("certificate").GetString()!);
         Assert.True(claims.GetProperty("trial").GetBoolean());
         Assert.Equal(expiresAt.ToUnixTimeSeconds(), claims.GetProperty("lexp").GetInt64());
@@ -72,6 +73,7 @@ public sealed class TrialApiTests(TrialHost shared, Xunit.Abstractions.ITestOutp
         var paid = await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = NewEmail(), plan = "pro" });
         Assert.False(paid.GetProperty("trial").GetBoolean());
         var paidVerdict = await Host.PostOkAsync("v1/validate", new { key = paid.GetProperty("licenseKey").GetString(), domain = NewDomain() });
+        Assert.False(paidVerdict.GetProperty("license").GetProperty("trial").GetBoolean());
         Assert.False(Claims(paidVerdict.GetProperty("certificate").GetString()!).TryGetProperty("trial", out _));
     }
 

@@ -79,6 +79,20 @@ public sealed class TrialRulesTests
     }
 
     [Fact]
+    public void The_trial_e_mail_carries_the_key_and_the_end_and_escapes_what_founders_and_customers_wrote()
+    {
+        var product = new Product(Account, "my-plugin", "<b>Plug</b>", [Business with { Id = "pro", Name = "Pro & <i>more</i>" }], T0, T0,
+            DevelopmentHostPolicy.Default);
+        var message = TrialEmail.Compose(Trial(), product, "<trial-1@licensing>");
+        Assert.Equal(("c@example.com", "Your <b>Plug</b> trial key", "<trial-1@licensing>"), (message.To, message.Subject, message.MessageId));
+        Assert.Contains("LK1.test", message.Text);
+        Assert.Contains("15 March 2027", message.Text);
+        Assert.Contains("&lt;b&gt;Plug&lt;/b&gt;", message.Html);
+        Assert.Contains("Pro &amp; &lt;i&gt;more&lt;/i&gt;", message.Html);
+        Assert.DoesNotContain("<b>Plug", message.Html);
+    }
+
+    [Fact]
     public void Only_a_trial_the_founder_has_not_revoked_converts()
     {
         Assert.True(TrialRules.IsConvertible(Trial()));
