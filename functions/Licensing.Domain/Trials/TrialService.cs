@@ -26,6 +26,8 @@ public sealed class TrialService(ITrialClaims claims, IProductStore products, IL
         var product = await products.GetAsync(request.AccountId, request.ProductId, ct).ConfigureAwait(false);
         var plan = product?.FindPlan(request.Plan);
         if (product is null || plan?.Policy.TrialDays is not { } days) throw new NotFoundException(TrialRules.NotOffered);
+        // Checked before anything is claimed: the trial's site or machine is its first activation.
+        if (plan.MaxActivations == 0) throw ValidationFailedException.For("plan", "this plan allows no activations, so it cannot run a trial");
         if (request.Target.Domain is { } domain && ActivationRules.IsDevelopmentHost(domain, product.DevelopmentHosts))
             throw ValidationFailedException.For("domain", "development and staging hosts are free on every license: start the trial for the live site");
 

@@ -163,7 +163,7 @@ public sealed class TrialApiTests(TrialHost shared, Xunit.Abstractions.ITestOutp
     [Fact]
     public async Task Bad_input_is_a_validation_problem_naming_the_field_and_takes_no_claim()
     {
-        var (accountId, _) = await CreateAsync(Host);
+        var (accountId, apiKey) = await CreateAsync(Host);
         var email = NewEmail();
         var domain = NewDomain();
         var cases = new (object Body, string Field)[]
@@ -186,6 +186,14 @@ public sealed class TrialApiTests(TrialHost shared, Xunit.Abstractions.ITestOutp
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {r.Text}");
         }
         (await Host.SendAsync(HttpMethod.Post, "v1/trials", rawBody: "{\"accountId\":")).AssertProblem(HttpStatusCode.BadRequest, "INVALID_JSON");
+        var noSlots = await Host.PutAsync("v1/products/no-slots", new
+        {
+            name = "No slots",
+            plans = new object[] { new { id = "pro", model = "subscription", durationDays = 30, maxActivations = 0, trialDays = 7 } },
+        }, apiKey);
+        Assert.Equal(HttpStatusCode.Created, noSlots.Status);
+        var refused = await Host.PostAsync("v1/trials", Request(accountId, email, domain: domain, productId: "no-slots"));
+        Assert.True(refused.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").TryGetProperty("plan", out _), refused.Text);
         Assert.Equal(0, TestHost.StoredLicenseCount(accountId));
 
         // Nothing was claimed: the same e-mail and site still start their trial.
