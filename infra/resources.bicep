@@ -93,6 +93,7 @@ var tableNames = [
   'idempotency'
   'releases'
   'keyaliases'
+  'trials'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {

@@ -21,6 +21,7 @@ public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
 
     /// <summary>A key looked up by hash that named no license, from <paramref name="address"/>.</summary>
     public void UnknownKey(string? address) => _unknownKeys.TryTake(address ?? "", out _);
+    private readonly TokenBuckets _trials = new(clock, settings.TrialsPerAddressBurst, settings.TrialsPerAddressPerSecond);
 
     /// <summary>
     /// Before a credential is checked: an address that has spent its failed authentications is refused outright, right
@@ -42,6 +43,14 @@ public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
     {
         if (address is not null && !_perAddress.TryTake(address, out var wait))
             throw new RateLimitedException("too many requests from this address; slow down", wait);
+    }
+
+    /// <summary>Trials: their own, small per-address bucket (docs/abuse.md), on top of the general one.</summary>
+    public void CheckTrial(string? address)
+    {
+        CheckAddress(address);
+        if (address is not null && !_trials.TryTake(address, out var wait))
+            throw new RateLimitedException("too many trials started from this address; try again later", wait);
     }
 
     /// <summary>Usage reports are frequent by nature (metered calls): their own, larger per-key bucket.</summary>

@@ -13,6 +13,13 @@ public sealed class RateLimitSettings
     public double UsagePerKeyBurst { get; set; } = 2000;
     public double UsagePerKeyPerSecond { get; set; } = 200;
 
+    /// <summary>Trials started per client address (<c>POST /v1/trials</c>): one person needs one; an office or a retry a few more.</summary>
+    public double TrialsPerAddressBurst { get; set; } = 5;
+    public double TrialsPerAddressPerSecond { get; set; } = 1.0 / 60;
+
+    /// <summary>New trials one account hands out per UTC day, across its products: what the public trial route can cost a founder.</summary>
+    public int TrialsPerAccountPerDay { get; set; } = 500;
+
     /// <summary>Failed authentications (wrong admin key, API key or session) allowed per address: burst, then refill.</summary>
     public double AuthFailuresBurst { get; set; } = 20;
     public double AuthFailuresPerSecond { get; set; } = 0.2;
@@ -34,5 +41,7 @@ public sealed class RateLimitSettings
         AuthFailuresPerSecond = 1e12,
         UnknownKeysBurst = 1e12,
         UnknownKeysPerSecond = 1e12,
+        TrialsPerAddressBurst = 1e12,
+        TrialsPerAddressPerSecond = 1e12,
     };
 }

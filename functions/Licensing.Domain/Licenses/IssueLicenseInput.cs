@@ -14,5 +14,12 @@ public sealed record IssueLicenseInput(
 {
     /// <summary>The customer's e-mail is not known yet (a marketplace sale): an empty <see cref="CustomerEmail"/> is allowed.</summary>
     public bool EmailLater { get; init; }
+
+    /// <summary>
+    /// Issue the license as a trial (docs/trials.md); only the trial route sets it. Not part of the idempotency hash
+    /// of <c>POST /v1/licenses</c> (which never sets it), so stored request hashes stay valid.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Trial { get; init; }
 }
 

@@ -77,6 +77,11 @@ public sealed record License
 
     /// <summary>Made by a payment provider's test mode: counts in no quota or metric.</summary>
     public bool Test { get; init; }
+    /// <summary>A trial (docs/trials.md): issued by <c>POST /v1/trials</c>, until a purchase converts it into the paid license.</summary>
+    public bool Trial { get; init; }
+
+    /// <summary>The purchase (its provider link key) that converted this trial into a paid license; null if none did.</summary>
+    public string? ConvertedBy { get; init; }
 
     /// <summary>The signed key. Held only to show it to the account that owns the license.</summary>
     public required string Key { get; init; }

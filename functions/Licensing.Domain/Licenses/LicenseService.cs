@@ -73,6 +73,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             CreatedAt = now,
             UpdatedAt = now,
             Metadata = metadata,
+            Trial = input.Trial,
             Key = key,
             Test = input.Test,
         };

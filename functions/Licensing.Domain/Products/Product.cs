@@ -48,6 +48,9 @@ public sealed record PlanPolicy
 
     /// <summary>Usage plans: the period the limit resets on, "month" (default) or "day".</summary>
     public string UsagePeriod { get; init; } = "month";
+
+    /// <summary>Days a trial of this plan lasts (<c>POST /v1/trials</c>, docs/trials.md); null: the plan offers no trial.</summary>
+    public int? TrialDays { get; init; }
 }
 
 /// <summary>

@@ -12,7 +12,8 @@ public sealed record PlanInput(string? Id, string? Name, string? Model, int? Dur
     bool? AutoActivate = null, int? RevalidateAfterHours = null, int? OfflineGraceHours = null, int? MaxDeactivationsPer30Days = null,
     bool? AutoSuspendOnSharing = null, IReadOnlyList<string?>? StripePriceIds = null,
     int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null, int? MaxDevelopmentHosts = null,
-    IReadOnlyList<string?>? LemonSqueezyVariantIds = null, IReadOnlyList<string?>? PaddlePriceIds = null, IReadOnlyList<string?>? GumroadProductIds = null)
+    IReadOnlyList<string?>? LemonSqueezyVariantIds = null, IReadOnlyList<string?>? PaddlePriceIds = null, IReadOnlyList<string?>? GumroadProductIds = null,
+    int? TrialDays = null)
 {
     public IReadOnlyList<int>? AppsumoTiers { get; init; }
 }
@@ -31,6 +32,7 @@ public static class ProductRules
     public const int MaxDevelopmentHostsLimit = 100;
     public const int MaxReleases = 500;
     public const int MaxVersionLength = 64;
+    public const int MaxTrialDays = 365;
 
     /// <summary>
     /// Stored budgets (<see cref="StorageLimits"/>) of a product entity, together under 1 MiB. A product body is at most
@@ -135,6 +137,11 @@ public static class ProductRules
             errors.Add($"{at}.maxDevelopmentHosts", $"must be 0-{MaxDevelopmentHostsLimit} (omit for the default, {PlanPolicy.DefaultMaxDevelopmentHosts})");
             ok = false;
         }
+        if (p.TrialDays is { } td && (td < 1 || td > MaxTrialDays))
+        {
+            errors.Add($"{at}.trialDays", $"must be 1-{MaxTrialDays} days, or omitted for no trial");
+            ok = false;
+        }
         var policy = new PlanPolicy
         {
             MaxStackedCodes = p.MaxStackedCodes ?? 1,
@@ -147,6 +154,7 @@ public static class ProductRules
             MaxDeactivationsPer30Days = p.MaxDeactivationsPer30Days ?? PlanPolicy.DefaultMaxDeactivationsPer30Days,
             AutoSuspendOnSharing = p.AutoSuspendOnSharing ?? false,
             MaxDevelopmentHosts = p.MaxDevelopmentHosts ?? PlanPolicy.DefaultMaxDevelopmentHosts,
+            TrialDays = p.TrialDays,
         };
         var stripe = ProviderIds(p.StripePriceIds, $"{at}.stripePriceIds", id => id.StartsWith("price_", StringComparison.Ordinal),
             "must be a Stripe price id (price_...)", errors);

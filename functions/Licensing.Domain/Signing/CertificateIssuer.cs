@@ -8,7 +8,8 @@ namespace Licensing.Domain.Signing;
 /// Signs the certificate returned with a VALID verdict: a compact JWS (ES256) a client keeps for offline grace and
 /// periodic re-validation. Claims: iss, sub (license id), pid, plan, status, features, domain or fingerprint,
 /// lexp (license expiry, or null), rva (revalidate after), iat, nbf, exp, jti, and dev (true, only on a certificate
-/// issued for a development or staging host, so a product can restrict what it unlocks there). The header carries the delegated
+/// issued for a development or staging host, so a product can restrict what it unlocks there), and trial (true, only on a
+/// certificate of a trial license, docs/trials.md). The header carries the delegated
 /// key's kid and its root-signed delegation (<c>dlg</c>) so a client holding only the root JWKS can check the chain.
 /// </summary>
 public sealed class CertificateIssuer(DelegatedKeyProvider keys, TimeProvider clock)
@@ -37,6 +38,7 @@ public sealed class CertificateIssuer(DelegatedKeyProvider keys, TimeProvider cl
             if (domain is not null) json.WriteString("domain", domain);
             if (fingerprint is not null) json.WriteString("fingerprint", fingerprint);
             if (development) json.WriteBoolean("dev", true);
+            if (license.Trial) json.WriteBoolean("trial", true);
             if (license.ExpiresAt is { } lexp) json.WriteNumber("lexp", lexp.ToUnixTimeSeconds());
             else json.WriteNull("lexp");
             json.WriteNumber("rva", revalidateAfter.ToUnixTimeSeconds());

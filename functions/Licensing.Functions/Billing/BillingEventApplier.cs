@@ -10,11 +10,11 @@ namespace Licensing.Functions.Billing;
 /// Applies a typed billing event of any provider: finds (or, for a purchase, issues) its license, records links,
 /// writes the change <see cref="BillingRules"/> decide through <see cref="LicenseService.ApplyAsync"/> (the ETag
 /// read-modify-write loop), then queues the key e-mail and counts metrics. A purchase always names the same
-/// license (<see cref="BillingKeys"/>), and the key e-mail has a deterministic outbox id, so a repeated or
-/// concurrent purchase event makes one license and one e-mail.
+/// license (<see cref="BillingKeys"/>, or the customer's trial it converts: <see cref="TrialConversion"/>), and the key
+/// e-mail has a deterministic outbox id, so a repeated or concurrent purchase event makes one license and one e-mail.
 /// </summary>
 public sealed class BillingEventApplier(IBillingLinks links, LicenseService licenses, IProductStore products, EmailOutboxService email, IMetricsStore metrics,
-    TimeProvider clock, AppSumo.AppSumoApplier appSumo)
+    TrialConversion trials, TimeProvider clock, AppSumo.AppSumoApplier appSumo)
 {
     public async Task<string> ApplyAsync(string accountId, BillingEvent e, CancellationToken ct)
     {
@@ -27,9 +27,10 @@ public sealed class BillingEventApplier(IBillingLinks links, LicenseService lice
         {
             case PurchaseCompleted purchase:
                 (product, var terms) = await TermsAsync(accountId, purchase, ct);
-                var issued = await licenses.IssueAsync(accountId, BillingRules.IssueInput(purchase, product, terms),
-                    BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct);
-                licenseId = issued.Id;
+                // The customer's trial of the product, if any, becomes the paid license; otherwise the purchase issues its own.
+                licenseId = await trials.ConvertAsync(accountId, purchase, product, terms, ct)
+                    ?? (await licenses.IssueAsync(accountId, BillingRules.IssueInput(purchase, product, terms),
+                        BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct)).Id;
                 break;
             case SubscriptionEvent subscription:
                 licenseId = await LicenseForSubscriptionAsync(accountId, subscription.Subscription, ct);

@@ -15,6 +15,7 @@ using Licensing.Functions.Quotas;
 using Licensing.Functions.Releases;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
+using Licensing.Functions.Trials;
 using Licensing.Functions.Usage;
 using Licensing.Functions.Validation;
 using Microsoft.Extensions.Configuration;
@@ -55,6 +56,7 @@ public static class ServiceRegistration
             .AddFounderMetrics()
             .AddActivity()
             .AddDeals()
+            .AddTrials()
             .AddLifecycle()
             .AddBilling()
             .AddAppSumo()

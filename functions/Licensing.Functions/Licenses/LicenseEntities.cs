@@ -41,6 +41,8 @@ public static class LicenseEntities
             ["CreatedAt"] = l.CreatedAt,
             ["UpdatedAt"] = l.UpdatedAt,
             ["LicenseKey"] = l.Key,
+            ["Trial"] = l.Trial ? true : null,
+            ["ConvertedBy"] = l.ConvertedBy,
             ["ActivationIndex"] = ActivationRows.CompactIndex.Encode(l.Activations),
         };
         ChunkedText.Write(entity, "Metadata", "metadata", StorageJson.Serialize(l.Metadata), LicenseService.MaxMetadataStoredChunks);
@@ -92,6 +94,8 @@ public static class LicenseEntities
             UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
             Metadata = StorageJson.Deserialize<Dictionary<string, string>>(ChunkedText.Read(e, "Metadata") ?? "{}") ?? [],
             Key = e.GetString("LicenseKey"),
+            Trial = e.GetBoolean("Trial") ?? false,
+            ConvertedBy = e.GetString("ConvertedBy"),
             Version = e.ETag.ToString(),
         };
     }

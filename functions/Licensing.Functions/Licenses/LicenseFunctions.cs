@@ -178,6 +178,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
             ["plan"] = l.Plan,
             ["model"] = l.Model.ToWire(),
             ["status"] = l.EffectiveStatus(now).ToWire(),
+            ["trial"] = l.Trial,
             ["statusReason"] = l.StatusReason,
             ["billingState"] = Licensing.Domain.Billing.BillingStates.ToStored(l.BillingState),
             ["test"] = l.Test,

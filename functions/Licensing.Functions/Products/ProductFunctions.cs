@@ -18,7 +18,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
         bool? AutoActivate, int? RevalidateAfterHours, int? OfflineGraceHours, int? MaxDeactivationsPer30Days, bool? AutoSuspendOnSharing,
         List<string?>? StripePriceIds, int? MaxStackedCodes, int? UpdatesDays, long? UsageLimit, string? UsagePeriod, int? MaxDevelopmentHosts,
         List<string?>? LemonSqueezyVariantIds = null, List<string?>? PaddlePriceIds = null, List<string?>? GumroadProductIds = null,
-        List<int>? AppsumoTiers = null);
+        List<int>? AppsumoTiers = null, int? TrialDays = null);
 
     [Function(nameof(PutProduct))]
     public async Task<IActionResult> PutProduct(
@@ -30,7 +30,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
             body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
                 p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing, p.StripePriceIds,
                 p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod, p.MaxDevelopmentHosts, p.LemonSqueezyVariantIds, p.PaddlePriceIds,
-                p.GumroadProductIds)
+                p.GumroadProductIds, p.TrialDays)
             { AppsumoTiers = p.AppsumoTiers }).ToList(),
             body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns),
             body.Releases, body.RenewalReminderDays);
@@ -73,6 +73,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
             usageLimit = plan.Policy.UsageLimit,
             usagePeriod = plan.Policy.UsagePeriod,
             maxDevelopmentHosts = plan.Policy.MaxDevelopmentHosts,
+            trialDays = plan.Policy.TrialDays,
         }),
         releases = p.Releases,
         renewalReminderDays = p.RenewalReminderDays,

@@ -29,12 +29,13 @@ public sealed class TableStorage
     public const string IdempotencyTable = "idempotency";
     public const string ReleasesTable = "releases";
     public const string KeyAliasesTable = "keyaliases";
+    public const string TrialsTable = "trials";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable,
          BillingEventsTable, BillingLinksTable, BillingFailuresTable,
          EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable,
-         ReleasesTable, KeyAliasesTable];
+         ReleasesTable, KeyAliasesTable, TrialsTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

@@ -21,7 +21,7 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
 
     public sealed record LicenseSummary(string Id, string ProductId, string Plan, string Status, IReadOnlyList<string> Features,
         DateTimeOffset? ExpiresAt, int? MaxActivations,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? UpdatesUntil);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? UpdatesUntil, bool Trial);
 
     public sealed record ValidateResponse(
         bool Valid,
@@ -47,7 +47,8 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
             verdict.Code.ToWire(),
             verdict.Detail,
             l is null ? null
-                : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations, l.UpdatesUntil),
+                : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations, l.UpdatesUntil,
+                    l.Trial),
             verdict.RevalidateAfter,
             verdict.Certificate));
     }

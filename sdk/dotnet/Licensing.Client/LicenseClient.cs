@@ -85,6 +85,9 @@ namespace Licensing.Client
         public bool Offline { get; }
 
         public bool HasFeature(string feature) => IsValid && Certificate != null && Certificate.Features.Contains(feature);
+
+        /// <summary>True when the license is a trial (its certificate says so): a product may show "trial" and a buy button.</summary>
+        public bool IsTrial => IsValid && Certificate != null && Certificate.IsTrial;
     }
 
     /// <summary>

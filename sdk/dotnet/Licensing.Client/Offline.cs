@@ -105,6 +105,7 @@ namespace Licensing.Client
             IssuedAt = DateTimeOffset.FromUnixTimeSeconds(claims.GetProperty("iat").GetInt64());
             RevalidateAfter = DateTimeOffset.FromUnixTimeSeconds(claims.GetProperty("rva").GetInt64());
             ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(claims.GetProperty("exp").GetInt64());
+            IsTrial = claims.TryGetProperty("trial", out var trial) && trial.ValueKind == JsonValueKind.True;
         }
 
         public string Token { get; }
@@ -117,6 +118,9 @@ namespace Licensing.Client
         public DateTimeOffset IssuedAt { get; }
         public DateTimeOffset RevalidateAfter { get; }
         public DateTimeOffset ExpiresAt { get; }
+
+        /// <summary>The certificate's <c>trial</c> claim: the license is a trial (docs/trials.md).</summary>
+        public bool IsTrial { get; }
     }
 
     /// <summary>

@@ -157,7 +157,12 @@ export function createLicenseClient({ baseUrl, jwks, storage = memoryStorage(), 
   const roots = parseJwks(jwks, { rootOnly: true });
   const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
   let current = null;
-  const state = (valid, code, detail, certificate = null, offline = false) => ({ valid, code, detail, certificate, offline, hasFeature: (f) => valid && !!certificate && certificate.features.includes(f) });
+  const state = (valid, code, detail, certificate = null, offline = false) => ({
+    valid, code, detail, certificate, offline,
+    hasFeature: (f) => valid && !!certificate && certificate.features.includes(f),
+    // The certificate's `trial` claim (docs/trials.md): show "trial" and a buy button.
+    isTrial: valid && !!certificate && certificate.trial === true,
+  });
   const context = (domain, fingerprint) => `domain=${domain ?? ''}\nfingerprint=${fingerprint ?? ''}`;
 
   async function tampered() {

@@ -50,6 +50,22 @@ test('validates online; the certificate verifies through the chain with WebCrypt
   assert.equal(await verifyCertificate(`${h}.${p}.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`, roots), null);
 });
 
+test('a trial says it is one through its certificate; a paid license does not', async () => {
+  const { apiKey, licenseKey, jwks } = await license();
+  await call('PUT', 'v1/products/trial-widget', { name: 'Trial Widget', plans: [{ id: 'pro', model: 'subscription', durationDays: 365, maxActivations: 1, trialDays: 14 }] }, apiKey);
+  const { accountId } = (await call('GET', 'v1/account', null, apiKey)).json;
+  const trial = await call('POST', 'v1/trials', { accountId, productId: 'trial-widget', plan: 'pro', customerEmail: `js-${Date.now()}-${Math.random().toString(16).slice(2)}@example.com`, domain: 'trial.example-customer.com' });
+  assert.equal(trial.status, 201);
+  const client = createLicenseClient({ baseUrl: api, jwks });
+  const t = await client.validate(trial.json.licenseKey, { domain: 'trial.example-customer.com' });
+  assert.equal(t.valid, true);
+  assert.equal(t.isTrial, true);
+  assert.equal(t.certificate.trial, true);
+  const paid = await client.validate(licenseKey, { domain: 'shop.example-customer.com' });
+  assert.equal(paid.valid, true);
+  assert.equal(paid.isTrial, false);
+});
+
 test('offline it keeps the last verdict until the certificate expires; faults are never "unlicensed"', async () => {
   const { licenseKey, jwks } = await license();
   const storage = memoryStorage();

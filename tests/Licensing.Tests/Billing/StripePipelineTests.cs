@@ -30,17 +30,8 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         return (accountId, apiKey);
     }
 
-    private async Task<ApiResponse> DeliverAsync(string accountId, JsonObject stripeEvent, string? signature = null)
-    {
-        var payload = StripeEvents.Json(stripeEvent);
-        using var request = new HttpRequestMessage(HttpMethod.Post,
-            $"v1/webhooks/stripe/{accountId}")
-        { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature ?? StripeEvents.Sign(payload));
-        using var response = await Host.Http.SendAsync(request);
-        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers,
-            response.Content.Headers.ContentType?.MediaType);
-    }
+    private Task<ApiResponse> DeliverAsync(string accountId, JsonObject stripeEvent, string? signature = null) =>
+        StripeEvents.DeliverAsync(Host, accountId, stripeEvent, signature);
 
     private async Task<System.Text.Json.JsonElement[]> LicensesAsync(string apiKey, string email) =>
         (await Host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(email), apiKey)).Json.GetProperty("items").EnumerateArray().ToArray();

@@ -56,6 +56,38 @@ public sealed partial class DotnetSdkTests(SharedHost shared) : IClassFixture<Sh
     }
 
     [Fact]
+    public async Task A_trial_says_it_is_one_through_its_certificate_and_a_paid_license_does_not()
+    {
+        var (key, _, apiKey, jwks) = await LicenseAsync();
+        var r = await Host.PutAsync("v1/products/trial-app", new
+        {
+            name = "Trial App",
+            plans = new object[] { new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 1, trialDays = 30 } },
+        }, apiKey);
+        Assert.Equal(HttpStatusCode.Created, r.Status);
+        var account = (await Host.GetAsync("v1/account", apiKey)).Json.GetProperty("accountId").GetString();
+        var trial = await Host.PostAsync("v1/trials", new
+        {
+            accountId = account,
+            productId = "trial-app",
+            plan = "pro",
+            customerEmail = $"sdk-{Guid.NewGuid():N}@example.com",
+            domain = "trial-site.com",
+        });
+        Assert.True(trial.Status == HttpStatusCode.Created, trial.Text);
+
+        using var client = Client(jwks, new MemoryCertificateStore());
+        var state = await client.ValidateAsync(trial.Json.GetProperty("licenseKey").GetString()!, "trial-site.com");
+        Assert.True(state.IsValid, state.Detail);
+        Assert.True(state.IsTrial);
+        Assert.True(state.Certificate!.IsTrial);
+        var paid = await client.ValidateAsync(key, "customer-site.com");
+        Assert.True(paid.IsValid, paid.Detail);
+        Assert.False(paid.IsTrial);
+        Assert.False(paid.Certificate!.IsTrial);
+    }
+
+    [Fact]
     public async Task Offline_it_keeps_the_last_verdict_until_the_certificate_expires_and_never_calls_a_fault_unlicensed()
     {
         var (key, _, _, jwks) = await LicenseAsync();

@@ -125,4 +125,18 @@ public static class StripeEvents
         EventUtility.GenerateSignatureHeader(payload, secret, (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds());
 
     public static string Json(JsonObject e) => e.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+
+    /// <summary>Posts the event to the account's Stripe webhook, signed (or with the given signature), as Stripe does.</summary>
+    public static async Task<ApiResponse> DeliverAsync(TestHost host, string accountId, JsonObject stripeEvent, string? signature = null)
+    {
+        var payload = Json(stripeEvent);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/webhooks/stripe/{accountId}")
+        {
+            Content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature ?? Sign(payload));
+        using var response = await host.Http.SendAsync(request);
+        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers,
+            response.Content.Headers.ContentType?.MediaType);
+    }
 }
