@@ -45,6 +45,17 @@ public sealed class ActivityFlusherTests
     }
 
     [Fact]
+    public async Task A_test_mode_license_is_written_as_activity_but_counted_in_no_validation_metric()
+    {
+        var (live, test) = (ValidationRulesTests.Sample() with { Id = "lic_live" }, ValidationRulesTests.Sample() with { Id = "lic_test", Test = true });
+        Validate(live, 2);
+        Validate(test, 3);
+        await Flusher().FlushAsync(default);
+        Assert.Equal(2, _metrics.Validations);
+        Assert.Equal(3, (await _store.GetAsync(test.AccountId, test.Id, default))!.Validations);
+    }
+
+    [Fact]
     public async Task A_failing_consumer_holds_back_neither_the_others_nor_the_activity()
     {
         var license = ValidationRulesTests.Sample();

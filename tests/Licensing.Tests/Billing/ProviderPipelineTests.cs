@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Licensing.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Licensing.Tests.Billing;
 
@@ -12,7 +14,7 @@ namespace Licensing.Tests.Billing;
 /// provider's real authenticity check, Azurite tables and queues driving the queue-triggered processor, smtp4dev for
 /// the key e-mail. Every provider gets Stripe's guarantees.
 /// </summary>
-public sealed class ProviderPipelineTests(SharedHost shared) : IClassFixture<SharedHost>
+public sealed class ProviderPipelineTests(SharedHost shared, ITestOutputHelper output) : IClassFixture<SharedHost>
 {
     private TestHost Host => shared.Host;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -96,9 +98,15 @@ public sealed class ProviderPipelineTests(SharedHost shared) : IClassFixture<Sha
     {
         var (_, apiKey, driver) = await ConnectedAsync(provider);
         var email = NewEmail();
+        var stopwatch = Stopwatch.StartNew();
         await DeliverAsync(driver.Purchase(new Sale(email, Domain: "https://www.buyer-site.com/")));
+        var webhookMs = stopwatch.Elapsed.TotalMilliseconds;
 
         var message = Assert.Single(await Smtp4dev.WaitForAsync(email, 1, Patience));
+        var inboxMs = stopwatch.Elapsed.TotalMilliseconds;
+        output.WriteLine($"{provider}: webhook(s) answered in {webhookMs:F0} ms; e-mail in smtp4dev {inboxMs:F0} ms after the first was sent");
+        File.AppendAllText(Repo.PathTo(".local", "webhook-latency.txt"),
+            $"{DateTimeOffset.UtcNow:O} {provider} webhook {webhookMs:F0} ms, inbox {inboxMs:F0} ms{Environment.NewLine}");
         var license = Assert.Single(await LicensesAsync(apiKey, email));
         var key = license.GetProperty("licenseKey").GetString()!;
         Assert.Contains(key, await Smtp4dev.PlainTextAsync(message.Id));
