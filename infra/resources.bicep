@@ -15,6 +15,7 @@ var deploymentContainer = 'app-package'
 // Release packages (docs/releases.md): uploaded and downloaded through user-delegation SAS only.
 var releasesContainer = 'packages'
 var signingKeyName = 'license-signing'
+var appName = 'func-${environmentName}-${take(token, 6)}'
 
 // Built-in role definition ids.
 var roles = {
@@ -232,7 +233,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: 'func-${environmentName}-${take(token, 6)}'
+  name: appName
   location: location
   tags: union(tags, { 'azd-service-name': 'api' })
   kind: 'functionapp,linux'
@@ -279,6 +280,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Licensing__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
         { name: 'Licensing__BlobServiceUri', value: storage.properties.primaryEndpoints.blob }
         { name: 'Licensing__Releases__DownloadMode', value: 'Redirect' }
+        { name: 'Licensing__PublicBaseUrl', value: 'https://${appName}.azurewebsites.net/api' }
         { name: 'Licensing__ManagedIdentityClientId', value: identity.properties.clientId }
         { name: 'Licensing__Signing__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Licensing__Signing__KeyName', value: signingKey.name }

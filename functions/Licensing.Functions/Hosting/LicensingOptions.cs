@@ -23,6 +23,12 @@ public sealed class LicensingOptions
     /// <summary>Blob endpoint for identity-based access in Azure (release packages), e.g. https://acct.blob.core.windows.net.</summary>
     public string? BlobServiceUri { get; set; }
 
+    /// <summary>
+    /// The app's public address up to the route prefix (https://app.azurewebsites.net/api), for links it hands out (download
+    /// links). Unset: the scheme and host of the request being answered.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>Release packages, update checks and downloads (docs/releases.md).</summary>
     public ReleaseOptions Releases { get; set; } = new();
 

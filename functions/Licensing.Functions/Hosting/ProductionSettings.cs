@@ -18,6 +18,7 @@ public static class ProductionSettings
         new("Licensing__TableServiceUri", "the Table endpoint"),
         new("Licensing__QueueServiceUri", "the Queue endpoint"),
         new("Licensing__BlobServiceUri", "the Blob endpoint (release packages)"),
+        new("Licensing__PublicBaseUrl", "the app's https address up to /api, for the download links update checks hand out"),
         new("Licensing__Releases__DownloadMode", "Redirect: downloads answer with a short-lived user-delegation SAS"),
         new("Licensing__ManagedIdentityClientId", "the identity the app uses for storage, Key Vault and e-mail"),
         new("Licensing__Signing__KeyVaultUri", "the vault holding the root signing key and the Stripe secrets"),

@@ -22,9 +22,16 @@ public sealed class PublicPathBudget(IOptions<LicensingOptions> options, TimePro
         {
             return await work(linked.Token);
         }
-        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+        catch (Exception e) when (deadline.IsCancellationRequested && !requestAborted.IsCancellationRequested && IsCancellation(e))
         {
             throw new ServiceUnavailableException($"storage did not answer within {Budget.TotalSeconds:0.#} s; try again shortly", e);
         }
     }
+
+    /// <summary>
+    /// The budget's cancellation as it reaches us: itself, or (when the storage client had already retried after timeouts)
+    /// inside the client's AggregateException of every attempt.
+    /// </summary>
+    private static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException || (e is AggregateException a && a.Flatten().InnerExceptions.Any(i => i is OperationCanceledException));
 }

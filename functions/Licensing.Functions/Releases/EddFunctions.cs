@@ -1,11 +1,13 @@
 using System.Text;
 using Licensing.Domain.Common;
 using Licensing.Domain.Releases;
+using Licensing.Functions.Hosting;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace Licensing.Functions.Releases;
@@ -15,7 +17,7 @@ namespace Licensing.Functions.Releases;
 /// store URL to <c>…/v1/compat/edd/{accountId}</c> (docs/releases.md). Form posts and query strings are both read (a
 /// field in the body wins); EDD's own JSON is the answer, 200 whatever the verdict.
 /// </summary>
-public sealed class EddFunctions(EddCompat edd, AbuseGuard guard, PublicPathBudget budget)
+public sealed class EddFunctions(EddCompat edd, AbuseGuard guard, PublicPathBudget budget, IOptions<LicensingOptions> options)
 {
     [Function(nameof(EddCompatibility))]
     public async Task<IActionResult> EddCompatibility(
@@ -34,7 +36,8 @@ public sealed class EddFunctions(EddCompat edd, AbuseGuard guard, PublicPathBudg
         var request = new EddRequest(accountId, Field("edd_action"), Field("license"), Field("item_id"), Field("item_name"), Field("url"),
             Field("beta") is { } beta && beta.Trim() is not ("" or "0" or "false"), Field("slug"));
         if (!Ids.IsAccountId(accountId)) return new ApiJsonResult(StatusCodes.Status200OK, UnknownStore(request));
-        var answer = await budget.RunAsync(t => edd.HandleAsync(request, address, token => UpdateFunctions.DownloadUrl(req, token)!, t), ct);
+        string Link(string token) => UpdateFunctions.DownloadUrl(req, options.Value.PublicBaseUrl, token)!;
+        var answer = await budget.RunAsync(t => edd.HandleAsync(request, address, Link, t), ct);
         return new ApiJsonResult(StatusCodes.Status200OK, answer);
     }
 

@@ -38,7 +38,8 @@ public sealed class UpdateFunctions(CheckForUpdate updates, DownloadPackage down
         var offer = await budget.RunAsync(t => updates.CheckAsync(request, current, channel!.Value, address, t), ct);
         var r = offer.Release;
         return new ApiJsonResult(StatusCodes.Status200OK, new CheckResponse(
-            offer.UpdateAvailable, r?.Version.Text, DownloadUrl(req, offer.DownloadToken), offer.DownloadExpiresAt, offer.Verdict.Code.ToWire(),
+            offer.UpdateAvailable, r?.Version.Text, DownloadUrl(req, options.Value.PublicBaseUrl, offer.DownloadToken), offer.DownloadExpiresAt,
+            offer.Verdict.Code.ToWire(),
             offer.Verdict.Detail, r?.Channel.ToWire(), r?.TestedWp, r?.RequiresWp, r?.RequiresPhp, r is null ? null : ChangelogMarkdown.ToHtml(r.Changelog),
             r?.ReleasedAt, offer.DownloadToken is null ? null : r?.PackageSize, offer.DownloadToken is null ? null : r?.PackageSha256));
     }
@@ -63,9 +64,15 @@ public sealed class UpdateFunctions(CheckForUpdate updates, DownloadPackage down
         return new PackageStreamResult(opened.Content, opened.Length, fileName);
     }
 
-    /// <summary>The absolute URL of <c>GET /v1/downloads/{token}</c> on the host that answered this request.</summary>
-    public static string? DownloadUrl(HttpRequest req, string? token) =>
-        token is null ? null : $"{req.Scheme}://{req.Host}{req.PathBase}/{HostSettings.RoutePrefix}/v1/downloads/{token}";
+    /// <summary>
+    /// The absolute URL of <c>GET /v1/downloads/{token}</c>: under <see cref="LicensingOptions.PublicBaseUrl"/> when set
+    /// (Azure), else on the scheme and host that answered this request.
+    /// </summary>
+    public static string? DownloadUrl(HttpRequest req, string? publicBaseUrl, string? token) =>
+        token is null ? null
+            : (string.IsNullOrWhiteSpace(publicBaseUrl)
+                ? $"{req.Scheme}://{req.Host}{req.PathBase}/{HostSettings.RoutePrefix}"
+                : publicBaseUrl.TrimEnd('/')) + "/v1/downloads/" + token;
 }
 
 /// <summary>A package streamed from storage as <c>application/zip</c> with its length and file name.</summary>

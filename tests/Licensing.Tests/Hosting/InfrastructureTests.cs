@@ -80,6 +80,7 @@ public sealed partial class InfrastructureTests
         complete["Licensing:ClientAddress:Source"] = "XForwardedFor";
         complete["Licensing:BlobServiceUri"] = "https://a.blob.core.windows.net";
         complete["Licensing:Releases:DownloadMode"] = "Redirect";
+        complete["Licensing:PublicBaseUrl"] = "https://app.azurewebsites.net/api";
         new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(complete).Build());
 
         foreach (var setting in ProductionSettings.All.Where(s => s.Name != "Licensing__Signing__KeyVaultUri"))

@@ -39,6 +39,7 @@ public sealed class StartupChecksTests
         settings["Licensing:ClientAddress:Source"] = "XForwardedFor";
         settings["Licensing:BlobServiceUri"] = "https://a.blob.core.windows.net";
         settings["Licensing:Releases:DownloadMode"] = "Redirect";
+        settings["Licensing:PublicBaseUrl"] = "https://app.azurewebsites.net/api";
         settings["Licensing:AdminKey"] = adminKey;
         var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key,
             kv.Value)).ToArray())));

@@ -156,13 +156,20 @@ public sealed class UpdateCheckTests(SharedHost shared) : IClassFixture<SharedHo
     [Fact]
     public async Task In_redirect_mode_a_download_is_a_redirect_to_a_short_lived_read_only_sas()
     {
-        await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?> { ["Licensing:Releases:DownloadMode"] = "Redirect" });
+        // As in Azure: links are made under the configured public address; this host answers on its own, so the test swaps it back.
+        const string publicBase = "https://licensing.example.net/api";
+        await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Licensing:Releases:DownloadMode"] = "Redirect",
+            ["Licensing:PublicBaseUrl"] = publicBase + "/",
+        });
         var apiKey = await host.CreateAccountWithProductAsync();
         var key = (await host.IssueAsync(apiKey)).GetProperty("licenseKey").GetString()!;
         var zip = ReleaseSteps.Zip("1.1.0");
         await ReleaseSteps.ShipAsync(host, apiKey, "1.1.0", package: zip);
         var link = (await ReleaseSteps.CheckAsync(host, key, "1.0.0")).GetProperty("package").GetString()!;
-        using var redirect = await ReleaseSteps.GetRawAsync(link);
+        Assert.StartsWith(publicBase + "/v1/downloads/", link);
+        using var redirect = await ReleaseSteps.GetRawAsync(host.BaseAddress + link[(publicBase.Length + 1)..]);
         Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
         var sas = redirect.Headers.Location!;
         var query = System.Web.HttpUtility.ParseQueryString(sas.Query);
