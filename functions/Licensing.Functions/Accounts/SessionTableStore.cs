@@ -54,4 +54,10 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
             : null;
 
     public Task<bool> DeleteAsync(string tokenHash, string version, CancellationToken ct) => Tokens.DeleteIfExistsAsync(tokenHash, "", version, ct);
+
+    /// <summary>Adds an entity keyed by a fresh secret's hash: taken keys mean two 256-bit secrets collided, which is a bug.</summary>
+    private static async Task AddNewAsync(TableClient table, TableEntity entity, CancellationToken ct)
+    {
+        if (await table.AddIfAbsentAsync(entity, ct) is null) throw new InvalidOperationException($"a secret's hash collided in {table.Name}");
+    }
 }

@@ -114,9 +114,18 @@ public sealed class SignInFlowTests : IAsyncLifetime
         var (_, late) = await AccountTestKit.NextLinkAsync(address, seen);
 
         clock.Advance(TimeSpan.FromMinutes(14));
-        Assert.Equal(HttpStatusCode.Created, (await AccountTestKit.ExchangeAsync(host, inTime)).Status);
+        var session = await AccountTestKit.ExchangeAsync(host, inTime);
+        Assert.Equal(HttpStatusCode.Created, session.Status);
         clock.Advance(TimeSpan.FromMinutes(2));
         (await AccountTestKit.ExchangeAsync(host, late)).AssertProblem(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+
+        // The session itself lasts 24 hours.
+        var sessionToken = session.Json.GetProperty("sessionToken").GetString();
+        Assert.Equal(session.Json.GetProperty("expiresAt").GetDateTimeOffset(), clock.GetUtcNow().AddMinutes(-2).AddHours(24), TimeSpan.FromMilliseconds(1));
+        clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(3));
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("v1/licenses", sessionToken)).Status);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        (await host.GetAsync("v1/licenses", sessionToken)).AssertProblem(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
     }
 
     [Fact]
