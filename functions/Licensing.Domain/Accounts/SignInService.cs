@@ -15,6 +15,9 @@ public interface ISignInQueue
 /// <summary>Where sign-in links point: the dashboard's sign-in page, which exchanges <c>token</c> for a session.</summary>
 public sealed record SignInLinks(Uri DashboardUrl)
 {
+    /// <summary>From the configured base URL; a path without a trailing slash is a folder (<c>/app</c> links to <c>/app/signin</c>).</summary>
+    public static SignInLinks From(string dashboardUrl) => new(new Uri(dashboardUrl.EndsWith('/') ? dashboardUrl : dashboardUrl + "/"));
+
     public Uri For(string token) => new(DashboardUrl, "signin?token=" + Uri.EscapeDataString(token));
 }
 

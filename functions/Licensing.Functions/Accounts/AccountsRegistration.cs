@@ -20,7 +20,7 @@ public static class AccountsRegistration
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SessionTableStore>());
         services.AddSingleton<ISignInTokenStore>(sp => sp.GetRequiredService<SessionTableStore>());
         services.AddSingleton<ISignInQueue, SignInQueue>();
-        services.AddSingleton(sp => new SignInLinks(new Uri(sp.GetRequiredService<IOptions<LicensingOptions>>().Value.DashboardUrl)));
+        services.AddSingleton(sp => SignInLinks.From(sp.GetRequiredService<IOptions<LicensingOptions>>().Value.DashboardUrl));
         services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<Authenticator>>();

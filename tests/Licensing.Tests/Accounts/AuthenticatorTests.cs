@@ -101,4 +101,11 @@ public sealed class AuthenticatorTests
         clock.Advance(TimeSpan.FromHours(24));
         Assert.Null(await authenticator.AuthenticateAsync(token, default));
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:7071/", "http://127.0.0.1:7071/signin?token=lsi_x")]
+    [InlineData("https://app.example.com/dashboard", "https://app.example.com/dashboard/signin?token=lsi_x")]
+    [InlineData("https://app.example.com/dashboard/", "https://app.example.com/dashboard/signin?token=lsi_x")]
+    public void Sign_in_links_point_to_the_dashboards_sign_in_page(string dashboard, string link) =>
+        Assert.Equal(link, SignInLinks.From(dashboard).For("lsi_x").ToString());
 }
