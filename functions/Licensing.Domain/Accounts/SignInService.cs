@@ -3,8 +3,11 @@ using Licensing.Domain.Email;
 
 namespace Licensing.Domain.Accounts;
 
-/// <summary>A sign-up or sign-in asked for on the public routes, waiting to be looked up and e-mailed in the background.</summary>
-public sealed record SignInRequest(string Purpose, string Email, string? Name);
+/// <summary>
+/// A sign-up or sign-in asked for on the public routes, waiting to be looked up and e-mailed in the background.
+/// <see cref="RequestId"/> (given when queued) names its e-mail, so a request delivered twice e-mails once.
+/// </summary>
+public sealed record SignInRequest(string Purpose, string Email, string? Name, string? RequestId = null);
 
 /// <summary>The queue of <see cref="SignInRequest"/>s: the public routes only queue, so every address costs them the same.</summary>
 public interface ISignInQueue
@@ -50,7 +53,8 @@ public sealed class SignInService(IAccountStore accounts, ISignInTokenStore toke
         return new SignInRequest(SignInToken.SignIn, address!, null);
     }
 
-    public Task RequestAsync(SignInRequest request, CancellationToken ct) => queue.EnqueueAsync(request, ct);
+    public Task RequestAsync(SignInRequest request, CancellationToken ct) =>
+        queue.EnqueueAsync(request with { RequestId = BearerTokens.NewId("req_") }, ct);
 
     /// <summary>
     /// Looks the address up and e-mails a link: sign-in when it owns an account (also for a sign-up: the owner is told
@@ -66,7 +70,8 @@ public sealed class SignInService(IAccountStore accounts, ISignInTokenStore toke
         var hash = BearerTokens.Hash(token);
         await tokens.AddAsync(new SignInToken(purpose, request.Email, request.Name, accountId, now, now + SignInTokens.Lifetime), hash, ct)
             .ConfigureAwait(false);
-        var emailId = $"{purpose}-{hash[..32]}";
+        // Named by the request: a second delivery of it finds its e-mail queued and sends nothing more (its token is never sent).
+        var emailId = $"{purpose}-{request.RequestId ?? hash[..32]}";
         var message = SignInEmail.Compose(purpose, request.Email, links.For(token), $"<{emailId}@licensing>");
         await outbox.QueueAsync(new OutboxEmail
         {

@@ -160,6 +160,25 @@ public sealed class SignInFlowTests : IAsyncLifetime
         Assert.StartsWith("no account", await signIn.ProcessAsync(SignInService.ParseSignIn(AccountTestKit.NewAddress("nobody")), default));
     }
 
+    [Fact]
+    public async Task A_request_processed_twice_is_e_mailed_once()
+    {
+        var signIn = _host.Services.GetRequiredService<SignInService>();
+        var request = SignInService.ParseSignUp(AccountTestKit.NewAddress("twice"), "Twice") with { RequestId = "req_" + Guid.NewGuid().ToString("N")[..16] };
+        await signIn.ProcessAsync(request, default);
+        await signIn.ProcessAsync(request, default);
+        var outbox = new Azure.Data.Tables.TableClient(TestHost.Azurite, "emailoutbox");
+        var rows = outbox.Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == SignInService.SignUpOutbox && e.RowKey == "signup-" + request.RequestId)
+            .ToArray();
+        Assert.Single(rows);
+        // The link waits sealed: the token is not in the table.
+        Assert.True(rows[0].GetBoolean("Sealed"));
+        Assert.DoesNotContain("lsi_", rows[0].GetString("Text"));
+        Assert.DoesNotContain("lsi_", rows[0].GetString("Html"));
+        var (text, _) = await AccountTestKit.NextLinkAsync(request.Email, new HashSet<string>());
+        Assert.Contains("create your account", text);
+    }
+
     [Theory]
     [InlineData("v1/signup", "{\"email\":\"not-an-address\",\"name\":\"A\"}", "email")]
     [InlineData("v1/signup", "{\"email\":\"a@example.com\"}", "name")]
