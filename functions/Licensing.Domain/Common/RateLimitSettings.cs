@@ -27,6 +27,13 @@ public sealed class RateLimitSettings
     /// <summary>Keys looked up by hash (alias keys) that named nothing, allowed per address: burst, then refill.</summary>
     public double UnknownKeysBurst { get; set; } = 20;
     public double UnknownKeysPerSecond { get; set; } = 0.1;
+    /// <summary>Sign-up and sign-in requests per client address: burst, then refill (one a minute).</summary>
+    public double SignInPerAddressBurst { get; set; } = 10;
+    public double SignInPerAddressPerSecond { get; set; } = 1.0 / 60;
+
+    /// <summary>Sign-up and sign-in requests per e-mail address, whoever asks: burst, then refill (one every 10 minutes).</summary>
+    public double SignInPerEmailBurst { get; set; } = 3;
+    public double SignInPerEmailPerSecond { get; set; } = 1.0 / 600;
 
     /// <summary>Limits no test or benchmark reaches.</summary>
     public static RateLimitSettings Unlimited => new()
@@ -43,5 +50,9 @@ public sealed class RateLimitSettings
         UnknownKeysPerSecond = 1e12,
         TrialsPerAddressBurst = 1e12,
         TrialsPerAddressPerSecond = 1e12,
+        SignInPerAddressBurst = 1e12,
+        SignInPerAddressPerSecond = 1e12,
+        SignInPerEmailBurst = 1e12,
+        SignInPerEmailPerSecond = 1e12,
     };
 }

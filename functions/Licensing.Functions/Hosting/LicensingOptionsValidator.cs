@@ -31,6 +31,10 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
             || options.Releases.UploadUrlMinutes is < 1 or > 60 || options.Releases.DownloadUrlMinutes is < 1 or > 60)
             failures.Add($"{LicensingOptions.Section}:Releases must have DownloadMode {ReleaseOptions.Stream} or {ReleaseOptions.Redirect}"
                 + " and UploadUrlMinutes and DownloadUrlMinutes of 1-60.");
+        if (!Uri.TryCreate(options.DashboardUrl, UriKind.Absolute, out var dashboard) || dashboard.Scheme is not ("http" or "https"))
+            failures.Add($"{LicensingOptions.Section}:DashboardUrl must be an absolute http or https URL (the dashboard sign-in links point to).");
+        if (options.CredentialCacheSeconds is < 0 or > 60)
+            failures.Add($"{LicensingOptions.Section}:CredentialCacheSeconds must be 0-60 (the bound on how long a revoked API key keeps working elsewhere).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -12,9 +12,11 @@ public sealed class QueueStorage(QueueServiceClient service)
     /// <summary>Every payment provider's verified events (the name predates the other providers; kept for messages in flight).</summary>
     public const string BillingEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
+    public const string SignInRequests = "signin-requests";
     public const string PoisonSuffix = "-poison";
 
-    public static IReadOnlyList<string> AllQueues { get; } = [BillingEvents, EmailOutbox, BillingEvents + PoisonSuffix, EmailOutbox + PoisonSuffix];
+    public static IReadOnlyList<string> AllQueues { get; } =
+        [BillingEvents, EmailOutbox, SignInRequests, BillingEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, SignInRequests + PoisonSuffix];
 
     public QueueServiceClient Service { get; } = service;
 

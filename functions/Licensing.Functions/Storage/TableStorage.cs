@@ -30,12 +30,15 @@ public sealed class TableStorage
     public const string ReleasesTable = "releases";
     public const string KeyAliasesTable = "keyaliases";
     public const string TrialsTable = "trials";
+    public const string AccountEmailsTable = "accountemails";
+    public const string SessionsTable = "sessions";
+    public const string SignInTokensTable = "signintokens";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable,
          BillingEventsTable, BillingLinksTable, BillingFailuresTable,
          EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable,
-         ReleasesTable, KeyAliasesTable, TrialsTable];
+         ReleasesTable, KeyAliasesTable, TrialsTable, AccountEmailsTable, SessionsTable, SignInTokensTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

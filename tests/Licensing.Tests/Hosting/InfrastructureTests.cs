@@ -81,6 +81,7 @@ public sealed partial class InfrastructureTests
         complete["Licensing:BlobServiceUri"] = "https://a.blob.core.windows.net";
         complete["Licensing:Releases:DownloadMode"] = "Redirect";
         complete["Licensing:PublicBaseUrl"] = "https://app.azurewebsites.net/api";
+        complete["Licensing:DashboardUrl"] = "https://dashboard.example/";
         new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(complete).Build());
 
         foreach (var setting in ProductionSettings.All.Where(s => s.Name != "Licensing__Signing__KeyVaultUri"))
