@@ -27,6 +27,7 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
             || options.ClientAddress.TrustedHops is < 1 or > 10)
             failures.Add($"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection}"
                 + $" or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
+        if (options.AuditRetentionDays is < 1 or > 3650) failures.Add($"{LicensingOptions.Section}:AuditRetentionDays must be 1-3650.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

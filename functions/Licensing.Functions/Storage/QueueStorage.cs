@@ -11,9 +11,11 @@ public sealed class QueueStorage(QueueServiceClient service)
 {
     public const string StripeEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
+    public const string LicenseChanges = "license-changes";
     public const string PoisonSuffix = "-poison";
 
-    public static IReadOnlyList<string> AllQueues { get; } = [StripeEvents, EmailOutbox, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix];
+    public static IReadOnlyList<string> AllQueues { get; } =
+        [StripeEvents, EmailOutbox, LicenseChanges, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, LicenseChanges + PoisonSuffix];
 
     public QueueServiceClient Service { get; } = service;
 
