@@ -18,7 +18,8 @@ public sealed class TrialConversion(LicenseService licenses, ILicenseStore store
     private readonly LicenseQuota _quota = new(quotas, store, clock);
 
     /// <summary>The id of the trial license <paramref name="purchase"/> converts (or converted), or null: the purchase issues its own license.</summary>
-    public async Task<string?> ConvertAsync(string accountId, PurchaseCompleted purchase, Product product, Plan plan, CancellationToken ct)
+    public async Task<string?> ConvertAsync(string accountId, PurchaseCompleted purchase, Product product, Plan plan, Audit.Actor actor,
+        CancellationToken ct)
     {
         if (EmailAddress.Normalize(purchase.CustomerEmail) is not { } email) return null;
         // A purchase that already issued its own license (no trial existed when it was first processed) keeps it.
@@ -30,7 +31,7 @@ public sealed class TrialConversion(LicenseService licenses, ILicenseStore store
         // Trials are outside the license quota until now: the paid license counts once, under its id, like any other.
         var counted = await _quota.ReserveAsync(accountId, trialId, ct).ConfigureAwait(false);
         var ours = false;
-        await licenses.ApplyAsync(accountId, trialId, (l, now) =>
+        await licenses.ApplyAsync(accountId, trialId, actor, (l, now) =>
         {
             ours = l.ConvertedBy == purchase.Purchase.LinkKey || TrialRules.IsConvertible(l);
             return ours && l.ConvertedBy is null ? TrialRules.ToPaid(l, purchase, plan, now) : null;

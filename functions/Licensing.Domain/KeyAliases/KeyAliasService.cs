@@ -15,13 +15,14 @@ public sealed class KeyAliasService(IKeyAliasStore aliases, ILicenseStore licens
     public static readonly string Rule = $"must be 1-{KeyAlias.MaxLength} printable ASCII characters and not start with '{LicenseKey.Prefix}'";
 
     /// <summary>Makes <paramref name="key"/> a key of the license (idempotent); <see cref="KeyUnavailableException"/> when another license holds it.</summary>
-    public Task<License> AttachAsync(string accountId, string licenseId, string key, CancellationToken ct) => MoveAsync(accountId, licenseId, null, key, ct);
+    public Task<License> AttachAsync(string accountId, string licenseId, string key, Audit.Actor actor, CancellationToken ct) =>
+        MoveAsync(accountId, licenseId, null, key, actor, ct);
 
     /// <summary>
     /// Makes <paramref name="to"/> a key of the license and <paramref name="from"/> (when given) no longer one, in the
     /// license's one write: from then on <paramref name="from"/> answers <c>NOT_FOUND</c>.
     /// </summary>
-    public async Task<License> MoveAsync(string accountId, string licenseId, string? from, string to, CancellationToken ct)
+    public async Task<License> MoveAsync(string accountId, string licenseId, string? from, string to, Audit.Actor actor, CancellationToken ct)
     {
         if (!KeyAlias.IsWellFormed(to)) throw ValidationFailedException.For("key", Rule);
         var owner = new KeyAliasOwner(accountId, licenseId);
@@ -29,11 +30,11 @@ public sealed class KeyAliasService(IKeyAliasStore aliases, ILicenseStore licens
         var old = from is null ? null : KeyAlias.Hash(from);
         if (old == hash) old = null;
         await ClaimAsync(hash, owner, ct).ConfigureAwait(false);
-        var license = await service.ApplyAsync(accountId, licenseId, (l, _) => List(l, hash, old), ct).ConfigureAwait(false);
+        var license = await service.ApplyAsync(accountId, licenseId, actor, (l, _) => List(l, hash, old), ct).ConfigureAwait(false);
         if (old is not null) await ReleaseAsync(old, owner, ct).ConfigureAwait(false);
         if (await ConfirmAsync(hash, owner, ct).ConfigureAwait(false)) return license;
         // Another license took the row between our claim and our listing (only a row nobody listed can be taken): it is theirs.
-        await service.ApplyAsync(accountId, licenseId,
+        await service.ApplyAsync(accountId, licenseId, actor,
             (l, _) => l.KeyAliases.Contains(hash) ? l with { KeyAliases = [.. l.KeyAliases.Where(h => h != hash)] } : null, ct).ConfigureAwait(false);
         throw new KeyUnavailableException("this key belongs to another license");
     }

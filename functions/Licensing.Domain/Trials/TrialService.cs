@@ -36,14 +36,14 @@ public sealed class TrialService(ITrialClaims claims, IProductStore products, IL
         await ClaimAsync(claim, product, ct).ConfigureAwait(false);
 
         var now = clock.GetUtcNow();
-        var license = await _licenses.IssueAsync(request.AccountId,
+        var license = await _licenses.IssueAsync(request.AccountId, Audit.Actor.Customer(),
             new IssueLicenseInput(product.Id, request.CustomerEmail, request.Target.Domain is { } d ? [d] : null, plan.Id, null, now.AddDays(days), null,
                 new Dictionary<string, string?> { ["source"] = "trial" })
             { Trial = true }, claim.LicenseId, ct).ConfigureAwait(false);
         if (request.Target.Fingerprint is not null)
             // From the license as stored (with its version): the activation is a conditional write on it.
             license = (await activations.ActivateAsync(await _licenses.GetAsync(license.AccountId, license.Id, ct).ConfigureAwait(false), request.Target,
-                null, product.DevelopmentHosts, ct).ConfigureAwait(false)).License;
+                null, product.DevelopmentHosts, Audit.Actor.Customer(), ct).ConfigureAwait(false)).License;
         await QueueEmailAsync(license, product, ct).ConfigureAwait(false);
         return license;
     }

@@ -28,8 +28,8 @@ public sealed class BillingEventApplier(IBillingLinks links, LicenseService lice
             case PurchaseCompleted purchase:
                 (product, var terms) = await TermsAsync(accountId, purchase, ct);
                 // The customer's trial of the product, if any, becomes the paid license; otherwise the purchase issues its own.
-                licenseId = await trials.ConvertAsync(accountId, purchase, product, terms, ct)
-                    ?? (await licenses.IssueAsync(accountId, BillingRules.IssueInput(purchase, product, terms),
+                licenseId = await trials.ConvertAsync(accountId, purchase, product, terms, ActorOf(e), ct)
+                    ?? (await licenses.IssueAsync(accountId, ActorOf(e), BillingRules.IssueInput(purchase, product, terms),
                         BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct)).Id;
                 break;
             case SubscriptionEvent subscription:
@@ -46,11 +46,16 @@ public sealed class BillingEventApplier(IBillingLinks links, LicenseService lice
 
         var effects = BillingRules.Effects(e);
         foreach (var link in effects.Links) await links.UpsertAsync(accountId, link.LinkKey, licenseId, ct);
-        var saved = await licenses.ApplyAsync(accountId, licenseId, (l, _) => BillingRules.Apply(l, e, plan), ct);
+        var saved = await licenses.ApplyAsync(accountId, licenseId, ActorOf(e), (l, _) => BillingRules.Apply(l, e, plan), ct);
         if (effects.Metric is { } delta && !saved.Test) await metrics.AddAsync(accountId, saved.ProductId, MetricDays.Of(e.OccurredAt), delta, ct);
         if (effects.EmailKey) await QueueKeyEmailAsync(saved, product ?? await products.GetAsync(accountId, saved.ProductId, ct), ct);
         return BillingRules.Describe(e, saved);
     }
+
+    /// <summary>Who the audit log says made the change: the system, processing this provider event.</summary>
+    /// <summary>Who a provider event acts as in the audit log: the system, named by the provider and its event id.</summary>
+    internal static Licensing.Domain.Audit.Actor ActorOf(BillingEvent e) =>
+        Licensing.Domain.Audit.Actor.System($"{e.Source.Event.Provider.ToWire()}:{e.Source.Event.Id}");
 
     /// <summary>The product and plan a purchase names, else the plan its prices are configured on.</summary>
     private async Task<(Product Product, Plan Plan)> TermsAsync(string accountId, PurchaseCompleted purchase, CancellationToken ct) =>

@@ -22,16 +22,20 @@ public interface IProviderConnector
 }
 
 /// <summary>Account endpoint: <c>PUT /v1/integrations/{provider}</c> (failures and replay: <see cref="BillingFailureFunctions"/>).</summary>
-public sealed class IntegrationFunctions(IEnumerable<IProviderConnector> connectors, RequestAuth auth)
+public sealed class IntegrationFunctions(IEnumerable<IProviderConnector> connectors, RequestAuth auth, Audit.AccountAudit audit)
 {
     [Function(nameof(PutIntegration))]
     public async Task<IActionResult> PutIntegration(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/integrations/{provider}")] HttpRequest req, string provider, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct);
+        var accountId = caller.AccountId;
         var connector = connectors.FirstOrDefault(c => c.Provider.ToWire() == provider)
             ?? throw new NotFoundException($"no payment provider '{provider}'");
         var url = await connector.ConnectAsync(accountId, req, WebhookUrl(req, provider, accountId), ct);
+        // That the settings changed, never their values (secrets).
+        await audit.RecordAsync(caller, "integration.updated", new("integration", provider),
+            new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["settings"] = "[set]" }, ct);
         return url is null ? new StatusOnlyResult(StatusCodes.Status204NoContent) : new ApiJsonResult(StatusCodes.Status200OK, new { webhookUrl = url });
     }
 

@@ -1,6 +1,7 @@
 using Licensing.Functions.Accounts;
 using Licensing.Functions.Activations;
 using Licensing.Functions.Activity;
+using Licensing.Functions.Audit;
 using Licensing.Functions.Billing;
 using Licensing.Functions.Billing.AppSumo;
 using Licensing.Functions.Deals;
@@ -49,6 +50,7 @@ public static class ServiceRegistration
             .AddProducts()
             .AddLicenses()
             .AddKeyAliases()
+            .AddAudit()
             .AddValidation()
             .AddActivations()
             .AddUsage()

@@ -30,13 +30,13 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     public async Task<IActionResult> IssueLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
         var idempotencyKey = IdempotentIssuance.ParseKey(req.Headers[IdempotentIssuance.Header]);
         var b = await RequestBody.ReadJsonAsync<IssueLicenseRequest>(req, ct);
         var input = new IssueLicenseInput(b.ProductId, b.CustomerEmail, b.Domains, b.Plan, b.Features, b.ExpiresAt, b.MaxActivations, b.Metadata);
         var (license, replayed) = idempotencyKey is null
-            ? (await licenses.IssueAsync(accountId, input, ct), false)
-            : await idempotent.IssueAsync(accountId, idempotencyKey, input, ct);
+            ? (await licenses.IssueAsync(caller.AccountId, caller.Actor, input, ct), false)
+            : await idempotent.IssueAsync(caller.AccountId, caller.Actor, idempotencyKey, input, ct);
         var result = new ApiJsonResult(StatusCodes.Status201Created, ToResponse(license, await licenses.ActivationsAsync(license, ct), clock.GetUtcNow()));
         if (replayed) result.Headers["Idempotent-Replayed"] = "true";
         return result;
@@ -96,28 +96,37 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     [Function(nameof(SuspendLicense))]
     public async Task<IActionResult> SuspendLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId,
-        CancellationToken ct) =>
-        await OkAsync(await licenses.SuspendAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
+        CancellationToken ct)
+    {
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
+        return await OkAsync(await licenses.SuspendAsync(caller.AccountId, licenseId, caller.Actor, ct), ct);
+    }
 
     [Function(nameof(ReinstateLicense))]
     public async Task<IActionResult> ReinstateLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId,
-        CancellationToken ct) =>
-        await OkAsync(await licenses.ReinstateAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
+        CancellationToken ct)
+    {
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
+        return await OkAsync(await licenses.ReinstateAsync(caller.AccountId, licenseId, caller.Actor, ct), ct);
+    }
 
     [Function(nameof(RevokeLicense))]
     public async Task<IActionResult> RevokeLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId,
-        CancellationToken ct) =>
-        await OkAsync(await licenses.RevokeAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
+        CancellationToken ct)
+    {
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
+        return await OkAsync(await licenses.RevokeAsync(caller.AccountId, licenseId, caller.Actor, ct), ct);
+    }
 
     [Function(nameof(RenewLicense))]
     public async Task<IActionResult> RenewLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/renew")] HttpRequest req, string licenseId, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
         var body = await RequestBody.ReadJsonAsync<RenewLicenseRequest>(req, ct);
-        var renewed = await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, body.UpdatesUntil, ct);
+        var renewed = await licenses.RenewAsync(caller.AccountId, licenseId, caller.Actor, body.ExpiresAt, body.UpdatesUntil, ct);
         await CountRenewalAsync(renewed, ct);
         return await OkAsync(renewed, ct);
     }
@@ -143,13 +152,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     private static LicenseQuery ParseQuery(IQueryCollection query)
     {
         var errors = new FieldErrors();
-        string? Single(string name)
-        {
-            var values = query[name];
-            if (values.Count > 1) errors.Add(name, "give it at most once");
-            var value = values.Count == 0 ? null : values[0];
-            return string.IsNullOrEmpty(value) ? null : value;
-        }
+        string? Single(string name) => QueryParameters.Single(query, name, errors);
         var productId = Single("productId");
         if (productId is not null && !Naming.IsSlug(productId)) errors.Add("productId", "must be 1-64 characters of a-z, 0-9 and '-'");
         var email = Single("customerEmail");
@@ -157,12 +160,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         var statusText = Single("status");
         var status = LicenseStatusNames.Parse(statusText);
         if (statusText is not null && status is null) errors.Add("status", "must be one of active, suspended, revoked, expired");
-        var limitText = Single("limit");
-        var limit = DefaultPageSize;
-        if (limitText is not null
-            && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)
-                || limit < 1 || limit > MaxPageSize))
-            errors.Add("limit", $"must be 1-{MaxPageSize}");
+        var limit = QueryParameters.Limit(query, DefaultPageSize, MaxPageSize, errors);
         var token = Single("continuationToken");
         errors.ThrowIfAny();
         return new LicenseQuery(productId, email is null ? null : EmailAddress.Normalize(email), status, token, limit);

@@ -13,10 +13,12 @@ public sealed class QueueStorage(QueueServiceClient service)
     public const string BillingEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
     public const string SignInRequests = "signin-requests";
+    public const string LicenseChanges = "license-changes";
     public const string PoisonSuffix = "-poison";
 
     public static IReadOnlyList<string> AllQueues { get; } =
-        [BillingEvents, EmailOutbox, SignInRequests, BillingEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, SignInRequests + PoisonSuffix];
+        [BillingEvents, EmailOutbox, SignInRequests, LicenseChanges,
+         BillingEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, SignInRequests + PoisonSuffix, LicenseChanges + PoisonSuffix];
 
     public QueueServiceClient Service { get; } = service;
 

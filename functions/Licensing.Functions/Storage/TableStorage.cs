@@ -33,12 +33,14 @@ public sealed class TableStorage
     public const string AccountEmailsTable = "accountemails";
     public const string SessionsTable = "sessions";
     public const string SignInTokensTable = "signintokens";
+    public const string AuditTable = "auditlog";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable,
          BillingEventsTable, BillingLinksTable, BillingFailuresTable,
          EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable,
-         ReleasesTable, KeyAliasesTable, TrialsTable, AccountEmailsTable, SessionsTable, SignInTokensTable];
+         ReleasesTable, KeyAliasesTable, TrialsTable, AccountEmailsTable, SessionsTable, SignInTokensTable,
+         AuditTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

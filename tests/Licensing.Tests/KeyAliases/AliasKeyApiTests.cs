@@ -24,7 +24,7 @@ public sealed class AliasKeyApiTests
         var (host, accountId, licenseId, _) = await StartAsync();
         await using var _ = host;
         var alias = Guid.NewGuid().ToString();
-        await host.Services.GetRequiredService<KeyAliasService>().AttachAsync(accountId, licenseId, alias, default);
+        await host.Services.GetRequiredService<KeyAliasService>().AttachAsync(accountId, licenseId, alias, Licensing.Domain.Audit.Actor.Admin, default);
 
         var valid = await host.PostOkAsync("v1/validate", new { key = alias, domain = "customer-site.com" });
         Assert.Equal("VALID", valid.GetProperty("code").GetString());
@@ -55,9 +55,9 @@ public sealed class AliasKeyApiTests
         await using var _ = host;
         var (before, after) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         var keys = host.Services.GetRequiredService<KeyAliasService>();
-        await keys.AttachAsync(accountId, licenseId, before, default);
+        await keys.AttachAsync(accountId, licenseId, before, Licensing.Domain.Audit.Actor.Admin, default);
         Assert.Equal("VALID", (await host.PostOkAsync("v1/validate", new { key = before })).GetProperty("code").GetString());
-        await keys.MoveAsync(accountId, licenseId, before, after, default);
+        await keys.MoveAsync(accountId, licenseId, before, after, Licensing.Domain.Audit.Actor.Admin, default);
         var old = await host.PostOkAsync("v1/validate", new { key = before });
         Assert.Equal("NOT_FOUND", old.GetProperty("code").GetString());
         Assert.False(old.TryGetProperty("license", out var _));
@@ -76,7 +76,7 @@ public sealed class AliasKeyApiTests
         });
         await using var _ = host;
         var alias = Guid.NewGuid().ToString();
-        await host.Services.GetRequiredService<KeyAliasService>().AttachAsync(accountId, licenseId, alias, default);
+        await host.Services.GetRequiredService<KeyAliasService>().AttachAsync(accountId, licenseId, alias, Licensing.Domain.Audit.Actor.Admin, default);
         Assert.Equal("VALID", (await host.PostOkAsync("v1/validate", new { key = alias })).GetProperty("code").GetString()); // hits cost nothing
         Assert.Equal("NOT_FOUND", (await host.PostOkAsync("v1/validate", new { key = Guid.NewGuid().ToString() })).GetProperty("code").GetString());
         Assert.Equal("NOT_FOUND", (await host.PostOkAsync("v1/validate", new { key = Guid.NewGuid().ToString() })).GetProperty("code").GetString());

@@ -32,7 +32,7 @@ public sealed class KeyAliasServiceTests
     }
 
     private Task<License> IssueAsync(string account = Account) =>
-        _service.IssueAsync(account, new IssueLicenseInput("my-plugin", "c@example.com", null, "pro", null, null, null, null), default);
+        _service.IssueAsync(account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "c@example.com", null, "pro", null, null, null, null), default);
 
     private Task<Verdict> ValidateAsync(string key, IKeyAliasStore? aliases = null, ILicenseStore? licenses = null) =>
         Runtimes.Create(_signer, licenses ?? _licenses, _products, _clock, aliases: aliases ?? _aliases)
@@ -65,7 +65,7 @@ public sealed class KeyAliasServiceTests
     public async Task An_attached_key_validates_as_its_license_with_one_alias_read_and_one_license_read()
     {
         var license = await IssueAsync();
-        await _keys.AttachAsync(Account, license.Id, "3794577c-3dbc-11ec-9bbc-0242ac130002", default);
+        await _keys.AttachAsync(Account, license.Id, "3794577c-3dbc-11ec-9bbc-0242ac130002", Licensing.Domain.Audit.Actor.Admin, default);
         var (aliasReads, licenseReads) = (_aliases.Reads, _licenses.Reads);
         var verdict = await ValidateAsync("3794577c-3dbc-11ec-9bbc-0242ac130002");
         Assert.Equal(ValidationCode.Valid, verdict.Code);
@@ -100,14 +100,14 @@ public sealed class KeyAliasServiceTests
     public async Task Moving_a_key_keeps_the_license_and_the_previous_key_answers_not_found()
     {
         var license = await IssueAsync();
-        await _keys.AttachAsync(Account, license.Id, "old-key", default);
-        var moved = await _keys.MoveAsync(Account, license.Id, "old-key", "new-key", default);
+        await _keys.AttachAsync(Account, license.Id, "old-key", Licensing.Domain.Audit.Actor.Admin, default);
+        var moved = await _keys.MoveAsync(Account, license.Id, "old-key", "new-key", Licensing.Domain.Audit.Actor.Admin, default);
         Assert.Equal([KeyAlias.Hash("new-key")], moved.KeyAliases);
         Assert.Equal(ValidationCode.NotFound, (await ValidateAsync("old-key")).Code);
         Assert.Equal(license.Id, (await ValidateAsync("new-key")).License!.Id);
         Assert.Equal([KeyAlias.Hash("new-key")], _aliases.Hashes); // the old row is gone, so the key is free again
         var next = await IssueAsync();
-        await _keys.AttachAsync(Account, next.Id, "old-key", default);
+        await _keys.AttachAsync(Account, next.Id, "old-key", Licensing.Domain.Audit.Actor.Admin, default);
         Assert.Equal(next.Id, (await ValidateAsync("old-key")).License!.Id);
     }
 
@@ -116,10 +116,10 @@ public sealed class KeyAliasServiceTests
     {
         var mine = await IssueAsync();
         var theirs = await IssueAsync(Other);
-        var first = await _keys.AttachAsync(Account, mine.Id, "shared", default);
-        var again = await _keys.AttachAsync(Account, mine.Id, "shared", default);
+        var first = await _keys.AttachAsync(Account, mine.Id, "shared", Licensing.Domain.Audit.Actor.Admin, default);
+        var again = await _keys.AttachAsync(Account, mine.Id, "shared", Licensing.Domain.Audit.Actor.Admin, default);
         Assert.Equal(first.Version, again.Version);
-        await Assert.ThrowsAsync<KeyUnavailableException>(() => _keys.AttachAsync(Other, theirs.Id, "shared", default));
+        await Assert.ThrowsAsync<KeyUnavailableException>(() => _keys.AttachAsync(Other, theirs.Id, "shared", Licensing.Domain.Audit.Actor.Admin, default));
         Assert.Empty((await _licenses.GetAsync(Other, theirs.Id, default))!.KeyAliases);
         Assert.Equal(mine.Id, (await ValidateAsync("shared")).License!.Id);
     }
@@ -130,7 +130,7 @@ public sealed class KeyAliasServiceTests
         var licenses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => IssueAsync()));
         var outcomes = await Task.WhenAll(licenses.Select(l => Task.Run(async () =>
         {
-            try { await _keys.AttachAsync(Account, l.Id, "contested", default); return true; }
+            try { await _keys.AttachAsync(Account, l.Id, "contested", Licensing.Domain.Audit.Actor.Admin, default); return true; }
             catch (KeyUnavailableException) { return false; }
         })));
         Assert.Single(outcomes, o => o);
@@ -149,7 +149,7 @@ public sealed class KeyAliasServiceTests
         Assert.True(await _aliases.AddAsync(KeyAlias.Hash("half-done"), new KeyAliasOwner(Account, abandoned.Id), default));
         Assert.Equal(ValidationCode.NotFound, (await ValidateAsync("half-done")).Code);
         var next = await IssueAsync(Other);
-        await _keys.AttachAsync(Other, next.Id, "half-done", default);
+        await _keys.AttachAsync(Other, next.Id, "half-done", Licensing.Domain.Audit.Actor.Admin, default);
         Assert.Equal(next.Id, (await ValidateAsync("half-done")).License!.Id);
     }
 
@@ -159,7 +159,7 @@ public sealed class KeyAliasServiceTests
         var license = await IssueAsync();
         foreach (var key in new[] { "", "LK1.mine", new string('k', 129), "tab\t" })
         {
-            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => _keys.AttachAsync(Account, license.Id, key, default));
+            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => _keys.AttachAsync(Account, license.Id, key, Licensing.Domain.Audit.Actor.Admin, default));
             Assert.Contains("key", refused.Errors.Keys);
         }
         Assert.Empty(_aliases.Hashes);
@@ -169,7 +169,7 @@ public sealed class KeyAliasServiceTests
     public async Task Guessing_alias_keys_is_throttled_per_address_and_then_even_a_real_key_waits()
     {
         var license = await IssueAsync();
-        await _keys.AttachAsync(Account, license.Id, "real-alias", default);
+        await _keys.AttachAsync(Account, license.Id, "real-alias", Licensing.Domain.Audit.Actor.Admin, default);
         var guard = new AbuseGuard(_clock, new RateLimitSettings { UnknownKeysBurst = 3, UnknownKeysPerSecond = 0.1 });
         var validation = Runtimes.Create(_signer, _licenses, _products, _clock, guard: guard, aliases: _aliases);
         Task<Verdict> From(string address, string key) => validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), address, default);

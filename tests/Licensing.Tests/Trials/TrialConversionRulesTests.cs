@@ -33,7 +33,7 @@ public sealed class TrialConversionRulesTests
     }
 
     private async Task<License> TrialAsync(string email) =>
-        await _licenses.IssueAsync(Account, new IssueLicenseInput("my-plugin", email, ["trial-site.com"], "pro", null, _clock.GetUtcNow().AddDays(14), null,
+        await _licenses.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", email, ["trial-site.com"], "pro", null, _clock.GetUtcNow().AddDays(14), null,
             null)
         { Trial = true }, TrialRules.LicenseIdFor(Account, "my-plugin", email), CancellationToken.None);
 
@@ -42,7 +42,8 @@ public sealed class TrialConversionRulesTests
         { Source = new BillingSource(ProviderRef.Stripe("evt_" + session), DateTimeOffset.UtcNow, TestMode: false) };
 
     private Task<string?> ConvertAsync(PurchaseCompleted purchase) =>
-        _conversion.ConvertAsync(Account, purchase, _product, _product.FindPlan("business")!, CancellationToken.None);
+        _conversion.ConvertAsync(Account, purchase, _product, _product.FindPlan("business")!, Licensing.Domain.Audit.Actor.System("test"),
+            CancellationToken.None);
 
     [Fact]
     public async Task The_same_purchase_converts_once_however_often_and_concurrently_it_is_applied_and_a_later_one_converts_nothing()
@@ -68,7 +69,7 @@ public sealed class TrialConversionRulesTests
     {
         Assert.Null(await ConvertAsync(Purchase("nobody@example.com", "cs_3")));
         var purchase = Purchase("late@example.com", "cs_4");
-        await _licenses.IssueAsync(Account, new IssueLicenseInput("my-plugin", "late@example.com", null, "business", null, null, null, null),
+        await _licenses.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "late@example.com", null, "business", null, null, null, null),
             BillingKeys.LicenseIdForPurchase(Account, purchase.Purchase), CancellationToken.None);
         var trial = await TrialAsync("late@example.com");
         Assert.Null(await ConvertAsync(purchase));

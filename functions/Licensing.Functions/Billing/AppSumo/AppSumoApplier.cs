@@ -46,12 +46,12 @@ public sealed class AppSumoApplier(AppSumoIntegration integration, IBillingLinks
         {
             EmailLater = true,
         };
-        var license = await licenses.IssueAsync(accountId, input, id, ct);
+        var license = await licenses.IssueAsync(accountId, BillingEventApplier.ActorOf(p), input, id, ct);
         // A late purchase or activation of a key the license has since moved away from must not bring that key back.
         if (AppSumoRules.IsStale(license, p.OccurredAt)) return $"ignored: {license.Id} already holds a newer AppSumo event";
         await links.UpsertAsync(accountId, p.Purchase.LinkKey, id, ct);
-        await keys.AttachAsync(accountId, id, p.LicenseKey, ct);
-        var saved = await licenses.ApplyAsync(accountId, id, (l, _) => AppSumoRules.Purchased(l, p.OccurredAt), ct);
+        await keys.AttachAsync(accountId, id, p.LicenseKey, BillingEventApplier.ActorOf(p), ct);
+        var saved = await licenses.ApplyAsync(accountId, id, BillingEventApplier.ActorOf(p), (l, _) => AppSumoRules.Purchased(l, p.OccurredAt), ct);
         return $"provisioned {saved.Id} ({saved.Plan}) for an AppSumo key";
     }
 
@@ -66,8 +66,8 @@ public sealed class AppSumoApplier(AppSumoIntegration integration, IBillingLinks
         var plan = AppSumoRules.PlanFor(product, c.Tier);
         await links.UpsertAsync(accountId, c.Next.LinkKey, id, ct);
         // The plan first, then the key: the new key never validates on the old plan.
-        await licenses.ApplyAsync(accountId, id, (l, _) => AppSumoRules.TierChanged(l, c.OccurredAt, plan), ct);
-        var saved = await keys.MoveAsync(accountId, id, c.PreviousKey, c.LicenseKey, ct);
+        await licenses.ApplyAsync(accountId, id, BillingEventApplier.ActorOf(c), (l, _) => AppSumoRules.TierChanged(l, c.OccurredAt, plan), ct);
+        var saved = await keys.MoveAsync(accountId, id, c.PreviousKey, c.LicenseKey, BillingEventApplier.ActorOf(c), ct);
         await email.QueueAsync(saved, product, c.LicenseKey, ct);
         return $"moved {id} to a new AppSumo key on plan {saved.Plan}";
     }
@@ -76,7 +76,7 @@ public sealed class AppSumoApplier(AppSumoIntegration integration, IBillingLinks
     {
         var id = await links.GetAsync(accountId, d.Purchase.LinkKey, ct)
             ?? throw new BillingRetryException("no license for this AppSumo key yet (its purchase may still be on its way)");
-        var saved = await licenses.ApplyAsync(accountId, id, (l, _) => AppSumoRules.Deactivated(l, d.OccurredAt), ct);
+        var saved = await licenses.ApplyAsync(accountId, id, BillingEventApplier.ActorOf(d), (l, _) => AppSumoRules.Deactivated(l, d.OccurredAt), ct);
         return $"{saved.Status.ToWire()} {id} (deactivated at AppSumo{(d.Reason is null ? "" : ": " + d.Reason)})";
     }
 }

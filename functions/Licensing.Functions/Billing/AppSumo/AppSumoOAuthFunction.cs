@@ -38,7 +38,8 @@ public sealed class AppSumoOAuthFunction(AppSumoIntegration integration, AppSumo
         var product = await products.GetAsync(accountId, license?.ProductId ?? settings.ProductId, ct);
         if (license is not null && AppSumoClient.EmailOf(token.IdToken) is { } address && license.CustomerEmail.Length == 0)
         {
-            license = await licenses.ApplyAsync(accountId, license.Id, (l, _) => l.CustomerEmail.Length == 0 ? l with { CustomerEmail = address } : null, ct);
+            license = await licenses.ApplyAsync(accountId, license.Id, Licensing.Domain.Audit.Actor.Customer(),
+                (l, _) => l.CustomerEmail.Length == 0 ? l with { CustomerEmail = address } : null, ct);
             await email.QueueAsync(license, product, key, ct);
         }
         var plan = license is null ? null : product?.FindPlan(license.Plan)?.Name ?? license.Plan;
