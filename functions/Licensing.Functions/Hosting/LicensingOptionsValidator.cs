@@ -27,6 +27,8 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
             || options.ClientAddress.TrustedHops is < 1 or > 10)
             failures.Add($"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection}"
                 + $" or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
+        if (options.Webhooks.QueueDelayCapSeconds is < 1 or > 86400)
+            failures.Add($"{LicensingOptions.Section}:Webhooks:QueueDelayCapSeconds must be 1-86400.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -46,6 +48,8 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
         foreach (var setting in ProductionSettings.All)
             if (ProductionSettings.ConfigurationKey(setting.Name) is var key && key != KeyVaultUriKey && string.IsNullOrWhiteSpace(configuration[key]))
                 failures.Add($"App setting {setting.Name} is not set ({setting.Purpose}); infra/resources.bicep sets it.");
+        if (options.Webhooks.AllowLoopback)
+            failures.Add($"{LicensingOptions.Section}:Webhooks:AllowLoopback is for local runs only; in Azure webhooks go to public https URLs.");
         if (options.AdminKey is { Length: < MinAdminKeyLength })
             failures.Add(
                 $"{LicensingOptions.Section}:AdminKey is shorter than {MinAdminKeyLength} characters;"

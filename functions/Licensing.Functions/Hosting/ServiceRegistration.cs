@@ -14,6 +14,7 @@ using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
 using Licensing.Functions.Usage;
 using Licensing.Functions.Validation;
+using Licensing.Functions.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,7 @@ public static class ServiceRegistration
             .AddLifecycle()
             .AddBilling()
             .AddEmail()
+            .AddWebhooks()
             .AddHttp();
     }
 }

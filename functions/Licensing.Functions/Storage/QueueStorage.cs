@@ -11,9 +11,11 @@ public sealed class QueueStorage(QueueServiceClient service)
 {
     public const string StripeEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
+    public const string WebhookDeliveries = "webhook-deliveries";
     public const string PoisonSuffix = "-poison";
 
-    public static IReadOnlyList<string> AllQueues { get; } = [StripeEvents, EmailOutbox, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix];
+    public static IReadOnlyList<string> AllQueues { get; } =
+        [StripeEvents, EmailOutbox, WebhookDeliveries, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, WebhookDeliveries + PoisonSuffix];
 
     public QueueServiceClient Service { get; } = service;
 

@@ -1,0 +1,15 @@
+using System.Text.Json;
+using Licensing.Domain.Webhooks;
+using Licensing.Functions.Storage;
+
+namespace Licensing.Functions.Webhooks;
+
+/// <summary>A message of the <c>webhook-deliveries</c> queue: which delivery to attempt.</summary>
+public sealed record WebhookQueueMessage(string AccountId, string Key);
+
+public sealed class WebhookQueue(QueueStorage queues) : IWebhookQueue
+{
+    public Task EnqueueAsync(string accountId, string deliveryKey, TimeSpan delay, CancellationToken ct) =>
+        queues.SendAsync(QueueStorage.WebhookDeliveries, JsonSerializer.Serialize(new WebhookQueueMessage(accountId, deliveryKey), Http.Json.Options),
+            delay > TimeSpan.Zero ? delay : null, ct);
+}
