@@ -15,10 +15,13 @@ public sealed class WebhookHttpSender : IWebhookSender, IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _allowLoopback;
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
 
-    public WebhookHttpSender(bool allowLoopback)
+    /// <param name="resolve">Name resolution (DNS by default; tests give a resolver that re-points a name, as DNS rebinding would).</param>
+    public WebhookHttpSender(bool allowLoopback, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         _allowLoopback = allowLoopback;
+        _resolve = resolve ?? Dns.GetHostAddressesAsync;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -62,7 +65,7 @@ public sealed class WebhookHttpSender : IWebhookSender, IDisposable
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await _resolve(host, ct);
         var allowed = addresses.Where(a => WebhookTargets.IsAllowed(a, _allowLoopback)).ToArray();
         if (allowed.Length == 0) throw new TargetRefusedException($"{host} resolves to no public address");
         Exception? last = null;

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net;
+using Licensing.Domain.Audit;
+using Licensing.Domain.Email;
+using Licensing.Domain.Webhooks;
+using Licensing.Functions.Webhooks;
+using Licensing.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Licensing.Tests.Webhooks;
+
+/// <summary>
+/// The retry schedule, driven by a test clock: the test runs each due attempt the way the queue function does
+/// (<see cref="WebhookDeliveryService.DeliverAsync"/>), moving the clock to the due time instead of waiting for it.
+/// The host reads no queue, so its moved clock never touches other tests' messages.
+/// </summary>
+public sealed class WebhookRetryTests : IAsyncLifetime
+{
+    private readonly TestClock _clock = new(DateTimeOffset.UtcNow);
+    private TestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await TestHost.StartAsync(clock: _clock, queues: false);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    /// <summary>Publishes a license.created change to the endpoint and runs its attempts until it is delivered or given up.</summary>
+    private async Task<WebhookDelivery> RunAsync(string accountId, string endpointId, string licenseId)
+    {
+        var change = new ChangeRecord("chg_" + Guid.NewGuid().ToString("N"), accountId, _clock.GetUtcNow(), Actor.System(), "license.created",
+            new ChangeTarget("license", licenseId), null, licenseId);
+        await _host.Services.GetServices<IChangeConsumer>().OfType<WebhookChangeConsumer>().Single().ConsumeAsync(change, CancellationToken.None);
+        var key = WebhookDelivery.KeyFor(endpointId, change.At, WebhookService.MessageIdFor(change.Id, endpointId));
+        var store = _host.Services.GetRequiredService<IWebhookDeliveryStore>();
+        var service = _host.Services.GetRequiredService<WebhookDeliveryService>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the delivery never finished");
+            var delivery = (await store.GetAsync(accountId, key, CancellationToken.None))!;
+            if (delivery.State is WebhookDelivery.Delivered or WebhookDelivery.Failed) return delivery;
+            if (delivery.State == WebhookDelivery.Sending)
+            {
+                await Task.Delay(50); // an attempt in flight (another host may have taken the first): wait for its outcome
+                continue;
+            }
+            if (delivery.NextAttemptAt is { } due && due > _clock.GetUtcNow()) _clock.Advance(due - _clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+            await service.DeliverAsync(accountId, key, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_receiver_failing_three_times_then_succeeding_gets_exactly_one_success_on_the_schedule()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((n, _) => n <= 3 ? 500 : 200);
+        var (accountId, apiKey, _) = await WebhookTestKit.AccountAsync(_host);
+        var (endpointId, secret) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "license.created");
+        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+
+        var delivery = await RunAsync(accountId, endpointId, licenseId);
+
+        Assert.Equal(WebhookDelivery.Delivered, delivery.State);
+        var got = receiver.Requests;
+        Assert.Equal([500, 500, 500, 200], got.Select(r => r.AnsweredStatus));
+        Assert.All(got, r => Assert.Equal(delivery.MessageId, r.Id));
+        Assert.All(got, r => Assert.Equal(got[0].Body, r.Body));
+        Assert.All(got, r => WebhookTestKit.VerifySignatureOnly(secret, r));
+        var times = got.Select(r => long.Parse(r.Timestamp, CultureInfo.InvariantCulture)).ToArray();
+        // 5 s, 5 min, 30 min, each ±10 % jitter, plus the second the test adds when it moves the clock (and a little real time).
+        Assert.InRange(times[1] - times[0], 4, 9);
+        Assert.InRange(times[2] - times[1], 270, 335);
+        Assert.InRange(times[3] - times[2], 1620, 1985);
+
+        var item = Assert.Single(await WebhookTestKit.DeliveriesAsync(_host, apiKey, endpointId));
+        Assert.Equal("delivered", item.GetProperty("status").GetString());
+        Assert.Equal(4, item.GetProperty("attempts").GetInt32());
+        Assert.Equal(200, item.GetProperty("responseStatus").GetInt32());
+    }
+
+    [Fact]
+    public async Task When_the_schedule_runs_out_the_endpoint_is_disabled_and_the_founder_is_emailed()
+    {
+        await Smtp4dev.RequireAsync();
+        await using var receiver = await WebhookReceiver.StartAsync((_, _) => 503);
+        var (accountId, apiKey, email) = await WebhookTestKit.AccountAsync(_host);
+        var (endpointId, _) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "*");
+        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        var started = _clock.GetUtcNow();
+
+        var delivery = await RunAsync(accountId, endpointId, licenseId);
+
+        Assert.Equal(WebhookDelivery.Failed, delivery.State);
+        Assert.Equal(10, delivery.Attempts);
+        Assert.Equal(10, receiver.Requests.Count);
+        Assert.Single(receiver.Requests.Select(r => r.Id).Distinct());
+        Assert.InRange((_clock.GetUtcNow() - started).TotalHours, 60, 90);
+        await AssertDisabledAndNotifiedAsync(accountId, apiKey, email, endpointId, "10 attempts");
+    }
+
+    [Fact]
+    public async Task Gone_disables_the_endpoint_at_once()
+    {
+        await Smtp4dev.RequireAsync();
+        await using var receiver = await WebhookReceiver.StartAsync((_, _) => 410);
+        var (accountId, apiKey, email) = await WebhookTestKit.AccountAsync(_host);
+        var (endpointId, _) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "*");
+        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+
+        var delivery = await RunAsync(accountId, endpointId, licenseId);
+
+        Assert.Equal(WebhookDelivery.Failed, delivery.State);
+        Assert.Equal(1, delivery.Attempts);
+        Assert.Equal(410, delivery.ResponseStatus);
+        await AssertDisabledAndNotifiedAsync(accountId, apiKey, email, endpointId, "410");
+        (await _host.PostAsync($"v1/webhook-endpoints/{endpointId}/test", null, apiKey)).AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
+        // A disabled endpoint receives nothing more.
+        await _host.Services.GetServices<IChangeConsumer>().OfType<WebhookChangeConsumer>().Single().ConsumeAsync(
+            new ChangeRecord("chg_" + Guid.NewGuid().ToString("N"), accountId, _clock.GetUtcNow(), Actor.System(), "license.revoked",
+                new ChangeTarget("license", licenseId), null, licenseId), CancellationToken.None);
+        Assert.Single(await WebhookTestKit.DeliveriesAsync(_host, apiKey, endpointId));
+    }
+
+    private async Task AssertDisabledAndNotifiedAsync(string accountId, string apiKey, string email, string endpointId, string reasonFragment)
+    {
+        var listed = Assert.Single((await _host.GetAsync("v1/webhook-endpoints", apiKey)).Json.GetProperty("items").EnumerateArray());
+        Assert.Equal("disabled", listed.GetProperty("status").GetString());
+        Assert.Contains(reasonFragment, listed.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
+        // This host reads no queue: send the outbox e-mail the way its queue function would (another host may have already).
+        await _host.Services.GetRequiredService<EmailOutboxService>().DeliverAsync(accountId, $"webhook-disabled-{endpointId}", CancellationToken.None);
+        var message = Assert.Single(await Smtp4dev.WaitForAsync(email, 1, TimeSpan.FromSeconds(30)));
+        Assert.Equal("A webhook endpoint was disabled", message.Subject);
+        Assert.Contains(endpointId, await Smtp4dev.PlainTextAsync(message.Id), StringComparison.Ordinal);
+    }
+}
