@@ -82,6 +82,8 @@ var tableNames = [
   'accountusage'
   'metrics'
   'idempotency'
+  'webhookendpoints'
+  'webhookdeliveries'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {
@@ -99,6 +101,8 @@ var queueNames = [
   'stripe-events-poison'
   'email-outbox'
   'email-outbox-poison'
+  'webhook-deliveries'
+  'webhook-deliveries-poison'
 ]
 
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in queueNames: {
