@@ -24,4 +24,8 @@ public sealed class QueueStorage(QueueServiceClient service)
     /// <summary>Sends a message (visible after <paramref name="delay"/> when given) inside the storage fault guard.</summary>
     public Task SendAsync(string queue, string message, TimeSpan? delay, CancellationToken ct) =>
         StorageFaults.Guard(() => Queue(queue).SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: ct), ct);
+
+    /// <summary>Sends <paramref name="message"/> as the API's JSON, visible after <paramref name="delay"/> (none when zero or less).</summary>
+    public Task SendJsonAsync<T>(string queue, T message, TimeSpan delay, CancellationToken ct) =>
+        SendAsync(queue, System.Text.Json.JsonSerializer.Serialize(message, Http.Json.Options), delay > TimeSpan.Zero ? delay : null, ct);
 }

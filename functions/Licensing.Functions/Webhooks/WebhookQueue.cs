@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Licensing.Domain.Webhooks;
 using Licensing.Functions.Storage;
 
@@ -10,6 +9,5 @@ public sealed record WebhookQueueMessage(string AccountId, string Key);
 public sealed class WebhookQueue(QueueStorage queues) : IWebhookQueue
 {
     public Task EnqueueAsync(string accountId, string deliveryKey, TimeSpan delay, CancellationToken ct) =>
-        queues.SendAsync(QueueStorage.WebhookDeliveries, JsonSerializer.Serialize(new WebhookQueueMessage(accountId, deliveryKey), Http.Json.Options),
-            delay > TimeSpan.Zero ? delay : null, ct);
+        queues.SendJsonAsync(QueueStorage.WebhookDeliveries, new WebhookQueueMessage(accountId, deliveryKey), delay, ct);
 }

@@ -66,9 +66,7 @@ public sealed class WebhookConsumerTests : IAsyncLifetime
     public async Task The_same_change_handed_over_again_makes_no_second_message()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var (accountId, apiKey, _) = await WebhookTestKit.AccountAsync(_host);
-        var (endpointId, _) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "*");
-        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        var (accountId, apiKey, _, endpointId, _, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "*");
         var change = Change(accountId, "license.created", licenseId);
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Consumer.ConsumeAsync(change, CancellationToken.None)));
@@ -87,9 +85,7 @@ public sealed class WebhookConsumerTests : IAsyncLifetime
     public async Task A_crash_between_the_change_and_queuing_its_delivery_is_healed_by_the_next_hand_over_with_the_same_webhook_id()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var (accountId, apiKey, _) = await WebhookTestKit.AccountAsync(_host);
-        var (endpointId, secret) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "license.suspended");
-        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        var (accountId, apiKey, _, endpointId, secret, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "license.suspended");
         var change = Change(accountId, "license.suspended", licenseId);
 
         _queue.FailFor(accountId);
@@ -110,9 +106,7 @@ public sealed class WebhookConsumerTests : IAsyncLifetime
     public async Task Copies_of_one_queue_message_make_one_attempt()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var (accountId, apiKey, _) = await WebhookTestKit.AccountAsync(_host);
-        var (endpointId, _) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "license.created");
-        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        var (accountId, apiKey, _, endpointId, _, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "license.created");
         _queue.DropFor(accountId); // the delivery is written but its message never queued: this test runs the queue function's work itself
         await Consumer.ConsumeAsync(Change(accountId, "license.created", licenseId), CancellationToken.None);
         var key = Assert.Single(_queue.Dropped(accountId));

@@ -52,9 +52,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     public async Task A_receiver_failing_three_times_then_succeeding_gets_exactly_one_success_on_the_schedule()
     {
         await using var receiver = await WebhookReceiver.StartAsync((n, _) => n <= 3 ? 500 : 200);
-        var (accountId, apiKey, _) = await WebhookTestKit.AccountAsync(_host);
-        var (endpointId, secret) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "license.created");
-        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        var (accountId, apiKey, _, endpointId, secret, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "license.created");
 
         var delivery = await RunAsync(accountId, endpointId, licenseId);
 
@@ -81,9 +79,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     {
         await Smtp4dev.RequireAsync();
         await using var receiver = await WebhookReceiver.StartAsync((_, _) => 503);
-        var (accountId, apiKey, email) = await WebhookTestKit.AccountAsync(_host);
-        var (endpointId, _) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "*");
-        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        var (accountId, apiKey, email, endpointId, _, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "*");
         var started = _clock.GetUtcNow();
 
         var delivery = await RunAsync(accountId, endpointId, licenseId);
@@ -101,9 +97,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     {
         await Smtp4dev.RequireAsync();
         await using var receiver = await WebhookReceiver.StartAsync((_, _) => 410);
-        var (accountId, apiKey, email) = await WebhookTestKit.AccountAsync(_host);
-        var (endpointId, _) = await WebhookTestKit.EndpointAsync(_host, apiKey, receiver.Uri, "*");
-        var licenseId = (await _host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        var (accountId, apiKey, email, endpointId, _, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "*");
 
         var delivery = await RunAsync(accountId, endpointId, licenseId);
 

@@ -26,6 +26,15 @@ public static class WebhookTestKit
         return (r.Json.GetProperty("id").GetString()!, r.Json.GetProperty("secret").GetString()!);
     }
 
+    /// <summary>An account with an endpoint at <paramref name="url"/> for <paramref name="events"/> and one license issued.</summary>
+    public static async Task<Subscription> SubscribedAsync(TestHost host, Uri url, params string[] events)
+    {
+        var (accountId, apiKey, email) = await AccountAsync(host);
+        var (endpointId, secret) = await EndpointAsync(host, apiKey, url, events);
+        var licenseId = (await host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        return new Subscription(accountId, apiKey, email, endpointId, secret, licenseId);
+    }
+
     public static async Task<JsonElement[]> DeliveriesAsync(TestHost host, string apiKey, string endpointId)
     {
         var r = await host.GetAsync($"v1/webhook-endpoints/{endpointId}/deliveries", apiKey);
@@ -71,3 +80,5 @@ public static class WebhookTestKit
 
     public static JsonElement Body(WebhookReceiver.Received received) => JsonDocument.Parse(received.Body).RootElement;
 }
+
+public sealed record Subscription(string AccountId, string ApiKey, string Email, string EndpointId, string Secret, string LicenseId);
