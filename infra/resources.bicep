@@ -84,6 +84,7 @@ var tableNames = [
   'idempotency'
   'webhookendpoints'
   'webhookdeliveries'
+  'auditlog'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {
@@ -103,6 +104,8 @@ var queueNames = [
   'email-outbox-poison'
   'webhook-deliveries'
   'webhook-deliveries-poison'
+  'license-changes'
+  'license-changes-poison'
 ]
 
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in queueNames: {

@@ -68,10 +68,10 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
     public async Task<IActionResult> RefundCode(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/codes/refund")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
         var body = await RequestBody.ReadJsonAsync<RefundRequest>(req, ct);
         if (string.IsNullOrWhiteSpace(body.Code)) throw ValidationFailedException.For("code", "is required");
-        var license = await deals.RefundAsync(accountId, body.Code, ct);
+        var license = await deals.RefundAsync(caller.AccountId, body.Code, caller.Actor, ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new
         {
             refunded = true,

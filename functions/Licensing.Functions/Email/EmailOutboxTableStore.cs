@@ -5,7 +5,7 @@ using Licensing.Functions.Storage;
 namespace Licensing.Functions.Email;
 
 /// <summary><c>emailoutbox</c>: PartitionKey = account id, RowKey = e-mail id (deterministic per purpose).</summary>
-public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox
+public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox, IOutboxErasure
 {
     private TableClient Table => tables.Table(TableStorage.EmailOutboxTable);
 
@@ -16,6 +16,16 @@ public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox
 
     public async Task<OutboxEmail> ReplaceAsync(OutboxEmail email, CancellationToken ct) =>
         email with { Version = await Table.ReplaceIfMatchAsync(ToEntity(email), email.Version!, "the outbox e-mail changed", ct) };
+
+    public async Task<int> DeleteToAsync(string accountId, string email, CancellationToken ct)
+    {
+        var rows = await Table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), e => (e.RowKey, To: e.GetString("To")),
+            new QueryShape(MaxPerPage: 1000, Select: ["RowKey", "To"]), ct);
+        var deleted = 0;
+        foreach (var (rowKey, to) in rows)
+            if (string.Equals(to, email, StringComparison.OrdinalIgnoreCase) && await Table.DeleteIfExistsAsync(accountId, rowKey, ct)) deleted++;
+        return deleted;
+    }
 
     private static TableEntity ToEntity(OutboxEmail e) => new(e.AccountId, e.Id)
     {

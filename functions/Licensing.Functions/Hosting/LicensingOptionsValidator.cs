@@ -29,6 +29,7 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
                 + $" or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
         if (options.Webhooks.QueueDelayCapSeconds is < 1 or > 86400)
             failures.Add($"{LicensingOptions.Section}:Webhooks:QueueDelayCapSeconds must be 1-86400.");
+        if (options.AuditRetentionDays is < 1 or > 3650) failures.Add($"{LicensingOptions.Section}:AuditRetentionDays must be 1-3650.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

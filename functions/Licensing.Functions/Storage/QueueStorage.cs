@@ -12,10 +12,14 @@ public sealed class QueueStorage(QueueServiceClient service)
     public const string StripeEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
     public const string WebhookDeliveries = "webhook-deliveries";
+    public const string LicenseChanges = "license-changes";
     public const string PoisonSuffix = "-poison";
 
     public static IReadOnlyList<string> AllQueues { get; } =
-        [StripeEvents, EmailOutbox, WebhookDeliveries, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, WebhookDeliveries + PoisonSuffix];
+    [
+        StripeEvents, EmailOutbox, LicenseChanges, WebhookDeliveries,
+        StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, LicenseChanges + PoisonSuffix, WebhookDeliveries + PoisonSuffix,
+    ];
 
     public QueueServiceClient Service { get; } = service;
 

@@ -25,12 +25,13 @@ public sealed class TableStorage
     public const string AccountUsageTable = "accountusage";
     public const string MetricsTable = "metrics";
     public const string IdempotencyTable = "idempotency";
+    public const string AuditTable = "auditlog";
     public const string WebhookEndpointsTable = "webhookendpoints";
     public const string WebhookDeliveriesTable = "webhookdeliveries";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable,
-         EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable,
+         EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable, AuditTable,
          WebhookEndpointsTable, WebhookDeliveriesTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
