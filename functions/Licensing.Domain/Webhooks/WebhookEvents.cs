@@ -1,3 +1,5 @@
+using Licensing.Domain.Audit;
+
 namespace Licensing.Domain.Webhooks;
 
 /// <summary>
@@ -8,15 +10,13 @@ public static class WebhookEvents
 {
     public const string All = "*";
     public const string Ping = "ping";
-    public const string LicenseDeleted = "license.deleted";
-    public const string ActivationCreated = "activation.created";
-    public const string ActivationDeleted = "activation.deleted";
 
-    /// <summary>Every event type a change can produce, in the documented order.</summary>
+    /// <summary>Every event type a change can produce (the change journal's actions), in the documented order.</summary>
     public static IReadOnlyList<string> ChangeEvents { get; } =
     [
-        "license.created", "license.updated", "license.suspended", "license.reinstated", "license.revoked", "license.renewed", "license.expired",
-        LicenseDeleted, ActivationCreated, ActivationDeleted, "license.sharing_suspected", "usage.limit_reached",
+        LicenseChanges.Created, LicenseChanges.Updated, LicenseChanges.Suspended, LicenseChanges.Reinstated, LicenseChanges.Revoked,
+        LicenseChanges.Renewed, LicenseChanges.Expired, LicenseChanges.Deleted, LicenseChanges.ActivationCreated, LicenseChanges.ActivationDeleted,
+        LicenseChanges.SharingSuspected, LicenseChanges.UsageLimitReached,
     ];
 
     /// <summary>What an endpoint may list in <c>events</c>.</summary>

@@ -24,11 +24,11 @@ public sealed class WebhookChangeConsumer(WebhookService webhooks, ILicenseStore
     private async Task<JsonObject> DataAsync(ChangeRecord change, string type, CancellationToken ct)
     {
         var data = new JsonObject();
-        var licenseId = change.LicenseId ?? (change.Target.Type == "license" ? change.Target.Id : null);
+        var licenseId = change.LicenseId ?? (change.Target.Type == LicenseChanges.LicenseTarget ? change.Target.Id : null);
         IReadOnlyList<Activation> activations = [];
         if (licenseId is not null)
         {
-            var license = type == WebhookEvents.LicenseDeleted ? null : await licenses.GetAsync(change.AccountId, licenseId, ct);
+            var license = type == LicenseChanges.Deleted ? null : await licenses.GetAsync(change.AccountId, licenseId, ct);
             if (license is null)
                 data["license"] = new JsonObject { ["licenseId"] = licenseId };
             else
@@ -37,7 +37,7 @@ public sealed class WebhookChangeConsumer(WebhookService webhooks, ILicenseStore
                 data["license"] = WebhookPayloads.License(license, activations, clock.GetUtcNow());
             }
         }
-        if (change.Target.Type == "activation")
+        if (change.Target.Type == LicenseChanges.ActivationTarget)
         {
             var activation = activations.FirstOrDefault(a => a.Id == change.Target.Id);
             data["activation"] = activation is null

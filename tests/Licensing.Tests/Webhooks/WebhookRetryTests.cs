@@ -23,13 +23,21 @@ public sealed class WebhookRetryTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    /// <summary>Publishes a license.created change to the endpoint and runs its attempts until it is delivered or given up.</summary>
+    /// <summary>Publishes a license.renewed change to the endpoint through the consumer and runs its attempts to the end.</summary>
     private async Task<WebhookDelivery> RunAsync(string accountId, string endpointId, string licenseId)
     {
-        var change = new ChangeRecord("chg_" + Guid.NewGuid().ToString("N"), accountId, _clock.GetUtcNow(), Actor.System(), "license.created",
+        var change = new ChangeRecord("chg_" + Guid.NewGuid().ToString("N"), accountId, _clock.GetUtcNow(), Actor.System(), "license.renewed",
             new ChangeTarget("license", licenseId), null, licenseId);
         await _host.Services.GetServices<IChangeConsumer>().OfType<WebhookChangeConsumer>().Single().ConsumeAsync(change, CancellationToken.None);
-        var key = WebhookDelivery.KeyFor(endpointId, change.At, WebhookService.MessageIdFor(change.Id, endpointId));
+        return await AttemptUntilDoneAsync(accountId, WebhookDelivery.KeyFor(endpointId, change.At, WebhookService.MessageIdFor(change.Id, endpointId)));
+    }
+
+    /// <summary>
+    /// Runs the delivery's attempts the way the queue function does, each when it is due: the clock is moved to the due
+    /// time instead of waiting for it. Ends when it is delivered or given up.
+    /// </summary>
+    private async Task<WebhookDelivery> AttemptUntilDoneAsync(string accountId, string key)
+    {
         var store = _host.Services.GetRequiredService<IWebhookDeliveryStore>();
         var service = _host.Services.GetRequiredService<WebhookDeliveryService>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
@@ -52,9 +60,18 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     public async Task A_receiver_failing_three_times_then_succeeding_gets_exactly_one_success_on_the_schedule()
     {
         await using var receiver = await WebhookReceiver.StartAsync((n, _) => n <= 3 ? 500 : 200);
-        var (accountId, apiKey, _, endpointId, secret, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "license.created");
+        var (accountId, apiKey, _, endpointId, secret, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "license.revoked");
 
-        var delivery = await RunAsync(accountId, endpointId, licenseId);
+        // The change over HTTP, journaled; this host reads no queue, so the test hands the journal over as its fan-out would.
+        Assert.Equal(HttpStatusCode.OK, (await _host.PostAsync($"v1/licenses/{licenseId}/revoke", null, apiKey)).Status);
+        var dispatcher = _host.Services.GetRequiredService<ChangeDispatcher>();
+        foreach (var record in await _host.Services.GetRequiredService<IChangeJournal>().ListAsync(accountId, CancellationToken.None))
+            await dispatcher.DispatchAsync(accountId, record.Id, CancellationToken.None);
+        var written = Assert.Single(await _host.Services.GetRequiredService<IWebhookDeliveryStore>().ListAsync(accountId, endpointId, 10,
+            CancellationToken.None));
+        Assert.Equal("license.revoked", written.Type);
+
+        var delivery = await AttemptUntilDoneAsync(accountId, written.Key);
 
         Assert.Equal(WebhookDelivery.Delivered, delivery.State);
         var got = receiver.Requests;
@@ -79,7 +96,8 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     {
         await Smtp4dev.RequireAsync();
         await using var receiver = await WebhookReceiver.StartAsync((_, _) => 503);
-        var (accountId, apiKey, email, endpointId, _, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "*");
+        var (accountId, apiKey, email, endpointId, _, licenseId) =
+            await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "license.renewed", "license.revoked");
         var started = _clock.GetUtcNow();
 
         var delivery = await RunAsync(accountId, endpointId, licenseId);
@@ -97,7 +115,8 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     {
         await Smtp4dev.RequireAsync();
         await using var receiver = await WebhookReceiver.StartAsync((_, _) => 410);
-        var (accountId, apiKey, email, endpointId, _, licenseId) = await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "*");
+        var (accountId, apiKey, email, endpointId, _, licenseId) =
+            await WebhookTestKit.SubscribedAsync(_host, receiver.Uri, "license.renewed", "license.revoked");
 
         var delivery = await RunAsync(accountId, endpointId, licenseId);
 
