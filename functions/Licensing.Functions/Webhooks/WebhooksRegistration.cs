@@ -24,7 +24,9 @@ public static class WebhooksRegistration
         services.AddSingleton<WebhookDisabling>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookDeliveryService>();
-        services.AddSingleton<IChangeConsumer, WebhookChangeConsumer>();
+        services.AddSingleton<WebhookChangeConsumer>();
+        services.AddSingleton<IChangeConsumer>(sp => sp.GetRequiredService<WebhookChangeConsumer>());
+        services.AddSingleton<Domain.Activity.IActivityBatchConsumer, SharingWebhooks>();
         return services;
     }
 }
