@@ -20,6 +20,7 @@ public static class AuditRegistration
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditTableStore>());
         services.AddSingleton<IChangeConsumer, AuditLogConsumer>();
         services.AddSingleton<PersonalDataEraser>();
+        services.AddSingleton<AccountAudit>();
         return services;
     }
 }

@@ -74,7 +74,7 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         // The license (if unchanged), its journal row and as many of its activation rows as fit go in one transaction;
         // rows beyond that (and rows a lost race left outside the index) go after it: with the license gone, they are in no
         // index and so are not activations.
-        var rows = await tables.Licenses.QueryAsync(ActivationRows.Of(license), e => new TableEntity(e.PartitionKey, e.RowKey),
+        var rows = await tables.Licenses.QueryAsync(ActivationRows.Of(license), e => new TableEntity(license.AccountId, e.RowKey),
             new QueryShape(MaxPerPage: 1000, Select: ["RowKey"]), ct);
         var room = MaxTransactionActions - 2;
         var actions = new List<TableTransactionAction>
