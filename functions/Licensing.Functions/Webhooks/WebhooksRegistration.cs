@@ -24,9 +24,7 @@ public static class WebhooksRegistration
         services.AddSingleton<WebhookDisabling>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookDeliveryService>();
-        services.AddSingleton<WebhookChangeConsumer>();
-        services.AddSingleton<IChangeConsumer>(sp => sp.GetRequiredService<WebhookChangeConsumer>());
-        services.AddSingleton<Domain.Activity.IActivityBatchConsumer, SharingWebhooks>();
+        services.AddSingleton<IChangeConsumer, WebhookChangeConsumer>();
         return services;
     }
 }

@@ -79,32 +79,6 @@ public sealed class WebhookJournalTests
         Assert.Null(await journal.GetAsync(accountId, change.Id, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task The_sharing_signal_firing_sends_license_sharing_suspected_once()
-    {
-        await using var host = await TestHost.StartAsync();
-        await using var receiver = await WebhookReceiver.StartAsync();
-        var (accountId, apiKey, _, endpointId, secret, licenseId) = await WebhookTestKit.SubscribedAsync(host, receiver.Uri, "license.sharing_suspected");
-        var at = DateTimeOffset.UtcNow;
-        var pending = new Licensing.Domain.Activity.ActivityRecorder.Pending(accountId, licenseId);
-        var written = new Licensing.Domain.Activity.LicenseActivity { AccountId = accountId, LicenseId = licenseId, SharingSuspectedAt = at };
-        var batch = new Licensing.Domain.Activity.ActivityBatch(
-            [new(pending, written, NewlySuspected: true, null), new(new(accountId, "lic_000000000000000000000000"), written, NewlySuspected: false, null)], at);
-        var consumer = host.Services.GetServices<Licensing.Domain.Activity.IActivityBatchConsumer>().OfType<SharingWebhooks>().Single();
-
-        await consumer.ConsumeAsync(batch, CancellationToken.None);
-        await consumer.ConsumeAsync(batch, CancellationToken.None); // a batch handed over twice
-
-        var item = Assert.Single(await WebhookTestKit.WaitForDeliveriesAsync(host, apiKey, endpointId,
-            d => d.Length > 0 && d[0].GetProperty("status").GetString() == "delivered"));
-        var got = Assert.Single(receiver.Requests);
-        Assert.Equal(item.GetProperty("id").GetString(), got.Id);
-        WebhookTestKit.Verify(secret, got);
-        var body = WebhookTestKit.Body(got);
-        Assert.Equal("license.sharing_suspected", body.GetProperty("type").GetString());
-        Assert.Equal(licenseId, body.GetProperty("data").GetProperty("license").GetProperty("licenseId").GetString());
-    }
-
     private sealed class LostAnnouncements : IChangeNotifier
     {
         public Task NotifyAsync(IReadOnlyList<ChangeRecord> records, CancellationToken ct) => Task.CompletedTask;
