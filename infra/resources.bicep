@@ -96,6 +96,8 @@ var tableNames = [
   'releases'
   'keyaliases'
   'trials'
+  'webhookendpoints'
+  'webhookdeliveries'
   'auditlog'
 ]
 
@@ -114,6 +116,8 @@ var queueNames = [
   'stripe-events-poison'
   'email-outbox'
   'email-outbox-poison'
+  'webhook-deliveries'
+  'webhook-deliveries-poison'
   'license-changes'
   'license-changes-poison'
 ]

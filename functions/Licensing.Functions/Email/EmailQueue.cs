@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Licensing.Domain.Email;
 using Licensing.Functions.Storage;
 
@@ -9,6 +8,5 @@ public sealed record EmailQueueMessage(string AccountId, string EmailId);
 public sealed class EmailQueue(QueueStorage queues) : IEmailQueue
 {
     public Task EnqueueAsync(string accountId, string emailId, TimeSpan delay, CancellationToken ct) =>
-        queues.SendAsync(QueueStorage.EmailOutbox, JsonSerializer.Serialize(new EmailQueueMessage(accountId, emailId), Http.Json.Options),
-            delay > TimeSpan.Zero ? delay : null, ct);
+        queues.SendJsonAsync(QueueStorage.EmailOutbox, new EmailQueueMessage(accountId, emailId), delay, ct);
 }

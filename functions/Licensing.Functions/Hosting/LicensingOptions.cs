@@ -62,6 +62,8 @@ public sealed class LicensingOptions
 
     public EmailOptions Email { get; set; } = new();
 
+    public WebhookOptions Webhooks { get; set; } = new();
+
     /// <summary>Stripe's API base; only tests point it elsewhere.</summary>
     public string StripeApiBase { get; set; } = "https://api.stripe.com";
 
@@ -128,6 +130,16 @@ public sealed class EmailOptions
     public string? SmtpUser { get; set; }
     public string? SmtpPassword { get; set; }
     public bool SmtpStartTls { get; set; }
+}
+
+/// <summary>Outbound webhooks (docs/webhooks.md).</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>Local runs only: endpoints may be http://127.0.0.1 (or another loopback address). Refused in Azure.</summary>
+    public bool AllowLoopback { get; set; }
+
+    /// <summary>The longest a retry waits in the queue before its due time is checked again on the app's clock (1-86400 s).</summary>
+    public int QueueDelayCapSeconds { get; set; } = 3600;
 }
 
 /// <summary>

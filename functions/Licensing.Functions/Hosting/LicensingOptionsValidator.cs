@@ -35,6 +35,8 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
             failures.Add($"{LicensingOptions.Section}:DashboardUrl must be an absolute http or https URL (the dashboard sign-in links point to).");
         if (options.CredentialCacheSeconds is < 0 or > 60)
             failures.Add($"{LicensingOptions.Section}:CredentialCacheSeconds must be 0-60 (the bound on how long a revoked API key keeps working elsewhere).");
+        if (options.Webhooks.QueueDelayCapSeconds is < 1 or > 86400)
+            failures.Add($"{LicensingOptions.Section}:Webhooks:QueueDelayCapSeconds must be 1-86400.");
         if (options.AuditRetentionDays is < 1 or > 3650) failures.Add($"{LicensingOptions.Section}:AuditRetentionDays must be 1-3650.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -55,6 +57,8 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
         foreach (var setting in ProductionSettings.All)
             if (ProductionSettings.ConfigurationKey(setting.Name) is var key && key != KeyVaultUriKey && string.IsNullOrWhiteSpace(configuration[key]))
                 failures.Add($"App setting {setting.Name} is not set ({setting.Purpose}); infra/resources.bicep sets it.");
+        if (options.Webhooks.AllowLoopback)
+            failures.Add($"{LicensingOptions.Section}:Webhooks:AllowLoopback is for local runs only; in Azure webhooks go to public https URLs.");
         if (options.AdminKey is { Length: < MinAdminKeyLength })
             failures.Add(
                 $"{LicensingOptions.Section}:AdminKey is shorter than {MinAdminKeyLength} characters;"

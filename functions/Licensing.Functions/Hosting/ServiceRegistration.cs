@@ -19,6 +19,7 @@ using Licensing.Functions.Storage;
 using Licensing.Functions.Trials;
 using Licensing.Functions.Usage;
 using Licensing.Functions.Validation;
+using Licensing.Functions.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -64,6 +65,7 @@ public static class ServiceRegistration
             .AddAppSumo()
             .AddEmail()
             .AddReleases()
+            .AddWebhooks()
             .AddHttp();
     }
 }

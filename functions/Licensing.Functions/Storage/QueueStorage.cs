@@ -13,12 +13,16 @@ public sealed class QueueStorage(QueueServiceClient service)
     public const string BillingEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
     public const string SignInRequests = "signin-requests";
+    public const string WebhookDeliveries = "webhook-deliveries";
     public const string LicenseChanges = "license-changes";
     public const string PoisonSuffix = "-poison";
 
     public static IReadOnlyList<string> AllQueues { get; } =
-        [BillingEvents, EmailOutbox, SignInRequests, LicenseChanges,
-         BillingEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, SignInRequests + PoisonSuffix, LicenseChanges + PoisonSuffix];
+    [
+        BillingEvents, EmailOutbox, SignInRequests, LicenseChanges, WebhookDeliveries,
+        BillingEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, SignInRequests + PoisonSuffix, LicenseChanges + PoisonSuffix,
+        WebhookDeliveries + PoisonSuffix,
+    ];
 
     public QueueServiceClient Service { get; } = service;
 
@@ -27,4 +31,8 @@ public sealed class QueueStorage(QueueServiceClient service)
     /// <summary>Sends a message (visible after <paramref name="delay"/> when given) inside the storage fault guard.</summary>
     public Task SendAsync(string queue, string message, TimeSpan? delay, CancellationToken ct) =>
         StorageFaults.Guard(() => Queue(queue).SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: ct), ct);
+
+    /// <summary>Sends <paramref name="message"/> as the API's JSON, visible after <paramref name="delay"/> (none when zero or less).</summary>
+    public Task SendJsonAsync<T>(string queue, T message, TimeSpan delay, CancellationToken ct) =>
+        SendAsync(queue, System.Text.Json.JsonSerializer.Serialize(message, Http.Json.Options), delay > TimeSpan.Zero ? delay : null, ct);
 }

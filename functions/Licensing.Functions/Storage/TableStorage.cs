@@ -34,13 +34,15 @@ public sealed class TableStorage
     public const string SessionsTable = "sessions";
     public const string SignInTokensTable = "signintokens";
     public const string AuditTable = "auditlog";
+    public const string WebhookEndpointsTable = "webhookendpoints";
+    public const string WebhookDeliveriesTable = "webhookdeliveries";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable,
          BillingEventsTable, BillingLinksTable, BillingFailuresTable,
          EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable,
          ReleasesTable, KeyAliasesTable, TrialsTable, AccountEmailsTable, SessionsTable, SignInTokensTable,
-         AuditTable];
+         AuditTable, WebhookEndpointsTable, WebhookDeliveriesTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

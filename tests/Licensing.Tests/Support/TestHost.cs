@@ -75,6 +75,10 @@ public sealed class TestHost : IAsyncDisposable
             ["Licensing:RateLimits:AuthFailuresPerSecond"] = "1000000",
             ["Licensing:RateLimits:UnknownKeysBurst"] = "1000000",
             ["Licensing:RateLimits:UnknownKeysPerSecond"] = "1000000",
+            // Webhook receivers in tests listen on loopback; every host may deliver any queued webhook, and checks a waiting
+            // retry's due time on its own clock every second, so a test that moves its clock sees the retry at once.
+            ["Licensing:Webhooks:AllowLoopback"] = "true",
+            ["Licensing:Webhooks:QueueDelayCapSeconds"] = "1",
         };
         if (!queues) overrides["LocalHost:DisableQueues"] = "true";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;
