@@ -82,6 +82,7 @@ var tableNames = [
   'accountusage'
   'metrics'
   'idempotency'
+  'keyaliases'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {

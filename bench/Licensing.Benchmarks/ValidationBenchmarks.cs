@@ -51,7 +51,7 @@ public class ValidationBenchmarks
         _license = license;
         _validation = new ValidateLicense(
             new KeyedLicenseReader(keys, new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero),
-                new ProductCache(products, clock)),
+                new ProductCache(products, clock), new Licensing.Domain.KeyAliases.KeyAliasLookup(new NoAliases(), clock, TimeSpan.Zero)),
             new ActivationService(store, clock), _certificates, new ActivityRecorder(clock),
             new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock),
             new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock), clock);
@@ -130,6 +130,15 @@ public class ValidationBenchmarks
         public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw new NotSupportedException();
+    }
+
+    private sealed class NoAliases : Licensing.Domain.KeyAliases.IKeyAliasStore
+    {
+        public Task<Licensing.Domain.KeyAliases.KeyAliasOwner?> GetAsync(string hash, CancellationToken ct) =>
+            Task.FromResult<Licensing.Domain.KeyAliases.KeyAliasOwner?>(null);
+        public Task<bool> AddAsync(string hash, Licensing.Domain.KeyAliases.KeyAliasOwner owner, CancellationToken ct) => Task.FromResult(false);
+        public Task ReplaceAsync(string hash, Licensing.Domain.KeyAliases.KeyAliasOwner owner, string version, CancellationToken ct) => Task.CompletedTask;
+        public Task<bool> DeleteAsync(string hash, string version, CancellationToken ct) => Task.FromResult(false);
     }
 
     private sealed class NoUsage : Licensing.Domain.Usage.IUsageLedger

@@ -19,9 +19,9 @@ public sealed record ActivateResult(
 /// </summary>
 public sealed class ActivateLicense(KeyedLicenseReader reader, ActivationService activations, CertificateIssuer certificates, TimeProvider clock)
 {
-    public async Task<ActivateResult> ActivateAsync(string key, ActivationTarget target, string? name, CancellationToken ct)
+    public async Task<ActivateResult> ActivateAsync(string key, ActivationTarget target, string? name, string? address, CancellationToken ct)
     {
-        var license = await reader.ReadAsync(key, ct).ConfigureAwait(false);
+        var license = await reader.ReadAsync(key, address, ct).ConfigureAwait(false);
         if (license is null) return new ActivateResult(false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, null, null, null, null);
         var now = clock.GetUtcNow();
         if (ValidationRules.Status(license, now) is { } failed)

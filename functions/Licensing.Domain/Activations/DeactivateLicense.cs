@@ -9,9 +9,9 @@ public sealed record DeactivateResult(bool Deactivated, string? Code, string Det
 /// <summary><c>POST /v1/deactivate</c>: frees the slot of exactly this binding, within the plan's deactivation allowance.</summary>
 public sealed class DeactivateLicense(KeyedLicenseReader reader, ActivationService activations)
 {
-    public async Task<DeactivateResult> DeactivateAsync(string key, ActivationTarget target, CancellationToken ct)
+    public async Task<DeactivateResult> DeactivateAsync(string key, ActivationTarget target, string? address, CancellationToken ct)
     {
-        var license = await reader.ReadAsync(key, ct).ConfigureAwait(false);
+        var license = await reader.ReadAsync(key, address, ct).ConfigureAwait(false);
         if (license is null) return new DeactivateResult(false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, null);
         var (_, policy, _) = await reader.PoliciesAsync(license, ct).ConfigureAwait(false);
         var outcome = await activations.DeactivateAsync(license, target, policy, ct).ConfigureAwait(false);

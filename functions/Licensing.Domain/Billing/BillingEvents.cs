@@ -24,6 +24,19 @@ public sealed record ProviderRef(BillingProvider Provider, string Id)
 public static class BillingProviders
 {
     public static string ToWire(this BillingProvider provider) => provider.ToString().ToLowerInvariant();
+
+    /// <summary>A provider by its wire name (<c>stripe</c>, <c>lemonsqueezy</c>, <c>paddle</c>, <c>gumroad</c>, <c>appsumo</c>), exactly.</summary>
+    public static bool TryParse(string? wire, out BillingProvider provider)
+    {
+        foreach (var p in Enum.GetValues<BillingProvider>())
+            if (string.Equals(p.ToWire(), wire, StringComparison.Ordinal))
+            {
+                provider = p;
+                return true;
+            }
+        provider = default;
+        return false;
+    }
 }
 
 /// <summary>One verified provider event as its inbox keeps it: raw, so nothing is lost or re-interpreted.</summary>

@@ -17,6 +17,10 @@ public sealed class RateLimitSettings
     public double AuthFailuresBurst { get; set; } = 20;
     public double AuthFailuresPerSecond { get; set; } = 0.2;
 
+    /// <summary>Keys looked up by hash (alias keys) that named nothing, allowed per address: burst, then refill.</summary>
+    public double UnknownKeysBurst { get; set; } = 20;
+    public double UnknownKeysPerSecond { get; set; } = 0.1;
+
     /// <summary>Limits no test or benchmark reaches.</summary>
     public static RateLimitSettings Unlimited => new()
     {
@@ -28,5 +32,7 @@ public sealed class RateLimitSettings
         UsagePerKeyPerSecond = 1e12,
         AuthFailuresBurst = 1e12,
         AuthFailuresPerSecond = 1e12,
+        UnknownKeysBurst = 1e12,
+        UnknownKeysPerSecond = 1e12,
     };
 }

@@ -1,21 +1,29 @@
 using Licensing.Domain.Common;
+using Licensing.Domain.KeyAliases;
 using Licensing.Domain.Products;
 using Licensing.Domain.Signing;
 
 namespace Licensing.Domain.Licenses;
 
 /// <summary>
-/// The first step of every key-authenticated operation shipped code calls (validate, activate, deactivate, usage):
-/// verify the key in memory (a forged key costs no storage call), apply the per-key rate limit, then one point read
-/// through the short license cache. The plan's policies come from the in-memory product cache.
+/// The first step of every key-authenticated operation shipped code calls (validate, activate, deactivate, usage).
+/// A native key (<c>LK1.</c>…) is verified in memory (a forged one costs no storage call), then the per-key rate limit,
+/// then one point read through the short license cache. Any other key of 1-128 printable ASCII characters is an alias
+/// key: under the per-address limit on unknown keys, one point read of its hash (cached), then the same per-key limit
+/// and license read; it counts only while the license lists it. The plan's policies come from the in-memory product cache.
 /// </summary>
-public sealed class KeyedLicenseReader(PublicKeyCache keys, AbuseGuard guard, ILicenseStore licenses, LicenseReadCache cache, ProductCache products)
+public sealed class KeyedLicenseReader(PublicKeyCache keys, AbuseGuard guard, ILicenseStore licenses, LicenseReadCache cache, ProductCache products,
+    KeyAliasLookup aliases)
 {
     /// <summary>The license the key names, or null for a forged, malformed or unknown key.</summary>
-    public Task<License?> ReadAsync(string key, CancellationToken ct) => ReadAsync(key, usage: false, ct);
+    /// <param name="address">The caller's address, for the limit on unknown alias keys (null: callers without one share a limit).</param>
+    public Task<License?> ReadAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, usage: false, ct);
 
-    /// <summary>As <see cref="ReadAsync(string, CancellationToken)"/>, under the usage reports' own rate limit.</summary>
-    public Task<License?> ReadForUsageAsync(string key, CancellationToken ct) => ReadAsync(key, usage: true, ct);
+    /// <inheritdoc cref="ReadAsync(string, string?, CancellationToken)"/>
+    public Task<License?> ReadAsync(string key, CancellationToken ct) => ReadAsync(key, null, usage: false, ct);
+
+    /// <summary>As <see cref="ReadAsync(string, string?, CancellationToken)"/>, under the usage reports' own rate limit.</summary>
+    public Task<License?> ReadForUsageAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, usage: true, ct);
 
     /// <summary>The license's product (null if gone) and its plan's policies.</summary>
     public async Task<(Product? Product, PlanPolicy Plan, DevelopmentHostPolicy Development)> PoliciesAsync(License license, CancellationToken ct)
@@ -28,12 +36,30 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, AbuseGuard guard, IL
     /// <summary>A state this instance just wrote: later reads here see it at once.</summary>
     public void Update(License license) => cache.Update(license);
 
-    private async Task<License?> ReadAsync(string key, bool usage, CancellationToken ct)
+    private async Task<License?> ReadAsync(string key, string? address, bool usage, CancellationToken ct)
     {
+        if (!KeyAlias.IsNative(key)) return await ReadAliasAsync(key, address, usage, ct).ConfigureAwait(false);
         var ring = await keys.GetAsync(ct).ConfigureAwait(false);
         if (!LicenseKey.TryVerify(key, ring, out var id)) return null;
-        if (usage) guard.CheckUsage(id.LicenseId);
-        else guard.CheckLicense(id.LicenseId);
-        return await cache.GetAsync(id.AccountId, id.LicenseId, licenses, ct).ConfigureAwait(false);
+        return await ReadLicenseAsync(id.AccountId, id.LicenseId, usage, ct).ConfigureAwait(false);
+    }
+
+    private async Task<License?> ReadAliasAsync(string key, string? address, bool usage, CancellationToken ct)
+    {
+        if (!KeyAlias.IsWellFormed(key)) return null;
+        guard.CheckKeyLookup(address);
+        var hash = KeyAlias.Hash(key);
+        var owner = await aliases.FindAsync(hash, ct).ConfigureAwait(false);
+        var license = owner is null ? null : await ReadLicenseAsync(owner.AccountId, owner.LicenseId, usage, ct).ConfigureAwait(false);
+        if (license is not null && license.KeyAliases.Contains(hash)) return license;
+        guard.UnknownKey(address);
+        return null;
+    }
+
+    private async Task<License?> ReadLicenseAsync(string accountId, string licenseId, bool usage, CancellationToken ct)
+    {
+        if (usage) guard.CheckUsage(licenseId);
+        else guard.CheckLicense(licenseId);
+        return await cache.GetAsync(accountId, licenseId, licenses, ct).ConfigureAwait(false);
     }
 }

@@ -60,6 +60,9 @@ public sealed record License
     /// <summary>Why the license was last suspended or revoked, when the system did it (e.g. "sharing", "refund").</summary>
     public string? StatusReason { get; init; }
 
+    /// <summary>Hashes (hex SHA-256) of the license's alias keys: keys besides <see cref="Key"/> (docs/license-keys.md).</summary>
+    public IReadOnlyList<string> KeyAliases { get; init; } = [];
+
     /// <summary>Hashes of the lifetime-deal codes stacked on this license.</summary>
     public IReadOnlyList<string> RedeemedCodes { get; init; } = [];
 

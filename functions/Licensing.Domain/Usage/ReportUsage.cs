@@ -10,9 +10,9 @@ public sealed record UsageReport(
 /// <summary><c>POST /v1/usage</c>: records metered use against a key, once per idempotency key.</summary>
 public sealed class ReportUsage(KeyedLicenseReader reader, IUsageLedger ledger, UsageCache usage, TimeProvider clock)
 {
-    public async Task<UsageReport> ReportUsageAsync(string key, long quantity, string idempotencyKey, CancellationToken ct)
+    public async Task<UsageReport> ReportUsageAsync(string key, long quantity, string idempotencyKey, string? address, CancellationToken ct)
     {
-        var license = await reader.ReadForUsageAsync(key, ct).ConfigureAwait(false);
+        var license = await reader.ReadForUsageAsync(key, address, ct).ConfigureAwait(false);
         if (license is null) return new UsageReport(false, false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, 0, null, null, null);
         var now = clock.GetUtcNow();
         if (ValidationRules.Status(license, now) is { } failed) return new UsageReport(false, false, failed.Code.ToWire(), failed.Detail, 0, null, null, null);

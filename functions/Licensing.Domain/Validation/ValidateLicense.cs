@@ -18,7 +18,7 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
 {
     public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct)
     {
-        var license = await reader.ReadAsync(request.Key, ct).ConfigureAwait(false);
+        var license = await reader.ReadAsync(request.Key, clientAddress, ct).ConfigureAwait(false);
         if (license is null) return ValidationRules.NotFound;
         var (product, policy, development) = await reader.PoliciesAsync(license, ct).ConfigureAwait(false);
         var now = clock.GetUtcNow();

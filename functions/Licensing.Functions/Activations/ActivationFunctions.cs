@@ -43,13 +43,14 @@ public sealed class ActivationFunctions(ActivateLicense activate, DeactivateLice
     public async Task<IActionResult> Activate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/activate")] HttpRequest req, CancellationToken ct)
     {
-        guard.CheckAddress(ClientAddress.Of(req));
+        var address = ClientAddress.Of(req);
+        guard.CheckAddress(address);
         var body = await RequestBody.ReadJsonAsync<ActivateRequest>(req, ct);
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
         var name = body.Name?.Trim();
         if (name is { Length: > ActivationRules.MaxNameLength })
             throw ValidationFailedException.For("name", $"at most {ActivationRules.MaxNameLength} characters");
-        var r = await budget.RunAsync(t => activate.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, t), ct);
+        var r = await budget.RunAsync(t => activate.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, address, t), ct);
         var activation = r.Activation is { } a
             ? new ActivationBody(a.Id, a.Domain, a.Fingerprint, a.Name, a.CreatedAt, r.Development)
             : null;
@@ -61,10 +62,11 @@ public sealed class ActivationFunctions(ActivateLicense activate, DeactivateLice
     public async Task<IActionResult> Deactivate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/deactivate")] HttpRequest req, CancellationToken ct)
     {
-        guard.CheckAddress(ClientAddress.Of(req));
+        var address = ClientAddress.Of(req);
+        guard.CheckAddress(address);
         var body = await RequestBody.ReadJsonAsync<DeactivateRequest>(req, ct);
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
-        var r = await budget.RunAsync(t => deactivate.DeactivateAsync(key, target, t), ct);
+        var r = await budget.RunAsync(t => deactivate.DeactivateAsync(key, target, address, t), ct);
         return new ApiJsonResult(StatusCodes.Status200OK,
             new DeactivateResponse(r.Deactivated, r.Code, r.Detail, r.License?.Activations.Count, r.License?.MaxActivations));
     }

@@ -13,7 +13,7 @@ namespace Licensing.Functions.Billing;
 /// license (<see cref="BillingKeys"/>), and the key e-mail has a deterministic outbox id, so a repeated or
 /// concurrent purchase event makes one license and one e-mail.
 /// </summary>
-public sealed class BillingEventApplier(IStripeLinks links, LicenseService licenses, IProductStore products, EmailOutboxService email, IMetricsStore metrics,
+public sealed class BillingEventApplier(IBillingLinks links, LicenseService licenses, IProductStore products, EmailOutboxService email, IMetricsStore metrics,
     TimeProvider clock)
 {
     public async Task<string> ApplyAsync(string accountId, BillingEvent e, CancellationToken ct)

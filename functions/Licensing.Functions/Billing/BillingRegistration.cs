@@ -11,7 +11,7 @@ namespace Licensing.Functions.Billing;
 public static class BillingRegistration
 {
     /// <summary>
-    /// Stripe → inbox → queue → license: the webhook secrets (Key Vault when <see cref="SigningOptions.KeyVaultUri"/> is set, else
+    /// Every payment provider → inbox → queue → license: the webhook secrets (Key Vault when <see cref="SigningOptions.KeyVaultUri"/> is set, else
     /// encrypted in local storage), the inbox, the event queue and its processor.
     /// </summary>
     public static IServiceCollection AddBilling(this IServiceCollection services)
@@ -21,11 +21,14 @@ public static class BillingRegistration
             ? LocalProtectedSecretStore.Create(sp.GetRequiredService<TableStorage>(), options.LocalSecretsKeyPath)
             : new KeyVaultSecretStore(new SecretClient(new Uri(options.Signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()),
                 sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IStripeInbox, StripeInboxTableStore>();
-        services.AddSingleton<IStripeLinks, StripeLinksTableStore>();
-        services.AddSingleton<IStripeFailures, StripeFailuresTableStore>();
-        services.AddSingleton<IStripeEventQueue, StripeEventQueue>();
+        services.AddSingleton<IBillingInbox, BillingInboxTableStore>();
+        services.AddSingleton<IBillingLinks, BillingLinksTableStore>();
+        services.AddSingleton<IBillingFailures, BillingFailuresTableStore>();
+        services.AddSingleton<IBillingEventQueue, BillingEventQueue>();
+        services.AddSingleton<BillingIntake>();
         services.AddSingleton<Stripe.StripeEventParser>();
+        services.AddSingleton<IBillingEventParser>(sp => sp.GetRequiredService<Stripe.StripeEventParser>());
+        services.AddSingleton<BillingParsers>();
         services.AddSingleton<BillingEventApplier>();
         services.AddSingleton<BillingEventProcessor>();
         return services;

@@ -8,8 +8,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Licensing.Functions.Billing;
 
-/// <summary>Account endpoints: connect Stripe, list processing failures, replay one.</summary>
-public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFailures failures, IStripeInbox inbox, IStripeEventQueue queue, RequestAuth auth)
+/// <summary>Account endpoint: connect Stripe (failures and replay are every provider's: <see cref="BillingFailureFunctions"/>).</summary>
+public sealed class StripeIntegrationFunctions(ISecretStore secrets, RequestAuth auth)
 {
     public sealed record StripeIntegrationRequest(string? WebhookSecret, string? ApiKey);
 
@@ -30,31 +30,5 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
         await secrets.UpsertAsync(StripeSecrets.WebhookSecretName(accountId), body.WebhookSecret!, ct);
         if (body.ApiKey is not null) await secrets.UpsertAsync(StripeSecrets.ApiKeyName(accountId), body.ApiKey, ct);
         return new StatusOnlyResult(StatusCodes.Status204NoContent);
-    }
-
-    [Function(nameof(ListStripeFailures))]
-    public async Task<IActionResult> ListStripeFailures(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/integrations/stripe/failures")] HttpRequest req, CancellationToken ct)
-    {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct)).AccountId;
-        var items = await failures.ListAsync(accountId, ct);
-        return new ApiJsonResult(StatusCodes.Status200OK, new
-        {
-            items = items.OrderByDescending(f => f.FailedAt)
-                .Select(f => new { eventId = f.EventId, type = f.Type, reason = f.Reason, attempts = f.Attempts, failedAt = f.FailedAt }),
-        });
-    }
-
-    [Function(nameof(ReplayStripeFailure))]
-    public async Task<IActionResult> ReplayStripeFailure(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/integrations/stripe/failures/{eventId}/replay")] HttpRequest req, string eventId,
-        CancellationToken ct)
-    {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct)).AccountId;
-        _ = await failures.GetAsync(accountId, eventId, ct) ?? throw new NotFoundException($"no failed event '{eventId}'");
-        await inbox.ReopenAsync(accountId, eventId, ct);
-        await failures.DeleteAsync(accountId, eventId, ct);
-        await queue.EnqueueAsync(new StripeEventMessage(accountId, eventId), ct);
-        return new ApiJsonResult(StatusCodes.Status202Accepted, new { eventId, replayed = true });
     }
 }

@@ -14,10 +14,9 @@ namespace Licensing.Functions.Billing;
 
 /// <summary>
 /// Stripe's webhook endpoint: verify the signature on the raw body, store the event (inbox), queue a slim message,
-/// answer 200 — one write and one enqueue, nothing else, before answering.
+/// answer 200 — one write and one enqueue (<see cref="BillingIntake"/>), nothing else, before answering.
 /// </summary>
-public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inbox, IStripeEventQueue queue, StripeEventParser parser, TimeProvider clock,
-    ILogger<StripeWebhookFunction> logger)
+public sealed class StripeWebhookFunction(ISecretStore secrets, BillingIntake intake, StripeEventParser parser, ILogger<StripeWebhookFunction> logger)
 {
     public const long ToleranceSeconds = 300;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -48,17 +47,8 @@ public sealed class StripeWebhookFunction(ISecretStore secrets, IStripeInbox inb
         if (!parser.HandledTypes.Contains(stripeEvent.Type))
             return new ApiJsonResult(StatusCodes.Status200OK, new { received = true, handled = false });
 
-        await inbox.AddAsync(new StripeEventRecord
-        {
-            AccountId = accountId,
-            EventId = stripeEvent.Id,
-            Type = stripeEvent.Type,
-            Created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc)),
-            Body = raw,
-            ReceivedAt = clock.GetUtcNow(),
-        }, ct);
-        // Queued even for a redelivery: if the first delivery stored but crashed before queuing, this completes it.
-        await queue.EnqueueAsync(new StripeEventMessage(accountId, stripeEvent.Id), ct);
+        await intake.AcceptAsync(accountId, ProviderRef.Stripe(stripeEvent.Id), stripeEvent.Type,
+            new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc)), raw, ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new { received = true, handled = true });
     }
 }

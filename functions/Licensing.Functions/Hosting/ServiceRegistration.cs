@@ -5,6 +5,7 @@ using Licensing.Functions.Billing;
 using Licensing.Functions.Deals;
 using Licensing.Functions.Email;
 using Licensing.Functions.Http;
+using Licensing.Functions.KeyAliases;
 using Licensing.Functions.Licenses;
 using Licensing.Functions.Lifecycle;
 using Licensing.Functions.Metrics;
@@ -44,6 +45,7 @@ public static class ServiceRegistration
             .AddAccounts()
             .AddProducts()
             .AddLicenses()
+            .AddKeyAliases()
             .AddValidation()
             .AddActivations()
             .AddUsage()

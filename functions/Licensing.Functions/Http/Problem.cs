@@ -69,6 +69,8 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
                 return new(404, "NOT_FOUND", "Not Found", n.Message);
             case ConflictException c:
                 return new(409, "CONFLICT", "Conflict", c.Message);
+            case Licensing.Domain.KeyAliases.KeyUnavailableException k:
+                return new(409, "KEY_UNAVAILABLE", "Key Unavailable", k.Message);
             case Licensing.Domain.Quotas.QuotaExceededException q:
                 return new(403, "QUOTA_EXCEEDED", "Quota Exceeded", q.Message);
             case RateLimitedException r:

@@ -9,11 +9,12 @@ namespace Licensing.Functions.Storage;
 /// </summary>
 public sealed class QueueStorage(QueueServiceClient service)
 {
-    public const string StripeEvents = "stripe-events";
+    /// <summary>Every payment provider's verified events (the name predates the other providers; kept for messages in flight).</summary>
+    public const string BillingEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
     public const string PoisonSuffix = "-poison";
 
-    public static IReadOnlyList<string> AllQueues { get; } = [StripeEvents, EmailOutbox, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix];
+    public static IReadOnlyList<string> AllQueues { get; } = [BillingEvents, EmailOutbox, BillingEvents + PoisonSuffix, EmailOutbox + PoisonSuffix];
 
     public QueueServiceClient Service { get; } = service;
 

@@ -15,9 +15,11 @@ public sealed class TableStorage
     public const string LicensesTable = "licenses";
     public const string ActivityTable = "licenseactivity";
     public const string SigningKeysTable = "signingkeys";
-    public const string StripeEventsTable = "stripeevents";
-    public const string StripeLinksTable = "stripelinks";
-    public const string StripeFailuresTable = "stripefailures";
+    // Every payment provider's inbox, links and failures: the names predate the other providers and are kept so
+    // deployed data keeps working (docs/storage.md).
+    public const string BillingEventsTable = "stripeevents";
+    public const string BillingLinksTable = "stripelinks";
+    public const string BillingFailuresTable = "stripefailures";
     public const string EmailOutboxTable = "emailoutbox";
     public const string SecretsTable = "localsecrets";
     public const string CodesTable = "redeemcodes";
@@ -25,10 +27,12 @@ public sealed class TableStorage
     public const string AccountUsageTable = "accountusage";
     public const string MetricsTable = "metrics";
     public const string IdempotencyTable = "idempotency";
+    public const string KeyAliasesTable = "keyaliases";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable,
-         EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable];
+        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, BillingEventsTable, BillingLinksTable, BillingFailuresTable,
+         EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable,
+         KeyAliasesTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

@@ -27,7 +27,8 @@ public sealed class UsageFunctions(ReportUsage report, AbuseGuard guard, PublicP
     public async Task<IActionResult> ReportUsage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/usage")] HttpRequest req, CancellationToken ct)
     {
-        guard.CheckAddress(ClientAddress.Of(req));
+        var address = ClientAddress.Of(req);
+        guard.CheckAddress(address);
         var body = await RequestBody.ReadJsonAsync<UsageRequest>(req, ct);
         var errors = new FieldErrors();
         if (body.Key is null) errors.Add("key", "is required");
@@ -35,7 +36,7 @@ public sealed class UsageFunctions(ReportUsage report, AbuseGuard guard, PublicP
         if (body.IdempotencyKey is not { Length: >= 1 and <= 200 } ik || ik.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?'))
             errors.Add("idempotencyKey", "is required: 1-200 characters, no / \\ # ? or control characters");
         errors.ThrowIfAny();
-        var r = await budget.RunAsync(t => report.ReportUsageAsync(body.Key!, body.Quantity!.Value, body.IdempotencyKey!, t), ct);
+        var r = await budget.RunAsync(t => report.ReportUsageAsync(body.Key!, body.Quantity!.Value, body.IdempotencyKey!, address, t), ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new UsageResponse(r.Recorded, r.Duplicate, r.Code, r.Detail, r.Used, r.Limit,
             r.Limit is { } limit ? Math.Max(0, limit - r.Used) : null, r.PeriodStart, r.PeriodEnd));
     }

@@ -129,12 +129,13 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task A_forged_or_malformed_key_is_refused_before_any_storage_call()
     {
-        var validation = Runtimes.Create(_signer, new UntouchableLicenseStore(), new UntouchableProductStore(), _clock);
+        var validation = Runtimes.Create(_signer, new UntouchableLicenseStore(), new UntouchableProductStore(), _clock,
+            aliases: new UntouchableKeyAliasStore());
         using var other = Signers.NewLocal();
         var forged = await LicenseKey.IssueAsync(other, new LicenseKeyId(Account, Ids.NewLicenseId()), default);
         var real = await LicenseKey.IssueAsync(_signer, new LicenseKeyId(Account, Ids.NewLicenseId()), default);
         var tampered = real[..^2] + (real[^2] == 'A' ? "B" : "A") + real[^1];
-        foreach (var key in new[] { forged, tampered, "garbage", "", real + "x", real[..^1] })
+        foreach (var key in new[] { forged, tampered, "LK1.garbage", "", real + "x", real[..^1] })
             Assert.Equal(ValidationCode.NotFound, (await validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), null, default)).Code);
         // The same service does reach storage for a genuine key: the untouchable store throws.
         await Assert.ThrowsAsync<InvalidOperationException>(() => validation.ValidateAsync(new ValidationRequest(real, null, null, [], null), null, default));

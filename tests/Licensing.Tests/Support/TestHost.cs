@@ -73,6 +73,8 @@ public sealed class TestHost : IAsyncDisposable
             ["Licensing:PublicPathBudgetSeconds"] = "30",
             ["Licensing:RateLimits:AuthFailuresBurst"] = "1000000",
             ["Licensing:RateLimits:AuthFailuresPerSecond"] = "1000000",
+            ["Licensing:RateLimits:UnknownKeysBurst"] = "1000000",
+            ["Licensing:RateLimits:UnknownKeysPerSecond"] = "1000000",
         };
         if (!queues) overrides["LocalHost:DisableQueues"] = "true";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) overrides[k] = v;

@@ -1,0 +1,87 @@
+using Licensing.Domain.Common;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Signing;
+
+namespace Licensing.Domain.KeyAliases;
+
+/// <summary>
+/// Gives a license alias keys and takes them away. Two writes make a key a license's: its row (hash → license, added
+/// only if absent, so a key belongs to one license in the whole service), then the license's list of alias hashes.
+/// The license's list decides: a row that no license lists (a write that stopped between the two) is not a key of
+/// anything, answers <c>NOT_FOUND</c>, and is free for the next license that claims it.
+/// </summary>
+public sealed class KeyAliasService(IKeyAliasStore aliases, ILicenseStore licenses, LicenseService service)
+{
+    public static readonly string Rule = $"must be 1-{KeyAlias.MaxLength} printable ASCII characters and not start with '{LicenseKey.Prefix}'";
+
+    /// <summary>Makes <paramref name="key"/> a key of the license (idempotent); <see cref="KeyUnavailableException"/> when another license holds it.</summary>
+    public Task<License> AttachAsync(string accountId, string licenseId, string key, CancellationToken ct) => MoveAsync(accountId, licenseId, null, key, ct);
+
+    /// <summary>
+    /// Makes <paramref name="to"/> a key of the license and <paramref name="from"/> (when given) no longer one, in the
+    /// license's one write: from then on <paramref name="from"/> answers <c>NOT_FOUND</c>.
+    /// </summary>
+    public async Task<License> MoveAsync(string accountId, string licenseId, string? from, string to, CancellationToken ct)
+    {
+        if (!KeyAlias.IsWellFormed(to)) throw ValidationFailedException.For("key", Rule);
+        var owner = new KeyAliasOwner(accountId, licenseId);
+        var hash = KeyAlias.Hash(to);
+        var old = from is null ? null : KeyAlias.Hash(from);
+        if (old == hash) old = null;
+        await ClaimAsync(hash, owner, ct).ConfigureAwait(false);
+        var license = await service.ApplyAsync(accountId, licenseId, (l, _) => List(l, hash, old), ct).ConfigureAwait(false);
+        if (old is not null) await ReleaseAsync(old, owner, ct).ConfigureAwait(false);
+        if (await ConfirmAsync(hash, owner, ct).ConfigureAwait(false)) return license;
+        // Another license took the row between our claim and our listing (only a row nobody listed can be taken): it is theirs.
+        await service.ApplyAsync(accountId, licenseId,
+            (l, _) => l.KeyAliases.Contains(hash) ? l with { KeyAliases = [.. l.KeyAliases.Where(h => h != hash)] } : null, ct).ConfigureAwait(false);
+        throw new KeyUnavailableException("this key belongs to another license");
+    }
+
+    /// <summary>Removes the rows of every alias key of a license that is being deleted (they would answer NOT_FOUND anyway).</summary>
+    public async Task DetachAllAsync(License license, CancellationToken ct)
+    {
+        var owner = new KeyAliasOwner(license.AccountId, license.Id);
+        foreach (var hash in license.KeyAliases) await ReleaseAsync(hash, owner, ct).ConfigureAwait(false);
+    }
+
+    private static License? List(License license, string hash, string? old)
+    {
+        if (license.KeyAliases.Contains(hash) && (old is null || !license.KeyAliases.Contains(old))) return null;
+        var next = license.KeyAliases.Where(h => h != old && h != hash).Append(hash).ToArray();
+        if (next.Length > KeyAlias.MaxPerLicense) throw new ConflictException($"a license holds at most {KeyAlias.MaxPerLicense} alias keys");
+        return license with { KeyAliases = next };
+    }
+
+    private Task<bool> ClaimAsync(string hash, KeyAliasOwner owner, CancellationToken ct) =>
+        Concurrency.RetryAsync(async token =>
+        {
+            if (await aliases.AddAsync(hash, owner, token).ConfigureAwait(false)) return true;
+            var held = await aliases.GetAsync(hash, token).ConfigureAwait(false)
+                ?? throw new ConcurrencyException("an alias key row went away while it was claimed");
+            if (held.Is(owner)) return true;
+            var holder = await licenses.GetAsync(held.AccountId, held.LicenseId, token).ConfigureAwait(false);
+            if (holder is not null && holder.KeyAliases.Contains(hash)) throw new KeyUnavailableException("this key belongs to another license");
+            await aliases.ReplaceAsync(hash, owner, held.Version!, token).ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    /// <summary>
+    /// After listing: rewrites the row, if it is still ours, so its ETag changes. A claimant that saw the row unlisted
+    /// before we listed it then fails its conditional takeover and finds the key listed; one that took it first makes
+    /// this fail, and the key is theirs.
+    /// </summary>
+    private Task<bool> ConfirmAsync(string hash, KeyAliasOwner owner, CancellationToken ct) =>
+        Concurrency.RetryAsync(async token =>
+        {
+            if (await aliases.GetAsync(hash, token).ConfigureAwait(false) is not { } held || !held.Is(owner)) return false;
+            await aliases.ReplaceAsync(hash, owner, held.Version!, token).ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    private async Task ReleaseAsync(string hash, KeyAliasOwner owner, CancellationToken ct)
+    {
+        if (await aliases.GetAsync(hash, ct).ConfigureAwait(false) is { } held && held.Is(owner))
+            await aliases.DeleteAsync(hash, held.Version!, ct).ConfigureAwait(false);
+    }
+}

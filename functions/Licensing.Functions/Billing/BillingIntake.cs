@@ -1,0 +1,26 @@
+using Licensing.Domain.Billing;
+
+namespace Licensing.Functions.Billing;
+
+/// <summary>
+/// The shared half of every provider's webhook, once the provider's own check has verified the raw body: store the
+/// event in the inbox keyed by provider and event id, and queue the slim message. One write and one enqueue.
+/// </summary>
+public sealed class BillingIntake(IBillingInbox inbox, IBillingEventQueue queue, TimeProvider clock)
+{
+    public async Task AcceptAsync(string accountId, ProviderRef evt, string type, DateTimeOffset created, byte[] raw, CancellationToken ct)
+    {
+        await inbox.AddAsync(new BillingEventRecord
+        {
+            AccountId = accountId,
+            Provider = evt.Provider,
+            EventId = evt.Id,
+            Type = type,
+            Created = created,
+            Body = raw,
+            ReceivedAt = clock.GetUtcNow(),
+        }, ct);
+        // Queued even for a redelivery: if the first delivery stored but crashed before queuing, this completes it.
+        await queue.EnqueueAsync(BillingEventMessage.For(accountId, evt), ct);
+    }
+}

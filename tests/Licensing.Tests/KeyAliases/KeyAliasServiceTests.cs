@@ -1,0 +1,187 @@
+using Licensing.Domain.Common;
+using Licensing.Domain.KeyAliases;
+using Licensing.Domain.Licenses;
+using Licensing.Domain.Products;
+using Licensing.Domain.Signing;
+using Licensing.Domain.Validation;
+using Licensing.Tests.Support;
+
+namespace Licensing.Tests.KeyAliases;
+
+/// <summary>Alias keys without any emulator: the rules of attaching, moving and reading them (docs/license-keys.md).</summary>
+public sealed class KeyAliasServiceTests
+{
+    private const string Account = "acct_00000000000000ab";
+    private const string Other = "acct_00000000000000ac";
+    private static readonly DateTimeOffset Start = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly TestClock _clock = new(Start);
+    private readonly InMemoryLicenseStore _licenses = new();
+    private readonly InMemoryProductStore _products = new();
+    private readonly InMemoryKeyAliasStore _aliases = new();
+    private readonly Licensing.Functions.Signing.LocalRootSigner _signer = Signers.NewLocal();
+    private readonly LicenseService _service;
+    private readonly KeyAliasService _keys;
+
+    public KeyAliasServiceTests()
+    {
+        _service = new LicenseService(_licenses, _products, _signer, _clock);
+        _keys = new KeyAliasService(_aliases, _licenses, _service);
+        foreach (var account in new[] { Account, Other })
+            new ProductService(_products, _clock).PutAsync(account, "my-plugin", new ProductInput("My Plugin",
+                [new PlanInput("pro", "Pro", "subscription", 365, 3, ["analytics", "export"])]), default).GetAwaiter().GetResult();
+    }
+
+    private Task<License> IssueAsync(string account = Account) =>
+        _service.IssueAsync(account, new IssueLicenseInput("my-plugin", "c@example.com", null, "pro", null, null, null, null), default);
+
+    private Task<Verdict> ValidateAsync(string key, IKeyAliasStore? aliases = null, ILicenseStore? licenses = null) =>
+        Runtimes.Create(_signer, licenses ?? _licenses, _products, _clock, aliases: aliases ?? _aliases)
+            .ValidateAsync(new ValidationRequest(key, null, null, [], null), "192.0.2.1", default);
+
+    [Theory]
+    [InlineData("3794577c-3dbc-11ec-9bbc-0242ac130002", true)]
+    [InlineData("ABC-123", true)]
+    [InlineData(" spaced key ~!", true)]
+    [InlineData("", false)]
+    [InlineData("LK1.looks-native", false)]
+    [InlineData("tab\tinside", false)]
+    [InlineData("caf\u00e9", false)]
+    public void Alias_keys_are_1_to_128_printable_ascii_characters_outside_the_native_namespace(string key, bool wellFormed)
+    {
+        Assert.Equal(wellFormed, KeyAlias.IsWellFormed(key));
+        Assert.True(KeyAlias.IsWellFormed(new string('k', 128)));
+        Assert.False(KeyAlias.IsWellFormed(new string('k', 129)));
+    }
+
+    [Fact]
+    public void The_hash_is_hex_sha256_of_the_key_as_given()
+    {
+        // SHA-256("abc"), FIPS 180-2 appendix B.1.
+        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", KeyAlias.Hash("abc"));
+        Assert.NotEqual(KeyAlias.Hash("ABC"), KeyAlias.Hash("abc"));
+    }
+
+    [Fact]
+    public async Task An_attached_key_validates_as_its_license_with_one_alias_read_and_one_license_read()
+    {
+        var license = await IssueAsync();
+        await _keys.AttachAsync(Account, license.Id, "3794577c-3dbc-11ec-9bbc-0242ac130002", default);
+        var (aliasReads, licenseReads) = (_aliases.Reads, _licenses.Reads);
+        var verdict = await ValidateAsync("3794577c-3dbc-11ec-9bbc-0242ac130002");
+        Assert.Equal(ValidationCode.Valid, verdict.Code);
+        Assert.Equal(license.Id, verdict.License!.Id);
+        Assert.NotNull(verdict.Certificate);
+        Assert.Equal((aliasReads + 1, licenseReads + 1), (_aliases.Reads, _licenses.Reads));
+        // The key is kept only as its hash, on the row and on the license.
+        Assert.Equal([KeyAlias.Hash("3794577c-3dbc-11ec-9bbc-0242ac130002")], _aliases.Hashes);
+        Assert.Equal([KeyAlias.Hash("3794577c-3dbc-11ec-9bbc-0242ac130002")], (await _licenses.GetAsync(Account, license.Id, default))!.KeyAliases);
+    }
+
+    [Fact]
+    public async Task An_unknown_alias_costs_one_alias_read_and_no_license_read()
+    {
+        await IssueAsync();
+        var (aliasReads, licenseReads) = (_aliases.Reads, _licenses.Reads);
+        Assert.Equal(ValidationCode.NotFound, (await ValidateAsync("no-such-key")).Code);
+        Assert.Equal((aliasReads + 1, licenseReads), (_aliases.Reads, _licenses.Reads));
+    }
+
+    [Fact]
+    public async Task Native_forgeries_and_malformed_keys_touch_neither_store()
+    {
+        using var other = Signers.NewLocal();
+        var forged = await LicenseKey.IssueAsync(other, new LicenseKeyId(Account, Ids.NewLicenseId()), default);
+        var real = await LicenseKey.IssueAsync(_signer, new LicenseKeyId(Account, Ids.NewLicenseId()), default);
+        foreach (var key in new[] { forged, real[..^1], real + "x", "LK1.forged", "", new string('k', 129), "caf\u00e9", "line\nbreak" })
+            Assert.Equal(ValidationCode.NotFound, (await ValidateAsync(key, new UntouchableKeyAliasStore(), new UntouchableLicenseStore())).Code);
+    }
+
+    [Fact]
+    public async Task Moving_a_key_keeps_the_license_and_the_previous_key_answers_not_found()
+    {
+        var license = await IssueAsync();
+        await _keys.AttachAsync(Account, license.Id, "old-key", default);
+        var moved = await _keys.MoveAsync(Account, license.Id, "old-key", "new-key", default);
+        Assert.Equal([KeyAlias.Hash("new-key")], moved.KeyAliases);
+        Assert.Equal(ValidationCode.NotFound, (await ValidateAsync("old-key")).Code);
+        Assert.Equal(license.Id, (await ValidateAsync("new-key")).License!.Id);
+        Assert.Equal([KeyAlias.Hash("new-key")], _aliases.Hashes); // the old row is gone, so the key is free again
+        var next = await IssueAsync();
+        await _keys.AttachAsync(Account, next.Id, "old-key", default);
+        Assert.Equal(next.Id, (await ValidateAsync("old-key")).License!.Id);
+    }
+
+    [Fact]
+    public async Task A_key_belongs_to_one_license_in_the_whole_service_and_attaching_again_changes_nothing()
+    {
+        var mine = await IssueAsync();
+        var theirs = await IssueAsync(Other);
+        var first = await _keys.AttachAsync(Account, mine.Id, "shared", default);
+        var again = await _keys.AttachAsync(Account, mine.Id, "shared", default);
+        Assert.Equal(first.Version, again.Version);
+        await Assert.ThrowsAsync<KeyUnavailableException>(() => _keys.AttachAsync(Other, theirs.Id, "shared", default));
+        Assert.Empty((await _licenses.GetAsync(Other, theirs.Id, default))!.KeyAliases);
+        Assert.Equal(mine.Id, (await ValidateAsync("shared")).License!.Id);
+    }
+
+    [Fact]
+    public async Task Many_licenses_claiming_one_key_at_once_leave_exactly_one_holder()
+    {
+        var licenses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => IssueAsync()));
+        var outcomes = await Task.WhenAll(licenses.Select(l => Task.Run(async () =>
+        {
+            try { await _keys.AttachAsync(Account, l.Id, "contested", default); return true; }
+            catch (KeyUnavailableException) { return false; }
+        })));
+        Assert.Single(outcomes, o => o);
+        var holders = new List<string>();
+        foreach (var l in licenses)
+            if ((await _licenses.GetAsync(Account, l.Id, default))!.KeyAliases.Contains(KeyAlias.Hash("contested"))) holders.Add(l.Id);
+        Assert.Equal([licenses[Array.IndexOf(outcomes, true)].Id], holders);
+        Assert.Equal(holders[0], (await ValidateAsync("contested")).License!.Id);
+    }
+
+    [Fact]
+    public async Task A_row_no_license_lists_is_not_a_key_and_is_free_to_claim()
+    {
+        var abandoned = await IssueAsync();
+        // A claim that stopped after its row and before the license listed it.
+        Assert.True(await _aliases.AddAsync(KeyAlias.Hash("half-done"), new KeyAliasOwner(Account, abandoned.Id), default));
+        Assert.Equal(ValidationCode.NotFound, (await ValidateAsync("half-done")).Code);
+        var next = await IssueAsync(Other);
+        await _keys.AttachAsync(Other, next.Id, "half-done", default);
+        Assert.Equal(next.Id, (await ValidateAsync("half-done")).License!.Id);
+    }
+
+    [Fact]
+    public async Task Malformed_alias_keys_are_refused_naming_the_field_and_nothing_is_stored()
+    {
+        var license = await IssueAsync();
+        foreach (var key in new[] { "", "LK1.mine", new string('k', 129), "tab\t" })
+        {
+            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => _keys.AttachAsync(Account, license.Id, key, default));
+            Assert.Contains("key", refused.Errors.Keys);
+        }
+        Assert.Empty(_aliases.Hashes);
+    }
+
+    [Fact]
+    public async Task Guessing_alias_keys_is_throttled_per_address_and_then_even_a_real_key_waits()
+    {
+        var license = await IssueAsync();
+        await _keys.AttachAsync(Account, license.Id, "real-alias", default);
+        var guard = new AbuseGuard(_clock, new RateLimitSettings { UnknownKeysBurst = 3, UnknownKeysPerSecond = 0.1 });
+        var validation = Runtimes.Create(_signer, _licenses, _products, _clock, guard: guard, aliases: _aliases);
+        Task<Verdict> From(string address, string key) => validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), address, default);
+        for (var i = 0; i < 3; i++) Assert.Equal(ValidationCode.NotFound, (await From("198.51.100.7", $"guess-{i}")).Code);
+        var reads = _aliases.Reads;
+        var limited = await Assert.ThrowsAsync<RateLimitedException>(() => From("198.51.100.7", "guess-3"));
+        Assert.True(limited.RetryAfter > TimeSpan.Zero);
+        await Assert.ThrowsAsync<RateLimitedException>(() => From("198.51.100.7", "real-alias"));
+        Assert.Equal(reads, _aliases.Reads); // refused before the lookup
+        Assert.Equal(ValidationCode.Valid, (await From("198.51.100.8", "real-alias")).Code); // another address is not held back
+        Assert.Equal(ValidationCode.Valid, (await From("198.51.100.7", license.Key)).Code); // native keys need no lookup
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(ValidationCode.Valid, (await From("198.51.100.7", "real-alias")).Code);
+    }
+}
