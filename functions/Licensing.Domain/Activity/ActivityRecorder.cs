@@ -26,6 +26,7 @@ public sealed class ActivityRecorder(TimeProvider clock)
         lock (pending)
         {
             pending.ProductId = license.ProductId;
+            pending.Test = license.Test;
             pending.LicenseCreatedAt = license.CreatedAt;
             pending.MaxActivations = license.MaxActivations;
             pending.MaxDevelopmentHosts = development.MaxHosts;
@@ -57,6 +58,7 @@ public sealed class ActivityRecorder(TimeProvider clock)
         lock (pending)
         {
             pending.ProductId = failed.ProductId;
+            pending.Test = failed.Test;
             pending.LicenseCreatedAt = failed.LicenseCreatedAt;
             pending.MaxActivations ??= failed.MaxActivations;
             if (pending.Count == 0) pending.MaxDevelopmentHosts = failed.MaxDevelopmentHosts;
@@ -82,6 +84,9 @@ public sealed class ActivityRecorder(TimeProvider clock)
         public int? MaxActivations { get; set; }
         public int MaxDevelopmentHosts { get; set; } = PlanPolicy.DefaultMaxDevelopmentHosts;
         public bool AutoSuspend { get; set; }
+
+        /// <summary>A test-mode license: its validations count in no quota or metric.</summary>
+        public bool Test { get; set; }
         public DateTimeOffset? First { get; set; }
         public DateTimeOffset Last { get; set; }
         public long Count { get; set; }

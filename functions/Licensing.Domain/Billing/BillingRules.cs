@@ -49,7 +49,7 @@ public static class BillingRules
 
     /// <summary>The license a purchase issues, on the terms found for it.</summary>
     public static IssueLicenseInput IssueInput(PurchaseCompleted p, Product product, Plan plan) =>
-        new(product.Id, p.CustomerEmail, p.Domain is null ? null : [p.Domain], plan.Id, null, p.PeriodEnd, null, p.Metadata);
+        new(product.Id, p.CustomerEmail, p.Domain is null ? null : [p.Domain], plan.Id, null, p.PeriodEnd, null, p.Metadata, p.Source.TestMode);
 
     /// <summary>What happened, for the inbox record, given the license as saved.</summary>
     public static string Describe(BillingEvent e, License saved) => e switch
@@ -141,6 +141,9 @@ public static class PlanLookup
     public static IReadOnlyList<string> PriceIdsOf(Plan plan, BillingProvider provider) => provider switch
     {
         BillingProvider.Stripe => plan.StripePriceIds,
+        BillingProvider.LemonSqueezy => plan.LemonSqueezyVariantIds,
+        BillingProvider.Paddle => plan.PaddlePriceIds,
+        BillingProvider.Gumroad => plan.GumroadProductIds,
         _ => [],
     };
 

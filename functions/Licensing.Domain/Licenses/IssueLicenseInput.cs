@@ -9,4 +9,10 @@ public sealed record IssueLicenseInput(
     IReadOnlyList<string?>? Features,
     DateTimeOffset? ExpiresAt,
     int? MaxActivations,
-    IReadOnlyDictionary<string, string?>? Metadata);
+    IReadOnlyDictionary<string, string?>? Metadata,
+    bool Test = false)
+{
+    /// <summary>The customer's e-mail is not known yet (a marketplace sale): an empty <see cref="CustomerEmail"/> is allowed.</summary>
+    public bool EmailLater { get; init; }
+}
+

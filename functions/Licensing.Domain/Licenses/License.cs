@@ -75,6 +75,9 @@ public sealed record License
     /// <summary>Creation time of the newest payment provider event applied; older events never overwrite newer state.</summary>
     public DateTimeOffset? BillingUpdatedAt { get; init; }
 
+    /// <summary>Made by a payment provider's test mode: counts in no quota or metric.</summary>
+    public bool Test { get; init; }
+
     /// <summary>The signed key. Held only to show it to the account that owns the license.</summary>
     public required string Key { get; init; }
 

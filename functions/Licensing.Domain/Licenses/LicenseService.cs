@@ -35,7 +35,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         if (!Naming.IsSlug(input.ProductId)) errors.Add("productId", "is required: 1-64 characters of a-z, 0-9 and '-'");
         if (!Naming.IsSlug(input.Plan)) errors.Add("plan", "is required: 1-64 characters of a-z, 0-9 and '-'");
         var email = EmailAddress.Normalize(input.CustomerEmail);
-        if (email is null) errors.Add("customerEmail", "must be a valid e-mail address");
+        if (email is null && !(input.EmailLater && string.IsNullOrEmpty(input.CustomerEmail))) errors.Add("customerEmail", "must be a valid e-mail address");
         var features = input.Features is null ? null : Naming.CheckFeatures(input.Features, "features", errors);
         var domains = NormalizeDomains(input.Domains, errors);
         if (input.ExpiresAt is { } exp && exp <= now) errors.Add("expiresAt", "must be in the future");
@@ -64,7 +64,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Plan = plan.Id,
             Model = plan.Model,
             Status = LicenseStatus.Active,
-            CustomerEmail = email!,
+            CustomerEmail = email ?? "",
             Features = features ?? plan.Features,
             Activations = activations.Select(a => a.Ref).ToArray(),
             MaxActivations = maxActivations,
@@ -74,9 +74,10 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             UpdatedAt = now,
             Metadata = metadata,
             Key = key,
+            Test = input.Test,
         };
-        // Counted once per license id, however often this id is issued (docs/quotas.md).
-        var counted = _quota is not null && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
+        // Counted once per license id, however often this id is issued (docs/quotas.md); a test-mode license never.
+        var counted = _quota is not null && !input.Test && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
         try
         {
             await licenses.AddAsync(license, activations, ct).ConfigureAwait(false);

@@ -38,6 +38,7 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
             }, ct).ConfigureAwait(false);
             if (!changed) continue;
             marked++;
+            if (license.Test) continue; // test-mode licenses count in no metric
             await metrics.AddAsync(license.AccountId, license.ProductId, MetricDays.Of(license.ExpiresAt!.Value),
                 new MetricsDelta(Expirations: 1), ct).ConfigureAwait(false);
         }
@@ -81,6 +82,7 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
         var groups = new Dictionary<(string Account, string Product), (long Issued, long Active, HashSet<string> Domains)>();
         await foreach (var l in scan.QueryAllAsync(ct).ConfigureAwait(false))
         {
+            if (l.Test) continue; // test-mode licenses count in no metric
             if (!groups.TryGetValue((l.AccountId, l.ProductId), out var g)) g = (0, 0, new HashSet<string>(StringComparer.Ordinal));
             g.Issued++;
             if (l.EffectiveStatus(now) == LicenseStatus.Active)

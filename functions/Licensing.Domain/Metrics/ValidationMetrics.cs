@@ -8,7 +8,7 @@ public sealed class ValidationMetrics(IMetricsStore metrics) : IActivityBatchCon
     public async Task ConsumeAsync(ActivityBatch batch, CancellationToken ct)
     {
         var day = MetricDays.Of(batch.FlushedAt);
-        foreach (var product in batch.Licenses.GroupBy(f => (f.Recorded.AccountId, f.Recorded.ProductId)))
+        foreach (var product in batch.Licenses.Where(f => !f.Recorded.Test).GroupBy(f => (f.Recorded.AccountId, f.Recorded.ProductId)))
         {
             long[] firsts = [.. product.Select(f => f.FirstValidationSeconds).OfType<long>()];
             await metrics.AddAsync(product.Key.AccountId, product.Key.ProductId, day, new MetricsDelta(

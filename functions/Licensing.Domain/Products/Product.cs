@@ -73,6 +73,18 @@ public sealed record Plan(
     /// <summary>Stripe price ids that provision this plan when a checkout carries no productId/plan metadata.</summary>
     public IReadOnlyList<string> StripePriceIds { get; init; } = [];
 
+    /// <summary>Lemon Squeezy variant ids (an order's <c>first_order_item.variant_id</c>) that provision this plan.</summary>
+    public IReadOnlyList<string> LemonSqueezyVariantIds { get; init; } = [];
+
+    /// <summary>Paddle Billing price ids (<c>pri_…</c>) that provision this plan.</summary>
+    public IReadOnlyList<string> PaddlePriceIds { get; init; } = [];
+
+    /// <summary>Gumroad product ids or permalinks that provision this plan.</summary>
+    public IReadOnlyList<string> GumroadProductIds { get; init; } = [];
+
+    /// <summary>AppSumo tiers (the webhook's <c>tier</c>, 1, 2, 3…) this plan stands for (docs/providers/appsumo.md).</summary>
+    public IReadOnlyList<int> AppsumoTiers { get; init; } = [];
+
     /// <summary>When a license issued now on this plan expires, unless the request names a date.</summary>
     public DateTimeOffset? DefaultExpiry(DateTimeOffset now) =>
         Model is LicenseModel.Perpetual or LicenseModel.Lifetime || DurationDays is null ? null : now.AddDays(DurationDays.Value);

@@ -11,12 +11,18 @@ public sealed record DevelopmentHostsInput(bool? Allowed, IReadOnlyList<string?>
 public sealed record PlanInput(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, IReadOnlyList<string?>? Features,
     bool? AutoActivate = null, int? RevalidateAfterHours = null, int? OfflineGraceHours = null, int? MaxDeactivationsPer30Days = null,
     bool? AutoSuspendOnSharing = null, IReadOnlyList<string?>? StripePriceIds = null,
-    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null, int? MaxDevelopmentHosts = null);
+    int? MaxStackedCodes = null, int? UpdatesDays = null, long? UsageLimit = null, string? UsagePeriod = null, int? MaxDevelopmentHosts = null,
+    IReadOnlyList<string?>? LemonSqueezyVariantIds = null, IReadOnlyList<string?>? PaddlePriceIds = null, IReadOnlyList<string?>? GumroadProductIds = null)
+{
+    public IReadOnlyList<int>? AppsumoTiers { get; init; }
+}
+
 
 public static class ProductRules
 {
     public const int MaxDurationDays = 36500;
     public const int MaxActivationsLimit = 1_000_000;
+    public const int MaxAppsumoTier = 100;
 
     /// <summary>Validates every field at once and returns the plans, or throws <see cref="ValidationFailedException"/>.</summary>
     public const int MaxRevalidateAfterHours = 24 * 30;
@@ -142,18 +148,42 @@ public static class ProductRules
             AutoSuspendOnSharing = p.AutoSuspendOnSharing ?? false,
             MaxDevelopmentHosts = p.MaxDevelopmentHosts ?? PlanPolicy.DefaultMaxDevelopmentHosts,
         };
-        var prices = p.StripePriceIds ?? [];
-        for (var i = 0; i < prices.Count; i++)
-            if (prices[i] is not { Length: > 0 and <= 255 } price || !price.StartsWith("price_", StringComparison.Ordinal))
-            {
-                errors.Add($"{at}.stripePriceIds[{i}]", "must be a Stripe price id (price_...)");
-                ok = false;
-            }
-        return ok
+        var stripe = ProviderIds(p.StripePriceIds, $"{at}.stripePriceIds", id => id.StartsWith("price_", StringComparison.Ordinal),
+            "must be a Stripe price id (price_...)", errors);
+        var lemon = ProviderIds(p.LemonSqueezyVariantIds, $"{at}.lemonSqueezyVariantIds", id => id.Length <= 20 && id.All(char.IsAsciiDigit),
+            "must be a Lemon Squeezy variant id (digits)", errors);
+        var paddle = ProviderIds(p.PaddlePriceIds, $"{at}.paddlePriceIds", id => id.StartsWith("pri_", StringComparison.Ordinal),
+            "must be a Paddle price id (pri_...)", errors);
+        var gumroad = ProviderIds(p.GumroadProductIds, $"{at}.gumroadProductIds", id => !id.Any(char.IsControl),
+            "must be a Gumroad product id or permalink", errors);
+        var tiers = p.AppsumoTiers ?? [];
+        if (tiers.Any(t => t is < 1 or > MaxAppsumoTier))
+        {
+            errors.Add($"{at}.appsumoTiers", $"must be AppSumo tier numbers, 1-{MaxAppsumoTier}");
+            ok = false;
+        }
+        return ok && stripe is not null && lemon is not null && paddle is not null && gumroad is not null
             ? new Plan(p.Id!, name!, model!.Value, p.DurationDays, p.MaxActivations, features, policy)
             {
-                StripePriceIds = prices.OfType<string>().Distinct().ToArray(),
+                StripePriceIds = stripe,
+                LemonSqueezyVariantIds = lemon,
+                PaddlePriceIds = paddle,
+                GumroadProductIds = gumroad,
+                AppsumoTiers = tiers.Distinct().Order().ToArray(),
             }
             : null;
+    }
+
+    /// <summary>A plan's list of one provider's product or price ids: each 1-255 characters and of the provider's shape; null when any is not.</summary>
+    private static string[]? ProviderIds(IReadOnlyList<string?>? ids, string field, Func<string, bool> shape, string message, FieldErrors errors)
+    {
+        var ok = true;
+        for (var i = 0; i < (ids?.Count ?? 0); i++)
+            if (ids![i] is not { Length: > 0 and <= 255 } id || !shape(id))
+            {
+                errors.Add($"{field}[{i}]", message);
+                ok = false;
+            }
+        return ok ? (ids ?? []).OfType<string>().Distinct().ToArray() : null;
     }
 }

@@ -11,7 +11,7 @@ public sealed class ValidationQuota(IQuotaStore quotas, IQuotaNotifier notifier)
     public async Task ConsumeAsync(ActivityBatch batch, CancellationToken ct)
     {
         var month = QuotaGate.Month(batch.FlushedAt);
-        foreach (var account in batch.Licenses.GroupBy(f => f.Recorded.AccountId))
+        foreach (var account in batch.Licenses.Where(f => !f.Recorded.Test).GroupBy(f => f.Recorded.AccountId))
         {
             var total = await quotas.AddValidationsAsync(account.Key, month, account.Sum(f => f.Recorded.Count), ct).ConfigureAwait(false);
             var quota = await quotas.GetAsync(account.Key, ct).ConfigureAwait(false);

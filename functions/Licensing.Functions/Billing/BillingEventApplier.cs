@@ -14,11 +14,12 @@ namespace Licensing.Functions.Billing;
 /// concurrent purchase event makes one license and one e-mail.
 /// </summary>
 public sealed class BillingEventApplier(IBillingLinks links, LicenseService licenses, IProductStore products, EmailOutboxService email, IMetricsStore metrics,
-    TimeProvider clock)
+    TimeProvider clock, AppSumo.AppSumoApplier appSumo)
 {
     public async Task<string> ApplyAsync(string accountId, BillingEvent e, CancellationToken ct)
     {
         if (BillingRules.Inert(e) is { } outcome) return outcome;
+        if (await appSumo.ApplyAsync(accountId, e, ct) is { } applied) return applied;
         Product? product = null;
         Plan? plan = null;
         string? licenseId;
@@ -45,7 +46,7 @@ public sealed class BillingEventApplier(IBillingLinks links, LicenseService lice
         var effects = BillingRules.Effects(e);
         foreach (var link in effects.Links) await links.UpsertAsync(accountId, link.LinkKey, licenseId, ct);
         var saved = await licenses.ApplyAsync(accountId, licenseId, (l, _) => BillingRules.Apply(l, e, plan), ct);
-        if (effects.Metric is { } delta) await metrics.AddAsync(accountId, saved.ProductId, MetricDays.Of(e.OccurredAt), delta, ct);
+        if (effects.Metric is { } delta && !saved.Test) await metrics.AddAsync(accountId, saved.ProductId, MetricDays.Of(e.OccurredAt), delta, ct);
         if (effects.EmailKey) await QueueKeyEmailAsync(saved, product ?? await products.GetAsync(accountId, saved.ProductId, ct), ct);
         return BillingRules.Describe(e, saved);
     }

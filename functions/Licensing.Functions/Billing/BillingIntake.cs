@@ -1,4 +1,5 @@
 using Licensing.Domain.Billing;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Licensing.Functions.Billing;
 
@@ -8,6 +9,15 @@ namespace Licensing.Functions.Billing;
 /// </summary>
 public sealed class BillingIntake(IBillingInbox inbox, IBillingEventQueue queue, TimeProvider clock)
 {
+    /// <summary>A verified event: stored and queued when the provider's parser handles its type, else only acknowledged.</summary>
+    public async Task<IActionResult> ReceiveAsync(IBillingEventParser parser, string accountId, string? eventId, string? type, DateTimeOffset created,
+        byte[] raw, CancellationToken ct)
+    {
+        if (eventId is null || type is null || !parser.HandledTypes.Contains(type)) return WebhookAnswers.Received(handled: false);
+        await AcceptAsync(accountId, new ProviderRef(parser.Provider, eventId), type, created, raw, ct);
+        return WebhookAnswers.Received(handled: true);
+    }
+
     public async Task AcceptAsync(string accountId, ProviderRef evt, string type, DateTimeOffset created, byte[] raw, CancellationToken ct)
     {
         await inbox.AddAsync(new BillingEventRecord

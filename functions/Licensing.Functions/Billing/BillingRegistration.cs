@@ -22,15 +22,30 @@ public static class BillingRegistration
             : new KeyVaultSecretStore(new SecretClient(new Uri(options.Signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()),
                 sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IBillingInbox, BillingInboxTableStore>();
-        services.AddSingleton<IBillingLinks, BillingLinksTableStore>();
         services.AddSingleton<IBillingFailures, BillingFailuresTableStore>();
         services.AddSingleton<IBillingEventQueue, BillingEventQueue>();
         services.AddSingleton<BillingIntake>();
-        services.AddSingleton<Stripe.StripeEventParser>();
-        services.AddSingleton<IBillingEventParser>(sp => sp.GetRequiredService<Stripe.StripeEventParser>());
+        services.AddSingleton<BillingLinksTableStore>();
+        services.AddSingleton<IBillingLinks>(sp => sp.GetRequiredService<BillingLinksTableStore>());
+        services.AddSingleton<IBillingCustomers>(sp => sp.GetRequiredService<BillingLinksTableStore>());
         services.AddSingleton<BillingParsers>();
+        services.AddProvider<Stripe.StripeEventParser, Stripe.StripeConnector>();
+        services.AddProvider<LemonSqueezy.LemonSqueezyEventParser, LemonSqueezy.LemonSqueezyConnector>();
+        services.AddProvider<Paddle.PaddleEventParser, Paddle.PaddleConnector>();
+        services.AddSingleton<Paddle.PaddleCustomerClient>();
+        services.AddProvider<Gumroad.GumroadEventParser, Gumroad.GumroadConnector>();
         services.AddSingleton<BillingEventApplier>();
         services.AddSingleton<BillingEventProcessor>();
+        return services;
+    }
+
+    /// <summary>A payment provider on the seam: its parser (the processor picks it by provider) and its connection step.</summary>
+    public static IServiceCollection AddProvider<TParser, TConnector>(this IServiceCollection services)
+        where TParser : class, IBillingEventParser where TConnector : class, IProviderConnector
+    {
+        services.AddSingleton<TParser>();
+        services.AddSingleton<IBillingEventParser>(sp => sp.GetRequiredService<TParser>());
+        services.AddSingleton<IProviderConnector, TConnector>();
         return services;
     }
 }

@@ -44,11 +44,7 @@ public sealed class StripeWebhookFunction(ISecretStore secrets, BillingIntake in
                 "the Stripe-Signature header does not verify this body with the account's signing secret (or is older than 300 s)").ToResult();
         }
 
-        if (!parser.HandledTypes.Contains(stripeEvent.Type))
-            return new ApiJsonResult(StatusCodes.Status200OK, new { received = true, handled = false });
-
-        await intake.AcceptAsync(accountId, ProviderRef.Stripe(stripeEvent.Id), stripeEvent.Type,
+        return await intake.ReceiveAsync(parser, accountId, stripeEvent.Id, stripeEvent.Type,
             new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc)), raw, ct);
-        return new ApiJsonResult(StatusCodes.Status200OK, new { received = true, handled = true });
     }
 }

@@ -50,6 +50,18 @@ public sealed class LicensingOptions
     /// <summary>Stripe's API base; only tests point it elsewhere.</summary>
     public string StripeApiBase { get; set; } = "https://api.stripe.com";
 
+    /// <summary>Paddle Billing's API base (live accounts); tests point it at a fake.</summary>
+    public string PaddleApiBase { get; set; } = "https://api.paddle.com";
+
+    /// <summary>Paddle Billing's sandbox API base, used for integrations connected with <c>sandbox: true</c>.</summary>
+    public string PaddleSandboxApiBase { get; set; } = "https://sandbox-api.paddle.com";
+
+    /// <summary>Seconds after a Paddle-Signature's <c>ts</c> that the webhook still accepts it (Paddle's own SDKs use 5).</summary>
+    public int PaddleToleranceSeconds { get; set; } = 5;
+
+    /// <summary>AppSumo's base URL for OAuth (<c>/openid/token/</c>, <c>/openid/license_key/</c>); only tests point it elsewhere.</summary>
+    public string AppSumoBaseUrl { get; set; } = "https://appsumo.com";
+
     /// <summary>Local runs: where the Data Protection keys that encrypt locally stored secrets are kept.</summary>
     public string LocalSecretsKeyPath { get; set; } = ".local/dataprotection";
 }

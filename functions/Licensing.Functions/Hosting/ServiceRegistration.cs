@@ -2,6 +2,7 @@ using Licensing.Functions.Accounts;
 using Licensing.Functions.Activations;
 using Licensing.Functions.Activity;
 using Licensing.Functions.Billing;
+using Licensing.Functions.Billing.AppSumo;
 using Licensing.Functions.Deals;
 using Licensing.Functions.Email;
 using Licensing.Functions.Http;
@@ -55,6 +56,7 @@ public static class ServiceRegistration
             .AddDeals()
             .AddLifecycle()
             .AddBilling()
+            .AddAppSumo()
             .AddEmail()
             .AddHttp();
     }

@@ -180,6 +180,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
             ["status"] = l.EffectiveStatus(now).ToWire(),
             ["statusReason"] = l.StatusReason,
             ["billingState"] = Licensing.Domain.Billing.BillingStates.ToStored(l.BillingState),
+            ["test"] = l.Test,
             ["updatesUntil"] = l.UpdatesUntil,
             ["stackedCodes"] = l.RedeemedCodes.Count,
             ["customerEmail"] = l.CustomerEmail,

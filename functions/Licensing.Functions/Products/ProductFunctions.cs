@@ -16,7 +16,9 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
 
     public sealed record PlanBody(string? Id, string? Name, string? Model, int? DurationDays, int? MaxActivations, List<string?>? Features,
         bool? AutoActivate, int? RevalidateAfterHours, int? OfflineGraceHours, int? MaxDeactivationsPer30Days, bool? AutoSuspendOnSharing,
-        List<string?>? StripePriceIds, int? MaxStackedCodes, int? UpdatesDays, long? UsageLimit, string? UsagePeriod, int? MaxDevelopmentHosts);
+        List<string?>? StripePriceIds, int? MaxStackedCodes, int? UpdatesDays, long? UsageLimit, string? UsagePeriod, int? MaxDevelopmentHosts,
+        List<string?>? LemonSqueezyVariantIds = null, List<string?>? PaddlePriceIds = null, List<string?>? GumroadProductIds = null,
+        List<int>? AppsumoTiers = null);
 
     [Function(nameof(PutProduct))]
     public async Task<IActionResult> PutProduct(
@@ -27,7 +29,9 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
         var input = new ProductInput(body.Name,
             body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
                 p.AutoActivate, p.RevalidateAfterHours, p.OfflineGraceHours, p.MaxDeactivationsPer30Days, p.AutoSuspendOnSharing, p.StripePriceIds,
-                p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod, p.MaxDevelopmentHosts)).ToList(),
+                p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod, p.MaxDevelopmentHosts, p.LemonSqueezyVariantIds, p.PaddlePriceIds,
+                p.GumroadProductIds)
+            { AppsumoTiers = p.AppsumoTiers }).ToList(),
             body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns),
             body.Releases, body.RenewalReminderDays);
         var (product, created) = await products.PutAsync(accountId, productId, input, ct);
@@ -60,6 +64,10 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
             maxDeactivationsPer30Days = plan.Policy.MaxDeactivationsPer30Days,
             autoSuspendOnSharing = plan.Policy.AutoSuspendOnSharing,
             stripePriceIds = plan.StripePriceIds,
+            lemonSqueezyVariantIds = plan.LemonSqueezyVariantIds,
+            paddlePriceIds = plan.PaddlePriceIds,
+            gumroadProductIds = plan.GumroadProductIds,
+            appsumoTiers = plan.AppsumoTiers,
             maxStackedCodes = plan.Policy.MaxStackedCodes,
             updatesDays = plan.Policy.UpdatesDays,
             usageLimit = plan.Policy.UsageLimit,

@@ -56,15 +56,25 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
 
     /// <summary>The stored shape of a plan (model as its wire name, so stored data reads the same as the API).</summary>
     private sealed record PlanRecord(string Id, string Name, string Model, int? DurationDays, int? MaxActivations, string[] Features, PlanPolicy? Policy,
-        string[]? StripePriceIds)
+        string[]? StripePriceIds, string[]? LemonSqueezyVariantIds = null, string[]? PaddlePriceIds = null, string[]? GumroadProductIds = null)
     {
+        public int[]? AppsumoTiers { get; init; }
+
         public static PlanRecord From(Plan p) =>
-            new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features], p.Policy, [.. p.StripePriceIds]);
+            new(p.Id, p.Name, p.Model.ToWire(), p.DurationDays, p.MaxActivations, [.. p.Features], p.Policy, [.. p.StripePriceIds],
+                [.. p.LemonSqueezyVariantIds], [.. p.PaddlePriceIds], [.. p.GumroadProductIds])
+            {
+                AppsumoTiers = p.AppsumoTiers.Count == 0 ? null : [.. p.AppsumoTiers],
+            };
 
         public Plan ToPlan() => new(Id, Name, Naming.ParseModel(Model) ?? LicenseModel.Subscription, DurationDays, MaxActivations, Features,
             Policy ?? PlanPolicy.Default)
         {
             StripePriceIds = StripePriceIds ?? [],
+            LemonSqueezyVariantIds = LemonSqueezyVariantIds ?? [],
+            PaddlePriceIds = PaddlePriceIds ?? [],
+            GumroadProductIds = GumroadProductIds ?? [],
+            AppsumoTiers = AppsumoTiers ?? [],
         };
     }
 }

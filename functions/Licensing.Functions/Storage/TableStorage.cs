@@ -30,7 +30,8 @@ public sealed class TableStorage
     public const string KeyAliasesTable = "keyaliases";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, BillingEventsTable, BillingLinksTable, BillingFailuresTable,
+        [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable,
+         BillingEventsTable, BillingLinksTable, BillingFailuresTable,
          EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable,
          KeyAliasesTable];
 

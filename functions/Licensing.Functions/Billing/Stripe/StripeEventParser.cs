@@ -3,7 +3,7 @@ using System.Text.Json;
 using Licensing.Domain.Billing;
 using Licensing.Functions.Hosting;
 using Microsoft.Extensions.Options;
-using static Licensing.Functions.Billing.Stripe.StripeJson;
+using static Licensing.Functions.Billing.ProviderJson;
 using EventTypes = Stripe.EventTypes;
 using SessionLineItemListOptions = Stripe.Checkout.SessionLineItemListOptions;
 using SessionLineItemService = Stripe.Checkout.SessionLineItemService;

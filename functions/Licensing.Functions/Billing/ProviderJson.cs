@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace Licensing.Functions.Billing.Stripe;
+namespace Licensing.Functions.Billing;
 
 /// <summary>
-/// Reads a Stripe object field by field with System.Text.Json, so events of any API version are understood: a
+/// Reads a provider's JSON field by field with System.Text.Json, so events of any API version are understood: a
 /// missing step, or a value of another kind, is null.
 /// </summary>
-internal static class StripeJson
+internal static class ProviderJson
 {
     public static string? Str(JsonElement e, params string[] path) =>
         At(e, path) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
@@ -19,6 +19,20 @@ internal static class StripeJson
     public static bool IsFalse(JsonElement e, params string[] path) => At(e, path) is { ValueKind: JsonValueKind.False };
 
     public static DateTimeOffset? Time(JsonElement e, params string[] path) => Long(e, path) is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+
+    /// <summary>An RFC 3339 / ISO 8601 timestamp string (Lemon Squeezy, Paddle).</summary>
+    public static DateTimeOffset? Instant(JsonElement e, params string[] path) =>
+        Str(e, path) is { } s && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t.ToUniversalTime() : null;
+
+    /// <summary>An id that a provider sends as a number or a string, as a string.</summary>
+    public static string? IdText(JsonElement e, params string[] path) =>
+        At(e, path) switch
+        {
+            { ValueKind: JsonValueKind.String } s => s.GetString(),
+            { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
+            _ => null,
+        };
 
     /// <summary>The elements of an array at a path (a Stripe list's data); empty when absent or null.</summary>
     public static JsonElement[] Items(JsonElement e, params string[] path) => ItemsOrNull(e, path) ?? [];
@@ -44,6 +58,9 @@ internal static class StripeJson
             if (Time(element, path) is { } t && (latest is null || t > latest)) latest = t;
         return latest;
     }
+
+    /// <summary>The element at a path, or an undefined element (every read of which is null) when absent.</summary>
+    public static JsonElement Element(JsonElement e, params string[] path) => At(e, path) ?? default;
 
     private static JsonElement? At(JsonElement e, string[] path)
     {

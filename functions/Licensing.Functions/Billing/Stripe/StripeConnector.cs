@@ -1,24 +1,20 @@
-using Licensing.Domain.Accounts;
 using Licensing.Domain.Billing;
 using Licensing.Domain.Common;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
-namespace Licensing.Functions.Billing;
+namespace Licensing.Functions.Billing.Stripe;
 
-/// <summary>Account endpoint: connect Stripe (failures and replay are every provider's: <see cref="BillingFailureFunctions"/>).</summary>
-public sealed class StripeIntegrationFunctions(ISecretStore secrets, RequestAuth auth)
+/// <summary><c>PUT /v1/integrations/stripe { webhookSecret, apiKey? }</c> → 204 (the contract's answer; the URL is documented).</summary>
+public sealed class StripeConnector(ISecretStore secrets) : IProviderConnector
 {
-    public sealed record StripeIntegrationRequest(string? WebhookSecret, string? ApiKey);
+    public sealed record Settings(string? WebhookSecret, string? ApiKey);
 
-    [Function(nameof(PutStripeIntegration))]
-    public async Task<IActionResult> PutStripeIntegration(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/integrations/stripe")] HttpRequest req, CancellationToken ct)
+    public BillingProvider Provider => BillingProvider.Stripe;
+
+    public async Task<string?> ConnectAsync(string accountId, HttpRequest req, string webhookUrl, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct)).AccountId;
-        var body = await RequestBody.ReadJsonAsync<StripeIntegrationRequest>(req, ct);
+        var body = await RequestBody.ReadJsonAsync<Settings>(req, ct);
         var errors = new FieldErrors();
         if (body.WebhookSecret is not { Length: > 6 and <= 256 } ws || !ws.StartsWith("whsec_", StringComparison.Ordinal))
             errors.Add("webhookSecret", "must be the endpoint's signing secret (whsec_...)");
@@ -29,6 +25,6 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, RequestAuth
         errors.ThrowIfAny();
         await secrets.UpsertAsync(StripeSecrets.WebhookSecretName(accountId), body.WebhookSecret!, ct);
         if (body.ApiKey is not null) await secrets.UpsertAsync(StripeSecrets.ApiKeyName(accountId), body.ApiKey, ct);
-        return new StatusOnlyResult(StatusCodes.Status204NoContent);
+        return null;
     }
 }

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text;
+using Licensing.Domain.Billing;
+
+namespace Licensing.Functions.Billing.Paddle;
+
+/// <summary>
+/// Paddle Billing's <c>Paddle-Signature: ts=&lt;unix&gt;;h1=&lt;hex&gt;[;h1=…]</c>: each <c>h1</c> is a hex HMAC-SHA256 of
+/// <c>ts + ":" + raw body</c> with the notification destination's secret (several while a secret rotates); any one that
+/// matches verifies, and a signature older than the tolerance does not.
+/// </summary>
+public static class PaddleSignature
+{
+    public static bool Verify(string? header, ReadOnlySpan<byte> body, string secret, DateTimeOffset now, TimeSpan tolerance)
+    {
+        long? ts = null;
+        var candidates = new List<string>();
+        foreach (var part in (header ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=');
+            if (eq <= 0) continue;
+            var (key, value) = (part[..eq], part[(eq + 1)..]);
+            if (key == "ts" && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var t)) ts = t;
+            else if (key == "h1") candidates.Add(value);
+        }
+        if (ts is not { } stamp || candidates.Count == 0) return false;
+        if (now > DateTimeOffset.FromUnixTimeSeconds(Math.Min(stamp, DateTimeOffset.MaxValue.ToUnixTimeSeconds() - 1)) + tolerance) return false;
+        var signed = new byte[Encoding.ASCII.GetByteCount(stamp.ToString(CultureInfo.InvariantCulture)) + 1 + body.Length];
+        var prefix = Encoding.ASCII.GetBytes(stamp.ToString(CultureInfo.InvariantCulture) + ":");
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed.AsSpan(prefix.Length));
+        var ok = false;
+        foreach (var candidate in candidates) ok |= WebhookSignatures.HexHmacMatches(secret, signed, candidate);
+        return ok;
+    }
+}
