@@ -30,6 +30,9 @@ public sealed class ProductService(IProductStore store, TimeProvider clock, Prod
         return (product, created);
     }
 
+    /// <summary>All of an account's products (one partition read).</summary>
+    public Task<IReadOnlyList<Product>> ListAsync(string accountId, CancellationToken ct) => store.ListAsync(accountId, ct);
+
     public async Task<Product> GetAsync(string accountId, string productId, CancellationToken ct)
     {
         if (!Naming.IsSlug(productId)) throw new NotFoundException($"product '{productId}' not found");

@@ -46,6 +46,15 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
         return new ApiJsonResult(StatusCodes.Status200OK, ToResponse(await products.GetAsync(accountId, productId, ct)));
     }
 
+    [Function(nameof(ListProducts))]
+    public async Task<IActionResult> ListProducts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/products")] HttpRequest req, CancellationToken ct)
+    {
+        var accountId = (await auth.RequireAccountAsync(req, Scopes.ProductsRead, ct)).AccountId;
+        var items = await products.ListAsync(accountId, ct);
+        return new ApiJsonResult(StatusCodes.Status200OK, new { items = items.OrderBy(p => p.Id, StringComparer.Ordinal).Select(ToResponse) });
+    }
+
     public static object ToResponse(Product p) => new
     {
         productId = p.Id,

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Licensing.Management;
+
+/// <summary>
+/// The account API (bearer: an account API key or a dashboard session). Every method maps one route; a problem+json
+/// answer becomes an <see cref="ApiException"/> carrying its status, code and detail.
+/// </summary>
+public sealed class ManagementClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+
+    /// <param name="baseUrl">The API base, e.g. https://my-licensing.azurewebsites.net/api/ (a trailing slash is added).</param>
+    /// <param name="token">An account API key (<c>lsk_…</c>) or a session token; null for public routes only.</param>
+    public ManagementClient(Uri baseUrl, string? token, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
+    {
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _ownsHttp = true;
+        _http.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+        _http.Timeout = timeout ?? TimeSpan.FromSeconds(100);
+        if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("licensing-management/1.0");
+    }
+
+    public Uri BaseUrl => _http.BaseAddress!;
+
+    // Products
+    public async Task<IReadOnlyList<JsonObject>> ListProductsAsync(CancellationToken ct = default) =>
+        (await SendAsync<Page<JsonObject>>(HttpMethod.Get, "v1/products", null, ct))!.Items;
+
+    public Task<JsonObject> GetProductAsync(string productId, CancellationToken ct = default) =>
+        SendAsync<JsonObject>(HttpMethod.Get, $"v1/products/{Esc(productId)}", null, ct)!;
+
+    /// <summary>Creates or replaces a product from its JSON (the shape <c>PUT /v1/products/{id}</c> takes).</summary>
+    public async Task<(JsonObject Product, bool Created)> PutProductAsync(string productId, JsonObject product, CancellationToken ct = default)
+    {
+        using var response = await RawAsync(HttpMethod.Put, $"v1/products/{Esc(productId)}", product, ct);
+        return ((await ReadAsync<JsonObject>(response, ct))!, response.StatusCode == HttpStatusCode.Created);
+    }
+
+    // Licenses
+    public Task<License> IssueLicenseAsync(IssueLicenseRequest request, string? idempotencyKey = null, CancellationToken ct = default) =>
+        SendAsync<License>(HttpMethod.Post, "v1/licenses", request, ct, idempotencyKey)!;
+
+    public Task<License> GetLicenseAsync(string licenseId, CancellationToken ct = default) =>
+        SendAsync<License>(HttpMethod.Get, $"v1/licenses/{Esc(licenseId)}", null, ct)!;
+
+    public Task<Page<License>> ListLicensesAsync(LicenseFilter filter, string? continuationToken = null, CancellationToken ct = default)
+    {
+        var query = new List<string>();
+        void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) query.Add($"{name}={Uri.EscapeDataString(value)}"); }
+        Add("productId", filter.ProductId);
+        Add("customerEmail", filter.CustomerEmail);
+        Add("status", filter.Status);
+        Add("continuationToken", continuationToken);
+        return SendAsync<Page<License>>(HttpMethod.Get, "v1/licenses" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), null, ct)!;
+    }
+
+    /// <summary>Every license matching the filter, page after page.</summary>
+    public async IAsyncEnumerable<License> AllLicensesAsync(LicenseFilter filter,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        string? token = null;
+        do
+        {
+            var page = await ListLicensesAsync(filter, token, ct);
+            foreach (var item in page.Items) yield return item;
+            token = page.ContinuationToken;
+        } while (token is not null);
+    }
+
+    /// <summary><c>suspend</c>, <c>reinstate</c> or <c>revoke</c>.</summary>
+    public Task<License> ChangeStatusAsync(string licenseId, string verb, CancellationToken ct = default) =>
+        SendAsync<License>(HttpMethod.Post, $"v1/licenses/{Esc(licenseId)}/{Esc(verb)}", null, ct)!;
+
+    public Task<License> RenewAsync(string licenseId, DateTimeOffset expiresAt, CancellationToken ct = default) =>
+        SendAsync<License>(HttpMethod.Post, $"v1/licenses/{Esc(licenseId)}/renew", new { expiresAt }, ct)!;
+
+    /// <summary><c>PATCH /v1/licenses/{id}</c> with only the fields to change.</summary>
+    public Task<License> EditAsync(string licenseId, JsonObject changes, CancellationToken ct = default) =>
+        SendAsync<License>(HttpMethod.Patch, $"v1/licenses/{Esc(licenseId)}", changes, ct)!;
+
+    public Task<ImportResult> ImportAsync(string productId, IReadOnlyList<ImportItem> licenses, CancellationToken ct = default) =>
+        SendAsync<ImportResult>(HttpMethod.Post, "v1/licenses/import", new { productId, licenses }, ct)!;
+
+    // Codes, metrics, integrations, keys
+    public Task<CodeBatch> GenerateCodesAsync(string productId, string plan, int count, CancellationToken ct = default) =>
+        SendAsync<CodeBatch>(HttpMethod.Post, $"v1/products/{Esc(productId)}/code-batches", new { plan, count }, ct)!;
+
+    public Task<MetricsReport> GetMetricsAsync(string? productId, DateOnly? from, DateOnly? to, CancellationToken ct = default)
+    {
+        var query = new List<string>();
+        if (productId is not null) query.Add("productId=" + Uri.EscapeDataString(productId));
+        if (from is { } f) query.Add("from=" + f.ToString("yyyy-MM-dd"));
+        if (to is { } t) query.Add("to=" + t.ToString("yyyy-MM-dd"));
+        return SendAsync<MetricsReport>(HttpMethod.Get, "v1/metrics" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), null, ct)!;
+    }
+
+    public async Task<IReadOnlyList<ProviderFailure>> ListFailuresAsync(string provider, CancellationToken ct = default) =>
+        (await SendAsync<Page<ProviderFailure>>(HttpMethod.Get, $"v1/integrations/{Esc(provider)}/failures", null, ct))!.Items;
+
+    public async Task ReplayFailureAsync(string provider, string eventId, CancellationToken ct = default)
+    {
+        using var _ = await RawAsync(HttpMethod.Post, $"v1/integrations/{Esc(provider)}/failures/{Esc(eventId)}/replay", null, ct);
+    }
+
+    /// <summary>The public JWKS (<c>GET /v1/keys</c>), as text, ready to pin into an app.</summary>
+    public async Task<string> GetJwksAsync(CancellationToken ct = default)
+    {
+        using var response = await RawAsync(HttpMethod.Get, "v1/keys", null, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    public Task<JsonObject> GetAccountAsync(CancellationToken ct = default) => SendAsync<JsonObject>(HttpMethod.Get, "v1/account", null, ct)!;
+
+    /// <summary>Exchanges a sign-in link's one-time token for a session (public route).</summary>
+    public Task<Session> CreateSessionAsync(string token, CancellationToken ct = default) =>
+        SendAsync<Session>(HttpMethod.Post, "v1/sessions", new { token }, ct)!;
+
+    public void Dispose()
+    {
+        if (_ownsHttp) _http.Dispose();
+    }
+
+    private async Task<T?> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null)
+    {
+        using var response = await RawAsync(method, path, body, ct, idempotencyKey);
+        return await ReadAsync<T>(response, ct);
+    }
+
+    private static async Task<T?> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct) =>
+        response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.Accepted && response.Content.Headers.ContentLength is null or 0
+            ? default
+            : await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, ct);
+
+    private async Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+            request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), ApiJson.Options), Encoding.UTF8, "application/json");
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        var response = await _http.SendAsync(request, ct);
+        if (response.IsSuccessStatusCode) return response;
+        using (response) throw await ProblemAsync(response, ct);
+    }
+
+    private static async Task<ApiException> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            var problem = JsonNode.Parse(text)?.AsObject();
+            var errors = problem?["errors"]?.AsObject()
+                .ToDictionary(e => e.Key, e => e.Value?.AsArray().Select(m => m?.ToString() ?? "").ToArray() ?? []);
+            var detail = problem?["detail"]?.ToString() ?? response.ReasonPhrase ?? "";
+            return new ApiException(status, problem?["code"]?.ToString() ?? "HTTP_" + status, detail, errors);
+        }
+        catch (JsonException)
+        {
+            return new ApiException(status, "HTTP_" + status, response.ReasonPhrase ?? $"HTTP {status}");
+        }
+    }
+
+    private static string Esc(string value) => Uri.EscapeDataString(value);
+}
