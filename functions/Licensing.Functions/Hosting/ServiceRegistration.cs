@@ -6,6 +6,7 @@ using Licensing.Functions.Billing.AppSumo;
 using Licensing.Functions.Deals;
 using Licensing.Functions.Email;
 using Licensing.Functions.Http;
+using Licensing.Functions.Imports;
 using Licensing.Functions.KeyAliases;
 using Licensing.Functions.Licenses;
 using Licensing.Functions.Lifecycle;
@@ -47,6 +48,7 @@ public static class ServiceRegistration
             .AddProducts()
             .AddLicenses()
             .AddKeyAliases()
+            .AddImports()
             .AddValidation()
             .AddActivations()
             .AddUsage()
