@@ -7,6 +7,7 @@ using Licensing.Functions.Billing.AppSumo;
 using Licensing.Functions.Deals;
 using Licensing.Functions.Email;
 using Licensing.Functions.Http;
+using Licensing.Functions.Imports;
 using Licensing.Functions.KeyAliases;
 using Licensing.Functions.Licenses;
 using Licensing.Functions.Lifecycle;
@@ -52,6 +53,7 @@ public static class ServiceRegistration
             .AddLicenses()
             .AddKeyAliases()
             .AddAudit()
+            .AddImports()
             .AddValidation()
             .AddActivations()
             .AddUsage()

@@ -10,17 +10,20 @@ public static class RequestBody
     public const int MaxBytes = 64 * 1024;
 
     /// <summary>The raw body (for signature checks and JSON parsing); 413 beyond <see cref="MaxBytes"/>.</summary>
-    public static async Task<byte[]> ReadRawAsync(HttpRequest request, CancellationToken ct)
+    public static Task<byte[]> ReadRawAsync(HttpRequest request, CancellationToken ct) => ReadRawAsync(request, MaxBytes, ct);
+
+    /// <summary>The raw body; 413 beyond <paramref name="maxBytes"/> (a route that takes larger bodies says so).</summary>
+    public static async Task<byte[]> ReadRawAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBytes) throw TooLarge();
-        var buffer = new byte[Math.Min(request.ContentLength ?? 4096, MaxBytes) + 1];
+        if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
+        var buffer = new byte[Math.Min(request.ContentLength ?? 4096, maxBytes) + 1];
         var length = 0;
         while (true)
         {
             if (length == buffer.Length)
             {
-                if (buffer.Length > MaxBytes) throw TooLarge();
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxBytes + 1));
+                if (buffer.Length > maxBytes) throw TooLarge(maxBytes);
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
             }
             int read;
             try
@@ -35,7 +38,7 @@ public static class RequestBody
             }
             if (read == 0) break;
             length += read;
-            if (length > MaxBytes) throw TooLarge();
+            if (length > maxBytes) throw TooLarge(maxBytes);
         }
         return buffer.AsSpan(0, length).ToArray();
     }
@@ -44,9 +47,12 @@ public static class RequestBody
     /// Parses the body as a JSON object into <typeparamref name="T"/>. Not JSON or not an object → INVALID_JSON;
     /// a field of the wrong type → VALIDATION_FAILED naming the field. Unknown fields are ignored.
     /// </summary>
-    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    public static Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class => ReadJsonAsync<T>(request, MaxBytes, ct);
+
+    /// <inheritdoc cref="ReadJsonAsync{T}(HttpRequest, CancellationToken)"/>
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct) where T : class
     {
-        var raw = await ReadRawAsync(request, ct);
+        var raw = await ReadRawAsync(request, maxBytes, ct);
         if (raw.Length == 0) throw new InvalidJsonException("a JSON object body is required");
         JsonDocument document;
         try
@@ -79,7 +85,7 @@ public static class RequestBody
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..]
             : jsonPath.TrimStart('$');
 
-    private static PayloadTooLargeException TooLarge() => new($"request bodies are limited to {MaxBytes / 1024} KiB");
+    private static PayloadTooLargeException TooLarge(int maxBytes) => new($"request bodies are limited to {maxBytes / 1024} KiB");
 }
 
 /// <summary>A request body the transport could not deliver whole: 400 INCOMPLETE_BODY, or 408 REQUEST_TIMEOUT when it stalled.</summary>

@@ -15,11 +15,13 @@ public sealed class CliRunner : IDisposable
     public string ConfigDirectory { get; }
     public Dictionary<string, string?> Variables { get; }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(default, args);
+
+    public async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliEnvironment(output, error, ConfigDirectory, Variables, Interactive: false));
+        var code = await CliApp.RunAsync(args, new CliEnvironment(output, error, ConfigDirectory, Variables, Interactive: false), ct);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

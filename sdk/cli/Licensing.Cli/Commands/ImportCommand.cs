@@ -34,8 +34,8 @@ public sealed class ImportSettings : ApiSettings
     public string? ErrorsFile { get; set; }
 
     [CommandOption("--batch <N>")]
-    [Description("Rows per request (1-1000, default 500).")]
-    public int Batch { get; set; } = 500;
+    [Description("Rows per request (1-1000, default 100).")]
+    public int Batch { get; set; } = 100;
 
     [CommandOption("--restart")]
     [Description("Start from the first row, ignoring the progress saved by an interrupted run.")]
