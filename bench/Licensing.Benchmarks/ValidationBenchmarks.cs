@@ -100,7 +100,8 @@ public class ValidationBenchmarks
 
     [Benchmark(Description = "issue (local signer, in-memory store)")]
     public async Task<License> Issue() =>
-        await _issuance.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
+        await _issuance.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "c@example.com",
+            ["customer-site.com"], "pro", null, null, null, null), default);
 
     [GlobalCleanup]
     public void Cleanup()
@@ -117,7 +118,8 @@ public class ValidationBenchmarks
         public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
             Task.FromResult(_items.GetValueOrDefault(licenseId));
 
-        public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal, CancellationToken ct)
+        public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal,
+            CancellationToken ct)
         {
             _items[license.Id] = license;
             return Task.CompletedTask;
@@ -127,7 +129,8 @@ public class ValidationBenchmarks
 
         public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal, CancellationToken ct) =>
+        public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal,
+            CancellationToken ct) =>
             throw new NotSupportedException();
 
         public Task DeleteAsync(License license, Licensing.Domain.Audit.ChangeRecord journal, CancellationToken ct) => throw new NotSupportedException();

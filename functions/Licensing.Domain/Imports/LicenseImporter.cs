@@ -34,7 +34,8 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService atta
 
     public const string ShortShapeRule = "has the shape of a short key, which is reserved for keys this service issues";
 
-    public async Task<ImportResult> ImportAsync(string accountId, string? productId, IReadOnlyList<ImportItemInput?>? items, CancellationToken ct)
+    public async Task<ImportResult> ImportAsync(string accountId, Audit.Actor actor, string? productId, IReadOnlyList<ImportItemInput?>? items,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!Naming.IsSlug(productId)) errors.Add("productId", "is required: 1-64 characters of a-z, 0-9 and '-'");
@@ -49,7 +50,7 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService atta
             {
                 try
                 {
-                    outcomes[i] = await ImportOneAsync(accountId, productId!, items[i], token).ConfigureAwait(false);
+                    outcomes[i] = await ImportOneAsync(accountId, actor, productId!, items[i], token).ConfigureAwait(false);
                 }
                 catch (LicensingException e) when (ItemError(i, e) is { } error)
                 {
@@ -63,7 +64,7 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService atta
     public static string LicenseIdFor(string accountId, string keyHash) =>
         Ids.FromBytes(Ids.LicensePrefix, SHA256.HashData(Encoding.UTF8.GetBytes($"import\n{accountId}\n{keyHash}")).AsSpan(0, Ids.LicenseIdBytes));
 
-    private async Task<Outcome> ImportOneAsync(string accountId, string productId, ImportItemInput? item, CancellationToken ct)
+    private async Task<Outcome> ImportOneAsync(string accountId, Audit.Actor actor, string productId, ImportItemInput? item, CancellationToken ct)
     {
         var (key, status) = Check(item);
         var hash = KeyAlias.Hash(key);
@@ -75,22 +76,22 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService atta
         var input = new IssueLicenseInput(productId, item.CustomerEmail, item.Domains, item.Plan, null, expiresAt > now ? expiresAt : null,
             item.MaxActivations, item.Metadata);
         var licenseId = LicenseIdFor(accountId, hash);
-        var license = await service.IssueAsync(accountId, input, licenseId, ct).ConfigureAwait(false);
+        var license = await service.IssueAsync(accountId, actor, input, licenseId, ct).ConfigureAwait(false);
         // A license read back (it has a version) was issued by an earlier or concurrent import of the same key.
         var created = license.Version is null;
         if (status != LicenseStatus.Active || expiresAt <= now)
         {
-            await service.ApplyAsync(accountId, licenseId, (l, _) => l with { Status = status, ExpiresAt = expiresAt ?? l.ExpiresAt }, ct)
+            await service.ApplyAsync(accountId, licenseId, actor, (l, _) => l with { Status = status, ExpiresAt = expiresAt ?? l.ExpiresAt }, ct)
                 .ConfigureAwait(false);
         }
         try
         {
-            await attach.AttachAsync(accountId, licenseId, key, ct).ConfigureAwait(false);
+            await attach.AttachAsync(accountId, licenseId, key, actor, ct).ConfigureAwait(false);
         }
         catch (KeyUnavailableException)
         {
             // Another account imported the same key at the same moment and holds it: this license answers to no key.
-            await service.RevokeAsync(accountId, licenseId, ct).ConfigureAwait(false);
+            await service.RevokeAsync(accountId, licenseId, actor, ct).ConfigureAwait(false);
             throw;
         }
         return created ? Outcome.Imported : Outcome.Skipped;

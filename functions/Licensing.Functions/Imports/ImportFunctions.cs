@@ -23,11 +23,11 @@ public sealed class ImportFunctions(LicenseImporter importer, RequestAuth auth)
     public async Task<IActionResult> ImportLicenses(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/import")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
         var body = await RequestBody.ReadJsonAsync<ImportRequest>(req, MaxBodyBytes, ct);
         var items = body.Licenses?.Select(l => l is null ? null
             : new ImportItemInput(l.Key, l.CustomerEmail, l.Plan, l.Status, l.ExpiresAt, l.Domains, l.MaxActivations, l.Metadata)).ToArray();
-        var result = await importer.ImportAsync(accountId, body.ProductId, items, ct);
+        var result = await importer.ImportAsync(caller.AccountId, caller.Actor, body.ProductId, items, ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new
         {
             imported = result.Imported,

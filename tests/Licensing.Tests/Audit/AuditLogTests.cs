@@ -68,7 +68,7 @@ public sealed class AuditLogTests(SharedHost shared) : IClassFixture<SharedHost>
         Assert.Equal(["codes.created", "integration.updated", "product.updated", "product.created"], items.Select(i => i.GetProperty("action").GetString()));
         Assert.All(items, i => Assert.Equal("apiKey", i.GetProperty("actor").GetProperty("type").GetString()));
         Assert.Equal(batch.Json.GetProperty("batchId").GetString(), items[0].GetProperty("target").GetProperty("id").GetString());
-        Assert.Equal("[set]", items[1].GetProperty("changes").GetProperty("webhookSecret").GetProperty("to").GetString());
+        Assert.Equal("[set]", items[1].GetProperty("changes").GetProperty("settings").GetProperty("to").GetString());
         var text = string.Concat(items.Select(i => i.GetRawText()));
         Assert.DoesNotContain(secret, text);
         foreach (var code in batch.Json.GetProperty("codes").EnumerateArray()) Assert.DoesNotContain(code.GetString()!, text);

@@ -292,7 +292,8 @@ public sealed class ProviderPipelineTests(SharedHost shared, ITestOutputHelper o
         (await Host.PutAsync($"v1/integrations/{provider}", new Dictionary<string, object?> { [field] = "" }, apiKey))
             .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").GetProperty(field);
         var urlSecret = driver.WebhookPath[(driver.WebhookPath.LastIndexOf('/') + 1)..];
-        var secrets = provider == "gumroad" ? [LemonSqueezyDriver.Secret, PaddleDriver.Secret, urlSecret] : new[] { LemonSqueezyDriver.Secret, PaddleDriver.Secret };
+        var secrets = provider == "gumroad" ? [LemonSqueezyDriver.Secret, PaddleDriver.Secret, urlSecret] : new[] { LemonSqueezyDriver.Secret,
+            PaddleDriver.Secret };
         var service = new TableServiceClient(TestHost.Azurite);
         foreach (var table in service.Query())
             foreach (var entity in service.GetTableClient(table.Name).Query<TableEntity>())

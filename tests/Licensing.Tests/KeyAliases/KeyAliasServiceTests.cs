@@ -32,7 +32,8 @@ public sealed class KeyAliasServiceTests
     }
 
     private Task<License> IssueAsync(string account = Account) =>
-        _service.IssueAsync(account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "c@example.com", null, "pro", null, null, null, null), default);
+        _service.IssueAsync(account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "c@example.com", null, "pro", null, null,
+            null, null), default);
 
     private Task<Verdict> ValidateAsync(string key, IKeyAliasStore? aliases = null, ILicenseStore? licenses = null) =>
         Runtimes.Create(_signer, licenses ?? _licenses, _products, _clock, aliases: aliases ?? _aliases)
@@ -159,7 +160,8 @@ public sealed class KeyAliasServiceTests
         var license = await IssueAsync();
         foreach (var key in new[] { "", "LK1.mine", new string('k', 129), "tab\t" })
         {
-            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => _keys.AttachAsync(Account, license.Id, key, Licensing.Domain.Audit.Actor.Admin, default));
+            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => _keys.AttachAsync(Account, license.Id, key,
+                Licensing.Domain.Audit.Actor.Admin, default));
             Assert.Contains("key", refused.Errors.Keys);
         }
         Assert.Empty(_aliases.Hashes);

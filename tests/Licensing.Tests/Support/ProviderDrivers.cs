@@ -78,7 +78,11 @@ public sealed class LemonSqueezyDriver : ProviderDriver
             ["meta"] = new JsonObject { ["event_name"] = eventName, ["test_mode"] = s.Test, ["custom_data"] = Custom(s) },
             ["data"] = new JsonObject { ["type"] = type, ["id"] = id, ["attributes"] = attributes },
         });
-        return new Delivery(WebhookPath, body, "application/json", new Dictionary<string, string> { ["X-Signature"] = Sign(body), ["X-Event-Name"] = eventName });
+        return new Delivery(WebhookPath, body, "application/json", new Dictionary<string, string>
+        {
+            ["X-Signature"] = Sign(body),
+            ["X-Event-Name"] = eventName
+        });
     }
 
     private static JsonObject OrderAttributes(Sale s, string status, bool refunded, DateTimeOffset updated) => new()
@@ -122,7 +126,14 @@ public sealed class LemonSqueezyDriver : ProviderDriver
             ["updated_at"] = Iso(at),
         });
 
-    public override Delivery Forged(Delivery d) => d with { Headers = new Dictionary<string, string>(d.Headers) { ["X-Signature"] = Sign(d.Body, "someone-else") } };
+    public override Delivery Forged(Delivery d) => d with
+    {
+        Headers = new Dictionary<string, string>(d.Headers)
+        {
+            ["X-Signature"] = Sign(d.Body,
+        "someone-else")
+        }
+    };
 }
 
 public sealed class PaddleDriver : ProviderDriver
@@ -132,7 +143,12 @@ public sealed class PaddleDriver : ProviderDriver
     public bool Sandbox { get; init; }
     public string? ApiKey { get; init; }
     public bool SendCustomerEvents { get; init; } = true;
-    public override object Settings => ApiKey is null ? new { webhookSecret = Secret, sandbox = Sandbox } : new { webhookSecret = Secret, apiKey = ApiKey, sandbox = Sandbox };
+    public override object Settings => ApiKey is null ? new { webhookSecret = Secret, sandbox = Sandbox } : new
+    {
+        webhookSecret = Secret,
+        apiKey = ApiKey,
+        sandbox = Sandbox
+    };
 
     public static string Header(byte[] body, long ts, string secret = Secret) =>
         $"ts={ts};h1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes($"{ts}:").Concat(body).ToArray()))}";
@@ -205,7 +221,14 @@ public sealed class PaddleDriver : ProviderDriver
         Deliver("subscription.canceled", new JsonObject { ["id"] = Subscription(s), ["status"] = "canceled", ["canceled_at"] = Iso(at) }, at);
 
     public override Delivery Forged(Delivery d) =>
-        d with { Headers = new Dictionary<string, string> { ["Paddle-Signature"] = Header(d.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "pdl_ntfset_other") } };
+        d with
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["Paddle-Signature"] = Header(d.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            "pdl_ntfset_other")
+            }
+        };
 }
 
 public sealed class GumroadDriver : ProviderDriver

@@ -33,7 +33,8 @@ public sealed class TrialConversionRulesTests
     }
 
     private async Task<License> TrialAsync(string email) =>
-        await _licenses.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", email, ["trial-site.com"], "pro", null, _clock.GetUtcNow().AddDays(14), null,
+        await _licenses.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", email, ["trial-site.com"], "pro",
+            null, _clock.GetUtcNow().AddDays(14), null,
             null)
         { Trial = true }, TrialRules.LicenseIdFor(Account, "my-plugin", email), CancellationToken.None);
 
@@ -69,7 +70,8 @@ public sealed class TrialConversionRulesTests
     {
         Assert.Null(await ConvertAsync(Purchase("nobody@example.com", "cs_3")));
         var purchase = Purchase("late@example.com", "cs_4");
-        await _licenses.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "late@example.com", null, "business", null, null, null, null),
+        await _licenses.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "late@example.com", null,
+            "business", null, null, null, null),
             BillingKeys.LicenseIdForPurchase(Account, purchase.Purchase), CancellationToken.None);
         var trial = await TrialAsync("late@example.com");
         Assert.Null(await ConvertAsync(purchase));

@@ -92,7 +92,8 @@ public sealed class PaddleEventParser(ISecretStore secrets, IBillingCustomers cu
         };
     }
 
-    private static string[] Prices(JsonElement data) => Items(data, "items").Select(i => Str(i, "price", "id") ?? Str(i, "price_id")).OfType<string>().ToArray();
+    private static string[] Prices(JsonElement data) => Items(data, "items").Select(i => Str(i, "price", "id") ?? Str(i,
+        "price_id")).OfType<string>().ToArray();
 
     private ProviderRef? RefOrNull(string? id) => id is null ? null : new ProviderRef(Provider, id);
 
