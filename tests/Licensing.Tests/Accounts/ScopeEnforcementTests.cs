@@ -57,7 +57,8 @@ public sealed class ScopeEnforcementTests
         {
             var path = op.Path.TrimStart('/').Replace("{productId}", "my-plugin").Replace("{licenseId}", licenseId).Replace("{accountId}", accountId)
                 .Replace("{eventId}", "evt_scope_walk").Replace("{id}", "key_0000000000000000").Replace("{releaseId}", "rel_scope_walk")
-                .Replace("{provider}", "lemonsqueezy").Replace("{activationId}", "act_scope_walk");
+                .Replace("{provider}", "lemonsqueezy").Replace("{activationId}", "act_scope_walk")
+                .Replace("{endpointId}", "whep_scope_walk");
             Assert.DoesNotContain("{", path);
             var (without, only) = keys[op.Scope!];
             var method = new HttpMethod(op.Method);
