@@ -18,6 +18,9 @@ param adminKey string
 @description('Object id of the deploying user or pipeline, granted Key Vault Crypto Officer to rotate the signing key (optional).')
 param principalId string = ''
 
+@description('The dashboard\'s base URL (https://…/): sign-up and sign-in e-mails link to its signin?token=… page.')
+param dashboardUrl string
+
 @description('Local part of the e-mail sender address on the Azure-managed domain.')
 param senderUsername string = 'licenses'
 
@@ -44,6 +47,7 @@ module resources 'resources.bicep' = {
     adminKey: adminKey
     principalId: principalId
     senderUsername: senderUsername
+    dashboardUrl: dashboardUrl
     maximumInstanceCount: maximumInstanceCount
   }
 }

@@ -7,6 +7,7 @@ param tags object
 param adminKey string
 param principalId string
 param senderUsername string
+param dashboardUrl string
 param maximumInstanceCount int
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -271,6 +272,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Licensing__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecret.properties.secretUri})' }
         { name: 'Licensing__Email__AcsEndpoint', value: 'https://${communication.properties.hostName}' }
         { name: 'Licensing__Email__From', value: '${sender.properties.username}@${emailDomain.properties.mailFromSenderDomain}' }
+        { name: 'Licensing__DashboardUrl', value: dashboardUrl }
         { name: 'Licensing__ClientAddress__Source', value: 'XForwardedFor' }
       ]
     }

@@ -6,6 +6,8 @@ public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
     private readonly TokenBuckets _perAddress = new(clock, settings.PerAddressBurst, settings.PerAddressPerSecond);
     private readonly TokenBuckets _usagePerKey = new(clock, settings.UsagePerKeyBurst, settings.UsagePerKeyPerSecond);
     private readonly TokenBuckets _authFailures = new(clock, settings.AuthFailuresBurst, settings.AuthFailuresPerSecond);
+    private readonly TokenBuckets _signInPerAddress = new(clock, settings.SignInPerAddressBurst, settings.SignInPerAddressPerSecond);
+    private readonly TokenBuckets _signInPerEmail = new(clock, settings.SignInPerEmailBurst, settings.SignInPerEmailPerSecond);
 
     /// <summary>
     /// Before a credential is checked: an address that has spent its failed authentications is refused outright, right
@@ -40,5 +42,19 @@ public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
     {
         if (!_perKey.TryTake(licenseId, out var wait))
             throw new RateLimitedException("too many requests for this license key; cache the verdict until revalidateAfter", wait);
+    }
+
+    /// <summary>Sign-up and sign-in, per client address: checked before the body is read.</summary>
+    public void CheckSignInAddress(string? address)
+    {
+        if (address is not null && !_signInPerAddress.TryTake(address, out var wait))
+            throw new RateLimitedException("too many sign-up or sign-in requests from this address; wait before trying again", wait);
+    }
+
+    /// <summary>Sign-up and sign-in, per e-mail address (case-insensitive), whether or not it owns an account.</summary>
+    public void CheckSignInEmail(string email)
+    {
+        if (!_signInPerEmail.TryTake(EmailAddress.LookupKey(email), out var wait))
+            throw new RateLimitedException("too many sign-up or sign-in requests for this e-mail address; use the last link sent, or wait", wait);
     }
 }

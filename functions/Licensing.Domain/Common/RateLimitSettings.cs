@@ -17,6 +17,14 @@ public sealed class RateLimitSettings
     public double AuthFailuresBurst { get; set; } = 20;
     public double AuthFailuresPerSecond { get; set; } = 0.2;
 
+    /// <summary>Sign-up and sign-in requests per client address: burst, then refill (one a minute).</summary>
+    public double SignInPerAddressBurst { get; set; } = 10;
+    public double SignInPerAddressPerSecond { get; set; } = 1.0 / 60;
+
+    /// <summary>Sign-up and sign-in requests per e-mail address, whoever asks: burst, then refill (one every 10 minutes).</summary>
+    public double SignInPerEmailBurst { get; set; } = 3;
+    public double SignInPerEmailPerSecond { get; set; } = 1.0 / 600;
+
     /// <summary>Limits no test or benchmark reaches.</summary>
     public static RateLimitSettings Unlimited => new()
     {
@@ -28,5 +36,9 @@ public sealed class RateLimitSettings
         UsagePerKeyPerSecond = 1e12,
         AuthFailuresBurst = 1e12,
         AuthFailuresPerSecond = 1e12,
+        SignInPerAddressBurst = 1e12,
+        SignInPerAddressPerSecond = 1e12,
+        SignInPerEmailBurst = 1e12,
+        SignInPerEmailPerSecond = 1e12,
     };
 }

@@ -14,6 +14,9 @@ public sealed record OutboxEmail
     public DateTimeOffset CreatedAt { get; init; }
     public string? Version { get; init; }
 
+    /// <summary>The message carries a secret (a sign-in link): the outbox keeps its text encrypted at rest.</summary>
+    public bool Sensitive { get; init; }
+
     public const string Pending = "pending";
     public const string Sending = "sending";
     public const string Sent = "sent";

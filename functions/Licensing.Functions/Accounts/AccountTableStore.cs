@@ -8,12 +8,12 @@ using Licensing.Functions.Storage;
 namespace Licensing.Functions.Accounts;
 
 /// <summary>
-/// The one adapter of <c>accounts</c> and <c>apikeys</c>. <c>accounts</c>: PartitionKey = account id, RowKey = "" for
-/// the account (name, e-mail, created, tier, licenses issued); beside it, in the same partition so one entity-group
+/// The one adapter of <c>accounts</c> and <c>accountemails</c> (<c>apikeys</c> is <see cref="ApiKeyTableStore"/>'s).
+/// <c>accounts</c>: PartitionKey = account id, RowKey = "" for the account (name, e-mail, created, tier, licenses issued); beside it, in the same partition so one entity-group
 /// transaction covers them and the count, a mark per counted license id (RowKey <c>license-counted:{id}</c>, permanent)
 /// and a reservation per license not yet known to be written (RowKey <c>license-pending:{id}</c>); docs/quotas.md.
-/// <c>apikeys</c>: PartitionKey = SHA-256 of the key (hex), RowKey = "", holding the account id: authenticating a
-/// request is one point read by hash. The quota rows are read and written through the quota store
+/// <c>accountemails</c>: PartitionKey = hex SHA-256 of the lower-cased address, RowKey = "", holding the account the
+/// address signs in to (one point read per sign-in). The quota rows are read and written through the quota store
 /// (<see cref="Quotas.QuotaTableStore"/>), which goes through this class.
 /// </summary>
 public sealed class AccountTableStore(TableStorage tables) : IAccountStore
@@ -22,31 +22,35 @@ public sealed class AccountTableStore(TableStorage tables) : IAccountStore
     private const string PendingPrefix = "license-pending:";
     private const string PendingEnd = "license-pending;"; // the first RowKey after every PendingPrefix one
 
-    public async Task AddAsync(Account account, string apiKeyHash, CancellationToken ct)
-    {
-        var added = await tables.Accounts.AddIfAbsentAsync(new TableEntity(account.Id, "")
+    public async Task<bool> AddAsync(Account account, CancellationToken ct) =>
+        await tables.Accounts.AddIfAbsentAsync(new TableEntity(account.Id, "")
         {
             ["Name"] = account.Name,
             ["Email"] = account.Email,
             ["CreatedAt"] = account.CreatedAt,
             ["Tier"] = account.Tier,
             ["LicensesIssued"] = 0,
-        }, ct) is not null && await tables.ApiKeys.AddIfAbsentAsync(new TableEntity(apiKeyHash, "")
-        {
-            ["AccountId"] = account.Id,
-            ["CreatedAt"] = account.CreatedAt,
         }, ct) is not null;
-        if (!added) throw new ConflictException("the account already exists");
+
+    public async Task<string?> GetAccountIdByEmailAsync(string email, CancellationToken ct) =>
+        (await Emails.GetIfExistsAsync(EmailKey(email), "", ["AccountId"], ct))?.GetString("AccountId");
+
+    public async Task<string> AddEmailAsync(string email, string accountId, CancellationToken ct)
+    {
+        if (await Emails.AddIfAbsentAsync(new TableEntity(EmailKey(email), "") { ["AccountId"] = accountId }, ct) is not null) return accountId;
+        return await GetAccountIdByEmailAsync(email, ct) ?? throw new ConcurrencyException("the address's account changed");
     }
+
+    private TableClient Emails => tables.Table(TableStorage.AccountEmailsTable);
+
+    /// <summary>The address's lookup form (case-insensitive) hashed: any address is a valid key, and the key holds no address.</summary>
+    private static string EmailKey(string email) => BearerTokens.Hash(EmailAddress.LookupKey(email));
 
     public async Task<Account?> GetAsync(string accountId, CancellationToken ct) =>
         await tables.Accounts.GetIfExistsAsync(accountId, "", ["Name", "Email", "CreatedAt", "Tier"], ct) is { } e
             ? new Account(accountId, e.GetString("Name"), e.GetString("Email"),
                 e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, e.GetString("Tier") ?? Tier.Free.Name)
             : null;
-
-    public async Task<string?> GetAccountIdByKeyHashAsync(string apiKeyHash, CancellationToken ct) =>
-        (await tables.ApiKeys.GetIfExistsAsync(apiKeyHash, "", ["AccountId"], ct))?.GetString("AccountId");
 
     public async Task<AccountQuota> GetQuotaAsync(string accountId, CancellationToken ct)
     {

@@ -4,8 +4,11 @@ using Licensing.Functions.Storage;
 
 namespace Licensing.Functions.Email;
 
-/// <summary><c>emailoutbox</c>: PartitionKey = account id, RowKey = e-mail id (deterministic per purpose).</summary>
-public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox
+/// <summary>
+/// <c>emailoutbox</c>: PartitionKey = account id, RowKey = e-mail id (deterministic per purpose). A
+/// <see cref="OutboxEmail.Sensitive"/> message keeps its text and HTML sealed (<see cref="TextSealer"/>).
+/// </summary>
+public sealed class EmailOutboxTableStore(TableStorage tables, TextSealer sealer) : IEmailOutbox
 {
     private TableClient Table => tables.Table(TableStorage.EmailOutboxTable);
 
@@ -17,12 +20,13 @@ public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox
     public async Task<OutboxEmail> ReplaceAsync(OutboxEmail email, CancellationToken ct) =>
         email with { Version = await Table.ReplaceIfMatchAsync(ToEntity(email), email.Version!, "the outbox e-mail changed", ct) };
 
-    private static TableEntity ToEntity(OutboxEmail e) => new(e.AccountId, e.Id)
+    private TableEntity ToEntity(OutboxEmail e) => new(e.AccountId, e.Id)
     {
         ["To"] = e.Message.To,
         ["Subject"] = e.Message.Subject,
-        ["Text"] = e.Message.Text,
-        ["Html"] = e.Message.Html,
+        ["Text"] = e.Sensitive ? sealer.Seal(e.Message.Text) : e.Message.Text,
+        ["Html"] = e.Sensitive ? sealer.Seal(e.Message.Html) : e.Message.Html,
+        ["Sealed"] = e.Sensitive,
         ["MessageId"] = e.Message.MessageId,
         ["State"] = e.State,
         ["Attempts"] = e.Attempts,
@@ -32,7 +36,15 @@ public sealed class EmailOutboxTableStore(TableStorage tables) : IEmailOutbox
         ["CreatedAt"] = e.CreatedAt,
     };
 
-    private static OutboxEmail FromEntity(TableEntity e) => new()
+    private OutboxEmail FromEntity(TableEntity e)
+    {
+        var email = Read(e);
+        return e.GetBoolean("Sealed") is true
+            ? email with { Message = email.Message with { Text = sealer.Open(email.Message.Text), Html = sealer.Open(email.Message.Html) }, Sensitive = true }
+            : email;
+    }
+
+    private static OutboxEmail Read(TableEntity e) => new()
     {
         AccountId = e.PartitionKey,
         Id = e.RowKey,

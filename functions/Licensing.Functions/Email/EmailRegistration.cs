@@ -14,6 +14,7 @@ public static class EmailRegistration
     /// </summary>
     public static IServiceCollection AddEmail(this IServiceCollection services)
     {
+        services.AddSingleton<Storage.TextSealer>();
         services.AddSingleton<IEmailOutbox, EmailOutboxTableStore>();
         services.AddSingleton<IEmailQueue, EmailQueue>();
         services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>() is var options

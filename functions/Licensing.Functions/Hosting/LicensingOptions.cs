@@ -50,6 +50,18 @@ public sealed class LicensingOptions
     /// <summary>Stripe's API base; only tests point it elsewhere.</summary>
     public string StripeApiBase { get; set; } = "https://api.stripe.com";
 
+    /// <summary>
+    /// The dashboard's base URL: sign-up and sign-in e-mails link to its <c>signin?token=…</c> page, which exchanges the
+    /// token for a session (POST /v1/sessions). An absolute http(s) URL.
+    /// </summary>
+    public string DashboardUrl { get; set; } = "http://127.0.0.1:7071/";
+
+    /// <summary>
+    /// Seconds an API key lookup may be reused by this instance (0-60, default 30): the bound on how long a key revoked on
+    /// another instance keeps working there. The instance that revokes a key refuses it at once.
+    /// </summary>
+    public int CredentialCacheSeconds { get; set; } = 30;
+
     /// <summary>Local runs: where the Data Protection keys that encrypt locally stored secrets are kept.</summary>
     public string LocalSecretsKeyPath { get; set; } = ".local/dataprotection";
 }

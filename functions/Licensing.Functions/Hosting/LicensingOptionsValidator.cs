@@ -27,6 +27,10 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
             || options.ClientAddress.TrustedHops is < 1 or > 10)
             failures.Add($"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection}"
                 + $" or {ClientAddressOptions.XForwardedFor} and TrustedHops 1-10.");
+        if (!Uri.TryCreate(options.DashboardUrl, UriKind.Absolute, out var dashboard) || dashboard.Scheme is not ("http" or "https"))
+            failures.Add($"{LicensingOptions.Section}:DashboardUrl must be an absolute http or https URL (the dashboard sign-in links point to).");
+        if (options.CredentialCacheSeconds is < 0 or > 60)
+            failures.Add($"{LicensingOptions.Section}:CredentialCacheSeconds must be 0-60 (the bound on how long a revoked API key keeps working elsewhere).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

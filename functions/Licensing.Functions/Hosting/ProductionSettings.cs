@@ -23,6 +23,7 @@ public static class ProductionSettings
         new("Licensing__AdminKey", "the admin bearer secret (a Key Vault reference)"),
         new("Licensing__Email__AcsEndpoint", "Azure Communication Services endpoint"),
         new("Licensing__Email__From", "the e-mail sender address"),
+        new("Licensing__DashboardUrl", "the dashboard's base URL, which sign-in e-mails link to"),
         new("Licensing__ClientAddress__Source", "XForwardedFor: the platform's front end appends the caller's address"),
     ];
 

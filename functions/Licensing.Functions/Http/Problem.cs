@@ -65,6 +65,8 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
                 return new(401, "UNAUTHORIZED", "Unauthorized", u.Message);
             case ForbiddenException f:
                 return new(403, "FORBIDDEN", "Forbidden", f.Message);
+            case Licensing.Domain.Accounts.ForbiddenScopeException f:
+                return new(403, "FORBIDDEN", "Forbidden", f.Message);
             case NotFoundException n:
                 return new(404, "NOT_FOUND", "Not Found", n.Message);
             case ConflictException c:

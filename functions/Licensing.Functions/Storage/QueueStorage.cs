@@ -11,9 +11,11 @@ public sealed class QueueStorage(QueueServiceClient service)
 {
     public const string StripeEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
+    public const string SignInRequests = "signin-requests";
     public const string PoisonSuffix = "-poison";
 
-    public static IReadOnlyList<string> AllQueues { get; } = [StripeEvents, EmailOutbox, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix];
+    public static IReadOnlyList<string> AllQueues { get; } =
+        [StripeEvents, EmailOutbox, SignInRequests, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, SignInRequests + PoisonSuffix];
 
     public QueueServiceClient Service { get; } = service;
 

@@ -25,10 +25,14 @@ public sealed class TableStorage
     public const string AccountUsageTable = "accountusage";
     public const string MetricsTable = "metrics";
     public const string IdempotencyTable = "idempotency";
+    public const string AccountEmailsTable = "accountemails";
+    public const string SessionsTable = "sessions";
+    public const string SignInTokensTable = "signintokens";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable,
-         EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable];
+         EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable, AccountEmailsTable, SessionsTable,
+         SignInTokensTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

@@ -78,6 +78,7 @@ public sealed partial class InfrastructureTests
         complete["Licensing:Email:AcsEndpoint"] = "https://acs.communication.azure.com";
         complete["Licensing:AdminKey"] = new string('k', LicensingOptionsValidator.MinAdminKeyLength);
         complete["Licensing:ClientAddress:Source"] = "XForwardedFor";
+        complete["Licensing:DashboardUrl"] = "https://dashboard.example/";
         new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(complete).Build());
 
         foreach (var setting in ProductionSettings.All.Where(s => s.Name != "Licensing__Signing__KeyVaultUri"))

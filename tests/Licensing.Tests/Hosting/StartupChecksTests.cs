@@ -37,6 +37,7 @@ public sealed class StartupChecksTests
         settings["Licensing:QueueServiceUri"] = "https://a.queue.core.windows.net";
         settings["Licensing:Email:AcsEndpoint"] = "https://acs.communication.azure.com";
         settings["Licensing:ClientAddress:Source"] = "XForwardedFor";
+        settings["Licensing:DashboardUrl"] = "https://dashboard.example/";
         settings["Licensing:AdminKey"] = adminKey;
         var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key,
             kv.Value)).ToArray())));
@@ -55,5 +56,16 @@ public sealed class StartupChecksTests
         var e = Assert.Throws<InvalidOperationException>(() =>
             new ServiceCollection().AddLicensing(Config(("Licensing:StorageConnection", "UseDevelopmentStorage=true"), (key, value))));
         Assert.Contains("Licensing:ClientAddress", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Licensing:DashboardUrl", "dashboard.example")]
+    [InlineData("Licensing:DashboardUrl", "ftp://dashboard.example/")]
+    [InlineData("Licensing:CredentialCacheSeconds", "61")]
+    public void A_dashboard_url_or_credential_cache_that_is_not_understood_is_refused_at_start(string key, string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            new ServiceCollection().AddLicensing(Config(("Licensing:StorageConnection", "UseDevelopmentStorage=true"), (key, value))));
+        Assert.Contains(key, e.Message);
     }
 }

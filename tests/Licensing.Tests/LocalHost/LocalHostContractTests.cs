@@ -39,7 +39,7 @@ public sealed class LocalHostContractTests
                                 f.GetProperty("entryPoint").GetString()!))
             .OrderBy(x => x.Item1).ToArray();
         var fromRunner = Catalog().Queues.Select(f => (f.Name, f.Queue, f.Connection, EntryPoint(f.Method))).OrderBy(x => x.Name).ToArray();
-        Assert.Equal(["ProcessStripeEvent", "SendEmail"], fromMetadata.Select(x => x.Item1));
+        Assert.Equal(["ProcessSignInRequest", "ProcessStripeEvent", "SendEmail"], fromMetadata.Select(x => x.Item1));
         Assert.Equal(fromMetadata, fromRunner);
     }
 

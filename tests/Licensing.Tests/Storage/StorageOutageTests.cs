@@ -7,7 +7,7 @@ namespace Licensing.Tests.Storage;
 public sealed class StorageOutageTests
 {
     // Azurite's well-known development account, pointed at a port nobody listens on.
-    private const string ClosedPort =
+    internal const string ClosedPort =
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
         + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
         + "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;"

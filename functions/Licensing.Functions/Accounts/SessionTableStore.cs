@@ -1,0 +1,63 @@
+using Azure.Data.Tables;
+using Licensing.Domain.Accounts;
+using Licensing.Functions.Storage;
+
+namespace Licensing.Functions.Accounts;
+
+/// <summary>
+/// <c>sessions</c>: PartitionKey = hex SHA-256 of the session token, RowKey = "": the session id, account, created and
+/// expiry. <c>signintokens</c>: PartitionKey = hex SHA-256 of the one-time token, RowKey = "": what it is for (sign-up or
+/// sign-in), the address, the name or the account, created and expiry. Neither holds a token.
+/// </summary>
+public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISignInTokenStore
+{
+    private TableClient Sessions => tables.Table(TableStorage.SessionsTable);
+    private TableClient Tokens => tables.Table(TableStorage.SignInTokensTable);
+
+    public async Task AddAsync(Session session, string tokenHash, CancellationToken ct)
+    {
+        if (await Sessions.AddIfAbsentAsync(new TableEntity(tokenHash, "")
+        {
+            ["SessionId"] = session.Id,
+            ["AccountId"] = session.AccountId,
+            ["CreatedAt"] = session.CreatedAt,
+            ["ExpiresAt"] = session.ExpiresAt,
+        }, ct) is null) throw new InvalidOperationException("a session token hash collided");
+    }
+
+    public async Task<Session?> GetAsync(string tokenHash, CancellationToken ct) =>
+        await Sessions.GetIfExistsAsync(tokenHash, "", ct) is { } e
+            ? new Session(e.GetString("SessionId"), e.GetString("AccountId"), e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+                e.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue)
+            : null;
+
+    public Task DeleteAsync(string tokenHash, CancellationToken ct) => Sessions.DeleteIfExistsAsync(tokenHash, "", ct);
+
+    public async Task AddAsync(SignInToken token, string tokenHash, CancellationToken ct)
+    {
+        if (await Tokens.AddIfAbsentAsync(new TableEntity(tokenHash, "")
+        {
+            ["Purpose"] = token.Purpose,
+            ["Email"] = token.Email,
+            ["Name"] = token.Name,
+            ["AccountId"] = token.AccountId,
+            ["CreatedAt"] = token.CreatedAt,
+            ["ExpiresAt"] = token.ExpiresAt,
+        }, ct) is null) throw new InvalidOperationException("a sign-in token hash collided");
+    }
+
+    async Task<SignInToken?> ISignInTokenStore.GetAsync(string tokenHash, CancellationToken ct) =>
+        await Tokens.GetIfExistsAsync(tokenHash, "", ct) is { } e
+            ? new SignInToken(e.GetString("Purpose"), e.GetString("Email"), e.GetString("Name"), e.GetString("AccountId"),
+                e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue)
+            { Version = e.ETag.ToString() }
+            : null;
+
+    public Task<bool> DeleteAsync(string tokenHash, string version, CancellationToken ct) => Tokens.DeleteIfExistsAsync(tokenHash, "", version, ct);
+
+    /// <summary>Adds an entity keyed by a fresh secret's hash: taken keys mean two 256-bit secrets collided, which is a bug.</summary>
+    private static async Task AddNewAsync(TableClient table, TableEntity entity, CancellationToken ct)
+    {
+        if (await table.AddIfAbsentAsync(entity, ct) is null) throw new InvalidOperationException($"a secret's hash collided in {table.Name}");
+    }
+}
