@@ -83,6 +83,7 @@ var tableNames = [
   'accountusage'
   'metrics'
   'idempotency'
+  'auditlog'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {
@@ -100,6 +101,8 @@ var queueNames = [
   'stripe-events-poison'
   'email-outbox'
   'email-outbox-poison'
+  'license-changes'
+  'license-changes-poison'
 ]
 
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in queueNames: {

@@ -42,7 +42,7 @@ public class ValidationBenchmarks
         await new ProductService(products, TimeProvider.System).PutAsync(Account, "my-plugin",
             new ProductInput("My Plugin", [new PlanInput("pro", "Pro", "subscription", 365, 3, ["analytics", "export"])]), default);
         _issuance = new LicenseService(store, products, _signer, TimeProvider.System);
-        var license = await _issuance.IssueAsync(Account,
+        var license = await _issuance.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin,
             new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
         var clock = TimeProvider.System;
         var keys = new PublicKeyCache(_signer, clock);
@@ -100,7 +100,7 @@ public class ValidationBenchmarks
 
     [Benchmark(Description = "issue (local signer, in-memory store)")]
     public async Task<License> Issue() =>
-        await _issuance.IssueAsync(Account, new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
+        await _issuance.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin, new IssueLicenseInput("my-plugin", "c@example.com", ["customer-site.com"], "pro", null, null, null, null), default);
 
     [GlobalCleanup]
     public void Cleanup()
@@ -117,7 +117,7 @@ public class ValidationBenchmarks
         public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
             Task.FromResult(_items.GetValueOrDefault(licenseId));
 
-        public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
+        public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal, CancellationToken ct)
         {
             _items[license.Id] = license;
             return Task.CompletedTask;
@@ -127,7 +127,10 @@ public class ValidationBenchmarks
 
         public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => throw new NotSupportedException();
+        public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal, CancellationToken ct) =>
+            throw new NotSupportedException();
+
+        public Task DeleteAsync(License license, Licensing.Domain.Audit.ChangeRecord journal, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw new NotSupportedException();
     }

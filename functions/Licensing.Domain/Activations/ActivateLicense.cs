@@ -27,7 +27,7 @@ public sealed class ActivateLicense(KeyedLicenseReader reader, ActivationService
         if (ValidationRules.Status(license, now) is { } failed)
             return new ActivateResult(false, failed.Code.ToWire(), failed.Detail, null, license, null, null);
         var (_, policy, development) = await reader.PoliciesAsync(license, ct).ConfigureAwait(false);
-        var outcome = await activations.ActivateAsync(license, target, name, development, ct).ConfigureAwait(false);
+        var outcome = await activations.ActivateAsync(license, target, name, development, Audit.Actor.Customer(), ct).ConfigureAwait(false);
         reader.Update(outcome.License);
         if (!outcome.Activated) return new ActivateResult(false, "ACTIVATION_LIMIT_REACHED", outcome.Detail, null, outcome.License, null, null);
         var revalidate = ValidationRules.RevalidateAfter(outcome.License, now, policy);

@@ -1,3 +1,4 @@
+using Licensing.Domain.Audit;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -19,9 +20,9 @@ public sealed record DeactivationOutcome(bool Deactivated, string? Code, string 
 /// when another writer got there first: the number of activations can never exceed the limit, whatever the
 /// concurrency (tests/Licensing.Tests/Api/ActivationConcurrencyTests.cs).
 /// </summary>
-public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock)
+public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock, IChangeNotifier? changes = null, LicenseReadCache? cache = null)
 {
-    public Task<ActivationOutcome> ActivateAsync(License license, ActivationTarget target, string? name, DevelopmentHostPolicy development,
+    public Task<ActivationOutcome> ActivateAsync(License license, ActivationTarget target, string? name, DevelopmentHostPolicy development, Actor actor,
         CancellationToken ct)
     {
         var attempt = 0;
@@ -36,14 +37,14 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
                 return new ActivationOutcome(true, ValidationCode.Valid, $"{target.Describe} is already activated", current, existing, false);
             }
             if (ActivationRules.IsFree(target, development))
-                return await DevelopmentHostAsync(current, target, name, development, now, token).ConfigureAwait(false);
+                return await DevelopmentHostAsync(current, target, name, development, actor, now, token).ConfigureAwait(false);
             if (!current.HasFreeSlot)
                 return new ActivationOutcome(false, null,
                     $"all {current.MaxActivations ?? ActivationRules.HardCap} activation slots are in use; deactivate one first", current, null, false)
                 { LimitReached = true };
             var activation = new Activation(ActivationRules.IdFor(target), target.Domain, target.Fingerprint, name, now);
-            var saved = await licenses.ReplaceAsync(current with { Activations = [.. current.Activations, activation.Ref], UpdatedAt = now },
-                new ActivationChanges([activation], []), token).ConfigureAwait(false);
+            var saved = await WriteAsync(current, current with { Activations = [.. current.Activations, activation.Ref], UpdatedAt = now },
+                new ActivationChanges([activation], []), actor, now, token).ConfigureAwait(false);
             return new ActivationOutcome(true, ValidationCode.Valid, $"{target.Describe} activated", saved, activation, false);
         }, ct);
     }
@@ -54,7 +55,7 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
     /// like a full license. Unlimited licenses are not bound to domains, so nothing is recorded for them.
     /// </summary>
     private async Task<ActivationOutcome> DevelopmentHostAsync(License current, ActivationTarget target, string? name, DevelopmentHostPolicy development,
-        DateTimeOffset now, CancellationToken ct)
+        Actor actor, DateTimeOffset now, CancellationToken ct)
     {
         var host = target.Domain!;
         var id = ActivationRules.IdFor(target);
@@ -66,16 +67,16 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
                 new Activation(id, host, null, name, seen.Since), Development: true);
         if (ActivationRules.DevelopmentHostRefusal(current, host, development, now) is { } refusal)
             return new ActivationOutcome(false, null, refusal, current, null, Development: true) { LimitReached = true };
-        var saved = await licenses.ReplaceAsync(current with
+        var saved = await WriteAsync(current, current with
         {
             DevelopmentHosts = [.. ActivationRules.RecentDevelopmentHosts(current, now), new DevelopmentHostUse(host, now)],
             UpdatedAt = now,
-        }, ActivationChanges.None, ct).ConfigureAwait(false);
+        }, ActivationChanges.None, actor, now, ct).ConfigureAwait(false);
         return new ActivationOutcome(true, ValidationCode.Valid, "development host: activated without using a slot", saved,
             new Activation(id, host, null, name, now), Development: true);
     }
 
-    public Task<DeactivationOutcome> DeactivateAsync(License license, ActivationTarget target, PlanPolicy policy, CancellationToken ct)
+    public Task<DeactivationOutcome> DeactivateAsync(License license, ActivationTarget target, PlanPolicy policy, Actor actor, CancellationToken ct)
     {
         var attempt = 0;
         return Concurrency.RetryAsync(async token =>
@@ -90,15 +91,36 @@ public sealed class ActivationService(ILicenseStore licenses, TimeProvider clock
                     $"{cap} deactivations are allowed per 30 days;"
                     + $" the next is possible after {(recent.Min() + ActivationRules.DeactivationWindow).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}", current);
             recent.Add(now);
-            var saved = await licenses.ReplaceAsync(current with
+            var saved = await WriteAsync(current, current with
             {
                 Activations = current.Activations.Where(a => a.Id != existing.Id).ToArray(),
                 Deactivations = recent,
                 UpdatedAt = now,
-            }, new ActivationChanges([], [existing.Id]), token).ConfigureAwait(false);
+            }, new ActivationChanges([], [existing.Id]), actor, now, token).ConfigureAwait(false);
             return new DeactivationOutcome(true, null, $"{target.Describe} deactivated", saved);
         }, ct);
     }
+
+    /// <summary>
+    /// The vendor frees a slot (account API): the activation is removed whatever the plan's self-service deactivation
+    /// cap, and the removal does not count toward it. <see cref="NotFoundException"/> when the license has no such activation.
+    /// </summary>
+    public Task<License> RemoveAsync(string accountId, string licenseId, string activationId, Actor actor, CancellationToken ct) =>
+        Concurrency.RetryAsync(async token =>
+        {
+            var current = await licenses.GetAsync(accountId, licenseId, token).ConfigureAwait(false)
+                ?? throw new NotFoundException($"license '{licenseId}' not found");
+            if (!current.Activations.Any(a => a.Id == activationId))
+                throw new NotFoundException($"license '{licenseId}' has no activation '{activationId}'");
+            var now = clock.GetUtcNow();
+            var next = current with { Activations = current.Activations.Where(a => a.Id != activationId).ToArray(), UpdatedAt = now };
+            var saved = await WriteAsync(current, next, new ActivationChanges([], [activationId]), actor, now, token).ConfigureAwait(false);
+            cache?.Update(saved);
+            return saved;
+        }, ct);
+
+    private Task<License> WriteAsync(License current, License next, ActivationChanges activations, Actor actor, DateTimeOffset now, CancellationToken ct) =>
+        JournaledWrite.ReplaceAsync(licenses, changes, current, next, activations, actor, now, ct);
 
     /// <summary>The first attempt decides on the copy the caller read; a retry after a lost race reads afresh.</summary>
     private async Task<License> CurrentAsync(License read, int attempt, CancellationToken ct) =>

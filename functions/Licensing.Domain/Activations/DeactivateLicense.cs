@@ -14,7 +14,7 @@ public sealed class DeactivateLicense(KeyedLicenseReader reader, ActivationServi
         var license = await reader.ReadAsync(key, ct).ConfigureAwait(false);
         if (license is null) return new DeactivateResult(false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, null);
         var (_, policy, _) = await reader.PoliciesAsync(license, ct).ConfigureAwait(false);
-        var outcome = await activations.DeactivateAsync(license, target, policy, ct).ConfigureAwait(false);
+        var outcome = await activations.DeactivateAsync(license, target, policy, Audit.Actor.Customer(), ct).ConfigureAwait(false);
         reader.Update(outcome.License);
         return new DeactivateResult(outcome.Deactivated, outcome.Code, outcome.Detail, outcome.License);
     }

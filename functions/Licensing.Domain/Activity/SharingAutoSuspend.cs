@@ -10,6 +10,9 @@ public sealed class SharingAutoSuspend(LicenseService licenses) : IActivityBatch
 {
     public const string Reason = "sharing";
 
+    /// <summary>Who the audit log says suspended the license.</summary>
+    public static readonly Audit.Actor Actor = Audit.Actor.System("timer:sharing-auto-suspend");
+
     public async Task ConsumeAsync(ActivityBatch batch, CancellationToken ct)
     {
         Exception? firstFailure = null;
@@ -18,7 +21,7 @@ public sealed class SharingAutoSuspend(LicenseService licenses) : IActivityBatch
             if (!flushed.NewlySuspected || !flushed.Recorded.AutoSuspend) continue;
             try
             {
-                await licenses.SuspendAsync(flushed.Recorded.AccountId, flushed.Recorded.LicenseId, Reason, ct).ConfigureAwait(false);
+                await licenses.SuspendAsync(flushed.Recorded.AccountId, flushed.Recorded.LicenseId, Actor, Reason, ct).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -112,13 +112,13 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
             ?? throw new NotFoundException("the product of this code no longer exists");
         var plan = product.FindPlan(record.Plan) ?? throw new ConflictException("the plan of this code no longer exists");
         var licenseId = LicenseIdFor(record.AccountId, record.ProductId, lookup);
-        var license = await licenses.IssueAsync(record.AccountId,
+        var license = await licenses.IssueAsync(record.AccountId, Audit.Actor.Customer(),
             new IssueLicenseInput(product.Id, address, domain is null ? null : [domain], plan.Id, null, null, null,
                 new Dictionary<string, string?> { ["source"] = "lifetime-deal" }), licenseId, ct).ConfigureAwait(false);
 
         // Stack this code onto the license (idempotent: a code is counted once).
         var maxCodes = Math.Max(1, plan.Policy.MaxStackedCodes);
-        license = await licenses.ApplyAsync(record.AccountId, license.Id, (l, now) =>
+        license = await licenses.ApplyAsync(record.AccountId, license.Id, Audit.Actor.Customer(), (l, now) =>
         {
             if (l.RedeemedCodes.Contains(record.Hash)) return null;
             if (l.RedeemedCodes.Count >= maxCodes) throw new ConflictException($"at most {maxCodes} codes can be stacked on one license");
@@ -168,7 +168,7 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
     /// A refunded code takes back what it granted: one code's activations, or the license if it was the last code.
     /// Repeating a refund (or finishing one that stopped half way) changes nothing more.
     /// </summary>
-    public async Task<License?> RefundAsync(string accountId, string? code, CancellationToken ct)
+    public async Task<License?> RefundAsync(string accountId, string? code, Audit.Actor actor, CancellationToken ct)
     {
         var found = await FindAsync(accountId, code, ct).ConfigureAwait(false) ?? throw new NotFoundException("no such code");
         var refunded = await Concurrency.RetryAsync(async token =>
@@ -180,7 +180,7 @@ public sealed class DealService(ICodeStore codes, IProductStore products, Licens
         if (refunded.LicenseId is null) return null;
         var product = await products.GetAsync(accountId, refunded.ProductId, ct).ConfigureAwait(false);
         var plan = product?.FindPlan(refunded.Plan);
-        return await licenses.ApplyAsync(accountId, refunded.LicenseId, (l, now) =>
+        return await licenses.ApplyAsync(accountId, refunded.LicenseId, actor, (l, now) =>
         {
             if (!l.RedeemedCodes.Contains(refunded.Hash)) return null;
             var left = l.RedeemedCodes.Where(h => h != refunded.Hash).ToArray();

@@ -1,3 +1,4 @@
+using Licensing.Domain.Audit;
 using Licensing.Domain.Common;
 
 namespace Licensing.Domain.Licenses;
@@ -23,16 +24,24 @@ public interface ILicenseStore
     /// <summary>One activation's details (a point read); null when the license has no such activation.</summary>
     Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct);
 
-    /// <summary>Inserts the license and its activations together; <see cref="ConflictException"/> when the id is taken.</summary>
-    Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct);
+    /// <summary>
+    /// Inserts the license, its activations and the change records of <paramref name="journal"/> together (one atomic
+    /// write); <see cref="ConflictException"/> when the id is taken.
+    /// </summary>
+    Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<ChangeRecord> journal, CancellationToken ct);
 
     /// <summary>
     /// Replaces the license if it still has <see cref="License.Version"/> (else <see cref="ConcurrencyException"/>), and
-    /// adds and removes the activation rows of <paramref name="changes"/> in the same atomic write.
+    /// adds and removes the activation rows of <paramref name="changes"/> and journals <paramref name="journal"/> in the
+    /// same atomic write: a change is never made without its records, nor recorded without being made.
     /// </summary>
-    Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct);
+    Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<ChangeRecord> journal, CancellationToken ct);
 
-    Task<License> ReplaceAsync(License license, CancellationToken ct) => ReplaceAsync(license, ActivationChanges.None, ct);
+    /// <summary>
+    /// Deletes the license if it still has <see cref="License.Version"/> (else <see cref="ConcurrencyException"/>), with its
+    /// activation rows, journaling <paramref name="journal"/> in the same atomic write.
+    /// </summary>
+    Task DeleteAsync(License license, ChangeRecord journal, CancellationToken ct);
 
     /// <summary>One page of an account's licenses; <paramref name="now"/> decides which active ones count as expired.</summary>
     Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct);

@@ -67,7 +67,8 @@ public sealed class IdempotentIssuance(IIdempotencyStore records, LicenseService
     /// Issues the license for this key and body once. <c>Replayed</c> is true when an earlier request with the key
     /// started the issuance and this one answers with its license.
     /// </summary>
-    public async Task<(License License, bool Replayed)> IssueAsync(string accountId, string key, IssueLicenseInput input, CancellationToken ct)
+    public async Task<(License License, bool Replayed)> IssueAsync(string accountId, Audit.Actor actor, string key, IssueLicenseInput input,
+        CancellationToken ct)
     {
         var (record, inserted) = await ClaimAsync(accountId, key, RequestHash(input), ct).ConfigureAwait(false);
         if (record.CompletedAt is not null)
@@ -86,7 +87,7 @@ public sealed class IdempotentIssuance(IIdempotencyStore records, LicenseService
         try
         {
             // Writes the license with the record's id, or answers with it if an earlier attempt or a twin wrote it.
-            license = await licenses.IssueAsync(accountId, input, record.LicenseId, ct).ConfigureAwait(false);
+            license = await licenses.IssueAsync(accountId, actor, input, record.LicenseId, ct).ConfigureAwait(false);
         }
         catch (ValidationFailedException) when (inserted)
         {

@@ -20,4 +20,7 @@ public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
 
     /// <summary>Refreshes an entry the read path holds (writes never add entries of their own).</summary>
     public void Update(License license) => _entries.Refresh((license.AccountId, license.Id), license);
+
+    /// <summary>A license this instance just deleted: later reads here miss at once.</summary>
+    public void Remove(string accountId, string licenseId) => _entries.Refresh((accountId, licenseId), null);
 }

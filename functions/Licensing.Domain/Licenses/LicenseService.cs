@@ -1,4 +1,5 @@
 using Licensing.Domain.Activations;
+using Licensing.Domain.Audit;
 using Licensing.Domain.Common;
 using Licensing.Domain.Domains;
 using Licensing.Domain.Products;
@@ -7,7 +8,7 @@ using Licensing.Domain.Signing;
 namespace Licensing.Domain.Licenses;
 
 public sealed class LicenseService(ILicenseStore licenses, IProductStore products, IRootSigner signer, TimeProvider clock, Quotas.IQuotaStore? quotas = null,
-    LicenseReadCache? cache = null)
+    LicenseReadCache? cache = null, IChangeNotifier? changes = null)
 {
     public const int MaxDomains = 100;
     public const int MaxMetadataKeys = 50;
@@ -22,13 +23,14 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
 
     private readonly Quotas.LicenseQuota? _quota = quotas is null ? null : new(quotas, licenses, clock);
 
-    public Task<License> IssueAsync(string accountId, IssueLicenseInput input, CancellationToken ct) => IssueAsync(accountId, input, null, ct);
+    public Task<License> IssueAsync(string accountId, Actor actor, IssueLicenseInput input, CancellationToken ct) =>
+        IssueAsync(accountId, actor, input, null, ct);
 
     /// <summary>
     /// Issues a license. With <paramref name="licenseId"/> (derived from a business key such as a Stripe checkout
     /// session) a second issuance of the same id returns the existing license instead of a second one.
     /// </summary>
-    public async Task<License> IssueAsync(string accountId, IssueLicenseInput input, string? licenseId, CancellationToken ct)
+    public async Task<License> IssueAsync(string accountId, Actor actor, IssueLicenseInput input, string? licenseId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var errors = new FieldErrors();
@@ -75,17 +77,19 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Metadata = metadata,
             Key = key,
         };
+        var created = LicenseChanges.Issued(license, actor, now);
         // Counted once per license id, however often this id is issued (docs/quotas.md).
         var counted = _quota is not null && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
         try
         {
-            await licenses.AddAsync(license, activations, ct).ConfigureAwait(false);
+            await licenses.AddAsync(license, activations, [created], ct).ConfigureAwait(false);
         }
         catch (ConflictException) when (licenseId is not null)
         {
             // A concurrent issuance of the same business key won; answer with its license (counted once, under its id).
             return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
         }
+        if (changes is not null) await changes.NotifyAsync([created], ct).ConfigureAwait(false);
         if (counted) await _quota!.SettleAsync(accountId, id, ct).ConfigureAwait(false);
         return license;
     }
@@ -103,39 +107,41 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, CancellationToken ct) =>
         licenses.ListAsync(accountId, query, clock.GetUtcNow(), ct);
 
-    public Task<License> SuspendAsync(string accountId, string licenseId, CancellationToken ct) => SuspendAsync(accountId, licenseId, null, ct);
+    public Task<License> SuspendAsync(string accountId, string licenseId, Actor actor, CancellationToken ct) =>
+        SuspendAsync(accountId, licenseId, actor, null, ct);
 
     /// <summary>Suspends, recording why when the system does it (e.g. "sharing").</summary>
-    public Task<License> SuspendAsync(string accountId, string licenseId, string? reason, CancellationToken ct) =>
-        ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
+    public Task<License> SuspendAsync(string accountId, string licenseId, Actor actor, string? reason, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, actor, (l, now) => l.Status switch
         {
             LicenseStatus.Revoked => throw new ConflictException("a revoked license cannot be suspended"),
             LicenseStatus.Suspended => l,
             _ => l with { Status = LicenseStatus.Suspended, StatusReason = reason },
         }, ct);
 
-    public Task<License> ReinstateAsync(string accountId, string licenseId, CancellationToken ct) =>
-        ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
+    public Task<License> ReinstateAsync(string accountId, string licenseId, Actor actor, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, actor, (l, now) => l.Status switch
         {
             LicenseStatus.Suspended => l with { Status = LicenseStatus.Active, StatusReason = null },
             LicenseStatus.Active => l,
             var s => throw new ConflictException($"only a suspended license can be reinstated; this one is {s.ToWire()}"),
         }, ct);
 
-    public Task<License> RevokeAsync(string accountId, string licenseId, CancellationToken ct) =>
-        ChangeAsync(accountId, licenseId, (l, now) => l.Status == LicenseStatus.Revoked ? l : l with { Status = LicenseStatus.Revoked }, ct);
+    public Task<License> RevokeAsync(string accountId, string licenseId, Actor actor, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, actor, (l, now) => l.Status == LicenseStatus.Revoked ? l : l with { Status = LicenseStatus.Revoked }, ct);
 
-    public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, CancellationToken ct) =>
-        RenewAsync(accountId, licenseId, expiresAt, null, ct);
+    public Task<License> RenewAsync(string accountId, string licenseId, Actor actor, DateTimeOffset? expiresAt, CancellationToken ct) =>
+        RenewAsync(accountId, licenseId, actor, expiresAt, null, ct);
 
     /// <summary>Sets a new expiry, or (perpetual with updates) a new end of the update entitlement, or both.</summary>
-    public Task<License> RenewAsync(string accountId, string licenseId, DateTimeOffset? expiresAt, DateTimeOffset? updatesUntil, CancellationToken ct)
+    public Task<License> RenewAsync(string accountId, string licenseId, Actor actor, DateTimeOffset? expiresAt, DateTimeOffset? updatesUntil,
+        CancellationToken ct)
     {
         if (expiresAt is null && updatesUntil is null)
             throw ValidationFailedException.For("expiresAt", "is required (or updatesUntil for a perpetual license)");
         if (expiresAt <= clock.GetUtcNow()) throw ValidationFailedException.For("expiresAt", "must be in the future");
         if (updatesUntil <= clock.GetUtcNow()) throw ValidationFailedException.For("updatesUntil", "must be in the future");
-        return ChangeAsync(accountId, licenseId, (l, now) => l.Status switch
+        return ChangeAsync(accountId, licenseId, actor, (l, now) => l.Status switch
         {
             LicenseStatus.Revoked => throw new ConflictException("a revoked license cannot be renewed"),
             LicenseStatus.Expired =>
@@ -148,19 +154,22 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     /// Applies a change computed from the current license (null: no change), conditionally, retrying lost races
     /// (<paramref name="maxAttempts"/> times: more for a license many requests change at once).
     /// </summary>
-    public Task<License> ApplyAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License?> change, CancellationToken ct) =>
-        ApplyAsync(accountId, licenseId, change, Concurrency.MaxAttempts, ct);
+    public Task<License> ApplyAsync(string accountId, string licenseId, Actor actor, Func<License, DateTimeOffset, License?> change, CancellationToken ct) =>
+        ApplyAsync(accountId, licenseId, actor, change, Concurrency.MaxAttempts, ct);
 
-    /// <inheritdoc cref="ApplyAsync(string, string, Func{License, DateTimeOffset, License?}, CancellationToken)"/>
-    public Task<License> ApplyAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License?> change, int maxAttempts,
+    /// <inheritdoc cref="ApplyAsync(string, string, Actor, Func{License, DateTimeOffset, License?}, CancellationToken)"/>
+    public Task<License> ApplyAsync(string accountId, string licenseId, Actor actor, Func<License, DateTimeOffset, License?> change, int maxAttempts,
         CancellationToken ct) =>
-        ChangeAsync(accountId, licenseId, (l, now) => change(l, now) ?? l, maxAttempts, ct);
+        ChangeAsync(accountId, licenseId, actor, (l, now) => change(l, now) ?? l, maxAttempts, ct);
 
-    /// <summary>Read, apply a state change, write back only if nobody else wrote in between (ETag); retry on a lost race.</summary>
-    private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, CancellationToken ct) =>
-        ChangeAsync(accountId, licenseId, change, Concurrency.MaxAttempts, ct);
+    /// <summary>
+    /// Read, apply a state change, write it back with its change records (journaled in the same atomic write) only if
+    /// nobody else wrote in between (ETag); retry on a lost race.
+    /// </summary>
+    private Task<License> ChangeAsync(string accountId, string licenseId, Actor actor, Func<License, DateTimeOffset, License> change, CancellationToken ct) =>
+        ChangeAsync(accountId, licenseId, actor, change, Concurrency.MaxAttempts, ct);
 
-    private Task<License> ChangeAsync(string accountId, string licenseId, Func<License, DateTimeOffset, License> change, int maxAttempts,
+    private Task<License> ChangeAsync(string accountId, string licenseId, Actor actor, Func<License, DateTimeOffset, License> change, int maxAttempts,
         CancellationToken ct) =>
         Concurrency.RetryAsync(async token =>
         {
@@ -168,7 +177,8 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             var now = clock.GetUtcNow();
             var next = change(current, now);
             if (ReferenceEquals(next, current)) return current;
-            var saved = await licenses.ReplaceAsync(next with { UpdatedAt = now }, token).ConfigureAwait(false);
+            var saved = await JournaledWrite.ReplaceAsync(licenses, changes, current, next with { UpdatedAt = now }, ActivationChanges.None, actor, now, token)
+                .ConfigureAwait(false);
             cache?.Update(saved);
             return saved;
         }, maxAttempts, ct);
@@ -187,16 +197,23 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         return result;
     }
 
-    private static Dictionary<string, string> CheckMetadata(IReadOnlyDictionary<string, string?>? metadata, FieldErrors errors)
+    private static Dictionary<string, string> CheckMetadata(IReadOnlyDictionary<string, string?>? metadata, FieldErrors errors) =>
+        CheckMetadata(metadata, removals: false, errors).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Metadata keys and values within their limits; with <paramref name="removals"/> (a PATCH) a null value is kept, meaning
+    /// "remove this key", and the count limit is checked on the merged result instead.
+    /// </summary>
+    public static Dictionary<string, string?> CheckMetadata(IReadOnlyDictionary<string, string?>? metadata, bool removals, FieldErrors errors)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (metadata is null) return result;
         if (metadata.Count > MaxMetadataKeys) errors.Add("metadata", $"at most {MaxMetadataKeys} keys");
         foreach (var (k, v) in metadata)
         {
             if (k.Length is 0 or > MaxMetadataKeyLength) errors.Add("metadata", $"keys are 1-{MaxMetadataKeyLength} characters");
-            else if (v is null || v.Length > MaxMetadataValueLength)
-                errors.Add($"metadata.{k}", $"must be a string of at most {MaxMetadataValueLength} characters");
+            else if ((v is null && !removals) || v?.Length > MaxMetadataValueLength)
+                errors.Add($"metadata.{k}", $"must be a string of at most {MaxMetadataValueLength} characters" + (removals ? ", or null to remove it" : ""));
             else result[k] = v;
         }
         return result;

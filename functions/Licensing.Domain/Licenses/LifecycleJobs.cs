@@ -23,6 +23,9 @@ public interface ILicenseScan
 public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IProductStore products, IMetricsStore metrics, EmailOutboxService email,
     TimeProvider clock)
 {
+    /// <summary>Who the audit log says expired a license.</summary>
+    public static readonly Audit.Actor ExpiryActor = Audit.Actor.System("timer:expiry");
+
     public async Task<int> MarkExpiredAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -30,7 +33,7 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
         await foreach (var license in scan.QueryActiveExpiredByAsync(now, ct).ConfigureAwait(false))
         {
             var changed = false;
-            await licenses.ApplyAsync(license.AccountId, license.Id, (l, _) =>
+            await licenses.ApplyAsync(license.AccountId, license.Id, ExpiryActor, (l, _) =>
             {
                 if (l.Status != LicenseStatus.Active || l.ExpiresAt is not { } e || e > now) return null;
                 changed = true;

@@ -58,7 +58,7 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
         var license = verdict.License!;
         foreach (var target in evaluation.ToActivate)
         {
-            var outcome = await activations.ActivateAsync(license, target, null, development, ct).ConfigureAwait(false);
+            var outcome = await activations.ActivateAsync(license, target, null, development, Audit.Actor.Customer(), ct).ConfigureAwait(false);
             license = outcome.License;
             reader.Update(license);
             if (!outcome.Activated)

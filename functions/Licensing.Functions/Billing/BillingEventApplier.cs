@@ -26,7 +26,7 @@ public sealed class BillingEventApplier(IStripeLinks links, LicenseService licen
         {
             case PurchaseCompleted purchase:
                 (product, var terms) = await TermsAsync(accountId, purchase, ct);
-                var issued = await licenses.IssueAsync(accountId, BillingRules.IssueInput(purchase, product, terms),
+                var issued = await licenses.IssueAsync(accountId, ActorOf(e), BillingRules.IssueInput(purchase, product, terms),
                     BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct);
                 licenseId = issued.Id;
                 break;
@@ -44,11 +44,15 @@ public sealed class BillingEventApplier(IStripeLinks links, LicenseService licen
 
         var effects = BillingRules.Effects(e);
         foreach (var link in effects.Links) await links.UpsertAsync(accountId, link.LinkKey, licenseId, ct);
-        var saved = await licenses.ApplyAsync(accountId, licenseId, (l, _) => BillingRules.Apply(l, e, plan), ct);
+        var saved = await licenses.ApplyAsync(accountId, licenseId, ActorOf(e), (l, _) => BillingRules.Apply(l, e, plan), ct);
         if (effects.Metric is { } delta) await metrics.AddAsync(accountId, saved.ProductId, MetricDays.Of(e.OccurredAt), delta, ct);
         if (effects.EmailKey) await QueueKeyEmailAsync(saved, product ?? await products.GetAsync(accountId, saved.ProductId, ct), ct);
         return BillingRules.Describe(e, saved);
     }
+
+    /// <summary>Who the audit log says made the change: the system, processing this provider event.</summary>
+    private static Licensing.Domain.Audit.Actor ActorOf(BillingEvent e) =>
+        Licensing.Domain.Audit.Actor.System($"{e.Source.Event.Provider.ToWire()}:{e.Source.Event.Id}");
 
     /// <summary>The product and plan a purchase names, else the plan its prices are configured on.</summary>
     private async Task<(Product Product, Plan Plan)> TermsAsync(string accountId, PurchaseCompleted purchase, CancellationToken ct) =>

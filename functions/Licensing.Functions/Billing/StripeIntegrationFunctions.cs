@@ -9,7 +9,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Billing;
 
 /// <summary>Account endpoints: connect Stripe, list processing failures, replay one.</summary>
-public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFailures failures, IStripeInbox inbox, IStripeEventQueue queue, RequestAuth auth)
+public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFailures failures, IStripeInbox inbox, IStripeEventQueue queue, RequestAuth auth,
+    Audit.AccountAudit audit)
 {
     public sealed record StripeIntegrationRequest(string? WebhookSecret, string? ApiKey);
 
@@ -17,7 +18,8 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
     public async Task<IActionResult> PutStripeIntegration(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/integrations/stripe")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.IntegrationsWrite, ct);
+        var accountId = caller.AccountId;
         var body = await RequestBody.ReadJsonAsync<StripeIntegrationRequest>(req, ct);
         var errors = new FieldErrors();
         if (body.WebhookSecret is not { Length: > 6 and <= 256 } ws || !ws.StartsWith("whsec_", StringComparison.Ordinal))
@@ -29,6 +31,9 @@ public sealed class StripeIntegrationFunctions(ISecretStore secrets, IStripeFail
         errors.ThrowIfAny();
         await secrets.UpsertAsync(StripeSecrets.WebhookSecretName(accountId), body.WebhookSecret!, ct);
         if (body.ApiKey is not null) await secrets.UpsertAsync(StripeSecrets.ApiKeyName(accountId), body.ApiKey, ct);
+        // Which secrets were set, never their values.
+        await audit.RecordAsync(caller, "integration.updated", new("integration", "stripe"),
+            new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["webhookSecret"] = "[set]", ["apiKey"] = body.ApiKey is null ? null : "[set]" }, ct);
         return new StatusOnlyResult(StatusCodes.Status204NoContent);
     }
 

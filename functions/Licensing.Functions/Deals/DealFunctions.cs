@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Deals;
 
 /// <summary>Lifetime deals: code batches (account), redemption (public), refunds (account). docs/lifetime-deals.md.</summary>
-public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuard guard, TimeProvider clock)
+public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuard guard, TimeProvider clock, Audit.AccountAudit audit)
 {
     public sealed record BatchRequest(string? Plan, int? Count, List<string?>? Codes);
 
@@ -22,9 +22,15 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/products/{productId}/code-batches")] HttpRequest req, string productId,
         CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
         var body = await RequestBody.ReadJsonAsync<BatchRequest>(req, ct);
-        var batch = await deals.CreateBatchAsync(accountId, productId, body.Plan, body.Count, body.Codes, ct);
+        var batch = await deals.CreateBatchAsync(caller.AccountId, productId, body.Plan, body.Count, body.Codes, ct);
+        await audit.RecordAsync(caller, "codes.created", new("codeBatch", batch.BatchId), new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
+        {
+            ["productId"] = productId,
+            ["plan"] = body.Plan,
+            ["added"] = batch.Added,
+        }, ct);
         return new ApiJsonResult(StatusCodes.Status201Created, new
         {
             batchId = batch.BatchId,
@@ -68,10 +74,10 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
     public async Task<IActionResult> RefundCode(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/codes/refund")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
         var body = await RequestBody.ReadJsonAsync<RefundRequest>(req, ct);
         if (string.IsNullOrWhiteSpace(body.Code)) throw ValidationFailedException.For("code", "is required");
-        var license = await deals.RefundAsync(accountId, body.Code, ct);
+        var license = await deals.RefundAsync(caller.AccountId, body.Code, caller.Actor, ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new
         {
             refunded = true,

@@ -8,7 +8,7 @@ namespace Licensing.Functions.Email;
 /// <c>emailoutbox</c>: PartitionKey = account id, RowKey = e-mail id (deterministic per purpose). A
 /// <see cref="OutboxEmail.Sensitive"/> message keeps its text and HTML sealed (<see cref="TextSealer"/>).
 /// </summary>
-public sealed class EmailOutboxTableStore(TableStorage tables, TextSealer sealer) : IEmailOutbox
+public sealed class EmailOutboxTableStore(TableStorage tables, TextSealer sealer) : IEmailOutbox, IOutboxErasure
 {
     private TableClient Table => tables.Table(TableStorage.EmailOutboxTable);
 
@@ -19,6 +19,16 @@ public sealed class EmailOutboxTableStore(TableStorage tables, TextSealer sealer
 
     public async Task<OutboxEmail> ReplaceAsync(OutboxEmail email, CancellationToken ct) =>
         email with { Version = await Table.ReplaceIfMatchAsync(ToEntity(email), email.Version!, "the outbox e-mail changed", ct) };
+
+    public async Task<int> DeleteToAsync(string accountId, string email, CancellationToken ct)
+    {
+        var rows = await Table.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), e => (e.RowKey, To: e.GetString("To")),
+            new QueryShape(MaxPerPage: 1000, Select: ["RowKey", "To"]), ct);
+        var deleted = 0;
+        foreach (var (rowKey, to) in rows)
+            if (string.Equals(to, email, StringComparison.OrdinalIgnoreCase) && await Table.DeleteIfExistsAsync(accountId, rowKey, ct)) deleted++;
+        return deleted;
+    }
 
     private TableEntity ToEntity(OutboxEmail e) => new(e.AccountId, e.Id)
     {

@@ -16,6 +16,8 @@ public static class EmailRegistration
     {
         services.AddSingleton<Storage.TextSealer>();
         services.AddSingleton<IEmailOutbox, EmailOutboxTableStore>();
+        // Stateless, so a second instance for erasure costs nothing (tests wrap the IEmailOutbox registration's type).
+        services.AddSingleton<IOutboxErasure, EmailOutboxTableStore>();
         services.AddSingleton<IEmailQueue, EmailQueue>();
         services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<LicensingOptions>>() is var options
             && string.IsNullOrWhiteSpace(options.Value.Email.AcsEndpoint)

@@ -31,6 +31,9 @@ public sealed class LicensingOptions
     /// </summary>
     public int LicenseCacheSeconds { get; set; } = 5;
 
+    /// <summary>Days audit log entries are kept at least (1-3650); a month's partition is deleted once all of it is older (docs/audit.md).</summary>
+    public int AuditRetentionDays { get; set; } = 400;
+
     /// <summary>
     /// Seconds validate, activate, deactivate, usage and health may wait on storage and signing before answering 503 with
     /// Retry-After (0.5-30).

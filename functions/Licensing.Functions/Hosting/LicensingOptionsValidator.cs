@@ -31,6 +31,7 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
             failures.Add($"{LicensingOptions.Section}:DashboardUrl must be an absolute http or https URL (the dashboard sign-in links point to).");
         if (options.CredentialCacheSeconds is < 0 or > 60)
             failures.Add($"{LicensingOptions.Section}:CredentialCacheSeconds must be 0-60 (the bound on how long a revoked API key keeps working elsewhere).");
+        if (options.AuditRetentionDays is < 1 or > 3650) failures.Add($"{LicensingOptions.Section}:AuditRetentionDays must be 1-3650.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

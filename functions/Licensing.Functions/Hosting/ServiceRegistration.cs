@@ -1,6 +1,7 @@
 using Licensing.Functions.Accounts;
 using Licensing.Functions.Activations;
 using Licensing.Functions.Activity;
+using Licensing.Functions.Audit;
 using Licensing.Functions.Billing;
 using Licensing.Functions.Deals;
 using Licensing.Functions.Email;
@@ -44,6 +45,7 @@ public static class ServiceRegistration
             .AddAccounts()
             .AddProducts()
             .AddLicenses()
+            .AddAudit()
             .AddValidation()
             .AddActivations()
             .AddUsage()

@@ -30,13 +30,13 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     public async Task<IActionResult> IssueLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses")] HttpRequest req, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
         var idempotencyKey = IdempotentIssuance.ParseKey(req.Headers[IdempotentIssuance.Header]);
         var b = await RequestBody.ReadJsonAsync<IssueLicenseRequest>(req, ct);
         var input = new IssueLicenseInput(b.ProductId, b.CustomerEmail, b.Domains, b.Plan, b.Features, b.ExpiresAt, b.MaxActivations, b.Metadata);
         var (license, replayed) = idempotencyKey is null
-            ? (await licenses.IssueAsync(accountId, input, ct), false)
-            : await idempotent.IssueAsync(accountId, idempotencyKey, input, ct);
+            ? (await licenses.IssueAsync(caller.AccountId, caller.Actor, input, ct), false)
+            : await idempotent.IssueAsync(caller.AccountId, caller.Actor, idempotencyKey, input, ct);
         var result = new ApiJsonResult(StatusCodes.Status201Created, ToResponse(license, await licenses.ActivationsAsync(license, ct), clock.GetUtcNow()));
         if (replayed) result.Headers["Idempotent-Replayed"] = "true";
         return result;
@@ -96,28 +96,37 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     [Function(nameof(SuspendLicense))]
     public async Task<IActionResult> SuspendLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/suspend")] HttpRequest req, string licenseId,
-        CancellationToken ct) =>
-        await OkAsync(await licenses.SuspendAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
+        CancellationToken ct)
+    {
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
+        return await OkAsync(await licenses.SuspendAsync(caller.AccountId, licenseId, caller.Actor, ct), ct);
+    }
 
     [Function(nameof(ReinstateLicense))]
     public async Task<IActionResult> ReinstateLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/reinstate")] HttpRequest req, string licenseId,
-        CancellationToken ct) =>
-        await OkAsync(await licenses.ReinstateAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
+        CancellationToken ct)
+    {
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
+        return await OkAsync(await licenses.ReinstateAsync(caller.AccountId, licenseId, caller.Actor, ct), ct);
+    }
 
     [Function(nameof(RevokeLicense))]
     public async Task<IActionResult> RevokeLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/revoke")] HttpRequest req, string licenseId,
-        CancellationToken ct) =>
-        await OkAsync(await licenses.RevokeAsync((await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId, licenseId, ct), ct);
+        CancellationToken ct)
+    {
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
+        return await OkAsync(await licenses.RevokeAsync(caller.AccountId, licenseId, caller.Actor, ct), ct);
+    }
 
     [Function(nameof(RenewLicense))]
     public async Task<IActionResult> RenewLicense(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/licenses/{licenseId}/renew")] HttpRequest req, string licenseId, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct);
         var body = await RequestBody.ReadJsonAsync<RenewLicenseRequest>(req, ct);
-        var renewed = await licenses.RenewAsync(accountId, licenseId, body.ExpiresAt, body.UpdatesUntil, ct);
+        var renewed = await licenses.RenewAsync(caller.AccountId, licenseId, caller.Actor, body.ExpiresAt, body.UpdatesUntil, ct);
         await CountRenewalAsync(renewed, ct);
         return await OkAsync(renewed, ct);
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Licensing.Domain.Audit;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Functions.Storage;
@@ -51,10 +52,10 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         return row is null ? null : ActivationRows.FromRow(row, key.Length - activationId.Length);
     }
 
-    public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) =>
-        WriteAsync(license, null, [.. activations.Select(a => ActivationRows.ToRow(license, a))], [], ct);
+    public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
+        WriteAsync(license, null, [.. activations.Select(a => ActivationRows.ToRow(license, a))], [], Journal(journal), ct);
 
-    public async Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct)
+    public async Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<ChangeRecord> journal, CancellationToken ct)
     {
         // A license read in the older layout moves its inline activations to rows in this same write.
         var indexed = license.Activations.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
@@ -64,9 +65,30 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
             .Select(a => ActivationRows.ToRow(license, a)).ToList();
         var deletes = changes.Removed.Where(id => !inline.Contains(id))
             .Select(id => new TableEntity(license.AccountId, ActivationRows.RowKey(license.Id, id))).ToList();
-        var etag = await WriteAsync(license, license.Version!, rows, deletes, ct);
+        var etag = await WriteAsync(license, license.Version!, rows, deletes, Journal(journal), ct);
         return license with { Version = etag, InlineActivations = [] };
     }
+
+    public async Task DeleteAsync(License license, ChangeRecord journal, CancellationToken ct)
+    {
+        // The license (if unchanged), its journal row and as many of its activation rows as fit go in one transaction;
+        // rows beyond that (and rows a lost race left outside the index) go after it: with the license gone, they are in no
+        // index and so are not activations.
+        var rows = await tables.Licenses.QueryAsync(ActivationRows.Of(license), e => new TableEntity(license.AccountId, e.RowKey),
+            new QueryShape(MaxPerPage: 1000, Select: ["RowKey"]), ct);
+        var room = MaxTransactionActions - 2;
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Delete, new TableEntity(license.AccountId, license.Id), new ETag(license.Version!)),
+            new(TableTransactionActionType.Add, ChangeJournalTableStore.ToRow(journal)),
+        };
+        actions.AddRange(rows.Take(room).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)));
+        var outcome = await tables.Licenses.SubmitIfAsync(actions, ct);
+        if (!outcome.Committed) throw new ConcurrencyException($"license '{license.Id}' changed while it was being deleted");
+        foreach (var r in rows.Skip(room)) await tables.Licenses.DeleteIfExistsAsync(r.PartitionKey, r.RowKey, ct);
+    }
+
+    private static List<TableEntity> Journal(IReadOnlyList<ChangeRecord> journal) => [.. journal.Select(ChangeJournalTableStore.ToRow)];
 
     /// <summary>
     /// The license write (an add when <paramref name="version"/> is null, else a replace if it still has that ETag) and
@@ -75,15 +97,16 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
     /// or an older license moving its inline activations out) are upserted first: until the license write lands they
     /// are not in its index, and so are not activations. Returns the license's new ETag.
     /// </summary>
-    private async Task<string?> WriteAsync(License license, string? version, List<TableEntity> upserts, List<TableEntity> deletes, CancellationToken ct)
+    private async Task<string?> WriteAsync(License license, string? version, List<TableEntity> upserts, List<TableEntity> deletes,
+        List<TableEntity> journal, CancellationToken ct)
     {
         var entity = LicenseEntities.ToEntity(license);
         var changed = $"license '{license.Id}' changed while it was being updated";
-        if (upserts.Count == 0 && deletes.Count == 0)
+        if (upserts.Count == 0 && deletes.Count == 0 && journal.Count == 0)
             return version is null
                 ? await tables.Licenses.AddIfAbsentAsync(entity, ct) ?? throw Exists(license)
                 : await tables.Licenses.ReplaceIfMatchAsync(entity, version, changed, $"license '{license.Id}' not found", TableUpdateMode.Replace, ct);
-        var room = MaxTransactionActions - 1 - deletes.Count;
+        var room = MaxTransactionActions - 1 - deletes.Count - journal.Count;
         foreach (var early in upserts.Skip(room).Chunk(MaxTransactionActions))
             await tables.Licenses.SubmitAsync(early.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct);
         var actions = new List<TableTransactionAction>
@@ -92,13 +115,14 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         };
         actions.AddRange(upserts.Take(room).Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)));
         actions.AddRange(deletes.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)));
+        actions.AddRange(journal.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
         var outcome = await tables.Licenses.SubmitIfAsync(actions, ct);
         return outcome switch
         {
             { Committed: true } => outcome.ETags[0],
             // A row to delete is already gone: the state wanted holds for it; write the rest.
-            { FailedStatus: 404, FailedIndex: { } i } when i >= 1 + Math.Min(room, upserts.Count) =>
-                await WriteAsync(license, version, upserts.Take(room).ToList(), [], ct),
+            { FailedStatus: 404, FailedIndex: { } i } when i >= 1 + Math.Min(room, upserts.Count) && i < 1 + Math.Min(room, upserts.Count) + deletes.Count =>
+                await WriteAsync(license, version, upserts.Take(room).ToList(), [], journal, ct),
             { FailedStatus: 409 } when version is null => throw Exists(license),
             { FailedStatus: 412 } => throw new ConcurrencyException(changed),
             { FailedStatus: 404 } => throw new NotFoundException($"license '{license.Id}' not found"),

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Licensing.Domain.Accounts;
 using Licensing.Domain.Products;
 using Licensing.Functions.Http;
@@ -7,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Licensing.Functions.Products;
 
-public sealed class ProductFunctions(ProductService products, RequestAuth auth)
+public sealed class ProductFunctions(ProductService products, RequestAuth auth, Audit.AccountAudit audit)
 {
     public sealed record PutProductRequest(string? Name, List<PlanBody?>? Plans, DevelopmentHostsBody? DevelopmentHosts,
         Dictionary<string, DateTimeOffset>? Releases, int? RenewalReminderDays);
@@ -22,7 +23,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
     public async Task<IActionResult> PutProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/products/{productId}")] HttpRequest req, string productId, CancellationToken ct)
     {
-        var accountId = (await auth.RequireAccountAsync(req, Scopes.ProductsWrite, ct)).AccountId;
+        var caller = await auth.RequireAccountAsync(req, Scopes.ProductsWrite, ct);
         var body = await RequestBody.ReadJsonAsync<PutProductRequest>(req, ct);
         var input = new ProductInput(body.Name,
             body.Plans?.Select(p => p is null ? null : new PlanInput(p.Id, p.Name, p.Model, p.DurationDays, p.MaxActivations, p.Features,
@@ -30,7 +31,12 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth)
                 p.MaxStackedCodes, p.UpdatesDays, p.UsageLimit, p.UsagePeriod, p.MaxDevelopmentHosts)).ToList(),
             body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns),
             body.Releases, body.RenewalReminderDays);
-        var (product, created) = await products.PutAsync(accountId, productId, input, ct);
+        var (product, created) = await products.PutAsync(caller.AccountId, productId, input, ct);
+        await audit.RecordAsync(caller, created ? "product.created" : "product.updated", new("product", product.Id), new Dictionary<string, JsonNode?>
+        {
+            ["name"] = product.Name,
+            ["plans"] = new JsonArray([.. product.Plans.Select(p => JsonValue.Create(p.Id))]),
+        }, ct);
         return new ApiJsonResult(created ? StatusCodes.Status201Created : StatusCodes.Status200OK, ToResponse(product));
     }
 

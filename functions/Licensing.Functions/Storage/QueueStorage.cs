@@ -12,10 +12,12 @@ public sealed class QueueStorage(QueueServiceClient service)
     public const string StripeEvents = "stripe-events";
     public const string EmailOutbox = "email-outbox";
     public const string SignInRequests = "signin-requests";
+    public const string LicenseChanges = "license-changes";
     public const string PoisonSuffix = "-poison";
 
     public static IReadOnlyList<string> AllQueues { get; } =
-        [StripeEvents, EmailOutbox, SignInRequests, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, SignInRequests + PoisonSuffix];
+        [StripeEvents, EmailOutbox, SignInRequests, LicenseChanges, StripeEvents + PoisonSuffix, EmailOutbox + PoisonSuffix,
+         SignInRequests + PoisonSuffix, LicenseChanges + PoisonSuffix];
 
     public QueueServiceClient Service { get; } = service;
 

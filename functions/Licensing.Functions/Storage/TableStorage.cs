@@ -28,11 +28,12 @@ public sealed class TableStorage
     public const string AccountEmailsTable = "accountemails";
     public const string SessionsTable = "sessions";
     public const string SignInTokensTable = "signintokens";
+    public const string AuditTable = "auditlog";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable, StripeEventsTable, StripeLinksTable, StripeFailuresTable,
          EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable, AccountEmailsTable, SessionsTable,
-         SignInTokensTable];
+         SignInTokensTable, AuditTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

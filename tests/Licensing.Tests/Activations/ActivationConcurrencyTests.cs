@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Licensing.Domain.Activations;
+using Licensing.Domain.Audit;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Tests.Support;
@@ -85,7 +86,8 @@ public sealed class ActivationConcurrencyTests(SharedHost shared) : IClassFixtur
             var stale = (await store.GetAsync(accountId, licenseId, default))!;
             var service = new ActivationService(through, TimeProvider.System);
             var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
-                Task.Run(() => service.ActivateAsync(stale, new ActivationTarget($"race{i}.com", null), null, DevelopmentHostPolicy.Default, default))));
+                Task.Run(() => service.ActivateAsync(stale, new ActivationTarget($"race{i}.com", null), null, DevelopmentHostPolicy.Default, Actor.Customer(),
+                    default))));
             return outcomes.Count(o => o.Activated);
         }
 
@@ -104,9 +106,11 @@ public sealed class ActivationConcurrencyTests(SharedHost shared) : IClassFixtur
         public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => inner.ListActivationsAsync(license, ct);
         public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
             inner.GetActivationAsync(license, activationId, ct);
-        public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) => inner.AddAsync(license, activations, ct);
-        public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) =>
-            inner.ReplaceAsync(license with { Version = "*" }, changes, ct);
+        public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
+            inner.AddAsync(license, activations, journal, ct);
+        public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
+            inner.ReplaceAsync(license with { Version = "*" }, changes, journal, ct);
+        public Task DeleteAsync(License license, ChangeRecord journal, CancellationToken ct) => inner.DeleteAsync(license, journal, ct);
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) =>
             inner.ListAsync(accountId, query, now, ct);
     }

@@ -1,3 +1,4 @@
+using Licensing.Domain.Audit;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -34,7 +35,7 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task Omitted_terms_come_from_the_plan()
     {
-        var l = await _service.IssueAsync(Account, Input(domains: ["https://www.Site.com/"]), default);
+        var l = await _service.IssueAsync(Account, Actor.Admin, Input(domains: ["https://www.Site.com/"]), default);
         Assert.Equal(["analytics", "export"], l.Features);
         Assert.Equal(Start.AddDays(365), l.ExpiresAt);
         Assert.Equal(3, l.MaxActivations);
@@ -46,7 +47,7 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task Given_terms_are_used_exactly()
     {
-        var l = await _service.IssueAsync(Account, Input(features: ["custom-branding"], expiresAt: Start.AddDays(10), maxActivations: 7), default);
+        var l = await _service.IssueAsync(Account, Actor.Admin, Input(features: ["custom-branding"], expiresAt: Start.AddDays(10), maxActivations: 7), default);
         Assert.Equal(["custom-branding"], l.Features);
         Assert.Equal(Start.AddDays(10), l.ExpiresAt);
         Assert.Equal(7, l.MaxActivations);
@@ -55,7 +56,7 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task Lifetime_licenses_do_not_expire()
     {
-        var l = await _service.IssueAsync(Account, Input(plan: "lifetime"), default);
+        var l = await _service.IssueAsync(Account, Actor.Admin, Input(plan: "lifetime"), default);
         Assert.Null(l.ExpiresAt);
     }
 
@@ -66,7 +67,8 @@ public sealed class LicenseServiceTests
     [InlineData("Bad Id", "pro", "c@example.com", "productId")]
     public async Task Bad_input_names_the_field_and_writes_nothing(string product, string plan, string email, string field)
     {
-        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Input(plan, email: email, product: product), default));
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            _service.IssueAsync(Account, Actor.Admin, Input(plan, email: email, product: product), default));
         Assert.Contains(field, e.Errors.Keys);
         Assert.Equal(0, _licenses.Count);
     }
@@ -74,7 +76,8 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task More_domains_than_activations_is_refused()
     {
-        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Input(plan: "lifetime", domains: ["a.com", "b.com"]),
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Actor.Admin,
+            Input(plan: "lifetime", domains: ["a.com", "b.com"]),
             default));
         Assert.Contains("domains", e.Errors.Keys);
         Assert.Equal(0, _licenses.Count);
@@ -83,46 +86,54 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task Duplicate_domains_after_normalisation_take_one_slot()
     {
-        var l = await _service.IssueAsync(Account, Input(plan: "lifetime", domains: ["a.com", "https://WWW.a.com/x"]), default);
+        var l = await _service.IssueAsync(Account, Actor.Admin, Input(plan: "lifetime", domains: ["a.com", "https://WWW.a.com/x"]), default);
         Assert.Equal(["a.com"], (await _service.ActivationsAsync(l, default)).Select(a => a.Domain));
     }
 
     [Fact]
     public async Task Past_expiry_is_refused()
     {
-        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _service.IssueAsync(Account, Input(expiresAt: Start.AddSeconds(-1)), default));
+        var e = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+            _service.IssueAsync(Account, Actor.Admin, Input(expiresAt: Start.AddSeconds(-1)), default));
         Assert.Contains("expiresAt", e.Errors.Keys);
     }
 
     [Fact]
     public async Task State_verbs_follow_the_lifecycle()
     {
-        var l = await _service.IssueAsync(Account, Input(), default);
-        Assert.Equal(LicenseStatus.Suspended, (await _service.SuspendAsync(Account, l.Id, default)).Status);
-        Assert.Equal(LicenseStatus.Active, (await _service.ReinstateAsync(Account, l.Id, default)).Status);
-        Assert.Equal(LicenseStatus.Active, (await _service.ReinstateAsync(Account, l.Id, default)).Status); // already active: no change
-        Assert.Equal(Start.AddDays(400), (await _service.RenewAsync(Account, l.Id, Start.AddDays(400), default)).ExpiresAt);
-        Assert.Equal(LicenseStatus.Revoked, (await _service.RevokeAsync(Account, l.Id, default)).Status);
-        await Assert.ThrowsAsync<ConflictException>(() => _service.SuspendAsync(Account, l.Id, default));
-        await Assert.ThrowsAsync<ConflictException>(() => _service.ReinstateAsync(Account, l.Id, default));
-        await Assert.ThrowsAsync<ConflictException>(() => _service.RenewAsync(Account, l.Id, Start.AddDays(500), default));
-        Assert.Equal(LicenseStatus.Revoked, (await _service.RevokeAsync(Account, l.Id, default)).Status);
+        var l = await _service.IssueAsync(Account, Actor.Admin, Input(), default);
+        Assert.Equal(LicenseStatus.Suspended, (await _service.SuspendAsync(Account, l.Id, Actor.Admin, default)).Status);
+        Assert.Equal(LicenseStatus.Active, (await _service.ReinstateAsync(Account, l.Id, Actor.Admin, default)).Status);
+        Assert.Equal(LicenseStatus.Active, (await _service.ReinstateAsync(Account, l.Id, Actor.Admin, default)).Status); // already active: no change
+        Assert.Equal(Start.AddDays(400), (await _service.RenewAsync(Account, l.Id, Actor.Admin, Start.AddDays(400), default)).ExpiresAt);
+        Assert.Equal(LicenseStatus.Revoked, (await _service.RevokeAsync(Account, l.Id, Actor.Admin, default)).Status);
+        await Assert.ThrowsAsync<ConflictException>(() => _service.SuspendAsync(Account, l.Id, Actor.Admin, default));
+        await Assert.ThrowsAsync<ConflictException>(() => _service.ReinstateAsync(Account, l.Id, Actor.Admin, default));
+        await Assert.ThrowsAsync<ConflictException>(() => _service.RenewAsync(Account, l.Id, Actor.Admin, Start.AddDays(500), default));
+        Assert.Equal(LicenseStatus.Revoked, (await _service.RevokeAsync(Account, l.Id, Actor.Admin, default)).Status);
+        // Each change journaled with its write, named for what happened; the no-op reinstate and revoke journal nothing.
+        Assert.Equal([LicenseChanges.Created, LicenseChanges.Suspended, LicenseChanges.Reinstated, LicenseChanges.Renewed, LicenseChanges.Revoked],
+            _licenses.Journal.Select(r => r.Action));
+        Assert.All(_licenses.Journal, r => Assert.Equal((Actor.Admin, l.Id, l.Id), (r.Actor, r.Target.Id, r.LicenseId)));
+        Assert.Equal(_licenses.Journal.Count, _licenses.Journal.Select(r => r.Id).Distinct().Count());
+        var renewed = _licenses.Journal.Single(r => r.Action == LicenseChanges.Renewed).Changes!["expiresAt"];
+        Assert.Equal(Start.AddDays(400), renewed.To!.GetValue<DateTimeOffset>());
     }
 
     [Fact]
     public async Task Another_accounts_license_is_not_found()
     {
-        var l = await _service.IssueAsync(Account, Input(), default);
+        var l = await _service.IssueAsync(Account, Actor.Admin, Input(), default);
         await Assert.ThrowsAsync<NotFoundException>(() => _service.GetAsync("acct_00000000000000bb", l.Id, default));
-        await Assert.ThrowsAsync<NotFoundException>(() => _service.SuspendAsync("acct_00000000000000bb", l.Id, default));
+        await Assert.ThrowsAsync<NotFoundException>(() => _service.SuspendAsync("acct_00000000000000bb", l.Id, Actor.Admin, default));
     }
 
     [Fact]
     public async Task Concurrent_state_changes_all_land_without_lost_updates()
     {
-        var l = await _service.IssueAsync(Account, Input(), default);
+        var l = await _service.IssueAsync(Account, Actor.Admin, Input(), default);
         var dates = Enumerable.Range(1, 20).Select(i => Start.AddDays(400 + i)).ToArray();
-        await Task.WhenAll(dates.Select(d => Task.Run(() => _service.RenewAsync(Account, l.Id, d, default))));
+        await Task.WhenAll(dates.Select(d => Task.Run(() => _service.RenewAsync(Account, l.Id, Actor.Admin, d, default))));
         Assert.Contains((await _service.GetAsync(Account, l.Id, default)).ExpiresAt!.Value, dates);
     }
 
@@ -143,7 +154,7 @@ public sealed class LicenseServiceTests
     [Fact]
     public async Task A_real_key_costs_exactly_one_point_read()
     {
-        var l = await _service.IssueAsync(Account, Input(domains: ["a.com"]), default);
+        var l = await _service.IssueAsync(Account, Actor.Admin, Input(domains: ["a.com"]), default);
         var validation = Runtimes.Create(_signer, _licenses, _products, _clock);
         var request = new ValidationRequest(l.Key, "a.com", null, ["export"], "my-plugin");
         await validation.ValidateAsync(request, null, default); // warms the product cache and the certificate key

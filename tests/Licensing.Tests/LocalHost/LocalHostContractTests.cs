@@ -39,7 +39,7 @@ public sealed class LocalHostContractTests
                                 f.GetProperty("entryPoint").GetString()!))
             .OrderBy(x => x.Item1).ToArray();
         var fromRunner = Catalog().Queues.Select(f => (f.Name, f.Queue, f.Connection, EntryPoint(f.Method))).OrderBy(x => x.Name).ToArray();
-        Assert.Equal(["ProcessSignInRequest", "ProcessStripeEvent", "SendEmail"], fromMetadata.Select(x => x.Item1));
+        Assert.Equal(["DispatchChange", "ProcessSignInRequest", "ProcessStripeEvent", "SendEmail"], fromMetadata.Select(x => x.Item1));
         Assert.Equal(fromMetadata, fromRunner);
     }
 
@@ -50,7 +50,7 @@ public sealed class LocalHostContractTests
                             from b in FunctionsMetadata.Bindings(f, "timerTrigger")
                             select (f.GetProperty("name").GetString()!, b.GetProperty("schedule").GetString()!)).OrderBy(x => x.Item1).ToArray();
         var fromRunner = Catalog().Timers.Select(f => (f.Name, f.Expression)).ToArray();
-        Assert.Equal(3, fromMetadata.Length);
+        Assert.Equal(5, fromMetadata.Length);
         Assert.Equal(fromMetadata, fromRunner);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Licensing.Domain.Audit;
 using Licensing.Domain.Email;
 using Licensing.Domain.Licenses;
 using Licensing.Functions.Licenses;
@@ -55,15 +56,18 @@ public static class Faults
         public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
             inner.GetActivationAsync(license, activationId, ct);
 
-        public async Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
+        public async Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<ChangeRecord> journal, CancellationToken ct)
         {
             var crash = LicenseCrashes.TryRemove(license.CustomerEmail, out var when) ? when : (LicenseCrash?)null;
             if (crash == LicenseCrash.BeforeWrite) throw new InvalidOperationException("simulated crash before the license was written");
-            await inner.AddAsync(license, activations, ct);
+            await inner.AddAsync(license, activations, journal, ct);
             if (crash == LicenseCrash.AfterWrite) throw new InvalidOperationException("simulated crash after the license was written");
         }
 
-        public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => inner.ReplaceAsync(license, changes, ct);
+        public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
+            inner.ReplaceAsync(license, changes, journal, ct);
+
+        public Task DeleteAsync(License license, ChangeRecord journal, CancellationToken ct) => inner.DeleteAsync(license, journal, ct);
 
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) =>
             inner.ListAsync(accountId, query, now, ct);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Licensing.Domain.Activations;
+using Licensing.Domain.Audit;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
@@ -30,14 +31,30 @@ public sealed class InMemoryLicenseStore : ILicenseStore
         Task.FromResult(license.Activations.Any(a => a.Id == activationId) ? _activations.GetValueOrDefault((license.AccountId, license.Id, activationId))
             : null);
 
-    public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct)
+    /// <summary>Change records journaled with each write, in order.</summary>
+    public ConcurrentQueue<ChangeRecord> Journal { get; } = new();
+
+    public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<ChangeRecord> journal, CancellationToken ct)
     {
         if (!_items.TryAdd((license.AccountId, license.Id), license with { Version = NextVersion() })) throw new ConflictException("exists");
         foreach (var a in activations) _activations[(license.AccountId, license.Id, a.Id)] = a;
+        foreach (var r in journal) Journal.Enqueue(r);
         return Task.CompletedTask;
     }
 
-    public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct)
+    public Task DeleteAsync(License license, ChangeRecord journal, CancellationToken ct)
+    {
+        lock (_items)
+        {
+            if (!_items.TryGetValue((license.AccountId, license.Id), out var current) || current.Version != license.Version)
+                throw new ConcurrencyException("etag");
+            _items.TryRemove((license.AccountId, license.Id), out _);
+            Journal.Enqueue(journal);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<ChangeRecord> journal, CancellationToken ct)
     {
         var key = (license.AccountId, license.Id);
         lock (_items)
@@ -47,6 +64,7 @@ public sealed class InMemoryLicenseStore : ILicenseStore
             if (!_items.TryUpdate(key, next, current)) throw new ConcurrencyException("etag");
             foreach (var a in changes.Added) _activations[(license.AccountId, license.Id, a.Id)] = a;
             foreach (var id in changes.Removed) _activations.TryRemove((license.AccountId, license.Id, id), out _);
+            foreach (var r in journal) Journal.Enqueue(r);
             return Task.FromResult(next);
         }
     }
@@ -86,8 +104,11 @@ public sealed class UntouchableLicenseStore : ILicenseStore
     public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) => throw Touched();
     public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => throw Touched();
     public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => throw Touched();
-    public Task AddAsync(License license, IReadOnlyList<Activation> activations, CancellationToken ct) => throw Touched();
-    public Task<License> ReplaceAsync(License license, ActivationChanges changes, CancellationToken ct) => throw Touched();
+    public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
+        throw Touched();
+    public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
+        throw Touched();
+    public Task DeleteAsync(License license, ChangeRecord journal, CancellationToken ct) => throw Touched();
     public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw Touched();
 
     private static InvalidOperationException Touched() => new("storage was accessed");
