@@ -55,7 +55,8 @@ public sealed class ScopeEnforcementTests
         foreach (var op in (await OperationsAsync()).Where(o => o.Schemes.Contains("apiKey")))
         {
             var path = op.Path.TrimStart('/').Replace("{productId}", "my-plugin").Replace("{licenseId}", licenseId).Replace("{accountId}", accountId)
-                .Replace("{eventId}", "evt_scope_walk").Replace("{id}", "key_0000000000000000");
+                .Replace("{eventId}", "evt_scope_walk").Replace("{id}", "key_0000000000000000")
+                .Replace("{activationId}", "act_0000000000000000");
             Assert.DoesNotContain("{", path);
             var (without, only) = keys[op.Scope!];
             var method = new HttpMethod(op.Method);
