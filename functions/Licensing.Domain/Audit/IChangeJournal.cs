@@ -15,6 +15,12 @@ public interface IChangeJournal
     /// <summary>An account's journaled records (erasure redacts them).</summary>
     Task<IReadOnlyList<ChangeRecord>> ListAsync(string accountId, CancellationToken ct);
 
+    /// <summary>
+    /// Journals a record of a change that is not a license write (the sharing signal, written with the license's activity):
+    /// it is handed on like the others, but is not in the same atomic write as what it describes.
+    /// </summary>
+    Task AddAsync(ChangeRecord record, CancellationToken ct);
+
     /// <summary>Replaces a record that is still journaled (erasure); false when it was handed on meanwhile.</summary>
     Task<bool> ReplaceAsync(ChangeRecord record, CancellationToken ct);
 

@@ -21,7 +21,8 @@ public sealed class AuditFunctions(IAuditStore audit, RequestAuth auth, Continua
     {
         var caller = await auth.RequireAccountAsync(req, Scopes.AuditRead, ct);
         var (query, raw) = Parse(req.Query);
-        var scope = ContinuationTokens.Scope("audit", caller.AccountId, raw.LicenseId, raw.From, raw.To, raw.Limit);
+        var scope = ContinuationTokens.Scope("audit", caller.AccountId, raw.LicenseId, raw.From, raw.To,
+            raw.Limit.ToString(CultureInfo.InvariantCulture));
         var opened = query with { ContinuationToken = tokens.Open(query.ContinuationToken, scope) };
         var page = await audit.ListAsync(caller.AccountId, opened, clock.GetUtcNow(), ct);
         return new ApiJsonResult(StatusCodes.Status200OK, new
@@ -43,18 +44,12 @@ public sealed class AuditFunctions(IAuditStore audit, RequestAuth auth, Continua
         changes = r.Changes?.ToDictionary(c => c.Key, c => new { from = c.Value.From, to = c.Value.To }),
     };
 
-    private sealed record RawFilters(string? LicenseId, string? From, string? To, string? Limit);
+    private sealed record RawFilters(string? LicenseId, string? From, string? To, int Limit);
 
     private static (AuditQuery Query, RawFilters Raw) Parse(IQueryCollection query)
     {
         var errors = new FieldErrors();
-        string? Single(string name)
-        {
-            var values = query[name];
-            if (values.Count > 1) errors.Add(name, "give it at most once");
-            var value = values.Count == 0 ? null : values[0];
-            return string.IsNullOrEmpty(value) ? null : value;
-        }
+        string? Single(string name) => QueryParameters.Single(query, name, errors);
         DateTimeOffset? Time(string name, string? text)
         {
             if (text is null) return null;
@@ -63,16 +58,13 @@ public sealed class AuditFunctions(IAuditStore audit, RequestAuth auth, Continua
             errors.Add(name, "must be an RFC 3339 time, e.g. 2027-01-31T00:00:00Z");
             return null;
         }
-        var raw = new RawFilters(Single("licenseId"), Single("from"), Single("to"), Single("limit"));
+        var raw = new RawFilters(Single("licenseId"), Single("from"), Single("to"), QueryParameters.Limit(query, DefaultPageSize, MaxPageSize, errors));
         if (raw.LicenseId is not null && !Ids.IsLicenseId(raw.LicenseId)) errors.Add("licenseId", "is not a license id (lic_ and 24 hex digits)");
         var from = Time("from", raw.From);
         var to = Time("to", raw.To);
         if (from is not null && to is not null && from >= to) errors.Add("from", "must be before to");
-        var limit = DefaultPageSize;
-        if (raw.Limit is not null && (!int.TryParse(raw.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxPageSize))
-            errors.Add("limit", $"must be 1-{MaxPageSize}");
         var token = Single("continuationToken");
         errors.ThrowIfAny();
-        return (new AuditQuery(raw.LicenseId, from, to, token, limit), raw);
+        return (new AuditQuery(raw.LicenseId, from, to, token, raw.Limit), raw);
     }
 }

@@ -21,6 +21,8 @@ public static class AuditRegistration
         services.AddSingleton<IChangeConsumer, AuditLogConsumer>();
         services.AddSingleton<PersonalDataEraser>();
         services.AddSingleton<AccountAudit>();
+        // Registered before the activity capability's consumers, so the record precedes an auto-suspension's.
+        services.AddSingleton<Licensing.Domain.Activity.IActivityBatchConsumer, SharingSuspectedRecords>();
         return services;
     }
 }

@@ -41,6 +41,8 @@ public sealed class ChangeJournalTableStore(TableStorage tables) : IChangeJourna
     public Task<IReadOnlyList<ChangeRecord>> ListAsync(string accountId, CancellationToken ct) =>
         tables.Licenses.QueryAsync($"{TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")} and {Rows}", FromRow, ct);
 
+    public Task AddAsync(ChangeRecord record, CancellationToken ct) => tables.Licenses.UpsertAsync(ToRow(record), ct);
+
     public Task<bool> ReplaceAsync(ChangeRecord record, CancellationToken ct) =>
         tables.Licenses.ReplaceIfExistsAsync(ToRow(record), TableUpdateMode.Replace, ct);
 

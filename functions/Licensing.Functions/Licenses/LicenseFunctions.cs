@@ -152,13 +152,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     private static LicenseQuery ParseQuery(IQueryCollection query)
     {
         var errors = new FieldErrors();
-        string? Single(string name)
-        {
-            var values = query[name];
-            if (values.Count > 1) errors.Add(name, "give it at most once");
-            var value = values.Count == 0 ? null : values[0];
-            return string.IsNullOrEmpty(value) ? null : value;
-        }
+        string? Single(string name) => QueryParameters.Single(query, name, errors);
         var productId = Single("productId");
         if (productId is not null && !Naming.IsSlug(productId)) errors.Add("productId", "must be 1-64 characters of a-z, 0-9 and '-'");
         var email = Single("customerEmail");
@@ -166,12 +160,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         var statusText = Single("status");
         var status = LicenseStatusNames.Parse(statusText);
         if (statusText is not null && status is null) errors.Add("status", "must be one of active, suspended, revoked, expired");
-        var limitText = Single("limit");
-        var limit = DefaultPageSize;
-        if (limitText is not null
-            && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)
-                || limit < 1 || limit > MaxPageSize))
-            errors.Add("limit", $"must be 1-{MaxPageSize}");
+        var limit = QueryParameters.Limit(query, DefaultPageSize, MaxPageSize, errors);
         var token = Single("continuationToken");
         errors.ThrowIfAny();
         return new LicenseQuery(productId, email is null ? null : EmailAddress.Normalize(email), status, token, limit);

@@ -80,6 +80,16 @@ public sealed class AbuseTests
         Assert.Equal("sharing", s.GetProperty("statusReason").GetString());
         var v = (await host.PostAsync("v1/validate", new { key = strict.GetProperty("licenseKey").GetString(), domain = "a.com" })).Json;
         Assert.Equal("SUSPENDED", v.GetProperty("code").GetString());
+
+        // The signal is journaled for the audit log and webhooks; the auto-suspension names the system as its actor.
+        var watchedHistory = await Audit.AuditProbe.WaitForHistoryAsync(host, apiKey, watched.GetProperty("licenseId").GetString()!, 2);
+        Assert.Equal("license.sharing_suspected", watchedHistory[0].GetProperty("action").GetString());
+        Assert.Equal(4, watchedHistory[0].GetProperty("changes").GetProperty("sharing.distinctDomains").GetProperty("to").GetInt32());
+        // (license.updated: the validation from localhost recorded a development host.)
+        var strictHistory = await Audit.AuditProbe.WaitForHistoryAsync(host, apiKey, strict.GetProperty("licenseId").GetString()!, 4);
+        Assert.Equal(["license.suspended", "license.sharing_suspected", "license.updated", "license.created"],
+            strictHistory.Select(h => h.GetProperty("action").GetString()));
+        Assert.Equal("timer:sharing-auto-suspend", strictHistory[0].GetProperty("actor").GetProperty("id").GetString());
     }
 
     [Fact]
