@@ -91,7 +91,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         // it beside its target and the checklist ticks "Integrate the SDK". Issued/active wait for the hourly roll-up.
         using (var sdk = new Licensing.Client.LicenseClient(new Licensing.Client.LicenseClientOptions
         {
-            BaseUrl = s.Host.BaseAddress, PinnedJwks = (await s.Host.GetAsync("v1/keys")).Text, ProductId = "dash-plugin",
+            BaseUrl = s.Host.BaseAddress,
+            PinnedJwks = (await s.Host.GetAsync("v1/keys")).Text,
+            ProductId = "dash-plugin",
         }))
         {
             var state = await sdk.ValidateAsync(issued.Json.GetProperty("licenseKey").GetString()!, "two.example");
