@@ -17,7 +17,8 @@ public sealed class ApiKeyService(IApiKeyStore keys, Authenticator authenticator
         var errors = new FieldErrors();
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed)) errors.Add("name", "is required");
-        else if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl)) errors.Add("name", $"at most {MaxNameLength} characters, no control characters");
+        else if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+            errors.Add("name", $"at most {MaxNameLength} characters, no control characters");
         if (scopes is null || scopes.Count == 0) errors.Add("scopes", "at least one scope is required: " + string.Join(", ", Scopes.Known));
         else
             for (var i = 0; i < scopes.Count; i++)

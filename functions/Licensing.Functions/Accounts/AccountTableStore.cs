@@ -9,9 +9,10 @@ namespace Licensing.Functions.Accounts;
 
 /// <summary>
 /// The one adapter of <c>accounts</c> and <c>accountemails</c> (<c>apikeys</c> is <see cref="ApiKeyTableStore"/>'s).
-/// <c>accounts</c>: PartitionKey = account id, RowKey = "" for the account (name, e-mail, created, tier, licenses issued); beside it, in the same partition so one entity-group
-/// transaction covers them and the count, a mark per counted license id (RowKey <c>license-counted:{id}</c>, permanent)
-/// and a reservation per license not yet known to be written (RowKey <c>license-pending:{id}</c>); docs/quotas.md.
+/// <c>accounts</c>: PartitionKey = account id, RowKey = "" for the account (name, e-mail, created, tier, licenses
+/// issued); beside it, in the same partition so one entity-group transaction covers them and the count, a mark per
+/// counted license id (RowKey <c>license-counted:{id}</c>, permanent) and a reservation per license not yet known to be
+/// written (RowKey <c>license-pending:{id}</c>); docs/quotas.md.
 /// <c>accountemails</c>: PartitionKey = hex SHA-256 of the lower-cased address, RowKey = "", holding the account the
 /// address signs in to (one point read per sign-in). The quota rows are read and written through the quota store
 /// (<see cref="Quotas.QuotaTableStore"/>), which goes through this class.

@@ -44,7 +44,8 @@ public sealed class ApiKeyTests
     {
         await using var host = await AccountTestKit.StartAsync();
         var (_, key) = await host.CreateAccountAsync();
-        var json = (await host.SendAsync(HttpMethod.Post, "v1/api-keys", bearer: key, rawBody: body)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var json = (await host.SendAsync(HttpMethod.Post, "v1/api-keys", bearer: key, rawBody: body))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(json.GetProperty("errors").TryGetProperty(field, out _), json.ToString());
         Assert.Single(await AccountTestKit.ListKeysAsync(host, key));
     }
@@ -105,7 +106,8 @@ public sealed class ApiKeyTests
         clock.Advance(TimeSpan.FromMinutes(1));
         await host.GetAsync("v1/licenses", key); // inside the interval: no write
         var authenticator = host.Services.GetRequiredService<Authenticator>();
-        await WaitForAsync(() => Task.FromResult(authenticator.PendingWrites == 0 ? (System.Text.Json.JsonElement?)default(System.Text.Json.JsonElement) : null));
+        await WaitForAsync(() =>
+            Task.FromResult(authenticator.PendingWrites == 0 ? (System.Text.Json.JsonElement?)default(System.Text.Json.JsonElement) : null));
         Assert.Equal(firstUse, (await AccountTestKit.ListKeysAsync(host, owner)).Single(k => k.GetProperty("id").GetString() == id)
             .GetProperty("lastUsedAt").GetDateTimeOffset());
         clock.Advance(Authenticator.LastUsedInterval);

@@ -44,7 +44,8 @@ public sealed class AuthenticatorTests
         var keys = new Keys();
         var authenticator = new Authenticator(keys, new Sessions(), clock, TimeSpan.FromSeconds(30));
         var secret = ApiKeys.NewKey();
-        await keys.AddAsync(new ApiKey("key_0123456789abcdef", "acct_0000000000000001", "k", [Scopes.LicensesRead], ApiKeys.PrefixOf(secret), clock.GetUtcNow()),
+        await keys.AddAsync(
+            new ApiKey("key_0123456789abcdef", "acct_0000000000000001", "k", [Scopes.LicensesRead], ApiKeys.PrefixOf(secret), clock.GetUtcNow()),
             ApiKeys.Hash(secret), default);
 
         var credential = await authenticator.AuthenticateAsync(secret, default);
