@@ -21,7 +21,8 @@ internal static class DashboardFiles
         }
         var full = Path.GetFullPath(root);
         if (!File.Exists(Path.Combine(full, "index.html")))
-            throw new InvalidOperationException($"LocalHost:DashboardRoot ({full}) holds no index.html: publish the dashboard there first (docs/dashboard.md).");
+            throw new InvalidOperationException(
+                $"LocalHost:DashboardRoot ({full}) holds no index.html: publish the dashboard there first (docs/dashboard.md).");
         var files = new StaticFileOptions
         {
             FileProvider = new PhysicalFileProvider(full),

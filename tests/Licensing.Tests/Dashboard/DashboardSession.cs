@@ -32,7 +32,8 @@ public sealed partial class DashboardSession : IAsyncDisposable
     public static async Task<DashboardSession> StartAsync()
     {
         Assert.True(File.Exists(Path.Combine(Published, "index.html")),
-            $"no published dashboard at {Published}: scripts/test.sh publishes it (dotnet publish dashboard/Licensing.Dashboard -c Release -o .local/dashboard)");
+            $"no published dashboard at {Published}: scripts/test.sh publishes it "
+            + "(dotnet publish dashboard/Licensing.Dashboard -c Release -o .local/dashboard)");
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: scripts/test.sh installs it (apt-get install -y chromium)");
         await Smtp4dev.RequireAsync();
         var origin = new Uri($"http://127.0.0.1:{FreePort()}/");
