@@ -18,8 +18,12 @@ param adminKey string
 @description('Object id of the deploying user or pipeline, granted Key Vault Crypto Officer to rotate the signing key (optional).')
 param principalId string = ''
 
-@description('The dashboard\'s base URL (https://…/): sign-up and sign-in e-mails link to its signin?token=… page.')
-param dashboardUrl string
+@description('The dashboard\'s base URL (https://…/) when it has a custom domain; empty: the Static Web App this template makes. Sign-up and sign-in e-mails link to its signin?token=… page.')
+param dashboardUrl string = ''
+
+@description('Region of the dashboard\'s Static Web App (Free tier; offered in westus2, centralus, eastus2, westeurope, eastasia).')
+@allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
+param dashboardLocation string = 'westeurope'
 
 @description('Local part of the e-mail sender address on the Azure-managed domain.')
 param senderUsername string = 'licenses'
@@ -48,6 +52,7 @@ module resources 'resources.bicep' = {
     principalId: principalId
     senderUsername: senderUsername
     dashboardUrl: dashboardUrl
+    dashboardLocation: dashboardLocation
     maximumInstanceCount: maximumInstanceCount
   }
 }
@@ -55,5 +60,6 @@ module resources 'resources.bicep' = {
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = resources.outputs.functionAppName
 output LICENSING_API_BASE_URL string = resources.outputs.apiBaseUrl
+output LICENSING_DASHBOARD_URL string = resources.outputs.dashboardUrl
 output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
 output EMAIL_SENDER string = resources.outputs.emailSender

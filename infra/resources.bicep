@@ -7,7 +7,10 @@ param tags object
 param adminKey string
 param principalId string
 param senderUsername string
+@description('The dashboard\'s own address when it is not the Static Web App below (a custom domain); empty: the Static Web App.')
 param dashboardUrl string
+@description('Region of the dashboard\'s Static Web App (a global CDN; the resource itself lives in one of a few regions).')
+param dashboardLocation string
 param maximumInstanceCount int
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -240,6 +243,21 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
+// ---------- The founder dashboard: Azure Static Web Apps, Free tier (static files on a global CDN, TLS, SPA fallback) ----------
+resource dashboard 'Microsoft.Web/staticSites@2024-04-01' = {
+  name: 'swa-${environmentName}-${take(token, 6)}'
+  location: dashboardLocation
+  tags: union(tags, { 'azd-service-name': 'dashboard' })
+  sku: { name: 'Free', tier: 'Free' }
+  properties: {}
+}
+
+var dashboardBase = empty(dashboardUrl) ? 'https://${dashboard.properties.defaultHostname}/' : dashboardUrl
+// CORS origins: scheme://host of the Static Web App and of the custom address, if any.
+var dashboardOrigins = union(['https://${dashboard.properties.defaultHostname}'], empty(dashboardUrl) ? [] : [
+  '${split(dashboardUrl, '/')[0]}//${split(dashboardUrl, '/')[2]}'
+])
+
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
   location: location
@@ -276,6 +294,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // The dashboard calls the API from its own origin with a bearer token (no cookies).
+      cors: { allowedOrigins: dashboardOrigins }
       appSettings: [
         // The Functions host's own storage, identity-based.
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
@@ -295,7 +315,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Licensing__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecret.properties.secretUri})' }
         { name: 'Licensing__Email__AcsEndpoint', value: 'https://${communication.properties.hostName}' }
         { name: 'Licensing__Email__From', value: '${sender.properties.username}@${emailDomain.properties.mailFromSenderDomain}' }
-        { name: 'Licensing__DashboardUrl', value: dashboardUrl }
+        { name: 'Licensing__DashboardUrl', value: dashboardBase }
         { name: 'Licensing__ClientAddress__Source', value: 'XForwardedFor' }
       ]
     }
@@ -379,6 +399,7 @@ resource emailRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 output functionAppName string = app.name
+output dashboardUrl string = dashboardBase
 output apiBaseUrl string = 'https://${app.properties.defaultHostName}/api'
 output keyVaultName string = vault.name
 output emailSender string = '${sender.properties.username}@${emailDomain.properties.mailFromSenderDomain}'

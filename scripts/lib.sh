@@ -78,3 +78,19 @@ stop_started() {
   done
   STARTED_PIDS=()
 }
+
+# The founder dashboard (docs/dashboard.md): published once into .local/dashboard (static files the local host serves).
+publish_dashboard() {
+  log "publishing the dashboard into .local/dashboard"
+  rm -rf "$ROOT/.local/dashboard"
+  dotnet publish "$ROOT/dashboard/Licensing.Dashboard/Licensing.Dashboard.csproj" -c Release -o "$ROOT/.local/dashboard" \
+    -nologo -v quiet -clp:ErrorsOnly >&2
+}
+
+# Debian's Chromium for the dashboard's browser tests (Playwright drives it; its own browser download cannot work here).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  log "installing chromium (apt-get)"
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2; fi
+}

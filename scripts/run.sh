@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the backend locally: Azurite and smtp4dev (started if needed), the API on http://127.0.0.1:7071/api in the
-# foreground, a local signing key (.local/signing-key.pem, created on first run) and the dev admin key
+# Runs the backend locally: Azurite and smtp4dev (started if needed), the API on http://127.0.0.1:7071/api and the
+# founder dashboard on http://127.0.0.1:7071/ in the foreground, a local signing key (.local/signing-key.pem, created on first run) and the dev admin key
 # from local.settings.sample.json. Ctrl-C or SIGTERM stops everything this script started.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -14,10 +14,12 @@ start_smtp4dev
 
 log "building the function app and its local host"
 dotnet build functions/Licensing.LocalHost/Licensing.LocalHost.csproj -c Debug -nologo -v quiet -clp:ErrorsOnly >&2
+publish_dashboard
 
 settings=local.settings.json
 [ -f "$settings" ] || settings=local.settings.sample.json
 admin_key=$(sed -n 's/.*"Licensing__AdminKey": *"\([^"]*\)".*/\1/p' "$settings")
+log "dashboard:  http://127.0.0.1:7071/   (sign up there; the link arrives in smtp4dev)"
 log "API:        http://127.0.0.1:7071/api   (try: curl http://127.0.0.1:7071/api/v1/health)"
 log "admin key:  $admin_key   (from $settings)"
 log "signing:    local P-256 key in .local/signing-key.pem (created on first run, kept across restarts)"
@@ -25,6 +27,6 @@ log "storage:    Azurite, data kept in .local/azurite"
 log "e-mail:     smtp4dev, every message the app sends: http://127.0.0.1:5000"
 
 # The local host (functions/Licensing.LocalHost, docs/local-host.md) serves the function app's classes.
-dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll &
+LocalHost__DashboardRoot="$ROOT/.local/dashboard/wwwroot" dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll &
 STARTED_PIDS+=($!)
 wait "${STARTED_PIDS[-1]}"

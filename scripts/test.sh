@@ -40,6 +40,10 @@ for template in infra/*.bicep; do
 done
 log "bicep build + lint: $(ls infra/*.bicep | wc -l) templates, no warnings"
 
+# The dashboard's browser tests serve the published app and drive the system Chromium.
+ensure_chromium
+publish_dashboard
+
 results="$ROOT/.local/test-results"
 rm -rf "$results"
 log "running tests"

@@ -77,7 +77,8 @@ public static class LocalFunctionsHost
             var pattern = (prefix.Length == 0 ? "/" : "/" + prefix + "/") + function.Route;
             app.MapMethods(pattern, function.Methods, context => Invoke(function, context)).WithDisplayName(function.Name);
         }
-        app.MapFallback(context => Execute(Problem.NotFoundRoute(context.Request.Path).ToResult(), context));
+        DashboardFiles.Map(app, app.Configuration[$"{LocalHostOptions.Section}:{nameof(LocalHostOptions.DashboardRoot)}"], prefix,
+            context => Execute(Problem.NotFoundRoute(context.Request.Path).ToResult(), context));
         return app;
     }
 

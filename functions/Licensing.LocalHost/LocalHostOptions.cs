@@ -26,6 +26,9 @@ public sealed class LocalHostOptions
     [Range(1, 10 * 60 * 1000, ErrorMessage = "LocalHost:MaxPollingMilliseconds must be between {1} and {2}.")]
     public int? MaxPollingMilliseconds { get; set; }
 
+    /// <summary>The published dashboard (a wwwroot folder) to serve at / beside the API; unset: the API only.</summary>
+    public string? DashboardRoot { get; set; }
+
     public TimeSpan QueueRetryDelay => QueueRetryDelayMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : HostSettings.VisibilityTimeout;
 
     public TimeSpan MaxPolling => MaxPollingMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : HostSettings.MaxPollingInterval;

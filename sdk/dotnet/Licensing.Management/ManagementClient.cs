@@ -123,6 +123,40 @@ public sealed class ManagementClient : IDisposable
     public Task<Session> CreateSessionAsync(string token, CancellationToken ct = default) =>
         SendAsync<Session>(HttpMethod.Post, "v1/sessions", new { token }, ct)!;
 
+    /// <summary><c>POST /v1/signup</c> (public): e-mails a sign-up link (or a sign-in link to an address that has an account).</summary>
+    public async Task SignUpAsync(string email, string name, CancellationToken ct = default)
+    {
+        using var _ = await RawAsync(HttpMethod.Post, "v1/signup", new { email, name }, ct);
+    }
+
+    /// <summary><c>POST /v1/signin</c> (public): e-mails a sign-in link when the address owns an account.</summary>
+    public async Task SignInAsync(string email, CancellationToken ct = default)
+    {
+        using var _ = await RawAsync(HttpMethod.Post, "v1/signin", new { email }, ct);
+    }
+
+    /// <summary><c>DELETE /v1/sessions/current</c>: the session token stops working.</summary>
+    public async Task EndSessionAsync(CancellationToken ct = default)
+    {
+        using var _ = await RawAsync(HttpMethod.Delete, "v1/sessions/current", null, ct);
+    }
+
+    /// <summary><c>DELETE /v1/licenses/{id}/activations/{activationId}</c>: the vendor frees a slot.</summary>
+    public Task<License> RemoveActivationAsync(string licenseId, string activationId, CancellationToken ct = default) =>
+        SendAsync<License>(HttpMethod.Delete, $"v1/licenses/{Esc(licenseId)}/activations/{Esc(activationId)}", null, ct)!;
+
+    /// <summary><c>POST /v1/api-keys</c>: a named key limited to <paramref name="scopes"/>; its secret is in the answer only.</summary>
+    public Task<ApiKeyCreated> CreateApiKeyAsync(string name, IReadOnlyList<string> scopes, CancellationToken ct = default) =>
+        SendAsync<ApiKeyCreated>(HttpMethod.Post, "v1/api-keys", new { name, scopes }, ct)!;
+
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken ct = default) =>
+        (await SendAsync<Page<ApiKeyInfo>>(HttpMethod.Get, "v1/api-keys", null, ct))!.Items;
+
+    public async Task RevokeApiKeyAsync(string id, CancellationToken ct = default)
+    {
+        using var _ = await RawAsync(HttpMethod.Delete, $"v1/api-keys/{Esc(id)}", null, ct);
+    }
+
     public void Dispose()
     {
         if (_ownsHttp) _http.Dispose();

@@ -95,6 +95,12 @@ public sealed record TimeToFirstValidation(long Licenses, double? MeanSeconds, d
 /// <summary><c>POST /v1/sessions</c>: a sign-in link's token exchanged for a session.</summary>
 public sealed record Session(string SessionToken, string AccountId, DateTimeOffset ExpiresAt);
 
+/// <summary><c>POST /v1/api-keys</c>: the new key, its secret shown this once.</summary>
+public sealed record ApiKeyCreated(string Id, string Name, IReadOnlyList<string> Scopes, string ApiKey, DateTimeOffset CreatedAt);
+
+/// <summary>A key as <c>GET /v1/api-keys</c> lists it: never its secret, only the first characters.</summary>
+public sealed record ApiKeyInfo(string Id, string Name, IReadOnlyList<string> Scopes, string? Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+
 /// <summary>A problem+json answer (RFC 9457) with the API's stable <see cref="Code"/>.</summary>
 public sealed class ApiException(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
     : Exception($"{code}: {detail}")

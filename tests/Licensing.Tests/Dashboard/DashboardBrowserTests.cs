@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using Licensing.Tests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Licensing.Tests.Dashboard;
+
+/// <summary>
+/// The founder dashboard in Chromium, end to end on the local host: sign up by e-mail link, the onboarding checklist
+/// ticking itself, the products and plans editor, the licenses list and a license page freeing a slot. Every page is
+/// scanned with axe (no serious or critical violation) and saved under .local/screenshots/.
+/// </summary>
+public sealed class DashboardBrowserTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_founder_signs_up_by_link_creates_a_product_and_frees_a_slot_on_a_license_page()
+    {
+        await using var s = await DashboardSession.StartAsync();
+        var page = s.Page;
+        var email = $"founder-{Guid.NewGuid():N}@dashboard-tests.example";
+
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync("");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sell licenses for your software in 30 minutes" })).ToBeVisibleAsync();
+        output.WriteLine($"first load to the sign-in page: {clock.ElapsedMilliseconds} ms");
+        await s.CheckPageAsync("01-sign-up");
+
+        await page.GetByLabel("Your business name").FillAsync("Dash Plugins");
+        await page.GetByLabel("E-mail").First.FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send me a sign-up link" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Check your inbox" })).ToBeVisibleAsync();
+
+        await page.GotoAsync(await s.LinkSentToAsync(email));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your first 30 minutes" })).ToBeVisibleAsync();
+        Assert.Equal(s.Origin.AbsoluteUri, page.Url); // the token left the address bar
+        await Expect(page.Locator("li[data-step=product]")).ToHaveClassAsync("todo");
+        await Expect(page.Locator("li[data-step=deploy]")).ToHaveClassAsync("todo"); // the API answers from this machine
+        await s.CheckPageAsync("02-overview-new-account");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Products" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New product" })).ToBeVisibleAsync();
+        await page.GetByLabel("Product id").FillAsync("dash-plugin");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Dash Plugin");
+        await page.GetByLabel("Plan id").FillAsync("pro");
+        await page.GetByLabel("Plan name").FillAsync("Pro");
+        await page.GetByLabel("Sites or devices per license").FillAsync("2");
+        await page.GetByLabel("Features").FillAsync("export, analytics");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save product" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Product dash-plugin created." })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Dash Plugin" })).ToBeVisibleAsync();
+        await s.CheckPageAsync("03-products");
+
+        // What the editor saved is what the API serves, in the API's own words.
+        var token = await page.EvaluateAsync<string>("sessionStorage.getItem('licensing.session')");
+        var product = await s.Host.GetAsync("v1/products/dash-plugin", token);
+        Assert.Equal(HttpStatusCode.OK, product.Status);
+        var plan = product.Json.GetProperty("plans")[0];
+        Assert.Equal(("pro", "subscription", 365, 2), (plan.GetProperty("id").GetString(), plan.GetProperty("model").GetString(),
+            plan.GetProperty("durationDays").GetInt32(), plan.GetProperty("maxActivations").GetInt32()));
+        Assert.Equal(["export", "analytics"], plan.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
+        await Expect(page.Locator("li[data-step=product]")).ToHaveClassAsync("done");
+
+        var customer = $"customer-{Guid.NewGuid():N}@dashboard-tests.example";
+        var issued = await s.Host.PostAsync("v1/licenses",
+            new { productId = "dash-plugin", customerEmail = customer, plan = "pro", domains = new[] { "one.example", "two.example" } }, token);
+        Assert.Equal(HttpStatusCode.Created, issued.Status);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Licenses" }).ClickAsync();
+        await page.GetByLabel("Customer e-mail").FillAsync(customer);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = customer });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync("2 of 2");
+        await s.CheckPageAsync("04-licenses");
+
+        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page.GetByTestId("slots")).ToHaveTextAsync("2 of 2 in use");
+        await s.CheckPageAsync("05-license");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove one.example" }).ClickAsync();
+        await Expect(page.GetByTestId("slots")).ToHaveTextAsync("1 of 2 in use");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove one.example" })).ToHaveCountAsync(0);
+
+        var license = await s.Host.GetAsync($"v1/licenses/{issued.Json.GetProperty("licenseId").GetString()}", token);
+        Assert.Equal(["two.example"], license.Json.GetProperty("activations").EnumerateArray().Select(a => a.GetProperty("domain").GetString()));
+
+        // The customer's app validates through the .NET SDK; once the activity flush has counted it, the metrics page charts
+        // it beside its target and the checklist ticks "Integrate the SDK". Issued/active wait for the hourly roll-up.
+        using (var sdk = new Licensing.Client.LicenseClient(new Licensing.Client.LicenseClientOptions
+        {
+            BaseUrl = s.Host.BaseAddress,
+            PinnedJwks = (await s.Host.GetAsync("v1/keys")).Text,
+            ProductId = "dash-plugin",
+        }))
+        {
+            var state = await sdk.ValidateAsync(issued.Json.GetProperty("licenseKey").GetString()!, "two.example");
+            Assert.True(state.IsValid, state.Code);
+        }
+        await WaitForValidationsAsync(s, token);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Metrics" }).ClickAsync();
+        var metrics = page.Locator("figure[data-metric]");
+        await Expect(metrics).ToHaveCountAsync(5);
+        var success = page.Locator("figure[data-metric=validationSuccessRate]");
+        await Expect(success).ToHaveClassAsync("card metric met");
+        await Expect(success).ToContainTextAsync("100 %");
+        await Expect(success).ToContainTextAsync("On target");
+        await Expect(success.Locator("svg").First).ToBeVisibleAsync();
+        await Expect(page.Locator("figure[data-metric=activeRatio]")).ToContainTextAsync("No data yet");
+        await Expect(page.Locator("figure[data-metric=validationSuccessRate]")).ToContainTextAsync("target above 99 %");
+        await Expect(page.Locator("figure[data-metric=domainToLicenseRatio]")).ToContainTextAsync("target below 2:1");
+        await Expect(page.Locator("figure[data-metric=timeToFirstValidationHours]")).ToContainTextAsync("target below 24 h");
+        await s.CheckPageAsync("06-metrics");
+
+        // An API key with only the scopes ticked: its secret shown once, working for those scopes, refused once revoked.
+        await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("CI");
+        await page.GetByLabel("licenses:write").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var secret = await page.GetByLabel("The new key").InputValueAsync();
+        await Expect(page.Locator("li[data-key=CI]")).ToContainTextAsync("licenses:read, licenses:write");
+        await Expect(page.Locator("li[data-key=CI]")).Not.ToContainTextAsync(secret);
+        await s.CheckPageAsync("07-api-keys");
+        Assert.Equal(HttpStatusCode.OK, (await s.Host.GetAsync("v1/licenses", secret)).Status);
+        (await s.Host.GetAsync("v1/metrics", secret)).AssertProblem(HttpStatusCode.Forbidden, "FORBIDDEN");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke CI" }).ClickAsync();
+        await Expect(page.Locator("li[data-key=CI]")).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await s.Host.GetAsync("v1/licenses", secret)).Status);
+
+        // A phone: the same page fits without sideways scrolling.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
+        await Expect(page.Locator("li[data-step=product]")).ToHaveClassAsync("done");
+        await Expect(page.Locator("li[data-step=sdk]")).ToHaveClassAsync("done");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the overview scrolls sideways on a phone");
+        await s.CheckPageAsync("08-overview-phone");
+    }
+
+    /// <summary>Polls the metrics until the activity flush (every second in these hosts) has counted a validation.</summary>
+    private static async Task WaitForValidationsAsync(DashboardSession s, string token)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var r = await s.Host.GetAsync("v1/metrics?productId=dash-plugin", token);
+            Assert.Equal(HttpStatusCode.OK, r.Status);
+            if (r.Json.GetProperty("validations").GetInt64() > 0) return;
+            Assert.True(DateTime.UtcNow < until, "no validation counted within 60 s: " + r.Text);
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_used_sign_in_link_says_why_in_words_and_the_api_keeps_its_problem_404s()
+    {
+        await using var s = await DashboardSession.StartAsync();
+        await s.Page.GotoAsync("signin?token=lsi_not-a-real-token");
+        await Expect(s.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This sign-in link cannot be used");
+        await s.CheckPageAsync("09-bad-link");
+
+        var api = await s.Host.GetAsync("v1/no-such-route");
+        api.AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
+        using var http = new HttpClient { BaseAddress = s.Origin };
+        var deep = await http.GetAsync("licenses/lic_123");
+        Assert.Equal(HttpStatusCode.OK, deep.StatusCode);
+        Assert.Contains("_framework/blazor.webassembly.", await deep.Content.ReadAsStringAsync());
+    }
+}
