@@ -224,7 +224,16 @@ public sealed class ProviderPipelineTests(SharedHost shared, ITestOutputHelper o
         await DeliverAsync(gumroad.SubscriptionEnded(sale, DateTimeOffset.UtcNow));
         var ended = await WaitForLicenseAsync(apiKey, sale.Email, l => Status(l) == "expired");
         Assert.Equal(test, ended.GetProperty("test").GetBoolean());
-        var metrics = (await Host.GetAsync("v1/metrics?productId=my-plugin", apiKey)).Json;
+        // The processor writes the license first and its metric right after: wait for the counters to arrive (or, for a
+        // test license, read them as they are once the license has ended).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement metrics;
+        do
+        {
+            metrics = (await Host.GetAsync("v1/metrics?productId=my-plugin", apiKey)).Json;
+            if (metrics.GetProperty("renewals").GetInt64() >= counted && metrics.GetProperty("expirations").GetInt64() >= counted) break;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < deadline);
         Assert.Equal(counted, metrics.GetProperty("renewals").GetInt64());
         Assert.Equal(counted, metrics.GetProperty("expirations").GetInt64());
     }
