@@ -27,6 +27,7 @@ public sealed class RateLimitSettings
     /// <summary>Keys looked up by hash (alias keys) that named nothing, allowed per address: burst, then refill.</summary>
     public double UnknownKeysBurst { get; set; } = 20;
     public double UnknownKeysPerSecond { get; set; } = 0.1;
+
     /// <summary>Sign-up and sign-in requests per client address: burst, then refill (one a minute).</summary>
     public double SignInPerAddressBurst { get; set; } = 10;
     public double SignInPerAddressPerSecond { get; set; } = 1.0 / 60;
@@ -35,24 +36,15 @@ public sealed class RateLimitSettings
     public double SignInPerEmailBurst { get; set; } = 3;
     public double SignInPerEmailPerSecond { get; set; } = 1.0 / 600;
 
-    /// <summary>Limits no test or benchmark reaches.</summary>
-    public static RateLimitSettings Unlimited => new()
+    /// <summary>Limits no test or benchmark reaches: every bucket's burst and refill (each <see cref="double"/> setting) at 1e12.</summary>
+    public static RateLimitSettings Unlimited
     {
-        PerKeyBurst = 1e12,
-        PerKeyPerSecond = 1e12,
-        PerAddressBurst = 1e12,
-        PerAddressPerSecond = 1e12,
-        UsagePerKeyBurst = 1e12,
-        UsagePerKeyPerSecond = 1e12,
-        AuthFailuresBurst = 1e12,
-        AuthFailuresPerSecond = 1e12,
-        UnknownKeysBurst = 1e12,
-        UnknownKeysPerSecond = 1e12,
-        TrialsPerAddressBurst = 1e12,
-        TrialsPerAddressPerSecond = 1e12,
-        SignInPerAddressBurst = 1e12,
-        SignInPerAddressPerSecond = 1e12,
-        SignInPerEmailBurst = 1e12,
-        SignInPerEmailPerSecond = 1e12,
-    };
+        get
+        {
+            var settings = new RateLimitSettings();
+            foreach (var bucket in typeof(RateLimitSettings).GetProperties().Where(p => p.PropertyType == typeof(double)))
+                bucket.SetValue(settings, 1e12);
+            return settings;
+        }
+    }
 }
