@@ -14,16 +14,14 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
     private TableClient Sessions => tables.Table(TableStorage.SessionsTable);
     private TableClient Tokens => tables.Table(TableStorage.SignInTokensTable);
 
-    public async Task AddAsync(Session session, string tokenHash, CancellationToken ct)
-    {
-        if (await Sessions.AddIfAbsentAsync(new TableEntity(tokenHash, "")
+    public Task AddAsync(Session session, string tokenHash, CancellationToken ct) =>
+        AddNewAsync(Sessions, new TableEntity(tokenHash, "")
         {
             ["SessionId"] = session.Id,
             ["AccountId"] = session.AccountId,
             ["CreatedAt"] = session.CreatedAt,
             ["ExpiresAt"] = session.ExpiresAt,
-        }, ct) is null) throw new InvalidOperationException("a session token hash collided");
-    }
+        }, ct);
 
     public async Task<Session?> GetAsync(string tokenHash, CancellationToken ct) =>
         await Sessions.GetIfExistsAsync(tokenHash, "", ct) is { } e
@@ -33,9 +31,8 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
 
     public Task DeleteAsync(string tokenHash, CancellationToken ct) => Sessions.DeleteIfExistsAsync(tokenHash, "", ct);
 
-    public async Task AddAsync(SignInToken token, string tokenHash, CancellationToken ct)
-    {
-        if (await Tokens.AddIfAbsentAsync(new TableEntity(tokenHash, "")
+    public Task AddAsync(SignInToken token, string tokenHash, CancellationToken ct) =>
+        AddNewAsync(Tokens, new TableEntity(tokenHash, "")
         {
             ["Purpose"] = token.Purpose,
             ["Email"] = token.Email,
@@ -43,8 +40,7 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
             ["AccountId"] = token.AccountId,
             ["CreatedAt"] = token.CreatedAt,
             ["ExpiresAt"] = token.ExpiresAt,
-        }, ct) is null) throw new InvalidOperationException("a sign-in token hash collided");
-    }
+        }, ct);
 
     async Task<SignInToken?> ISignInTokenStore.GetAsync(string tokenHash, CancellationToken ct) =>
         await Tokens.GetIfExistsAsync(tokenHash, "", ct) is { } e

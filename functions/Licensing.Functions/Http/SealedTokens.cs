@@ -13,7 +13,13 @@ namespace Licensing.Functions.Http;
 public sealed class SealedTokens(string? adminKey, string label)
 {
     private const int MacBytes = 32;
-    private readonly byte[] _key = string.IsNullOrEmpty(adminKey)
+    private readonly byte[] _key = KeyFor(adminKey, label);
+
+    /// <summary>
+    /// The 256-bit key for one use (<paramref name="label"/>) derived from the admin key, which every instance holds; a
+    /// random key of this process's own without one. Every secret the app seals (tokens, <see cref="Storage.TextSealer"/>) is keyed so.
+    /// </summary>
+    public static byte[] KeyFor(string? adminKey, string label) => string.IsNullOrEmpty(adminKey)
         ? RandomNumberGenerator.GetBytes(32)
         : HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(adminKey), 32, info: Encoding.UTF8.GetBytes(label));
 

@@ -17,12 +17,10 @@ public sealed class QueueStorage(QueueServiceClient service)
     public const string LicenseChanges = "license-changes";
     public const string PoisonSuffix = "-poison";
 
-    public static IReadOnlyList<string> AllQueues { get; } =
-    [
-        BillingEvents, EmailOutbox, SignInRequests, LicenseChanges, WebhookDeliveries,
-        BillingEvents + PoisonSuffix, EmailOutbox + PoisonSuffix, SignInRequests + PoisonSuffix, LicenseChanges + PoisonSuffix,
-        WebhookDeliveries + PoisonSuffix,
-    ];
+    private static readonly string[] Triggered = [BillingEvents, EmailOutbox, SignInRequests, LicenseChanges, WebhookDeliveries];
+
+    /// <summary>Every queue created at start: each triggered queue and its poison queue.</summary>
+    public static IReadOnlyList<string> AllQueues { get; } = [.. Triggered, .. Triggered.Select(q => q + PoisonSuffix)];
 
     public QueueServiceClient Service { get; } = service;
 

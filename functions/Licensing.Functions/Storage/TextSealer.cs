@@ -8,10 +8,9 @@ namespace Licensing.Functions.Storage;
 
 /// <summary>
 /// Encrypts text that must be stored but holds a short-lived secret (a sign-in link waiting in the e-mail outbox):
-/// AES-256-GCM, <c>v1.</c> + base64url(nonce ‖ tag ‖ ciphertext). The key is derived (HKDF) from the admin key, which
-/// every instance holds, as the continuation tokens' key is; rotating the admin key makes the few messages still waiting
-/// unreadable (they are not delivered; their links would expire within 15 minutes anyway). Without an admin key (a bare local run) each
-/// process uses a random key of its own.
+/// AES-256-GCM, <c>v1.</c> + base64url(nonce ‖ tag ‖ ciphertext). The key is derived from the admin key as the sealed
+/// tokens' keys are (<see cref="Http.SealedTokens.KeyFor"/>), with a label of its own; rotating the admin key makes the few messages still waiting
+/// unreadable (they are not delivered; their links would expire within 15 minutes anyway).
 /// </summary>
 public sealed class TextSealer(IOptions<LicensingOptions> options)
 {
@@ -19,9 +18,7 @@ public sealed class TextSealer(IOptions<LicensingOptions> options)
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
 
-    private readonly byte[] _key = string.IsNullOrEmpty(options.Value.AdminKey)
-        ? RandomNumberGenerator.GetBytes(32)
-        : HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(options.Value.AdminKey), 32, info: "licensing sealed storage text v1"u8.ToArray());
+    private readonly byte[] _key = Http.SealedTokens.KeyFor(options.Value.AdminKey, "licensing sealed storage text v1");
 
     public string Seal(string text)
     {
