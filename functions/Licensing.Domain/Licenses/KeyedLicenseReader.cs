@@ -19,9 +19,6 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, AbuseGuard guard, IL
     /// <param name="address">The caller's address, for the limit on unknown alias keys (null: callers without one share a limit).</param>
     public Task<License?> ReadAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, usage: false, ct);
 
-    /// <inheritdoc cref="ReadAsync(string, string?, CancellationToken)"/>
-    public Task<License?> ReadAsync(string key, CancellationToken ct) => ReadAsync(key, null, usage: false, ct);
-
     /// <summary>As <see cref="ReadAsync(string, string?, CancellationToken)"/>, under the usage reports' own rate limit.</summary>
     public Task<License?> ReadForUsageAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, usage: true, ct);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Licensing.Domain.Audit;
 using Licensing.Functions.Storage;
 using Microsoft.Extensions.Logging;
@@ -19,8 +18,7 @@ public sealed class ChangeQueue(QueueStorage queues, ILogger<ChangeQueue> logger
         {
             try
             {
-                await queues.SendAsync(QueueStorage.LicenseChanges, JsonSerializer.Serialize(new ChangeQueueMessage(r.AccountId, r.Id), Http.Json.Options),
-                    null, ct);
+                await queues.SendJsonAsync(QueueStorage.LicenseChanges, new ChangeQueueMessage(r.AccountId, r.Id), TimeSpan.Zero, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

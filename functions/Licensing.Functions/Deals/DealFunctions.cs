@@ -1,6 +1,7 @@
 using Licensing.Domain.Accounts;
 using Licensing.Domain.Common;
 using Licensing.Domain.Deals;
+using Licensing.Domain.Licenses;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -66,7 +67,7 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
             maxActivations = l.MaxActivations,
             stackedCodes = result.StackedCodes,
             expiresAt = l.ExpiresAt,
-            status = l.EffectiveStatus(clock.GetUtcNow()).ToString().ToLowerInvariant(),
+            status = l.EffectiveStatus(clock.GetUtcNow()).ToWire(),
         });
     }
 
@@ -82,7 +83,7 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
         {
             refunded = true,
             licenseId = license?.Id,
-            status = license?.EffectiveStatus(clock.GetUtcNow()).ToString().ToLowerInvariant(),
+            status = license?.EffectiveStatus(clock.GetUtcNow()).ToWire(),
             maxActivations = license?.MaxActivations,
             stackedCodes = license?.RedeemedCodes.Count ?? 0,
         });

@@ -70,8 +70,8 @@ public sealed class ManageLicenseFunctions(LicenseService licenses, LicenseManag
         var errors = new FieldErrors();
         var patch = new LicensePatch
         {
-            CustomerEmail = Text(b.CustomerEmail, "customerEmail", errors, nullable: false),
-            Plan = Text(b.Plan, "plan", errors, nullable: false),
+            CustomerEmail = Text(b.CustomerEmail, "customerEmail", errors),
+            Plan = Text(b.Plan, "plan", errors),
             Features = b.Features.ValueKind switch
             {
                 JsonValueKind.Undefined => PatchField<IReadOnlyList<string?>?>.Absent,
@@ -101,11 +101,10 @@ public sealed class ManageLicenseFunctions(LicenseService licenses, LicenseManag
         return patch;
     }
 
-    private static PatchField<string?> Text(JsonElement e, string field, FieldErrors errors, bool nullable) => e.ValueKind switch
+    private static PatchField<string?> Text(JsonElement e, string field, FieldErrors errors) => e.ValueKind switch
     {
         JsonValueKind.Undefined => PatchField<string?>.Absent,
         JsonValueKind.String => PatchField<string?>.Of(e.GetString()),
-        JsonValueKind.Null when nullable => PatchField<string?>.Of(null),
         _ => Wrong<string?>(field, "must be a string", errors),
     };
 

@@ -14,9 +14,11 @@ public static class WebhooksRegistration
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LicensingOptions>>().Value.Webhooks is var o
-            ? new WebhookPolicy(o.AllowLoopback, TimeSpan.FromSeconds(o.QueueDelayCapSeconds))
-            : null!);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<LicensingOptions>>().Value.Webhooks;
+            return new WebhookPolicy(o.AllowLoopback, TimeSpan.FromSeconds(o.QueueDelayCapSeconds));
+        });
         services.AddSingleton<IWebhookEndpointStore, WebhookEndpointTableStore>();
         services.AddSingleton<IWebhookDeliveryStore, WebhookDeliveryTableStore>();
         services.AddSingleton<IWebhookQueue, WebhookQueue>();

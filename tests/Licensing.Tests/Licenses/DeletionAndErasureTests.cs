@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Licensing.Domain.KeyAliases;
 using Licensing.Tests.Audit;
 using Licensing.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Licensing.Tests.Licenses;
 
@@ -83,6 +85,21 @@ public sealed class DeletionAndErasureTests(SharedHost shared) : IClassFixture<S
         StorageScan.AssertAbsent(phone);
         Assert.DoesNotContain(new TableClient(TestHost.Azurite, "licenses").Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")),
             e => e.RowKey.Contains(id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Deleting_a_license_removes_the_rows_of_its_alias_keys()
+    {
+        var (accountId, apiKey) = await Host.CreateAccountWithProductAndIdAsync();
+        var id = (await Host.IssueAsync(apiKey)).GetProperty("licenseId").GetString()!;
+        var alias = Guid.NewGuid().ToString();
+        await Host.Services.GetRequiredService<KeyAliasService>().AttachAsync(accountId, id, alias, Licensing.Domain.Audit.Actor.Admin, default);
+        var rows = new TableClient(TestHost.Azurite, "keyaliases");
+        Assert.True(rows.GetEntityIfExists<TableEntity>(KeyAlias.Hash(alias), "").HasValue);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync($"v1/licenses/{id}", apiKey)).Status);
+        Assert.Equal("NOT_FOUND", (await Host.PostOkAsync("v1/validate", new { key = alias })).GetProperty("code").GetString());
+        Assert.False(rows.GetEntityIfExists<TableEntity>(KeyAlias.Hash(alias), "").HasValue);
     }
 
     [Fact]
