@@ -1,6 +1,6 @@
 namespace Licensing.Domain.Billing;
 
-/// <summary>Where an account's Stripe secrets live: Key Vault secrets in Azure, a protected local store locally.</summary>
+/// <summary>Where an account's payment-provider secrets live: Key Vault secrets in Azure, a protected local store locally.</summary>
 public interface ISecretStore
 {
     Task UpsertAsync(string name, string value, CancellationToken ct);

@@ -26,6 +26,14 @@ public static class WebhookSignatures
         return CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message), given);
     }
 
+    /// <summary>The UTF-8 bytes of <paramref name="prefix"/> followed directly by <paramref name="body"/>: what a timestamped signature signs.</summary>
+    public static byte[] Prefixed(string prefix, ReadOnlySpan<byte> body)
+    {
+        var message = new byte[Encoding.UTF8.GetByteCount(prefix) + body.Length];
+        body.CopyTo(message.AsSpan(Encoding.UTF8.GetBytes(prefix, message)));
+        return message;
+    }
+
     /// <summary>Constant-time equality of two strings' UTF-8 bytes (URL secrets, seller ids).</summary>
     public static bool SameText(string? a, string? b) =>
         a is not null && b is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));

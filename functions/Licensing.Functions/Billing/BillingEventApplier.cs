@@ -52,7 +52,6 @@ public sealed class BillingEventApplier(IBillingLinks links, LicenseService lice
         return BillingRules.Describe(e, saved);
     }
 
-    /// <summary>Who the audit log says made the change: the system, processing this provider event.</summary>
     /// <summary>Who a provider event acts as in the audit log: the system, named by the provider and its event id.</summary>
     internal static Licensing.Domain.Audit.Actor ActorOf(BillingEvent e) =>
         Licensing.Domain.Audit.Actor.System($"{e.Source.Event.Provider.ToWire()}:{e.Source.Event.Id}");

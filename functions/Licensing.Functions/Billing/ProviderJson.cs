@@ -21,9 +21,12 @@ internal static class ProviderJson
     public static DateTimeOffset? Time(JsonElement e, params string[] path) => Long(e, path) is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 
     /// <summary>An RFC 3339 / ISO 8601 timestamp string (Lemon Squeezy, Paddle).</summary>
-    public static DateTimeOffset? Instant(JsonElement e, params string[] path) =>
-        Str(e, path) is { } s && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t.ToUniversalTime() : null;
+    public static DateTimeOffset? Instant(JsonElement e, params string[] path) => Instant(Str(e, path));
+
+    /// <summary>An RFC 3339 / ISO 8601 timestamp (Lemon Squeezy, Paddle, Gumroad), in UTC; null when absent or not one.</summary>
+    public static DateTimeOffset? Instant(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+            ? t.ToUniversalTime() : null;
 
     /// <summary>An id that a provider sends as a number or a string, as a string.</summary>
     public static string? IdText(JsonElement e, params string[] path) =>

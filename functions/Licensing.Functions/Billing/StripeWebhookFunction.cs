@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Licensing.Domain.Billing;
-using Licensing.Domain.Common;
 using Licensing.Functions.Billing.Stripe;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -25,10 +24,8 @@ public sealed class StripeWebhookFunction(ISecretStore secrets, BillingIntake in
     public async Task<IActionResult> StripeWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/webhooks/stripe/{accountId}")] HttpRequest req, string accountId, CancellationToken ct)
     {
-        if (!Ids.IsAccountId(accountId)) throw new NotFoundException("no Stripe integration for this account");
         var raw = await RequestBody.ReadRawAsync(req, ct);
-        var secret = await secrets.GetAsync(StripeSecrets.WebhookSecretName(accountId), ct)
-            ?? throw new NotFoundException("no Stripe integration for this account: PUT /v1/integrations/stripe first");
+        var secret = await WebhookAnswers.RequireSettingAsync(secrets, BillingProvider.Stripe, StripeConnector.WebhookSecret, accountId, ct);
 
         Event stripeEvent;
         try
@@ -40,8 +37,8 @@ public sealed class StripeWebhookFunction(ISecretStore secrets, BillingIntake in
         catch (Exception e) when (e is StripeException or DecoderFallbackException or JsonException)
         {
             logger.LogWarning("Rejected a Stripe webhook for {AccountId}: {Reason}", accountId, e.Message);
-            return new Problem(400, "INVALID_SIGNATURE", "Invalid Signature",
-                "the Stripe-Signature header does not verify this body with the account's signing secret (or is older than 300 s)").ToResult();
+            return WebhookAnswers.InvalidSignature(
+                "the Stripe-Signature header does not verify this body with the account's signing secret (or is older than 300 s)");
         }
 
         return await intake.ReceiveAsync(parser, accountId, stripeEvent.Id, stripeEvent.Type,

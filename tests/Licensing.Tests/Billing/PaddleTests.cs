@@ -7,13 +7,7 @@ using Licensing.Domain.Billing;
 using Licensing.Functions.Billing.Paddle;
 using Licensing.Functions.Hosting;
 using Licensing.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Licensing.Tests.Billing;
@@ -25,50 +19,39 @@ namespace Licensing.Tests.Billing;
 public sealed class FakePaddle : IAsyncDisposable
 {
     public const string ApiKey = "pdl_sdbx_apikey_01fake0000000000000000000000_abcdefghijklmnop";
-    private readonly WebApplication _app;
+    private LocalServer _server = null!;
 
-    private FakePaddle(WebApplication app, Uri uri) => (_app, Uri) = (app, uri);
-
-    public Uri Uri { get; }
+    public Uri Uri => _server.Uri;
     public ConcurrentDictionary<string, string> Emails { get; } = new();
     public ConcurrentQueue<string> Requests { get; } = new();
 
     public static async Task<FakePaddle> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        FakePaddle? fake = null;
-        app.Run(async ctx =>
-        {
-            fake!.Requests.Enqueue($"{ctx.Request.Method} {ctx.Request.Path} {ctx.Request.Headers.Authorization}");
-            if (ctx.Request.Headers.Authorization != $"Bearer {ApiKey}")
-            {
-                ctx.Response.StatusCode = 403;
-                await ctx.Response.WriteAsJsonAsync(new { error = new { type = "request_error", code = "forbidden" } });
-                return;
-            }
-            var id = ctx.Request.Path.StartsWithSegments("/customers", out var rest) ? rest.Value!.TrimStart('/') : null;
-            if (ctx.Request.Method != "GET" || id is null || !fake.Emails.TryGetValue(id, out var email))
-            {
-                ctx.Response.StatusCode = 404;
-                await ctx.Response.WriteAsJsonAsync(new { error = new { type = "request_error", code = "not_found" } });
-                return;
-            }
-            await ctx.Response.WriteAsJsonAsync(new { data = new { id, email, status = "active" }, meta = new { request_id = Guid.NewGuid() } });
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakePaddle(app, new Uri(address));
+        var fake = new FakePaddle();
+        fake._server = await LocalServer.StartHttpAsync(fake.HandleAsync);
         return fake;
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task HandleAsync(HttpContext ctx)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        Requests.Enqueue($"{ctx.Request.Method} {ctx.Request.Path} {ctx.Request.Headers.Authorization}");
+        if (ctx.Request.Headers.Authorization != $"Bearer {ApiKey}")
+        {
+            ctx.Response.StatusCode = 403;
+            await ctx.Response.WriteAsJsonAsync(new { error = new { type = "request_error", code = "forbidden" } });
+            return;
+        }
+        var id = ctx.Request.Path.StartsWithSegments("/customers", out var rest) ? rest.Value!.TrimStart('/') : null;
+        if (ctx.Request.Method != "GET" || id is null || !Emails.TryGetValue(id, out var email))
+        {
+            ctx.Response.StatusCode = 404;
+            await ctx.Response.WriteAsJsonAsync(new { error = new { type = "request_error", code = "not_found" } });
+            return;
+        }
+        await ctx.Response.WriteAsJsonAsync(new { data = new { id, email, status = "active" }, meta = new { request_id = Guid.NewGuid() } });
     }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 /// <summary>Paddle's customer e-mail from its API, and the adjustment rules, over HTTP and in the parser.</summary>

@@ -1,21 +1,12 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using Azure.Core.Pipeline;
 using Licensing.Domain.Email;
 using Licensing.Functions.Email;
 using Licensing.Tests.Signing;
 using Licensing.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Licensing.Tests.Email;
 
@@ -26,7 +17,7 @@ namespace Licensing.Tests.Email;
 public sealed class AcsEmailSenderTests : IAsyncLifetime
 {
     private static readonly byte[] AccessKey = RandomNumberGenerator.GetBytes(64);
-    private LocalHttpsServer _server = null!;
+    private LocalServer _server = null!;
     private readonly ConcurrentQueue<string> _accepted = new();
     private readonly ConcurrentQueue<string> _rejected = new();
 
@@ -35,7 +26,7 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     private Uri Endpoint => _server.Uri;
 
     public async Task InitializeAsync() =>
-        _server = await LocalHttpsServer.StartAsync(async context =>
+        _server = await LocalServer.StartHttpsAsync(async context =>
             await (context.Request.Method == "POST" && context.Request.Path == "/emails:send" ? await Handle(context) : Reject("route")).ExecuteAsync(context));
 
     private async Task<IResult> Handle(HttpContext context)

@@ -1,21 +1,12 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Licensing.Domain.Common;
 using Licensing.Functions.Signing;
 using Licensing.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Licensing.Tests.Signing;
 
@@ -29,7 +20,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public const string Token = "fake-vault-token";
     public const string KeyName = "license-signing";
 
-    private LocalHttpsServer _server = null!;
+    private LocalServer _server = null!;
     private readonly List<(string Version, ECDsa Key, long Created)> _versions = [];
     private int _signCount;
 
@@ -41,7 +32,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public static async Task<FakeKeyVault> StartAsync()
     {
         var vault = new FakeKeyVault();
-        vault._server = await LocalHttpsServer.StartAsync(vault.Handle);
+        vault._server = await LocalServer.StartHttpsAsync(vault.Handle);
         vault.AddVersion();
         return vault;
     }
@@ -102,8 +93,8 @@ public sealed class FakeKeyVault : IAsyncDisposable
                 if (key.Key is null || Disabled.Contains(key.Version)) { await Reject(context, 404, "KeyNotFound", "sign version"); return; }
                 if (request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
                 {
-                    await Reject(context, 400, "BadParameter",
-                    "content-type"); return;
+                    await Reject(context, 400, "BadParameter", "content-type");
+                    return;
                 }
                 var body = await JsonNode.ParseAsync(request.Body);
                 var alg = body?["alg"]?.GetValue<string>();

@@ -54,6 +54,9 @@ public abstract class ProviderDriver
 
     protected static byte[] Utf8(JsonNode n) => Encoding.UTF8.GetBytes(n.ToJsonString());
 
+    /// <summary>Lower-case hex HMAC-SHA256 of the message with the secret's UTF-8 bytes, as the providers sign.</summary>
+    protected static string HexHmac(string secret, byte[] message) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message));
+
     protected static JsonObject Custom(Sale s)
     {
         var custom = new JsonObject();
@@ -69,7 +72,7 @@ public sealed class LemonSqueezyDriver : ProviderDriver
     public override string Name => "lemonsqueezy";
     public override object Settings => new { signingSecret = Secret };
 
-    public static string Sign(byte[] body, string secret = Secret) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    public static string Sign(byte[] body, string secret = Secret) => HexHmac(secret, body);
 
     private Delivery Deliver(string eventName, Sale s, string type, string id, JsonObject attributes)
     {
@@ -126,14 +129,8 @@ public sealed class LemonSqueezyDriver : ProviderDriver
             ["updated_at"] = Iso(at),
         });
 
-    public override Delivery Forged(Delivery d) => d with
-    {
-        Headers = new Dictionary<string, string>(d.Headers)
-        {
-            ["X-Signature"] = Sign(d.Body,
-        "someone-else")
-        }
-    };
+    public override Delivery Forged(Delivery d) =>
+        d with { Headers = new Dictionary<string, string>(d.Headers) { ["X-Signature"] = Sign(d.Body, "someone-else") } };
 }
 
 public sealed class PaddleDriver : ProviderDriver
@@ -151,7 +148,7 @@ public sealed class PaddleDriver : ProviderDriver
     };
 
     public static string Header(byte[] body, long ts, string secret = Secret) =>
-        $"ts={ts};h1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes($"{ts}:").Concat(body).ToArray()))}";
+        $"ts={ts};h1={HexHmac(secret, [.. Encoding.ASCII.GetBytes($"{ts}:"), .. body])}";
 
     public Delivery Deliver(string type, JsonObject data, DateTimeOffset occurred, string? eventId = null)
     {
@@ -223,11 +220,7 @@ public sealed class PaddleDriver : ProviderDriver
     public override Delivery Forged(Delivery d) =>
         d with
         {
-            Headers = new Dictionary<string, string>
-            {
-                ["Paddle-Signature"] = Header(d.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            "pdl_ntfset_other")
-            }
+            Headers = new Dictionary<string, string> { ["Paddle-Signature"] = Header(d.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "pdl_ntfset_other") },
         };
 }
 

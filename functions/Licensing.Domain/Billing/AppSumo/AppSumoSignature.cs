@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Licensing.Domain.Billing.AppSumo;
 
@@ -15,7 +14,8 @@ public static class AppSumoSignature
     /// <summary>Timestamps at or above this are milliseconds (it is 5138 AD in seconds, 1973 in milliseconds).</summary>
     private const long MillisecondsFrom = 100_000_000_000;
 
-    public static string Compute(string apiKey, string timestamp, ReadOnlySpan<byte> body) => WebhookSignatures.HexHmac(apiKey, Message(timestamp, body));
+    public static string Compute(string apiKey, string timestamp, ReadOnlySpan<byte> body) =>
+        WebhookSignatures.HexHmac(apiKey, WebhookSignatures.Prefixed(timestamp, body));
 
     /// <summary>
     /// Whether the headers sign <paramref name="body"/> with <paramref name="apiKey"/> within the tolerance of <paramref name="now"/>; never throws.
@@ -23,7 +23,7 @@ public static class AppSumoSignature
     public static bool Verify(string apiKey, string? timestamp, ReadOnlySpan<byte> body, string? signature, DateTimeOffset now)
     {
         if (ParseTimestamp(timestamp) is not { } at || (now - at).Duration() > Tolerance) return false;
-        return WebhookSignatures.HexHmacMatches(apiKey, Message(timestamp!, body), signature);
+        return WebhookSignatures.HexHmacMatches(apiKey, WebhookSignatures.Prefixed(timestamp!, body), signature);
     }
 
     /// <summary>The header's time: 1-16 digits of Unix seconds or milliseconds; null when it is not that.</summary>
@@ -33,13 +33,5 @@ public static class AppSumoSignature
         var value = long.Parse(timestamp, CultureInfo.InvariantCulture);
         var ms = value >= MillisecondsFrom ? value : value * 1000;
         return ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms);
-    }
-
-    private static byte[] Message(string timestamp, ReadOnlySpan<byte> body)
-    {
-        var message = new byte[Encoding.UTF8.GetByteCount(timestamp) + body.Length];
-        var written = Encoding.UTF8.GetBytes(timestamp, message);
-        body.CopyTo(message.AsSpan(written));
-        return message;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Licensing.Domain.Billing;
 using Licensing.Domain.Billing.AppSumo;
+using Licensing.Domain.Common;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -37,10 +38,7 @@ public sealed class AppSumoWebhookFunction(AppSumoIntegration integration, Billi
         }
         catch (Exception e) when (e is JsonException or BillingPermanentException)
         {
-            return new Problem(400, "VALIDATION_FAILED", "Validation Failed", "one or more fields are invalid")
-            {
-                Errors = new Dictionary<string, string[]> { ["body"] = [e is BillingPermanentException ? e.Message : "must be a JSON object"] },
-            }.ToResult();
+            throw ValidationFailedException.For("body", e is BillingPermanentException ? e.Message : "must be a JSON object");
         }
         if (!payload.Test && AppSumoPayload.Events.Contains(payload.Event))
             await intake.AcceptAsync(accountId, new ProviderRef(BillingProvider.AppSumo, payload.EventId), payload.Event, payload.OccurredAt, raw, ct);

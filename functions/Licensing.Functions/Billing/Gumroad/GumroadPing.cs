@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -25,8 +24,7 @@ public sealed class GumroadPing
     /// <summary>A custom value the founder passes: a custom field, a URL parameter of the product link, or a top-level field.</summary>
     public string? Custom(string name) => this[$"custom_fields[{name}]"] ?? this[$"url_params[{name}]"] ?? this[name];
 
-    public DateTimeOffset? Time(string name) =>
-        DateTimeOffset.TryParse(this[name], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.ToUniversalTime() : null;
+    public DateTimeOffset? Time(string name) => ProviderJson.Instant(this[name]);
 
     /// <summary>The resource's own time, which orders its events: when the sale, cancellation, end or restart happened.</summary>
     public DateTimeOffset? OccurredAt => Resource switch

@@ -42,8 +42,7 @@ public sealed class LemonSqueezyWebhookFunction(ISecretStore secrets, BillingInt
         {
             return WebhookAnswers.InvalidSignature("the body is not a Lemon Squeezy event (JSON:API document)");
         }
-        var at = DateTimeOffset.TryParse(updated, System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t.ToUniversalTime() : clock.GetUtcNow();
+        var at = Instant(updated) ?? clock.GetUtcNow();
         var eventId = id is null ? null : updated is null ? $"{name}:{id}" : $"{name}:{id}@{updated}";
         return await intake.ReceiveAsync(parser, accountId, eventId, name, at, raw, ct);
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Licensing.Domain.Billing;
 
 namespace Licensing.Functions.Billing.Paddle;
@@ -25,10 +24,7 @@ public static class PaddleSignature
         }
         if (ts is not { } stamp || candidates.Count == 0) return false;
         if (now > DateTimeOffset.FromUnixTimeSeconds(Math.Min(stamp, DateTimeOffset.MaxValue.ToUnixTimeSeconds() - 1)) + tolerance) return false;
-        var signed = new byte[Encoding.ASCII.GetByteCount(stamp.ToString(CultureInfo.InvariantCulture)) + 1 + body.Length];
-        var prefix = Encoding.ASCII.GetBytes(stamp.ToString(CultureInfo.InvariantCulture) + ":");
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed.AsSpan(prefix.Length));
+        var signed = WebhookSignatures.Prefixed(stamp.ToString(CultureInfo.InvariantCulture) + ":", body);
         var ok = false;
         foreach (var candidate in candidates) ok |= WebhookSignatures.HexHmacMatches(secret, signed, candidate);
         return ok;

@@ -8,6 +8,9 @@ namespace Licensing.Functions.Billing.Stripe;
 /// <summary><c>PUT /v1/integrations/stripe { webhookSecret, apiKey? }</c> → 204 (the contract's answer; the URL is documented).</summary>
 public sealed class StripeConnector(ISecretStore secrets) : IProviderConnector
 {
+    public const string WebhookSecret = "webhook";
+    public const string ApiKey = "apikey";
+
     public sealed record Settings(string? WebhookSecret, string? ApiKey);
 
     public BillingProvider Provider => BillingProvider.Stripe;
@@ -23,8 +26,8 @@ public sealed class StripeConnector(ISecretStore secrets) : IProviderConnector
                 || !(body.ApiKey.StartsWith("rk_", StringComparison.Ordinal) || body.ApiKey.StartsWith("sk_", StringComparison.Ordinal))))
             errors.Add("apiKey", "must be a Stripe restricted (rk_...) or secret (sk_...) key");
         errors.ThrowIfAny();
-        await secrets.UpsertAsync(StripeSecrets.WebhookSecretName(accountId), body.WebhookSecret!, ct);
-        if (body.ApiKey is not null) await secrets.UpsertAsync(StripeSecrets.ApiKeyName(accountId), body.ApiKey, ct);
+        await secrets.UpsertAsync(ProviderSecrets.Name(Provider, WebhookSecret, accountId), body.WebhookSecret!, ct);
+        if (body.ApiKey is not null) await secrets.UpsertAsync(ProviderSecrets.Name(Provider, ApiKey, accountId), body.ApiKey, ct);
         return null;
     }
 }

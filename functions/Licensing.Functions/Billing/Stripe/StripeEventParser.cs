@@ -84,7 +84,7 @@ public sealed class StripeEventParser(ISecretStore secrets, IOptions<LicensingOp
     /// <summary>Line items are not in the event; with the account's restricted API key they are read from Stripe.</summary>
     private async Task<IReadOnlyList<string>> FetchLineItemPricesAsync(string accountId, string sessionId, CancellationToken ct)
     {
-        var apiKey = await secrets.GetAsync(StripeSecrets.ApiKeyName(accountId), ct);
+        var apiKey = await secrets.GetAsync(ProviderSecrets.Name(BillingProvider.Stripe, StripeConnector.ApiKey, accountId), ct);
         if (apiKey is null) return [];
         var client = new StripeClient(apiKey, apiBase: options.Value.StripeApiBase);
         try

@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Licensing.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Licensing.Tests.Billing.AppSumo;
 
@@ -19,7 +13,7 @@ namespace Licensing.Tests.Billing.AppSumo;
 /// </summary>
 public sealed class FakeAppSumo : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LocalServer _server = null!;
     private readonly ConcurrentDictionary<string, (string Key, string? Email)> _codes = new();
     private readonly ConcurrentDictionary<string, string> _tokens = new(); // access token → license key
 
@@ -27,20 +21,12 @@ public sealed class FakeAppSumo : IAsyncDisposable
     public const string ClientSecret = "secret-456";
     public string RedirectUri { get; set; } = "";
     public ConcurrentQueue<string> Rejections { get; } = new();
-    public Uri Uri { get; private set; } = null!;
-
-    private FakeAppSumo(WebApplication app) => _app = app;
+    public Uri Uri => _server.Uri;
 
     public static async Task<FakeAppSumo> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var fake = new FakeAppSumo(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        fake.Uri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var fake = new FakeAppSumo();
+        fake._server = await LocalServer.StartHttpAsync(fake.HandleAsync);
         return fake;
     }
 
@@ -100,9 +86,5 @@ public sealed class FakeAppSumo : IAsyncDisposable
         return $"{B(new { alg = "RS256", typ = "JWT" })}.{B(email is null ? new { sub = "u1" } : new { sub = "u1", email })}.c2ln";
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -14,16 +14,17 @@ using Microsoft.Extensions.Logging;
 namespace Licensing.Tests.Support;
 
 /// <summary>
-/// A loopback HTTPS server with a throwaway certificate, for local fakes of Azure services (their clients refuse
-/// bearer tokens over plain HTTP). <see cref="ClientOptions{T}"/> gives an Azure.Core client a transport that trusts
-/// exactly this server's certificate.
+/// A loopback server on a free port for the tests' local fakes of outside services: plain HTTP
+/// (<see cref="StartHttpAsync"/>), or HTTPS with a throwaway certificate (<see cref="StartHttpsAsync"/>) for fakes of
+/// Azure services, whose clients refuse bearer tokens over plain HTTP. <see cref="ClientOptions{T}"/> gives an
+/// Azure.Core client a transport that trusts exactly the HTTPS server's certificate.
 /// </summary>
-public sealed class LocalHttpsServer : IAsyncDisposable
+public sealed class LocalServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly X509Certificate2 _certificate;
+    private readonly X509Certificate2? _certificate;
 
-    private LocalHttpsServer(WebApplication app, X509Certificate2 certificate, Uri uri)
+    private LocalServer(WebApplication app, X509Certificate2? certificate, Uri uri)
     {
         _app = app;
         _certificate = certificate;
@@ -32,22 +33,29 @@ public sealed class LocalHttpsServer : IAsyncDisposable
 
     public Uri Uri { get; }
 
-    public static async Task<LocalHttpsServer> StartAsync(RequestDelegate handler)
+    public static Task<LocalServer> StartHttpAsync(RequestDelegate handler) => StartAsync(handler, certificate: null);
+
+    public static Task<LocalServer> StartHttpsAsync(RequestDelegate handler) => StartAsync(handler, SelfSigned());
+
+    private static async Task<LocalServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate)
     {
-        var certificate = SelfSigned();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(certificate)));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
+        {
+            if (certificate is not null) o.UseHttps(certificate);
+        }));
         var app = builder.Build();
         app.Run(handler);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LocalHttpsServer(app, certificate, new Uri(address));
+        return new LocalServer(app, certificate, new Uri(address));
     }
 
     public T ClientOptions<T>(int retries = 0) where T : ClientOptions, new()
     {
-        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == _certificate.Thumbprint };
+        var thumbprint = (_certificate ?? throw new InvalidOperationException("a plain HTTP server has no certificate to trust")).Thumbprint;
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == thumbprint };
         var options = new T { Transport = new HttpClientTransport(new HttpClient(handler)) };
         options.Retry.MaxRetries = retries;
         return options;
@@ -68,6 +76,6 @@ public sealed class LocalHttpsServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _certificate.Dispose();
+        _certificate?.Dispose();
     }
 }
