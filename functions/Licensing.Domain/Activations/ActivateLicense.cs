@@ -19,10 +19,14 @@ public sealed record ActivateResult(
 /// </summary>
 public sealed class ActivateLicense(KeyedLicenseReader reader, ActivationService activations, CertificateIssuer certificates, TimeProvider clock)
 {
-    public async Task<ActivateResult> ActivateAsync(string key, ActivationTarget target, string? name, string? address, CancellationToken ct)
+    public async Task<ActivateResult> ActivateAsync(string key, ActivationTarget target, string? name, string? address, CancellationToken ct) =>
+        await reader.ReadAsync(key, address, ct).ConfigureAwait(false) is { } license
+            ? await ActivateAsync(license, target, name, ct).ConfigureAwait(false)
+            : new ActivateResult(false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, null, null, null, null);
+
+    /// <summary>As above, for a license its caller has already read through <see cref="KeyedLicenseReader"/> (EDD's compat API checks it first).</summary>
+    public async Task<ActivateResult> ActivateAsync(License license, ActivationTarget target, string? name, CancellationToken ct)
     {
-        var license = await reader.ReadAsync(key, address, ct).ConfigureAwait(false);
-        if (license is null) return new ActivateResult(false, ValidationCode.NotFound.ToWire(), ValidationRules.NotFound.Detail, null, null, null, null);
         var now = clock.GetUtcNow();
         if (ValidationRules.Status(license, now) is { } failed)
             return new ActivateResult(false, failed.Code.ToWire(), failed.Detail, null, license, null, null);

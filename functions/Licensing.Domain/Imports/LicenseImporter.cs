@@ -24,8 +24,7 @@ public sealed record ImportResult(int Imported, int Skipped, IReadOnlyList<Impor
 /// stored only as its hash and validates like a native key. Idempotent by key: the license id is derived from the
 /// account and the key's hash, so an item imported twice (a batch sent again, or twice at once) issues one license.
 /// </summary>
-public sealed class LicenseImporter(LicenseService service, KeyAliasService attach, IKeyAliasStore aliases, ILicenseStore licenses, IProductStore products,
-    TimeProvider clock)
+public sealed class LicenseImporter(LicenseService service, KeyAliasService aliases, IProductStore products, TimeProvider clock)
 {
     public const int MaxItems = 1000;
 
@@ -68,8 +67,8 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService atta
     {
         var (key, status) = Check(item);
         var hash = KeyAlias.Hash(key);
-        if (await HolderAsync(hash, ct).ConfigureAwait(false) is { } holder)
-            return holder == accountId ? Outcome.Skipped : throw new KeyUnavailableException("this key belongs to another license");
+        if (await aliases.HolderAsync(hash, ct).ConfigureAwait(false) is { } holder)
+            return holder.AccountId == accountId ? Outcome.Skipped : throw new KeyUnavailableException("this key belongs to another license");
 
         var now = clock.GetUtcNow();
         var expiresAt = item!.ExpiresAt;
@@ -86,7 +85,7 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService atta
         }
         try
         {
-            await attach.AttachAsync(accountId, licenseId, key, actor, ct).ConfigureAwait(false);
+            await aliases.AttachAsync(accountId, licenseId, key, actor, ct).ConfigureAwait(false);
         }
         catch (KeyUnavailableException)
         {
@@ -107,14 +106,6 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService atta
         if (status is null) errors.Add("status", "must be active, suspended, revoked or expired");
         errors.ThrowIfAny();
         return (item.Key!, status!.Value);
-    }
-
-    /// <summary>The account holding the key (its row, listed by its license), or null when it is free.</summary>
-    private async Task<string?> HolderAsync(string hash, CancellationToken ct)
-    {
-        if (await aliases.GetAsync(hash, ct).ConfigureAwait(false) is not { } row) return null;
-        var license = await licenses.GetAsync(row.AccountId, row.LicenseId, ct).ConfigureAwait(false);
-        return license is not null && license.KeyAliases.Contains(hash) ? row.AccountId : null;
     }
 
     private static ImportItemError? ItemError(int index, LicensingException e) => e switch

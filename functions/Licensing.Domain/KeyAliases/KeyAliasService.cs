@@ -39,6 +39,13 @@ public sealed class KeyAliasService(IKeyAliasStore aliases, ILicenseStore licens
         throw new KeyUnavailableException("this key belongs to another license");
     }
 
+    /// <summary>
+    /// The license holding the key with <paramref name="hash"/>: its row's, while that license lists the key (the list
+    /// decides); null when the key is free. A write checks before it changes anything; claiming checks again.
+    /// </summary>
+    public async Task<KeyAliasOwner?> HolderAsync(string hash, CancellationToken ct) =>
+        await aliases.GetAsync(hash, ct).ConfigureAwait(false) is { } row && await ListsAsync(row, hash, ct).ConfigureAwait(false) ? row : null;
+
     /// <summary>Removes the rows of every alias key of a license that is being deleted (they would answer NOT_FOUND anyway).</summary>
     public async Task DetachAllAsync(License license, CancellationToken ct)
     {
@@ -61,8 +68,7 @@ public sealed class KeyAliasService(IKeyAliasStore aliases, ILicenseStore licens
             var held = await aliases.GetAsync(hash, token).ConfigureAwait(false)
                 ?? throw new ConcurrencyException("an alias key row went away while it was claimed");
             if (held.Is(owner)) return true;
-            var holder = await licenses.GetAsync(held.AccountId, held.LicenseId, token).ConfigureAwait(false);
-            if (holder is not null && holder.KeyAliases.Contains(hash)) throw new KeyUnavailableException("this key belongs to another license");
+            if (await ListsAsync(held, hash, token).ConfigureAwait(false)) throw new KeyUnavailableException("this key belongs to another license");
             await aliases.ReplaceAsync(hash, owner, held.Version!, token).ConfigureAwait(false);
             return true;
         }, ct);
@@ -79,6 +85,9 @@ public sealed class KeyAliasService(IKeyAliasStore aliases, ILicenseStore licens
             await aliases.ReplaceAsync(hash, owner, held.Version!, token).ConfigureAwait(false);
             return true;
         }, ct);
+
+    private async Task<bool> ListsAsync(KeyAliasOwner row, string hash, CancellationToken ct) =>
+        await licenses.GetAsync(row.AccountId, row.LicenseId, ct).ConfigureAwait(false) is { } license && license.KeyAliases.Contains(hash);
 
     private async Task ReleaseAsync(string hash, KeyAliasOwner owner, CancellationToken ct)
     {

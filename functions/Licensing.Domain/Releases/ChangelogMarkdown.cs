@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Licensing.Domain.Releases;
@@ -14,10 +15,18 @@ public static class ChangelogMarkdown
 {
     private const int MaxNesting = 4;
 
-    public static string ToHtml(string? markdown)
+    /// <summary>
+    /// Renderings by changelog string: a release held by <see cref="ReleaseCache"/> keeps the same string, so update
+    /// checks (as frequent as validations) render it once, not once per check. An entry goes with its string.
+    /// </summary>
+    private static readonly ConditionalWeakTable<string, string> Rendered = new();
+
+    public static string ToHtml(string? markdown) => markdown is null ? "" : Rendered.GetValue(markdown, Render);
+
+    private static string Render(string markdown)
     {
         var html = new StringBuilder();
-        var lines = (markdown ?? "").Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
+        var lines = markdown.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
         var paragraph = new List<string>();
         string? list = null;
         for (var i = 0; i < lines.Length; i++)

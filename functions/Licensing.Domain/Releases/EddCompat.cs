@@ -54,7 +54,7 @@ public sealed class EddCompat(ValidateLicense validation, ActivateLicense activa
                     if (domain is null) return Failure("missing_url", null, itemId, product?.Name ?? itemName ?? "");
                     if (Own(await reader.ReadAsync(key, clientAddress, ct).ConfigureAwait(false), r.AccountId) is not { } held)
                         return Failure("missing", null, itemId, product?.Name ?? itemName ?? "", state: "failed");
-                    var result = await deactivation.DeactivateAsync(key, new ActivationTarget(domain, null), clientAddress, ct).ConfigureAwait(false);
+                    var result = await deactivation.DeactivateAsync(held, new ActivationTarget(domain, null), ct).ConfigureAwait(false);
                     var fields = EddProtocol.LicenseFields(result.License ?? held, itemId, product?.Name ?? itemName ?? "");
                     fields["success"] = result.Deactivated;
                     fields["license"] = result.Deactivated ? "deactivated" : "failed";
@@ -82,7 +82,7 @@ public sealed class EddCompat(ValidateLicense validation, ActivateLicense activa
         if (held is null) return Failure("missing", null, itemId, name);
         if (product is not null && held.ProductId != product.Id)
             return Failure(itemId is not null ? "invalid_item_id" : "item_name_mismatch", held, itemId, name);
-        var result = await activation.ActivateAsync(key, bound, null, clientAddress, ct).ConfigureAwait(false);
+        var result = await activation.ActivateAsync(held, bound, null, ct).ConfigureAwait(false);
         if (!result.Activated)
             return Failure(result.Code switch
             {

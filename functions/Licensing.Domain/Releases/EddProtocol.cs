@@ -12,6 +12,9 @@ namespace Licensing.Domain.Releases;
 /// </summary>
 public static class EddProtocol
 {
+    private static readonly string NoBanners = PhpSerialized.Serialize(new Dictionary<string, object?> { ["high"] = "", ["low"] = "" });
+    private static readonly string NoIcons = PhpSerialized.Serialize(new Dictionary<string, object?>());
+
     public static string LicenseState(ValidationCode code, bool byItemId) => code switch
     {
         ValidationCode.Valid => "valid",
@@ -67,8 +70,8 @@ public static class EddProtocol
                 ["description"] = "",
                 ["changelog"] = offered is null ? "" : ChangelogMarkdown.ToHtml(offered.Changelog),
             }),
-            ["banners"] = PhpSerialized.Serialize(new Dictionary<string, object?> { ["high"] = "", ["low"] = "" }),
-            ["icons"] = PhpSerialized.Serialize(new Dictionary<string, object?>()),
+            ["banners"] = NoBanners,
+            ["icons"] = NoIcons,
             ["tested"] = offered?.TestedWp ?? "",
             ["requires"] = offered?.RequiresWp ?? "",
             ["requires_php"] = offered?.RequiresPhp ?? "",
