@@ -64,6 +64,9 @@ start_local_host() {
   wait_for_port "$1" 60 || { log "the local host for the $2 tests did not start; see .local/$2-host.log"; exit 1; }
 }
 
+# attr NAME TAG: the numeric attribute NAME of one XML start tag (a trx <Counters>, a JUnit <testsuite>), 0 when absent.
+attr() { local v; v=$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2"); echo "${v:-0}"; }
+
 # The JavaScript SDK: node's test runner against a local host of this build (its own port, admin key and signing key).
 js_status=0; js_pass=0; js_fail=0
 if command -v node >/dev/null 2>&1; then
@@ -106,22 +109,17 @@ set -e
 for xml in "$ROOT/.local/php-sdk.xml" "$ROOT/.local/php-wordpress.xml"; do
   [ -f "$xml" ] || { php_fail=$((php_fail + 1)); continue; }
   suite=$(grep -o '<testsuite [^>]*>' "$xml" | head -1)
-  n() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$suite"; }
-  php_pass=$((php_pass + $(n tests) - $(n failures) - $(n errors) - $(n skipped)))
-  php_fail=$((php_fail + $(n failures) + $(n errors))); php_skip=$((php_skip + $(n skipped)))
+  php_pass=$((php_pass + $(attr tests "$suite") - $(attr failures "$suite") - $(attr errors "$suite") - $(attr skipped "$suite")))
+  php_fail=$((php_fail + $(attr failures "$suite") + $(attr errors "$suite"))); php_skip=$((php_skip + $(attr skipped "$suite")))
 done
 log "PHP: $php_pass passed, $php_fail failed, $php_skip skipped in $(( $(date +%s) - php_started )) s"
 
 trx="$results/tests.trx"
 if [ -f "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
-  executed=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  skipped=$((total - executed))
-  passed=$(( ${passed:-0} + ${js_pass:-0} + ${php_pass:-0} )); failed=$(( ${failed:-0} + ${js_fail:-0} + ${php_fail:-0} ))
-  skipped=$(( skipped + ${php_skip:-0} ))
+  executed=$(attr executed "$counters")
+  passed=$(( $(attr passed "$counters") + ${js_pass:-0} + php_pass )); failed=$(( $(attr failed "$counters") + ${js_fail:-0} + php_fail ))
+  skipped=$(( $(attr total "$counters") - executed + php_skip ))
   echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
   [ "${executed:-0}" -gt 0 ] || { echo "no test ran"; exit 1; }
 fi

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -14,14 +15,12 @@ namespace Licensing.Management;
 public sealed class ManagementClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
 
     /// <param name="baseUrl">The API base, e.g. https://my-licensing.azurewebsites.net/api/ (a trailing slash is added).</param>
     /// <param name="token">An account API key (<c>lsk_…</c>) or a session token; null for public routes only.</param>
     public ManagementClient(Uri baseUrl, string? token, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
     {
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        _ownsHttp = true;
         _http.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
         _http.Timeout = timeout ?? TimeSpan.FromSeconds(100);
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -53,13 +52,9 @@ public sealed class ManagementClient : IDisposable
 
     public Task<Page<License>> ListLicensesAsync(LicenseFilter filter, string? continuationToken = null, CancellationToken ct = default)
     {
-        var query = new List<string>();
-        void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) query.Add($"{name}={Uri.EscapeDataString(value)}"); }
-        Add("productId", filter.ProductId);
-        Add("customerEmail", filter.CustomerEmail);
-        Add("status", filter.Status);
-        Add("continuationToken", continuationToken);
-        return SendAsync<Page<License>>(HttpMethod.Get, "v1/licenses" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), null, ct)!;
+        var path = WithQuery("v1/licenses", ("productId", filter.ProductId), ("customerEmail", filter.CustomerEmail), ("status", filter.Status),
+            ("continuationToken", continuationToken));
+        return SendAsync<Page<License>>(HttpMethod.Get, path, null, ct)!;
     }
 
     /// <summary>Every license matching the filter, page after page.</summary>
@@ -93,14 +88,9 @@ public sealed class ManagementClient : IDisposable
     public Task<CodeBatch> GenerateCodesAsync(string productId, string plan, int count, CancellationToken ct = default) =>
         SendAsync<CodeBatch>(HttpMethod.Post, $"v1/products/{Esc(productId)}/code-batches", new { plan, count }, ct)!;
 
-    public Task<MetricsReport> GetMetricsAsync(string? productId, DateOnly? from, DateOnly? to, CancellationToken ct = default)
-    {
-        var query = new List<string>();
-        if (productId is not null) query.Add("productId=" + Uri.EscapeDataString(productId));
-        if (from is { } f) query.Add("from=" + f.ToString("yyyy-MM-dd"));
-        if (to is { } t) query.Add("to=" + t.ToString("yyyy-MM-dd"));
-        return SendAsync<MetricsReport>(HttpMethod.Get, "v1/metrics" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), null, ct)!;
-    }
+    public Task<MetricsReport> GetMetricsAsync(string? productId, DateOnly? from, DateOnly? to, CancellationToken ct = default) =>
+        SendAsync<MetricsReport>(HttpMethod.Get, WithQuery("v1/metrics", ("productId", productId),
+            ("from", from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))), null, ct)!;
 
     public async Task<IReadOnlyList<ProviderFailure>> ListFailuresAsync(string provider, CancellationToken ct = default) =>
         (await SendAsync<Page<ProviderFailure>>(HttpMethod.Get, $"v1/integrations/{Esc(provider)}/failures", null, ct))!.Items;
@@ -157,10 +147,7 @@ public sealed class ManagementClient : IDisposable
         using var _ = await RawAsync(HttpMethod.Delete, $"v1/api-keys/{Esc(id)}", null, ct);
     }
 
-    public void Dispose()
-    {
-        if (_ownsHttp) _http.Dispose();
-    }
+    public void Dispose() => _http.Dispose();
 
     private async Task<T?> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null)
     {
@@ -203,4 +190,13 @@ public sealed class ManagementClient : IDisposable
     }
 
     private static string Esc(string value) => Uri.EscapeDataString(value);
+
+    /// <summary><paramref name="path"/> with the parameters that have a value, escaped; an empty one is left out.</summary>
+    private static string WithQuery(string path, params ReadOnlySpan<(string Name, string? Value)> parameters)
+    {
+        var query = new List<string>();
+        foreach (var (name, value) in parameters)
+            if (!string.IsNullOrEmpty(value)) query.Add(name + "=" + Esc(value));
+        return query.Count == 0 ? path : path + "?" + string.Join('&', query);
+    }
 }

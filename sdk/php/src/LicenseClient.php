@@ -19,18 +19,12 @@ final class LicenseClient
     private $baseUrl;
     /** @var list<array<string, mixed>> */
     private $roots;
-    /** @var Storage */
-    private $storage;
+    /** @var CertificateStore */
+    private $store;
     /** @var Transport */
     private $transport;
-    /** @var callable(): int */
-    private $now;
     /** @var string|null */
     private $productId;
-    /** @var int */
-    private $clockTolerance;
-    /** @var int */
-    private $jitter;
     /** @var LicenseState|null */
     private $current;
 
@@ -47,12 +41,10 @@ final class LicenseClient
         }
         $this->roots = Offline::parseJwks($jwks, true);
         $this->baseUrl = rtrim($options['baseUrl'], '/') . '/';
-        $this->storage = $options['storage'] ?? new MemoryStorage();
+        $this->store = new CertificateStore($options['storage'] ?? new MemoryStorage(), $this->roots, $options['now'] ?? 'time',
+            $options['clockToleranceSeconds'] ?? 600, $options['revalidateJitterSeconds'] ?? 3600);
         $this->transport = $options['transport'] ?? (function_exists('curl_init') ? new CurlTransport() : new StreamTransport());
-        $this->now = $options['now'] ?? 'time';
         $this->productId = $options['productId'] ?? null;
-        $this->clockTolerance = $options['clockToleranceSeconds'] ?? 600;
-        $this->jitter = $options['revalidateJitterSeconds'] ?? 3600;
     }
 
     public function current(): ?LicenseState
@@ -74,11 +66,11 @@ final class LicenseClient
     /** The periodic entry point: the stored certificate until it is due for re-validation, else the server. */
     public function check(string $key, ?string $domain = null, ?string $fingerprint = null): LicenseState
     {
-        if ($tampered = $this->tampered()) {
+        if ($tampered = $this->store->tampered()) {
             return $this->current = $tampered;
         }
         $cert = $this->stored($key, $domain, $fingerprint);
-        if ($cert !== null && $this->now() < $this->revalidateAt($cert)) {
+        if ($cert !== null && $this->store->now() < $this->store->revalidateAt($cert)) {
             return $this->current = new LicenseState(true, 'VALID', 'certificate still fresh', $cert);
         }
         return $this->validate($key, $domain, $fingerprint);
@@ -90,7 +82,7 @@ final class LicenseClient
      */
     public function cached(string $key, ?string $domain = null, ?string $fingerprint = null): ?LicenseState
     {
-        if ($tampered = $this->tampered()) {
+        if ($tampered = $this->store->tampered()) {
             return $tampered;
         }
         $cert = $this->stored($key, $domain, $fingerprint);
@@ -100,18 +92,17 @@ final class LicenseClient
     /** When check() will next ask the server (Unix seconds): revalidateAfter plus this client's jitter; null without a certificate. */
     public function nextRevalidation(): ?int
     {
-        $token = $this->storage->get('certificate');
-        $cert = $token === null ? null : Offline::verifyCertificate($token, $this->roots, $this->now(), 0);
-        return $cert === null ? null : $this->revalidateAt($cert);
+        $cert = $this->store->certificate();
+        return $cert === null ? null : $this->store->revalidateAt($cert);
     }
 
     /** @param list<string>|null $features */
     public function validate(string $key, ?string $domain = null, ?string $fingerprint = null, ?array $features = null): LicenseState
     {
         if ($this->verifyKey($key) === null) {
-            return $this->current = $this->remember(new LicenseState(false, 'NOT_FOUND', 'license key not recognised'));
+            return $this->current = $this->store->remember(new LicenseState(false, 'NOT_FOUND', 'license key not recognised'));
         }
-        if ($tampered = $this->tampered()) {
+        if ($tampered = $this->store->tampered()) {
             return $this->current = $tampered;
         }
         $body = ['key' => $key] + array_filter(['domain' => $domain, 'fingerprint' => $fingerprint, 'features' => $features, 'productId' => $this->productId]);
@@ -150,62 +141,14 @@ final class LicenseClient
     /** Drops the certificate and verdict (deactivation, uninstall). The clock guard's high-water mark stays. */
     public function forget(): void
     {
-        foreach (['certificate', 'certificate-for', 'revalidate-at'] as $name) {
-            $this->storage->set($name, null);
-        }
+        $this->store->forget();
         $this->current = null;
     }
 
-    private function now(): int
-    {
-        return (int) call_user_func($this->now);
-    }
-
-    private function revalidateAt(array $cert): int
-    {
-        $at = $this->storage->get('revalidate-at');
-        return $at !== null && (int) $at >= $cert['rva'] ? (int) $at : (int) $cert['rva'];
-    }
-
-    private function tampered(): ?LicenseState
-    {
-        $last = (int) $this->storage->get('last-seen');
-        if ($last > 0 && $this->now() < $last - $this->clockTolerance) {
-            return new LicenseState(false, 'CLOCK_TAMPERED', 'the clock is before ' . gmdate('Y-m-d\TH:i:s\Z', $last) . ', the newest certificate seen');
-        }
-        return null;
-    }
-
-    private static function context(?string $domain, ?string $fingerprint): string
-    {
-        return 'domain=' . $domain . "\nfingerprint=" . $fingerprint;
-    }
-
+    /** The stored certificate when it verifies now for this key and this domain or fingerprint. */
     private function stored(string $key, ?string $domain, ?string $fingerprint): ?array
     {
-        $ids = $this->verifyKey($key);
-        $token = $this->storage->get('certificate');
-        $cert = $token === null ? null : Offline::verifyCertificate($token, $this->roots, $this->now(), 0);
-        if ($ids === null || $cert === null || ($cert['sub'] ?? null) !== $ids['licenseId'] || !is_int($cert['rva'] ?? null)) {
-            return null;
-        }
-        return $this->storage->get('certificate-for') === self::context($domain, $fingerprint) ? $cert : null;
-    }
-
-    private function remember(LicenseState $state, ?string $domain = null, ?string $fingerprint = null): LicenseState
-    {
-        $cert = $state->certificate;
-        $this->storage->set('certificate', $cert['token'] ?? null);
-        if ($cert !== null) {
-            $this->storage->set('certificate-for', self::context($domain, $fingerprint));
-            $spread = max(0, min($this->jitter, intdiv(max(0, $cert['exp'] - $cert['rva']), 2)));
-            $this->storage->set('revalidate-at', (string) ($cert['rva'] + random_int(0, $spread)));
-        }
-        $seen = $cert !== null ? (int) $cert['iat'] : $this->now();
-        if ((int) $this->storage->get('last-seen') < $seen) {
-            $this->storage->set('last-seen', (string) $seen);
-        }
-        return $state;
+        return $this->store->certificateFor($this->verifyKey($key), $domain, $fingerprint);
     }
 
     private function keepLast(string $key, ?string $domain, ?string $fingerprint, string $why): LicenseState
@@ -214,7 +157,7 @@ final class LicenseClient
         if ($cert !== null) {
             return new LicenseState(true, 'VALID', $why . '; using the stored certificate until ' . gmdate('Y-m-d\TH:i:s\Z', $cert['exp']), $cert, true);
         }
-        return $this->storage->get('certificate') !== null
+        return $this->store->has()
             ? new LicenseState(false, 'CERTIFICATE_EXPIRED', $why . "; the stored certificate's offline grace has ended", null, true)
             : new LicenseState(false, 'UNREACHABLE', $why . '; no certificate yet', null, true);
     }
@@ -235,14 +178,13 @@ final class LicenseClient
         }
         $code = (string) ($json['code'] ?? 'UNKNOWN');
         if ($code !== 'VALID') {
-            return $this->remember(new LicenseState(false, $code, (string) ($json['detail'] ?? $code)), $domain, $fingerprint);
+            return $this->store->remember(new LicenseState(false, $code, (string) ($json['detail'] ?? $code)), $domain, $fingerprint);
         }
-        $ids = $this->verifyKey($key);
-        $cert = Offline::verifyCertificate($json['certificate'] ?? null, $this->roots, $this->now());
-        if ($ids === null || $cert === null || ($cert['sub'] ?? null) !== $ids['licenseId'] || !is_int($cert['rva'] ?? null)) {
+        $cert = Offline::verifyCertificate($json['certificate'] ?? null, $this->roots, $this->store->now());
+        if (!CertificateStore::isFor($cert, $this->verifyKey($key))) {
             return new LicenseState(false, 'CERTIFICATE_INVALID', "the server's certificate did not verify against the pinned keys");
         }
-        return $this->remember(new LicenseState(true, 'VALID', (string) ($json['detail'] ?? 'license is valid'), $cert), $domain, $fingerprint);
+        return $this->store->remember(new LicenseState(true, 'VALID', (string) ($json['detail'] ?? 'license is valid'), $cert), $domain, $fingerprint);
     }
 
     private function request(string $path, array $body): Response

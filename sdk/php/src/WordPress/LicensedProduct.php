@@ -2,6 +2,7 @@
 
 namespace Licensing\WordPress;
 
+use Licensing\CertificateStore;
 use Licensing\LicenseClient;
 use Licensing\LicenseState;
 
@@ -51,7 +52,7 @@ final class LicensedProduct
         $this->type = $isTheme ? 'theme' : 'plugin';
         $this->basename = $isTheme ? '' : plugin_basename($file);
         $this->slug = $config['slug'] ?? ($isTheme ? basename(dirname($file)) : dirname($this->basename));
-        $this->prefix = 'licensing_' . str_replace('-', '_', sanitize_key($this->slug)) . '_';
+        $this->prefix = self::prefix($this->slug);
         $this->config = $config + ['name' => $this->slug, 'channel' => 'stable', 'expiringDays' => 14, 'menuParent' => 'options-general.php'];
     }
 
@@ -209,12 +210,18 @@ final class LicensedProduct
         delete_site_transient($this->prefix . 'update');
     }
 
+    /** The option and hook prefix of a product's slug. */
+    private static function prefix(string $slug): string
+    {
+        return 'licensing_' . str_replace('-', '_', sanitize_key($slug)) . '_';
+    }
+
     /** Removes everything the drop-in stored for $slug, on every site of a network (call it from uninstall.php). */
     public static function uninstall(string $slug): void
     {
-        $prefix = 'licensing_' . str_replace('-', '_', sanitize_key($slug)) . '_';
+        $prefix = self::prefix($slug);
         $clean = static function () use ($prefix): void {
-            foreach (['key', 'verdict', 'certificate', 'certificate-for', 'revalidate-at', 'last-seen'] as $name) {
+            foreach (array_merge(['key', 'verdict'], CertificateStore::NAMES) as $name) {
                 delete_option($prefix . $name);
             }
             wp_clear_scheduled_hook($prefix . 'revalidate');
