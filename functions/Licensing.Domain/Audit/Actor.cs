@@ -17,5 +17,8 @@ public sealed record Actor(string Type, string? Id)
     public static Actor Session(string sessionId) => new(SessionType, sessionId);
     public static Actor Admin { get; } = new(AdminType, null);
     public static Actor System(string? source = null) => new(SystemType, source);
-    public static Actor Customer(string? id = null) => new(CustomerType, id);
+    private static readonly Actor AnyCustomer = new(CustomerType, null);
+
+    /// <summary>A customer; without an id one shared instance, so the public activation path allocates none.</summary>
+    public static Actor Customer(string? id = null) => id is null ? AnyCustomer : new(CustomerType, id);
 }
