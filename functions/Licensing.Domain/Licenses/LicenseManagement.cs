@@ -11,7 +11,7 @@ namespace Licensing.Domain.Licenses;
 /// fields (or metadata keys) all land. docs/managing-licenses.md.
 /// </summary>
 public sealed class LicenseManagement(LicenseService service, ILicenseStore licenses, IProductStore products, PersonalDataEraser eraser, TimeProvider clock,
-    IChangeNotifier? changes = null, LicenseReadCache? cache = null)
+    IChangeNotifier? changes = null, LicenseReadCache? cache = null, KeyAliases.KeyAliasService? aliases = null)
 {
     /// <summary>Retries for a PATCH: many PATCHes of one license at once must all land.</summary>
     public const int PatchAttempts = 40;
@@ -68,8 +68,9 @@ public sealed class LicenseManagement(LicenseService service, ILicenseStore lice
 
     /// <summary>
     /// Deletes the license with its activations (journaling <c>license.deleted</c> in the same write): its key then
-    /// validates as NOT_FOUND. Its e-mail and metadata are gone with it, and redacted from its audit history and
-    /// pending change records. Quota counters and metrics are not touched.
+    /// validates as NOT_FOUND. Its alias keys' rows go too (an imported key can then be imported again). Its e-mail and
+    /// metadata are gone with it, and redacted from its audit history and pending change records. Quota counters and
+    /// metrics are not touched.
     /// </summary>
     public async Task DeleteAsync(string accountId, string licenseId, Actor actor, CancellationToken ct)
     {
@@ -82,6 +83,7 @@ public sealed class LicenseManagement(LicenseService service, ILicenseStore lice
             if (changes is not null) await changes.NotifyAsync([record], token).ConfigureAwait(false);
             return current;
         }, ct).ConfigureAwait(false);
+        if (aliases is not null) await aliases.DetachAllAsync(deleted, ct).ConfigureAwait(false);
         await eraser.RedactHistoryAsync(accountId, [deleted.Id], deleted.CustomerEmail, ct).ConfigureAwait(false);
     }
 }
