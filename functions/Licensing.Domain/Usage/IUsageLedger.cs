@@ -12,3 +12,16 @@ public interface IUsageLedger
 
     Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct);
 }
+
+/// <summary>A period's <c>usage.limit_reached</c> mark, beside the ledger (<see cref="UsageLimitEvents"/>).</summary>
+public interface IUsageLimitMarks
+{
+    /// <summary>The period's mark, or null.</summary>
+    Task<UsageLimitMark?> GetLimitMarkAsync(string accountId, string licenseId, string period, CancellationToken ct);
+
+    /// <summary>Adds the mark only if the period has none; false when another report's is there.</summary>
+    Task<bool> AddLimitMarkAsync(string accountId, string licenseId, string period, UsageLimitMark mark, CancellationToken ct);
+
+    /// <summary>Notes that the mark's record is journaled.</summary>
+    Task MarkLimitJournaledAsync(string accountId, string licenseId, string period, CancellationToken ct);
+}

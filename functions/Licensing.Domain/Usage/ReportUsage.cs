@@ -8,7 +8,7 @@ public sealed record UsageReport(
     bool Recorded, bool Duplicate, string? Code, string Detail, long Used, long? Limit, DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd);
 
 /// <summary><c>POST /v1/usage</c>: records metered use against a key, once per idempotency key.</summary>
-public sealed class ReportUsage(KeyedLicenseReader reader, IUsageLedger ledger, UsageCache usage, TimeProvider clock)
+public sealed class ReportUsage(KeyedLicenseReader reader, IUsageLedger ledger, UsageCache usage, TimeProvider clock, UsageLimitEvents? limits = null)
 {
     public async Task<UsageReport> ReportUsageAsync(string key, long quantity, string idempotencyKey, string? address, CancellationToken ct)
     {
@@ -22,6 +22,7 @@ public sealed class ReportUsage(KeyedLicenseReader reader, IUsageLedger ledger, 
         var added = await ledger.AddAsync(license.AccountId, license.Id, period, idempotencyKey, quantity, now, ct).ConfigureAwait(false);
         var total = await ledger.GetTotalAsync(license.AccountId, license.Id, period, ct).ConfigureAwait(false);
         usage.Set(license.AccountId, license.Id, period, total);
+        if (limits is not null) await limits.OnTotalAsync(license, period, policy.UsageLimit, total, ct).ConfigureAwait(false);
         return new UsageReport(added, !added, null, added ? "recorded" : "already recorded (same idempotency key)", total, policy.UsageLimit, start, end);
     }
 }

@@ -51,6 +51,14 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
 
     public Task<bool> DeleteAsync(string tokenHash, string version, CancellationToken ct) => Tokens.DeleteIfExistsAsync(tokenHash, "", version, ct);
 
+    /// <summary>Deletes up to <paramref name="max"/> sessions that expired before <paramref name="now"/> (the pruning timer).</summary>
+    public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, int max, CancellationToken ct) =>
+        Sessions.DeleteMatchingAsync(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), max, ct);
+
+    /// <summary>Deletes up to <paramref name="max"/> sign-in tokens that expired before <paramref name="now"/> (the pruning timer).</summary>
+    public Task<int> DeleteExpiredTokensAsync(DateTimeOffset now, int max, CancellationToken ct) =>
+        Tokens.DeleteMatchingAsync(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), max, ct);
+
     /// <summary>Adds an entity keyed by a fresh secret's hash: taken keys mean two 256-bit secrets collided, which is a bug.</summary>
     private static async Task AddNewAsync(TableClient table, TableEntity entity, CancellationToken ct)
     {

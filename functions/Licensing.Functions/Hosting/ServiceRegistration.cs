@@ -13,6 +13,7 @@ using Licensing.Functions.Licenses;
 using Licensing.Functions.Lifecycle;
 using Licensing.Functions.Metrics;
 using Licensing.Functions.Products;
+using Licensing.Functions.Pruning;
 using Licensing.Functions.Quotas;
 using Licensing.Functions.Releases;
 using Licensing.Functions.Signing;
@@ -68,6 +69,7 @@ public static class ServiceRegistration
             .AddEmail()
             .AddReleases()
             .AddWebhooks()
+            .AddPruning()
             .AddHttp();
     }
 }

@@ -27,6 +27,10 @@ public sealed class IdempotencyTableStore(TableStorage tables) : IIdempotencySto
     public Task DeleteAsync(IdempotencyRecord record, CancellationToken ct) =>
         Table.DeleteIfExistsAsync(record.AccountId, record.KeyHash, record.Version!, ct);
 
+    /// <summary>Deletes up to <paramref name="max"/> records made before <paramref name="before"/> (the pruning timer).</summary>
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset before, int max, CancellationToken ct) =>
+        Table.DeleteMatchingAsync(TableClient.CreateQueryFilter($"CreatedAt lt {before}"), max, ct);
+
     private static TableEntity ToEntity(IdempotencyRecord r) => new(r.AccountId, r.KeyHash)
     {
         ["RequestHash"] = r.RequestHash,

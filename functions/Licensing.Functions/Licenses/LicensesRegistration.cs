@@ -22,7 +22,8 @@ public static class LicensesRegistration
         services.AddSingleton(sp => new LicenseService(sp.GetRequiredService<ILicenseStore>(), sp.GetRequiredService<IProductStore>(),
             sp.GetRequiredService<IRootSigner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuotaStore>(),
             sp.GetRequiredService<LicenseReadCache>(), sp.GetService<Licensing.Domain.Audit.IChangeNotifier>()));
-        services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
+        services.AddSingleton<IdempotencyTableStore>();
+        services.AddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<IdempotencyTableStore>());
         services.AddSingleton<IdempotentIssuance>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LicenseManagement>();

@@ -154,6 +154,28 @@ public static class TableOperations
             return ([], (string?)null);
         }, ct);
 
+    /// <summary>
+    /// Deletes what the filter matches, page by page, at most <paramref name="max"/> rows, each only if unchanged since it
+    /// was read (a row refreshed meanwhile stays): for timer jobs.
+    /// </summary>
+    public static async Task<int> DeleteMatchingAsync(this TableClient table, string filter, int max, CancellationToken ct)
+    {
+        var deleted = 0;
+        string? token = null;
+        do
+        {
+            var (rows, next) = await table.QueryPageAsync(filter, 100, token, ct);
+            foreach (var e in rows)
+            {
+                if (deleted >= max) return deleted;
+                if (await table.DeleteIfExistsAsync(e.PartitionKey, e.RowKey, e.ETag.ToString(), ct)) deleted++;
+            }
+            token = next;
+        }
+        while (token is not null && deleted < max);
+        return deleted;
+    }
+
     /// <summary>A query streamed page by page (a scan for the timer jobs), each page read inside the fault guard.</summary>
     public static async IAsyncEnumerable<TableEntity> ScanAsync(this TableClient table,
         string filter, int maxPerPage, [EnumeratorCancellation] CancellationToken ct)

@@ -100,6 +100,30 @@ public sealed class ImportApiTests(SharedHost shared) : IClassFixture<SharedHost
     }
 
     [Fact]
+    public async Task Deleting_an_imported_license_removes_its_key_row_so_the_key_is_not_found_and_can_be_imported_again()
+    {
+        var (_, apiKey) = await Host.CreateAccountWithProductAndIdAsync();
+        var key = NewKey();
+        var item = new { key, customerEmail = "gone@example.com", plan = "pro" };
+        Assert.Equal(1, (await ImportOkAsync(apiKey, item)).GetProperty("imported").GetInt32());
+        var licenseId = (await Host.PostOkAsync("v1/validate", new { key })).GetProperty("license").GetProperty("id").GetString()!;
+        var aliases = new TableClient(TestHost.Azurite, "keyaliases");
+        Assert.True(aliases.GetEntityIfExists<TableEntity>(KeyAlias.Hash(key), "").HasValue);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.SendAsync(HttpMethod.Delete, $"v1/licenses/{licenseId}", bearer: apiKey)).Status);
+        Assert.False(aliases.GetEntityIfExists<TableEntity>(KeyAlias.Hash(key), "").HasValue);
+        Assert.Equal("NOT_FOUND", await Code(new { key }));
+        Assert.False((await Host.PostOkAsync("v1/activate", new { key, domain = "a.com" })).GetProperty("activated").GetBoolean());
+
+        var again = await ImportOkAsync(apiKey, item with { customerEmail = "again@example.com" });
+        Assert.Equal((1, 0), (again.GetProperty("imported").GetInt32(), again.GetProperty("skipped").GetInt32()));
+        var back = await Host.PostOkAsync("v1/validate", new { key });
+        Assert.Equal("VALID", back.GetProperty("code").GetString());
+        var id = back.GetProperty("license").GetProperty("id").GetString()!;
+        Assert.Equal("again@example.com", (await Host.GetAsync($"v1/licenses/{id}", apiKey)).Json.GetProperty("customerEmail").GetString());
+    }
+
+    [Fact]
     public async Task Bad_items_are_refused_one_by_one_naming_the_field_and_change_nothing()
     {
         var (accountId, apiKey) = await Host.CreateAccountWithProductAndIdAsync();

@@ -50,7 +50,7 @@ public sealed class LocalHostContractTests
                             from b in FunctionsMetadata.Bindings(f, "timerTrigger")
                             select (f.GetProperty("name").GetString()!, b.GetProperty("schedule").GetString()!)).OrderBy(x => x.Item1).ToArray();
         var fromRunner = Catalog().Timers.Select(f => (f.Name, f.Expression)).ToArray();
-        Assert.Equal(5, fromMetadata.Length);
+        Assert.Equal(6, fromMetadata.Length);
         Assert.Equal(fromMetadata, fromRunner);
     }
 
