@@ -17,6 +17,7 @@ using Licensing.Functions.Quotas;
 using Licensing.Functions.Releases;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
+using Licensing.Functions.Telemetry;
 using Licensing.Functions.Trials;
 using Licensing.Functions.Usage;
 using Licensing.Functions.Validation;
@@ -68,6 +69,7 @@ public static class ServiceRegistration
             .AddEmail()
             .AddReleases()
             .AddWebhooks()
+            .AddTelemetry(options.Telemetry, configuration)
             .AddHttp();
     }
 }
