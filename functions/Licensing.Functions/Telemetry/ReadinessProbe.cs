@@ -32,7 +32,8 @@ public sealed class ReadinessProbe(TableStorage tables, QueueProbe queues, Publi
     public async Task<ReadinessView> CheckAsync(CancellationToken ct)
     {
         var storage = Run(StorageAsync, new StorageCheck(ReadinessView.Unavailable, 0, []), ct);
-        var queueChecks = Task.WhenAll(QueueProbe.Queues.Select(q => Run(t => QueueAsync(q, t), new QueueCheck(q, ReadinessView.Unavailable, null, null, null), ct)));
+        var queueChecks = Task.WhenAll(QueueProbe.Queues.Select(q =>
+            Run(t => QueueAsync(q, t), new QueueCheck(q, ReadinessView.Unavailable, null, null, null), ct)));
         var signer = Run(SignerAsync, new SignerCheck(ReadinessView.Unavailable, 0, null, null), ct);
         var email = Run(EmailAsync, EmailUnavailable(), ct);
         var timers = Run(TimersAsync, Timers.Select(t => new TimerCheck(t.Name, t.Schedule, ReadinessView.Unavailable, null, null, null, null)).ToArray(), ct);

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Azure.Storage.Queues.Models;
+using Licensing.Functions.Billing;
 using Licensing.Functions.Telemetry;
 using Licensing.Tests.Accounts;
 using Licensing.Tests.Support;
@@ -43,7 +46,8 @@ public sealed partial class TelemetryFlowTests
         var (accountId, apiKey) = await host.CreateAccountWithProductAndIdAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await host.PutAsync("v1/integrations/stripe", new { webhookSecret = StripeEvents.Secret }, apiKey)).Status);
         var customer = $"customer-{Guid.NewGuid():N}@telemetry.example";
-        var license = await host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = customer, domains = new[] { "telemetry-site.com" }, plan = "pro" });
+        var license = await host.IssueAsync(apiKey,
+            new { productId = "my-plugin", customerEmail = customer, domains = new[] { "telemetry-site.com" }, plan = "pro" });
         var licenseKey = license.GetProperty("licenseKey").GetString()!;
         secrets.AddRange([apiKey, customer, licenseKey]);
         Assert.Equal("VALID", (await host.PostOkAsync("v1/validate", new { key = licenseKey, domain = "telemetry-site.com" })).GetProperty("code").GetString());
@@ -85,9 +89,15 @@ public sealed partial class TelemetryFlowTests
         await logs.WaitForAsync(e => telemetry(e) && e.Message.StartsWith("span Azure.Storage.Queues", StringComparison.Ordinal));
         await logs.WaitForAsync(e => telemetry(e) && e.Message.StartsWith("metric licensing.validations{code=VALID}", StringComparison.Ordinal));
 
-        // Ids as scope: the purchase's processing is logged in the account's scope.
-        var processed = await logs.WaitForAsync(e => e.Category.EndsWith("BillingEventFunctions", StringComparison.Ordinal) && e.Message.Contains(accountId));
+        // Ids as scope. Every host of the test run reads the shared queues, so the purchase may have been processed by another one:
+        // the queue function runs here once more on the same message (as a redelivery would), is a duplicate, and logs in the scope.
+        var redelivery = QueuesModelFactory.QueueMessage("m1", "p1",
+            JsonSerializer.Serialize(new { accountId, eventId = purchase["id"]!.GetValue<string>(), provider = "stripe" }), 2);
+        await ActivatorUtilities.CreateInstance<BillingEventFunctions>(host.Services).ProcessBillingEvent(redelivery, CancellationToken.None);
+        var processed = await logs.WaitForAsync(e =>
+            e.Category.EndsWith("BillingEventFunctions", StringComparison.Ordinal) && e.Message.Contains("already processed"));
         Assert.Contains(processed.Scopes, s => s.Key == "AccountId" && (string?)s.Value == accountId);
+        Assert.True(meters.Sum("licensing.provider_events", ("provider", "stripe"), ("type", "checkout.session.completed"), ("outcome", "duplicate")) >= 1);
 
         // Nothing logged (messages, exceptions, scopes) holds a secret or anything shaped like one.
         var entries = logs.Entries.ToArray();
