@@ -33,6 +33,13 @@ param senderUsername string = 'licenses'
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
+@minLength(3)
+@description('The founder\'s e-mail address: alerts on poison messages and e-mails given up go there (docs/observability.md).')
+param alertEmail string
+
+@description('Share of traces sent to Application Insights, 0-1 (e.g. 0.25); metrics and logs are not sampled.')
+param telemetrySamplingRatio string = '1.0'
+
 var tags = { 'azd-env-name': environmentName }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -54,6 +61,8 @@ module resources 'resources.bicep' = {
     dashboardUrl: dashboardUrl
     dashboardLocation: dashboardLocation
     maximumInstanceCount: maximumInstanceCount
+    alertEmail: alertEmail
+    telemetrySamplingRatio: telemetrySamplingRatio
   }
 }
 

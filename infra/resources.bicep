@@ -12,6 +12,10 @@ param dashboardUrl string
 @description('Region of the dashboard\'s Static Web App (a global CDN; the resource itself lives in one of a few regions).')
 param dashboardLocation string
 param maximumInstanceCount int
+@description('The founder\'s e-mail address, which the alerts (poison messages, e-mails given up) are sent to.')
+param alertEmail string
+@description('Share of traces (requests, dependencies) sent to Application Insights, 0-1; metrics and logs are not sampled.')
+param telemetrySamplingRatio string
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var storageName = take('stlic${token}', 24)
@@ -191,6 +195,17 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+module monitoring 'monitoring.bicep' = {
+  name: 'licensing-monitoring'
+  params: {
+    environmentName: environmentName
+    location: location
+    tags: tags
+    insightsId: insights.id
+    alertEmail: alertEmail
+  }
+}
+
 // ---------- E-mail: Communication Services with an Email service, an Azure-managed domain and a sender ----------
 resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
   name: 'email-${environmentName}'
@@ -317,6 +332,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Licensing__Email__From', value: '${sender.properties.username}@${emailDomain.properties.mailFromSenderDomain}' }
         { name: 'Licensing__DashboardUrl', value: dashboardBase }
         { name: 'Licensing__ClientAddress__Source', value: 'XForwardedFor' }
+        { name: 'Licensing__Telemetry__SamplingRatio', value: telemetrySamplingRatio }
       ]
     }
   }

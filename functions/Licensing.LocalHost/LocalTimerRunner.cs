@@ -1,3 +1,4 @@
+using Licensing.Functions.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -38,7 +39,9 @@ internal sealed class LocalTimerRunner(IServiceProvider services, FunctionCatalo
         try
         {
             await using var scope = services.CreateAsyncScope();
-            await FunctionInvoker.Start(scope.ServiceProvider, function.Method, function.Arguments, ct);
+            // Recorded for the readiness view, as the worker's timer middleware does in Azure.
+            await scope.ServiceProvider.GetRequiredService<TimerRunRecorder>()
+                .RunAsync(function.Name, () => FunctionInvoker.Start(scope.ServiceProvider, function.Method, function.Arguments, ct), ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

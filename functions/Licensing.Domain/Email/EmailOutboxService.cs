@@ -1,4 +1,5 @@
 using Licensing.Domain.Common;
+using Licensing.Domain.Telemetry;
 
 namespace Licensing.Domain.Email;
 
@@ -58,12 +59,14 @@ public sealed class EmailOutboxService(IEmailOutbox outbox, IEmailQueue queue, I
                 var giveUp = claimed.Attempts >= MaxAttempts;
                 var next = claimed with { State = giveUp ? OutboxEmail.Failed : OutboxEmail.Pending, ClaimedUntil = null, LastError = e.Message };
                 await outbox.ReplaceAsync(next, token).ConfigureAwait(false);
+                LicensingMetrics.EmailDelivery(giveUp ? "failed" : "retry");
                 if (giveUp) return "gave up: " + e.Message;
                 await queue.EnqueueAsync(accountId, id, Backoff(claimed.Attempts), token).ConfigureAwait(false);
                 return $"attempt {claimed.Attempts} failed, retrying in {Backoff(claimed.Attempts)}: {e.Message}";
             }
             await outbox.ReplaceAsync(
                 claimed with { State = OutboxEmail.Sent, SentAt = clock.GetUtcNow(), ClaimedUntil = null, LastError = null }, token).ConfigureAwait(false);
+            LicensingMetrics.EmailDelivery("sent");
             return "sent";
         }, ct);
 }

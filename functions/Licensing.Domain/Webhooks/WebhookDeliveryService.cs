@@ -1,5 +1,6 @@
 using Licensing.Domain.Billing;
 using Licensing.Domain.Common;
+using Licensing.Domain.Telemetry;
 
 namespace Licensing.Domain.Webhooks;
 
@@ -80,6 +81,7 @@ public sealed class WebhookDeliveryService(IWebhookDeliveryStore deliveries, IWe
         }
         var outcome = response.Status is { } s ? $"HTTP {s}" : response.Error ?? "no answer";
         var wait = response.Status == 410 ? null : WebhookSchedule.After(claimed.Attempts, Random.Shared.NextDouble());
+        LicensingMetrics.WebhookDeliveryFailed(final: wait is null);
         if (wait is null)
         {
             await deliveries.ReplaceAsync(attempted with { State = WebhookDelivery.Failed, NextAttemptAt = null }, ct).ConfigureAwait(false);

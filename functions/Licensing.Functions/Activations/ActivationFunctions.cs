@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Licensing.Domain.Activations;
 using Licensing.Domain.Common;
 using Licensing.Domain.Licenses;
+using Licensing.Domain.Telemetry;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -51,6 +52,7 @@ public sealed class ActivationFunctions(ActivateLicense activate, DeactivateLice
         if (name is { Length: > ActivationRules.MaxNameLength })
             throw ValidationFailedException.For("name", $"at most {ActivationRules.MaxNameLength} characters");
         var r = await budget.RunAsync(t => activate.ActivateAsync(key, target, string.IsNullOrEmpty(name) ? null : name, address, t), ct);
+        LicensingMetrics.Activation("activate", r.Code);
         var activation = r.Activation is { } a
             ? new ActivationBody(a.Id, a.Domain, a.Fingerprint, a.Name, a.CreatedAt, r.Development)
             : null;
@@ -67,6 +69,7 @@ public sealed class ActivationFunctions(ActivateLicense activate, DeactivateLice
         var body = await RequestBody.ReadJsonAsync<DeactivateRequest>(req, ct);
         var (key, target) = Parse(body.Key, body.Domain, body.Fingerprint);
         var r = await budget.RunAsync(t => deactivate.DeactivateAsync(key, target, address, t), ct);
+        LicensingMetrics.Activation("deactivate", r.Code ?? "OK");
         return new ApiJsonResult(StatusCodes.Status200OK,
             new DeactivateResponse(r.Deactivated, r.Code, r.Detail, r.License?.Activations.Count, r.License?.MaxActivations));
     }

@@ -4,6 +4,7 @@ using Licensing.Domain.Audit;
 using Licensing.Functions.Hosting;
 using Licensing.Functions.Http;
 using Licensing.Functions.Storage;
+using Licensing.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public sealed class ChangeFunctions(ChangeDispatcher dispatcher, IAuditStore aud
     {
         var body = JsonSerializer.Deserialize<ChangeQueueMessage>(message.MessageText, Json.Options)
             ?? throw new InvalidOperationException("empty license-changes message");
+        using var scope = LogScopes.Begin(logger, body.AccountId);
         var dispatched = await dispatcher.DispatchAsync(body.AccountId, body.ChangeId, ct);
         logger.LogInformation("Change {ChangeId}: {Outcome}", body.ChangeId, dispatched ? "dispatched" : "already dispatched");
     }

@@ -4,6 +4,7 @@ using Licensing.Domain.Billing;
 using Licensing.Functions.Hosting;
 using Licensing.Functions.Http;
 using Licensing.Functions.Storage;
+using Licensing.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,7 @@ public sealed class BillingEventFunctions(BillingEventProcessor processor, ILogg
     {
         var body = JsonSerializer.Deserialize<BillingEventMessage>(message.MessageText, Json.Options)
             ?? throw new InvalidOperationException("empty billing event message");
+        using var scope = LogScopes.Begin(logger, body.AccountId);
         var outcome = await processor.ProcessAsync(body, message.DequeueCount, HostSettings.MaxDequeueCount, ct);
         logger.LogInformation("{Provider} event {EventId} for {AccountId}: {Outcome}", body.Provider ?? "stripe", body.EventId, body.AccountId, outcome);
     }

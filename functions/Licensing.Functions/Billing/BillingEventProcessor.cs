@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Licensing.Domain.Billing;
 using Licensing.Domain.Common;
+using Licensing.Domain.Telemetry;
 
 namespace Licensing.Functions.Billing;
 
@@ -18,7 +19,11 @@ public sealed class BillingEventProcessor(IBillingInbox inbox, IBillingFailures 
     {
         var record = await inbox.GetAsync(message.AccountId, message.Event, ct);
         if (record is null) return "not in the inbox";
-        if (record.ProcessedAt is not null) return "already processed: " + record.Outcome;
+        if (record.ProcessedAt is not null)
+        {
+            Count(record, "duplicate");
+            return "already processed: " + record.Outcome;
+        }
         string outcome;
         try
         {
@@ -31,15 +36,25 @@ public sealed class BillingEventProcessor(IBillingInbox inbox, IBillingFailures 
                 + string.Join("; ", v.Errors.Select(x => $"{x.Key}: {string.Join(", ", x.Value)}")) : e.Message;
             await failures.UpsertAsync(new BillingFailure(record.AccountId, record.Key, record.Type, reason, dequeueCount, clock.GetUtcNow()), ct);
             await inbox.MarkProcessedAsync(record, "failed: " + reason, clock.GetUtcNow(), ct);
+            Count(record, "failed");
             return "failed: " + reason;
         }
         catch (Exception e) when (dequeueCount >= maxDequeueCount && e is not OperationCanceledException)
         {
             // Last attempt: say why before the host moves the message to the poison queue.
             await failures.UpsertAsync(new BillingFailure(record.AccountId, record.Key, record.Type, e.Message, dequeueCount, clock.GetUtcNow()), ct);
+            Count(record, "poisoned");
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Count(record, "retried");
             throw;
         }
         await inbox.MarkProcessedAsync(record, outcome, clock.GetUtcNow(), ct);
+        Count(record, "processed");
         return outcome;
     }
+
+    private static void Count(BillingEventRecord record, string outcome) => LicensingMetrics.ProviderEvent(record.Provider.ToWire(), record.Type, outcome);
 }

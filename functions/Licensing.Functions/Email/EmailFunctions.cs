@@ -6,6 +6,7 @@ using Licensing.Domain.Licenses;
 using Licensing.Domain.Products;
 using Licensing.Functions.Http;
 using Licensing.Functions.Storage;
+using Licensing.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -22,6 +23,7 @@ public sealed class EmailFunctions(EmailOutboxService outbox, LicenseService lic
     {
         var body = JsonSerializer.Deserialize<EmailQueueMessage>(message.MessageText, Json.Options)
             ?? throw new InvalidOperationException("empty email-outbox message");
+        using var scope = LogScopes.Begin(logger, body.AccountId);
         var outcome = await outbox.DeliverAsync(body.AccountId, body.EmailId, ct);
         logger.LogInformation("E-mail {EmailId} for {AccountId}: {Outcome}", body.EmailId, body.AccountId, outcome);
     }

@@ -64,6 +64,9 @@ public sealed class LicensingOptions
 
     public WebhookOptions Webhooks { get; set; } = new();
 
+    /// <summary>Sampling, the local console view and the queue gauges (docs/observability.md).</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>Stripe's API base; only tests point it elsewhere.</summary>
     public string StripeApiBase { get; set; } = "https://api.stripe.com";
 

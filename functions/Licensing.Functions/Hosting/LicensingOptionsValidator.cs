@@ -37,6 +37,10 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
             failures.Add($"{LicensingOptions.Section}:CredentialCacheSeconds must be 0-60 (the bound on how long a revoked API key keeps working elsewhere).");
         if (options.Webhooks.QueueDelayCapSeconds is < 1 or > 86400)
             failures.Add($"{LicensingOptions.Section}:Webhooks:QueueDelayCapSeconds must be 1-86400.");
+        if (options.Telemetry.SamplingRatio is < 0 or > 1 || double.IsNaN(options.Telemetry.SamplingRatio))
+            failures.Add($"{LicensingOptions.Section}:Telemetry:SamplingRatio must be 0-1.");
+        if (options.Telemetry.ConsoleIntervalSeconds is < 1 or > 3600 || options.Telemetry.GaugeRefreshSeconds is < 1 or > 3600)
+            failures.Add($"{LicensingOptions.Section}:Telemetry:ConsoleIntervalSeconds and GaugeRefreshSeconds must be 1-3600.");
         if (options.AuditRetentionDays is < 1 or > 3650) failures.Add($"{LicensingOptions.Section}:AuditRetentionDays must be 1-3650.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -28,6 +28,7 @@ public static class ProductionSettings
         new("Licensing__Email__From", "the e-mail sender address"),
         new("Licensing__DashboardUrl", "the dashboard's base URL, which sign-in e-mails link to"),
         new("Licensing__ClientAddress__Source", "XForwardedFor: the platform's front end appends the caller's address"),
+        new("Licensing__Telemetry__SamplingRatio", "the share of traces sent to Application Insights (docs/observability.md)"),
     ];
 
     /// <summary>The configuration key of an app setting ("a__b" is the key "a:b").</summary>

@@ -18,6 +18,7 @@ using Licensing.Functions.Quotas;
 using Licensing.Functions.Releases;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
+using Licensing.Functions.Telemetry;
 using Licensing.Functions.Trials;
 using Licensing.Functions.Usage;
 using Licensing.Functions.Validation;
@@ -70,6 +71,7 @@ public static class ServiceRegistration
             .AddReleases()
             .AddWebhooks()
             .AddPruning()
+            .AddTelemetry(options.Telemetry, configuration)
             .AddHttp();
     }
 }

@@ -36,13 +36,14 @@ public sealed class TableStorage
     public const string AuditTable = "auditlog";
     public const string WebhookEndpointsTable = "webhookendpoints";
     public const string WebhookDeliveriesTable = "webhookdeliveries";
+    public const string TimerRunsTable = "timerruns";
 
     public static IReadOnlyList<string> AllTables { get; } =
         [AccountsTable, ApiKeysTable, ProductsTable, LicensesTable, ActivityTable, SigningKeysTable,
          BillingEventsTable, BillingLinksTable, BillingFailuresTable,
          EmailOutboxTable, SecretsTable, CodesTable, UsageTable, AccountUsageTable, MetricsTable, IdempotencyTable,
          ReleasesTable, KeyAliasesTable, TrialsTable, AccountEmailsTable, SessionsTable, SignInTokensTable,
-         AuditTable, WebhookEndpointsTable, WebhookDeliveriesTable];
+         AuditTable, WebhookEndpointsTable, WebhookDeliveriesTable, TimerRunsTable];
 
     public TableClient Table(string name) => Service.GetTableClient(name);
 

@@ -3,6 +3,7 @@ using Licensing.Domain.Activations;
 using Licensing.Domain.Common;
 using Licensing.Domain.Domains;
 using Licensing.Domain.Licenses;
+using Licensing.Domain.Telemetry;
 using Licensing.Domain.Validation;
 using Licensing.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -40,6 +41,7 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
         var body = await RequestBody.ReadJsonAsync<ValidateRequest>(req, ct);
         var request = Parse(body);
         var verdict = await budget.RunAsync(t => validation.ValidateAsync(request, address, t), ct);
+        LicensingMetrics.Verdict(verdict.Code.ToWire());
         var now = clock.GetUtcNow();
         var l = verdict.License;
         return new ApiJsonResult(StatusCodes.Status200OK, new ValidateResponse(

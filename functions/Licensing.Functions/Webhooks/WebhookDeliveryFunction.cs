@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using Licensing.Domain.Webhooks;
 using Licensing.Functions.Http;
 using Licensing.Functions.Storage;
+using Licensing.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,7 @@ public sealed class WebhookDeliveryFunction(WebhookDeliveryService deliveries, I
     {
         var body = JsonSerializer.Deserialize<WebhookQueueMessage>(message.MessageText, Json.Options)
             ?? throw new InvalidOperationException("empty webhook-deliveries message");
+        using var scope = LogScopes.Begin(logger, body.AccountId);
         var outcome = await deliveries.DeliverAsync(body.AccountId, body.Key, ct);
         logger.LogInformation("Webhook delivery {Key} for {AccountId}: {Outcome}", body.Key, body.AccountId, outcome);
     }

@@ -82,6 +82,7 @@ public sealed partial class InfrastructureTests
         complete["Licensing:Releases:DownloadMode"] = "Redirect";
         complete["Licensing:PublicBaseUrl"] = "https://app.azurewebsites.net/api";
         complete["Licensing:DashboardUrl"] = "https://dashboard.example/";
+        complete["Licensing:Telemetry:SamplingRatio"] = "0.5";
         new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(complete).Build());
 
         foreach (var setting in ProductionSettings.All.Where(s => s.Name != "Licensing__Signing__KeyVaultUri"))

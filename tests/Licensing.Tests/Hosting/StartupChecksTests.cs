@@ -41,6 +41,7 @@ public sealed class StartupChecksTests
         settings["Licensing:Releases:DownloadMode"] = "Redirect";
         settings["Licensing:PublicBaseUrl"] = "https://app.azurewebsites.net/api";
         settings["Licensing:DashboardUrl"] = "https://dashboard.example/";
+        settings["Licensing:Telemetry:SamplingRatio"] = "0.5";
         settings["Licensing:AdminKey"] = adminKey;
         var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key,
             kv.Value)).ToArray())));

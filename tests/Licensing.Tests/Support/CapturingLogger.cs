@@ -3,12 +3,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Licensing.Tests.Support;
 
-/// <summary>Keeps every log entry of a host in memory, so a test can wait for one and look at what was logged.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
+/// <summary>Keeps every log entry of a host in memory (with the scopes it was logged in), so a test can wait for one and look at what was logged.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
-    public sealed record Entry(string Category, LogLevel Level, string Message, Exception? Exception);
+    public sealed record Entry(string Category, LogLevel Level, string Message, Exception? Exception)
+    {
+        /// <summary>The key-value pairs of every scope the entry was logged in (a scope that is not a list of pairs: its text under "").</summary>
+        public IReadOnlyList<KeyValuePair<string, object?>> Scopes { get; init; } = [];
+    }
 
     private readonly ConcurrentQueue<Entry> _entries = new();
+    private IExternalScopeProvider? _scopes;
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public IReadOnlyCollection<Entry> Entries => _entries;
 
@@ -29,12 +36,19 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes?.Push(state);
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) owner._entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), exception));
+            if (!IsEnabled(logLevel)) return;
+            var scopes = new List<KeyValuePair<string, object?>>();
+            owner._scopes?.ForEachScope((scope, list) =>
+            {
+                if (scope is IEnumerable<KeyValuePair<string, object?>> pairs) list.AddRange(pairs);
+                else list.Add(new KeyValuePair<string, object?>("", scope?.ToString()));
+            }, scopes);
+            owner._entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), exception) { Scopes = scopes });
         }
     }
 }
