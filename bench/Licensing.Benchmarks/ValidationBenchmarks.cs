@@ -50,7 +50,7 @@ public class ValidationBenchmarks
         _certificates = new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock);
         _license = license;
         _validation = new ValidateLicense(
-            new KeyedLicenseReader(keys, new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero),
+            new KeyedLicenseReader(keys, new VerifiedKeyCache(), new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero),
                 new ProductCache(products, clock), new Licensing.Domain.KeyAliases.KeyAliasLookup(new NoAliases(), clock, TimeSpan.Zero)),
             new ActivationService(store, clock), _certificates, new ActivityRecorder(clock),
             new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock),
