@@ -7,13 +7,14 @@ namespace Licensing.Domain.Licenses;
 
 /// <summary>
 /// The first step of every key-authenticated operation shipped code calls (validate, activate, deactivate, usage).
-/// A native key (<c>LK1.</c>…) is verified in memory (a forged one costs no storage call), then the per-key rate limit,
+/// A native key (<c>LK1.</c>…) is verified in memory, once per instance (<see cref="VerifiedKeyCache"/>; a forged one costs no
+/// storage call), then the per-key rate limit,
 /// then one point read through the short license cache. Any other key of 1-128 printable ASCII characters is an alias
 /// key: under the per-address limit on unknown keys, one point read of its hash (cached), then the same per-key limit
 /// and license read; it counts only while the license lists it. The plan's policies come from the in-memory product cache.
 /// </summary>
-public sealed class KeyedLicenseReader(PublicKeyCache keys, AbuseGuard guard, ILicenseStore licenses, LicenseReadCache cache, ProductCache products,
-    KeyAliasLookup aliases)
+public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache verified, AbuseGuard guard, ILicenseStore licenses, LicenseReadCache cache,
+    ProductCache products, KeyAliasLookup aliases)
 {
     /// <summary>The license the key names, or null for a forged, malformed or unknown key.</summary>
     /// <param name="address">The caller's address, for the limit on unknown alias keys (null: callers without one share a limit).</param>
@@ -37,7 +38,7 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, AbuseGuard guard, IL
     {
         if (!KeyAlias.IsNative(key)) return await ReadAliasAsync(key, address, usage, ct).ConfigureAwait(false);
         var ring = await keys.GetAsync(ct).ConfigureAwait(false);
-        if (!LicenseKey.TryVerify(key, ring, out var id)) return null;
+        if (!verified.TryVerify(key, ring, out var id)) return null;
         return await ReadLicenseAsync(id.AccountId, id.LicenseId, usage, ct).ConfigureAwait(false);
     }
 

@@ -12,12 +12,35 @@ namespace Licensing.Domain.Signing;
 /// certificate of a trial license, docs/trials.md). The header carries the delegated
 /// key's kid and its root-signed delegation (<c>dlg</c>) so a client holding only the root JWKS can check the chain.
 /// </summary>
-public sealed class CertificateIssuer(DelegatedKeyProvider keys, TimeProvider clock)
+public sealed class CertificateIssuer(DelegatedKeyProvider keys, TimeProvider clock, CertificateCache? reuse = null)
 {
+    /// <summary>A freshly signed certificate (activation: the license has just changed).</summary>
     public async ValueTask<string> IssueAsync(License license, string? domain, string? fingerprint, DateTimeOffset revalidateAfter, PlanPolicy policy,
         bool development, CancellationToken ct)
     {
         var key = await keys.GetAsync(ct).ConfigureAwait(false);
+        return Sign(key, license, domain, fingerprint, revalidateAfter, policy, development);
+    }
+
+    /// <summary>
+    /// Validation: the certificate this instance signed for the same license version, site and key within the reuse
+    /// window (<see cref="CertificateCache"/>), else a new one. The answer's revalidation time is the certificate's.
+    /// </summary>
+    public async ValueTask<IssuedCertificate> ReuseOrIssueAsync(License license, string? domain, string? fingerprint, DateTimeOffset revalidateAfter,
+        PlanPolicy policy, bool development, CancellationToken ct)
+    {
+        var key = await keys.GetAsync(ct).ConfigureAwait(false);
+        CertificateCacheKey? cacheKey = reuse is null || reuse.Window <= TimeSpan.Zero || license.Version is null ? null
+            : new(license.AccountId, license.Id, license.Version, domain, fingerprint, development, policy.OfflineGraceHours, key.Kid);
+        if (cacheKey is { } k && reuse!.TryGet(k, revalidateAfter, out var reused)) return reused;
+        var issued = new IssuedCertificate(Sign(key, license, domain, fingerprint, revalidateAfter, policy, development), revalidateAfter);
+        if (cacheKey is { } added) reuse!.Add(added, issued);
+        return issued;
+    }
+
+    private string Sign(DelegatedKeyProvider.Current key, License license, string? domain, string? fingerprint, DateTimeOffset revalidateAfter,
+        PlanPolicy policy, bool development)
+    {
         var now = clock.GetUtcNow();
         var exp = revalidateAfter + TimeSpan.FromHours(policy.OfflineGraceHours);
         if (license.ExpiresAt is { } e && e < exp) exp = e;

@@ -51,11 +51,11 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
             if (stretched > verdict.RevalidateAfter) verdict = verdict with { RevalidateAfter = stretched };
         }
         if (verdict.Valid)
-            verdict = verdict with
-            {
-                Certificate = await certificates.IssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy,
-                    ActivationRules.ServedAsDevelopmentHost(license, request.Domain, development), ct).ConfigureAwait(false),
-            };
+        {
+            var certificate = await certificates.ReuseOrIssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy,
+                ActivationRules.ServedAsDevelopmentHost(license, request.Domain, development), ct).ConfigureAwait(false);
+            verdict = verdict with { Certificate = certificate.Token, RevalidateAfter = certificate.RevalidateAfter };
+        }
         activity.Record(license, policy, development, request.Domain, clientAddress, verdict.Valid);
         return verdict;
     }

@@ -43,6 +43,12 @@ public sealed class LicensingOptions
     /// </summary>
     public int LicenseCacheSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Seconds a certificate signed on validate is handed out again for the same license version, site and signing key
+    /// (0-300, default 60; 0 signs every time). A change to the license always gets a new certificate (docs/performance.md).
+    /// </summary>
+    public int CertificateReuseSeconds { get; set; } = 60;
+
     /// <summary>Days audit log entries are kept at least (1-3650); a month's partition is deleted once all of it is older (docs/audit.md).</summary>
     public int AuditRetentionDays { get; set; } = 400;
 

@@ -11,7 +11,7 @@ public static class SigningRegistration
 {
     /// <summary>
     /// The root signer (Key Vault when <see cref="SigningOptions.KeyVaultUri"/> is set, else the local key file), the
-    /// delegated keys, the JWKS and certificates.
+    /// delegated keys, the JWKS and certificates, and the per-instance caches of verified keys and certificates.
     /// </summary>
     public static IServiceCollection AddSigning(this IServiceCollection services)
     {
@@ -23,6 +23,9 @@ public static class SigningRegistration
         services.AddSingleton<IDelegatedKeyRegistry, DelegatedKeyTableRegistry>();
         services.AddSingleton<DelegatedKeyProvider>();
         services.AddSingleton<JwksProvider>();
+        services.AddSingleton(new VerifiedKeyCache());
+        services.AddSingleton(sp => new CertificateCache(sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromSeconds(Math.Clamp(sp.GetRequiredService<IOptions<LicensingOptions>>().Value.CertificateReuseSeconds, 0, 300))));
         services.AddSingleton<CertificateIssuer>();
         services.AddHostedService<DelegatedKeyWarmup>();
         return services;

@@ -134,7 +134,7 @@ public static class Runtimes
     public static ValidateLicense Create(Licensing.Domain.Signing.IRootSigner signer, ILicenseStore licenses, IProductStore products, TimeProvider clock,
         AbuseGuard? guard = null, Licensing.Domain.Activity.ActivityRecorder? activity = null, Licensing.Domain.Usage.IUsageLedger? ledger = null,
         Licensing.Domain.KeyAliases.IKeyAliasStore? aliases = null) =>
-        new(new KeyedLicenseReader(new Licensing.Domain.Signing.PublicKeyCache(signer, clock),
+        new(new KeyedLicenseReader(new Licensing.Domain.Signing.PublicKeyCache(signer, clock), new Licensing.Domain.Signing.VerifiedKeyCache(),
                 guard ?? new AbuseGuard(clock, RateLimitSettings.Unlimited), licenses,
                 new LicenseReadCache(clock, TimeSpan.Zero), new ProductCache(products, clock),
                 new Licensing.Domain.KeyAliases.KeyAliasLookup(aliases ?? new InMemoryKeyAliasStore(), clock, TimeSpan.Zero)),

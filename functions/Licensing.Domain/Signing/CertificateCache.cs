@@ -1,0 +1,56 @@
+using Licensing.Domain.Common;
+
+namespace Licensing.Domain.Signing;
+
+/// <summary>
+/// Certificate reuse on the validate path: a shipped product validates the same key for the same site again and again,
+/// and within <see cref="Window"/> each repeat gets the certificate signed for the first (its <c>iat</c>, <c>rva</c>,
+/// <c>exp</c> and <c>jti</c>), skipping the ES256 signature. An entry is keyed by everything a certificate's claims are
+/// made of: the license and its stored version (ETag: any change to the license, its status, plan, features, expiry or
+/// activations, is a new version), the domain or fingerprint, the development-host flag, the plan's offline grace, and
+/// the delegated key that signed (a rotation is a new kid). A reused certificate must also carry the revalidation time
+/// this request would get, give or take the window (so the quota's degraded mode, which stretches it, never reuses an
+/// ordinary one). Nothing here decides a verdict: a certificate is only asked for once the rules say VALID, so a
+/// suspension or revocation answers exactly as without reuse. Bounded: past <see cref="Capacity"/> entries (≈ 1.5 KB
+/// each) the cache starts over. A window of zero turns reuse off.
+/// </summary>
+public sealed class CertificateCache(TimeProvider clock, TimeSpan window, int capacity = CertificateCache.DefaultCapacity)
+{
+    public const int DefaultCapacity = 20_000;
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(60);
+
+    private readonly TtlCache<CertificateCacheKey, IssuedCertificate> _entries = new(clock, window, capacity);
+    private long _signed;
+
+    public TimeSpan Window => _entries.Ttl;
+
+    public int Capacity => _entries.Capacity;
+
+    /// <summary>Certificates held now.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Certificates signed because none could be reused; for tests and diagnostics.</summary>
+    public long Signed => Interlocked.Read(ref _signed);
+
+    /// <summary>
+    /// The certificate signed for <paramref name="key"/> within the window, when its revalidation time is at most the window
+    /// before <paramref name="revalidateAfter"/> (the one this request would get) and not after it.
+    /// </summary>
+    public bool TryGet(CertificateCacheKey key, DateTimeOffset revalidateAfter, out IssuedCertificate certificate) =>
+        _entries.TryGet(key, out certificate) && certificate.RevalidateAfter <= revalidateAfter
+        && revalidateAfter - certificate.RevalidateAfter <= Window;
+
+    /// <summary>Remembers a certificate just signed for <paramref name="key"/>.</summary>
+    public void Add(CertificateCacheKey key, IssuedCertificate certificate)
+    {
+        Interlocked.Increment(ref _signed);
+        _entries.Set(key, certificate);
+    }
+}
+
+/// <summary>What a certificate's claims are made of, besides the times (see <see cref="CertificateCache"/>).</summary>
+public readonly record struct CertificateCacheKey(string AccountId, string LicenseId, string Version, string? Domain, string? Fingerprint,
+    bool Development, int OfflineGraceHours, string Kid);
+
+/// <summary>A signed certificate and the revalidation time (<c>rva</c>) it carries.</summary>
+public sealed record IssuedCertificate(string Token, DateTimeOffset RevalidateAfter);
