@@ -41,6 +41,23 @@ public static class ShortKey
     }
 
     /// <summary>
+    /// The key of one license, derived rather than drawn: its 75 identity bits are HMAC-SHA256(secret, "SK1R" ‖ version ‖
+    /// <paramref name="accountId"/> ‖ 0 ‖ <paramref name="licenseId"/>), truncated. Without the secret they are as unpredictable
+    /// as random bits; with it the server can show the same key again (a replayed request, the license's GET, an e-mail)
+    /// while storing only the key's hash.
+    /// </summary>
+    public static string Derive(int version, ReadOnlySpan<byte> secret, string accountId, string licenseId)
+    {
+        if (version is < 1 or > MaxVersion) throw new ArgumentOutOfRangeException(nameof(version), $"1-{MaxVersion}");
+        var message = Encoding.UTF8.GetBytes($"SK1R\u0000{accountId}\u0000{licenseId}");
+        message[4] = (byte)version;
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(secret, message, mac);
+        mac[9] &= 0xE0; // 75 bits: the top 3 bits of the 10th byte
+        return Format(Compose(version, mac[..10], secret));
+    }
+
+    /// <summary>
     /// The canonical form of typed text (upper case, O→0, I/L→1, no spaces or dashes, grouped), or null when it is not
     /// 25 symbols of the alphabet.
     /// </summary>

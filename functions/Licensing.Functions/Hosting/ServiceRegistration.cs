@@ -15,6 +15,7 @@ using Licensing.Functions.Metrics;
 using Licensing.Functions.Products;
 using Licensing.Functions.Quotas;
 using Licensing.Functions.Releases;
+using Licensing.Functions.ShortKeys;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
 using Licensing.Functions.Trials;
@@ -52,6 +53,7 @@ public static class ServiceRegistration
             .AddProducts()
             .AddLicenses()
             .AddKeyAliases()
+            .AddShortKeys()
             .AddAudit()
             .AddImports()
             .AddValidation()

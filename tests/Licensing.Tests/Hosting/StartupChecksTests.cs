@@ -41,6 +41,8 @@ public sealed class StartupChecksTests
         settings["Licensing:Releases:DownloadMode"] = "Redirect";
         settings["Licensing:PublicBaseUrl"] = "https://app.azurewebsites.net/api";
         settings["Licensing:DashboardUrl"] = "https://dashboard.example/";
+        settings["Licensing:ShortKeys:CurrentVersion"] = "1";
+        settings["Licensing:ShortKeys:Secrets:1"] = Convert.ToBase64String(new byte[32]);
         settings["Licensing:AdminKey"] = adminKey;
         var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key,
             kv.Value)).ToArray())));
