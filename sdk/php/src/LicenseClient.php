@@ -108,7 +108,7 @@ final class LicenseClient
     /** @param list<string>|null $features */
     public function validate(string $key, ?string $domain = null, ?string $fingerprint = null, ?array $features = null): LicenseState
     {
-        if ($this->verifyKey($key) === null) {
+        if (Offline::isSignedKey($key) && $this->verifyKey($key) === null) {
             return $this->current = $this->remember(new LicenseState(false, 'NOT_FOUND', 'license key not recognised'));
         }
         if ($tampered = $this->tampered()) {
@@ -150,7 +150,7 @@ final class LicenseClient
     /** Drops the certificate and verdict (deactivation, uninstall). The clock guard's high-water mark stays. */
     public function forget(): void
     {
-        foreach (['certificate', 'certificate-for', 'revalidate-at'] as $name) {
+        foreach (['certificate', 'certificate-for', 'certificate-key', 'revalidate-at'] as $name) {
             $this->storage->set($name, null);
         }
         $this->current = null;
@@ -183,13 +183,25 @@ final class LicenseClient
 
     private function stored(string $key, ?string $domain, ?string $fingerprint): ?array
     {
-        $ids = $this->verifyKey($key);
         $token = $this->storage->get('certificate');
         $cert = $token === null ? null : Offline::verifyCertificate($token, $this->roots, $this->now(), 0);
-        if ($ids === null || $cert === null || ($cert['sub'] ?? null) !== $ids['licenseId'] || !is_int($cert['rva'] ?? null)) {
+        if ($cert === null || !$this->names($key, $cert, false) || !is_int($cert['rva'] ?? null)) {
             return null;
         }
         return $this->storage->get('certificate-for') === self::context($domain, $fingerprint) ? $cert : null;
+    }
+
+    /**
+     * Whether the certificate answers for this key: a signed key names its license (checked offline); any other key (a
+     * short key, which only the server can check) is bound to the certificate the server gave for it.
+     */
+    private function names(string $key, array $cert, bool $fresh): bool
+    {
+        if (Offline::isSignedKey($key)) {
+            $ids = $this->verifyKey($key);
+            return $ids !== null && ($cert['sub'] ?? null) === $ids['licenseId'];
+        }
+        return $fresh || $this->storage->get('certificate-key') === hash('sha256', $key);
     }
 
     private function remember(LicenseState $state, ?string $domain = null, ?string $fingerprint = null): LicenseState
@@ -237,11 +249,11 @@ final class LicenseClient
         if ($code !== 'VALID') {
             return $this->remember(new LicenseState(false, $code, (string) ($json['detail'] ?? $code)), $domain, $fingerprint);
         }
-        $ids = $this->verifyKey($key);
         $cert = Offline::verifyCertificate($json['certificate'] ?? null, $this->roots, $this->now());
-        if ($ids === null || $cert === null || ($cert['sub'] ?? null) !== $ids['licenseId'] || !is_int($cert['rva'] ?? null)) {
+        if ($cert === null || !$this->names($key, $cert, true) || !is_int($cert['rva'] ?? null)) {
             return new LicenseState(false, 'CERTIFICATE_INVALID', "the server's certificate did not verify against the pinned keys");
         }
+        $this->storage->set('certificate-key', hash('sha256', $key));
         return $this->remember(new LicenseState(true, 'VALID', (string) ($json['detail'] ?? 'license is valid'), $cert), $domain, $fingerprint);
     }
 
