@@ -89,6 +89,19 @@ public sealed class ShortKeyApiTests
         var deactivated = await host.PostOkAsync("v1/deactivate", new { key = string.Join(' ', key.Split('-')), domain = "second-site.com" });
         Assert.True(deactivated.GetProperty("deactivated").GetBoolean(), deactivated.ToString());
 
+        // The update check and the EDD compatibility endpoint read the key the same way.
+        var update = await host.PostOkAsync("v1/updates/check", new { key = key.ToLowerInvariant(), domain = "customer-site.com", version = "1.0.0" });
+        Assert.Equal("VALID", update.GetProperty("code").GetString());
+        using (var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["edd_action"] = "check_license", ["license"] = bare.ToLowerInvariant(), ["item_name"] = "Typed Plugin", ["url"] = "https://customer-site.com/",
+        }))
+        {
+            using var edd = await host.Http.PostAsync($"v1/compat/edd/{accountId}/", form);
+            var eddJson = JsonDocument.Parse(await edd.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("valid", eddJson.GetProperty("license").GetString());
+        }
+
         // A mistyped or forged key is NOT_FOUND.
         var mistyped = key[..^1] + (key[^1] == 'A' ? 'B' : 'A');
         Assert.Equal("NOT_FOUND", (await host.PostOkAsync("v1/validate", new { key = mistyped })).GetProperty("code").GetString());
