@@ -328,6 +328,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Licensing__Signing__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Licensing__Signing__KeyName', value: signingKey.name }
         { name: 'Licensing__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecret.properties.secretUri})' }
+        // Short keys' MAC secrets (docs/license-keys.md): one setting per version, created by azd's postprovision hook.
+        { name: 'Licensing__ShortKeys__CurrentVersion', value: '1' }
+        { name: 'Licensing__ShortKeys__Secrets__1', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=short-key-1)' }
         { name: 'Licensing__Email__AcsEndpoint', value: 'https://${communication.properties.hostName}' }
         { name: 'Licensing__Email__From', value: '${sender.properties.username}@${emailDomain.properties.mailFromSenderDomain}' }
         { name: 'Licensing__DashboardUrl', value: dashboardBase }
@@ -391,6 +394,16 @@ resource deployerVaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' 
   properties: {
     principalId: principalId
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultCryptoOfficer)
+  }
+}
+
+// The deployer creates the short-key secret once (azure.yaml's postprovision hook; never overwritten).
+resource deployerSecretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
+  name: guid(vault.id, principalId, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    principalId: principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
   }
 }
 

@@ -57,7 +57,8 @@ set -e
 # signing key (.local/NAME-test), logging to .local/NAME-host.log; stopped with everything else this script started.
 start_local_host() {
   Licensing__AdminKey="$3" Licensing__Signing__LocalKeyPath="$ROOT/.local/$2-test/signing-key.pem" \
-    Licensing__LocalSecretsKeyPath="$ROOT/.local/$2-test/dataprotection" LocalHost__DisableTimers=true \
+    Licensing__LocalSecretsKeyPath="$ROOT/.local/$2-test/dataprotection" Licensing__ShortKeys__LocalPath="$ROOT/.local/$2-test/short-key-secrets" \
+    LocalHost__DisableTimers=true \
     dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls "http://127.0.0.1:$1" \
     >"$ROOT/.local/$2-host.log" 2>&1 &
   STARTED_PIDS+=($!)

@@ -14,12 +14,13 @@ public static class LicenseEmail
         var expiry = license.ExpiresAt is { } e ? e.UtcDateTime.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture) : "never (lifetime)";
         var slots = license.MaxActivations is { } m ? $"{m} site{(m == 1 ? "" : "s")} or device{(m == 1 ? "" : "s")}" : "unlimited sites";
         var subject = $"Your {productName} license key";
+        var key = license.CustomerKey;
         var text = $"""
             Thank you for buying {productName} ({planName}).
 
             Your license key:
 
-            {license.Key}
+            {key}
 
             Plan:      {planName}
             Expires:   {expiry}
@@ -37,7 +38,7 @@ public static class LicenseEmail
             <html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
             <p>Thank you for buying <strong>{H(productName)}</strong> ({H(planName)}).</p>
             <p>Your license key:</p>
-            <pre style="font-size:14px;padding:12px;background:#f4f4f5;border-radius:6px;white-space:pre-wrap;word-break:break-all">{H(license.Key)}</pre>
+            <pre style="font-size:14px;padding:12px;background:#f4f4f5;border-radius:6px;white-space:pre-wrap;word-break:break-all">{H(key)}</pre>
             <table cellpadding="4">
             <tr><td>Plan</td><td>{H(planName)}</td></tr>
             <tr><td>Expires</td><td>{H(expiry)}</td></tr>
@@ -57,12 +58,13 @@ public static class LicenseEmail
     {
         var productName = product?.Name ?? license.ProductId;
         var date = license.ExpiresAt!.Value.UtcDateTime.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var key = license.CustomerKey;
         var text = $"""
             Your {productName} license expires on {date}.
 
             Renew before then to keep updates and support without interruption; your key stays the same:
 
-            {license.Key}
+            {key}
             """;
         static string H(string s) => WebUtility.HtmlEncode(s);
         var html = $"""
@@ -70,7 +72,7 @@ public static class LicenseEmail
             <html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
             <p>Your <strong>{H(productName)}</strong> license expires on <strong>{H(date)}</strong>.</p>
             <p>Renew before then to keep updates and support without interruption; your key stays the same:</p>
-            <pre style="font-size:14px;padding:12px;background:#f4f4f5;border-radius:6px;white-space:pre-wrap;word-break:break-all">{H(license.Key)}</pre>
+            <pre style="font-size:14px;padding:12px;background:#f4f4f5;border-radius:6px;white-space:pre-wrap;word-break:break-all">{H(key)}</pre>
             </body></html>
             """;
         return new EmailMessage(license.CustomerEmail, $"Your {productName} license expires on {date}", text, html, messageId);

@@ -14,7 +14,7 @@ namespace Licensing.Domain.Licenses;
 /// and license read; it counts only while the license lists it. The plan's policies come from the in-memory product cache.
 /// </summary>
 public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache verified, AbuseGuard guard, ILicenseStore licenses, LicenseReadCache cache,
-    ProductCache products, KeyAliasLookup aliases)
+    ProductCache products, KeyAliasLookup aliases, ShortKeys.ShortKeyRing? shortKeys = null)
 {
     /// <summary>The license the key names, or null for a forged, malformed or unknown key.</summary>
     /// <param name="address">The caller's address, for the limit on unknown alias keys (null: callers without one share a limit).</param>
@@ -36,11 +36,19 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
 
     private async Task<License?> ReadAsync(string key, string? address, bool usage, CancellationToken ct)
     {
+        if (ShortKey.HasShape(key)) return await ReadShortAsync(key, address, usage, ct).ConfigureAwait(false);
         if (!KeyAlias.IsNative(key)) return await ReadAliasAsync(key, address, usage, ct).ConfigureAwait(false);
         var ring = await keys.GetAsync(ct).ConfigureAwait(false);
         if (!verified.TryVerify(key, ring, out var id)) return null;
         return await ReadLicenseAsync(id.AccountId, id.LicenseId, usage, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Text in the short-key shape: its MAC is checked in memory first (forged or mistyped: null, no storage read), then its
+    /// canonical form is looked up like an alias key, so every typing variant finds the one stored hash.
+    /// </summary>
+    private Task<License?> ReadShortAsync(string key, string? address, bool usage, CancellationToken ct) =>
+        shortKeys is not null && shortKeys.TryVerify(key, out var canonical) ? ReadAliasAsync(canonical, address, usage, ct) : Task.FromResult<License?>(null);
 
     private async Task<License?> ReadAliasAsync(string key, string? address, bool usage, CancellationToken ct)
     {

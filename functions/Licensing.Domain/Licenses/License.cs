@@ -86,6 +86,18 @@ public sealed record License
     /// <summary>The signed key. Held only to show it to the account that owns the license.</summary>
     public required string Key { get; init; }
 
+    /// <summary>
+    /// Licenses of <c>"keyFormat": "short"</c> products: the version of the secret their short key was made with (stored).
+    /// The key itself is stored only as an alias hash; it is derived again when shown (<see cref="ShortKeys.ShortKeyRing"/>).
+    /// </summary>
+    public int? ShortKeyVersion { get; init; }
+
+    /// <summary>The short key, when derived for showing (never stored); null for a signed-key license.</summary>
+    public string? ShortKey { get; init; }
+
+    /// <summary>The key the customer is given and the API shows as <c>licenseKey</c>: the short key if any, else the signed key.</summary>
+    public string CustomerKey => ShortKey ?? Key;
+
     /// <summary>The storage concurrency token (ETag) this copy was read with; null for a new license.</summary>
     public string? Version { get; init; }
 

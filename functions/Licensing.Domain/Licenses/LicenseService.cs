@@ -8,7 +8,7 @@ using Licensing.Domain.Signing;
 namespace Licensing.Domain.Licenses;
 
 public sealed class LicenseService(ILicenseStore licenses, IProductStore products, IRootSigner signer, TimeProvider clock, Quotas.IQuotaStore? quotas = null,
-    LicenseReadCache? cache = null, IChangeNotifier? changes = null)
+    LicenseReadCache? cache = null, IChangeNotifier? changes = null, ShortKeys.ShortKeyIssuer? shortKeys = null)
 {
     public const int MaxDomains = 100;
     public const int MaxMetadataKeys = 50;
@@ -58,7 +58,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         var id = licenseId ?? Ids.NewLicenseId();
         var activations = domains.Select(d => new Activation(ActivationRules.IdFor(d), d, null, null, now)).ToArray();
         var key = await LicenseKey.IssueAsync(signer, new LicenseKeyId(accountId, id), ct).ConfigureAwait(false);
-        var license = new License
+        var issued = new License
         {
             AccountId = accountId,
             Id = id,
@@ -79,6 +79,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Key = key,
             Test = input.Test,
         };
+        var license = product.KeyFormat == KeyFormat.Short ? await ShortKeyed(issued, ct).ConfigureAwait(false) : issued;
         var created = LicenseChanges.Issued(license, actor, now);
         // Counted once per license id, however often this id is issued (docs/quotas.md); a test-mode license never.
         var counted = _quota is not null && !input.Test && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
@@ -95,6 +96,10 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
         if (counted) await _quota!.SettleAsync(accountId, id, ct).ConfigureAwait(false);
         return license;
     }
+
+    /// <summary>A license of a short-key product gets its short key (docs/license-keys.md, "Short keys") before it is stored.</summary>
+    private Task<License> ShortKeyed(License license, CancellationToken ct) => shortKeys?.AssignAsync(license, ct)
+        ?? throw new ConflictException($"product '{license.ProductId}' issues short keys, which this service is not configured to make");
 
     public async Task<License> GetAsync(string accountId, string licenseId, CancellationToken ct)
     {

@@ -93,6 +93,9 @@ public sealed record Plan(
         Model is LicenseModel.Perpetual or LicenseModel.Lifetime || DurationDays is null ? null : now.AddDays(DurationDays.Value);
 }
 
+/// <summary>The <c>keyFormat</c> of a product; the wire names are the lower-case forms.</summary>
+public enum KeyFormat { Signed, Short }
+
 public sealed record Product(string AccountId, string Id, string Name, IReadOnlyList<Plan> Plans, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DevelopmentHostPolicy DevelopmentHosts)
 {
@@ -101,6 +104,9 @@ public sealed record Product(string AccountId, string Id, string Name, IReadOnly
 
     /// <summary>Days before expiry to e-mail a renewal reminder (null: no reminders).</summary>
     public int? RenewalReminderDays { get; init; }
+
+    /// <summary>What kind of key new licenses get (docs/license-keys.md): signed (default) or short, for people to type.</summary>
+    public KeyFormat KeyFormat { get; init; }
 
     public Plan? FindPlan(string id) => Plans.FirstOrDefault(p => p.Id == id);
 }
@@ -129,6 +135,16 @@ public static partial class Naming
     };
 
     public static string ToWire(this LicenseModel model) => model.ToString().ToLowerInvariant();
+
+    public static string ToWire(this KeyFormat format) => format.ToString().ToLowerInvariant();
+
+    /// <summary><c>signed</c> (also when omitted) or <c>short</c>; null for anything else.</summary>
+    public static KeyFormat? ParseKeyFormat(string? value) => value switch
+    {
+        null or "signed" => KeyFormat.Signed,
+        "short" => KeyFormat.Short,
+        _ => null,
+    };
 
     /// <summary>Validates a feature list into <paramref name="errors"/>; returns it de-duplicated in order.</summary>
     public static IReadOnlyList<string> CheckFeatures(IReadOnlyList<string?>? features, string field, FieldErrors errors)

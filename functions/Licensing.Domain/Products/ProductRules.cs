@@ -4,7 +4,7 @@ namespace Licensing.Domain.Products;
 
 /// <summary>The body of <c>PUT /v1/products/{id}</c> as parsed from JSON, before validation.</summary>
 public sealed record ProductInput(string? Name, IReadOnlyList<PlanInput?>? Plans, DevelopmentHostsInput? DevelopmentHosts = null,
-    IReadOnlyDictionary<string, DateTimeOffset>? Releases = null, int? RenewalReminderDays = null);
+    IReadOnlyDictionary<string, DateTimeOffset>? Releases = null, int? RenewalReminderDays = null, string? KeyFormat = null);
 
 public sealed record DevelopmentHostsInput(bool? Allowed, IReadOnlyList<string?>? Patterns);
 
@@ -43,7 +43,10 @@ public static class ProductRules
     public const int MaxReleasesStoredChunks = 7;
 
     public sealed record Validated(string Name, IReadOnlyList<Plan> Plans, DevelopmentHostPolicy DevelopmentHosts,
-        IReadOnlyDictionary<string, DateTimeOffset> Releases, int? RenewalReminderDays);
+        IReadOnlyDictionary<string, DateTimeOffset> Releases, int? RenewalReminderDays)
+    {
+        public KeyFormat KeyFormat { get; init; }
+    }
 
     public static Validated Validate(string productId, ProductInput input)
     {
@@ -73,8 +76,10 @@ public static class ProductRules
         foreach (var version in releases.Keys)
             if (version.Length is 0 or > MaxVersionLength) errors.Add("releases", $"versions are 1-{MaxVersionLength} characters");
         if (input.RenewalReminderDays is { } days && (days < 1 || days > 90)) errors.Add("renewalReminderDays", "must be 1-90");
+        var keyFormat = Naming.ParseKeyFormat(input.KeyFormat);
+        if (keyFormat is null) errors.Add("keyFormat", "must be signed or short");
         errors.ThrowIfAny();
-        return new Validated(name!, plans, developmentHosts, releases, input.RenewalReminderDays);
+        return new Validated(name!, plans, developmentHosts, releases, input.RenewalReminderDays) { KeyFormat = keyFormat!.Value };
     }
 
     private static DevelopmentHostPolicy ValidateDevelopmentHosts(DevelopmentHostsInput? input, FieldErrors errors)

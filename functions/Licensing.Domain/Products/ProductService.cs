@@ -24,6 +24,7 @@ public sealed class ProductService(IProductStore store, TimeProvider clock, Prod
         {
             Releases = v.Releases,
             RenewalReminderDays = v.RenewalReminderDays,
+            KeyFormat = v.KeyFormat,
         };
         var created = await store.UpsertAsync(product, ct).ConfigureAwait(false);
         cache?.Set(product);

@@ -13,12 +13,13 @@ public static class TrialEmail
     {
         var planName = product.FindPlan(license.Plan)?.Name ?? license.Plan;
         var until = license.ExpiresAt!.Value.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+        var key = license.CustomerKey;
         var text = $"""
             Your {product.Name} trial ({planName}) runs until {until}.
 
             Your trial key:
 
-            {license.Key}
+            {key}
 
             To start: open {product.Name}'s settings, paste the key and save.
             If you buy {product.Name} with this e-mail address, this same key becomes your paid license: nothing to re-enter.
@@ -29,7 +30,7 @@ public static class TrialEmail
             <html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
             <p>Your <strong>{H(product.Name)}</strong> trial ({H(planName)}) runs until <strong>{H(until)}</strong>.</p>
             <p>Your trial key:</p>
-            <pre style="font-size:14px;padding:12px;background:#f4f4f5;border-radius:6px;white-space:pre-wrap;word-break:break-all">{H(license.Key)}</pre>
+            <pre style="font-size:14px;padding:12px;background:#f4f4f5;border-radius:6px;white-space:pre-wrap;word-break:break-all">{H(key)}</pre>
             <p><strong>To start:</strong> open {H(product.Name)}'s settings, paste the key and save.</p>
             <p>If you buy {H(product.Name)} with this e-mail address, this same key becomes your paid license: nothing to re-enter.</p>
             </body></html>

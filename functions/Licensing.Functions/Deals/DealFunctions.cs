@@ -60,7 +60,7 @@ public sealed class DealFunctions(DealService deals, RequestAuth auth, AbuseGuar
         {
             redeemed = true,
             licenseId = l.Id,
-            licenseKey = l.Key,
+            licenseKey = l.CustomerKey,
             productId = l.ProductId,
             plan = l.Plan,
             features = l.Features,

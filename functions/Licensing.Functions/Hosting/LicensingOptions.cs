@@ -37,6 +37,9 @@ public sealed class LicensingOptions
 
     public SigningOptions Signing { get; set; } = new();
 
+    /// <summary>The MAC secrets of short keys (docs/license-keys.md, "Short keys").</summary>
+    public ShortKeys.ShortKeyOptions ShortKeys { get; set; } = new();
+
     /// <summary>
     /// Seconds a license read on the public path may be reused by this instance (hot licenses); also the bound on how
     /// long another instance's revocation takes to be seen. 0 disables the cache.

@@ -23,6 +23,7 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
     {
         var failures = new List<string>();
         if (IsRunningInAzure(configuration)) ValidateForAzure(options, failures);
+        failures.AddRange(ShortKeys.ShortKeySecrets.Check(options.ShortKeys));
         if (options.ClientAddress.Source is not (ClientAddressOptions.Connection or ClientAddressOptions.XForwardedFor)
             || options.ClientAddress.TrustedHops is < 1 or > 10)
             failures.Add($"{LicensingOptions.Section}:ClientAddress must have Source {ClientAddressOptions.Connection}"

@@ -24,6 +24,8 @@ public static class ProductionSettings
         new("Licensing__Signing__KeyVaultUri", "the vault holding the root signing key and the Stripe secrets"),
         new("Licensing__Signing__KeyName", "the EC P-256 signing key's name"),
         new("Licensing__AdminKey", "the admin bearer secret (a Key Vault reference)"),
+        new("Licensing__ShortKeys__CurrentVersion", "the short-key secret version new short keys are made with"),
+        new("Licensing__ShortKeys__Secrets__1", "short-key secret version 1 (a Key Vault reference to short-key-1)"),
         new("Licensing__Email__AcsEndpoint", "Azure Communication Services endpoint"),
         new("Licensing__Email__From", "the e-mail sender address"),
         new("Licensing__DashboardUrl", "the dashboard's base URL, which sign-in e-mails link to"),

@@ -16,6 +16,7 @@ using Licensing.Functions.Products;
 using Licensing.Functions.Pruning;
 using Licensing.Functions.Quotas;
 using Licensing.Functions.Releases;
+using Licensing.Functions.ShortKeys;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Storage;
 using Licensing.Functions.Telemetry;
@@ -54,6 +55,7 @@ public static class ServiceRegistration
             .AddProducts()
             .AddLicenses()
             .AddKeyAliases()
+            .AddShortKeys()
             .AddAudit()
             .AddImports()
             .AddValidation()

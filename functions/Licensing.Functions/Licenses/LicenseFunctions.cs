@@ -171,7 +171,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         DateTimeOffset now) => new Dictionary<string, object?>
         {
             ["licenseId"] = l.Id,
-            ["licenseKey"] = l.Key,
+            ["licenseKey"] = l.CustomerKey,
             ["productId"] = l.ProductId,
             ["plan"] = l.Plan,
             ["model"] = l.Model.ToWire(),

@@ -15,7 +15,7 @@ namespace Licensing.Functions.Licenses;
 /// one entity-group transaction with the license, whose entity keeps the compact index validation reads. Queries of
 /// licenses keep to the RowKey range of license ids. See docs/storage.md.
 /// </summary>
-public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILicenseScan
+public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.ShortKeys.ShortKeyRing? shortKeys = null) : ILicenseStore, ILicenseScan
 {
     /// <summary>An entity-group transaction holds at most 100 operations.</summary>
     private const int MaxTransactionActions = 100;
@@ -25,7 +25,7 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
         $"RowKey ge {Ids.LicensePrefix} and RowKey lt {Ids.LicensePrefix[..^1] + (char)(Ids.LicensePrefix[^1] + 1)}");
 
     public async Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
-        await tables.Licenses.GetIfExistsAsync(accountId, licenseId, ct) is { } e ? LicenseEntities.FromEntity(e) : null;
+        await tables.Licenses.GetIfExistsAsync(accountId, licenseId, ct) is { } e ? Read(e) : null;
 
     public async Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct)
     {
@@ -137,7 +137,7 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
     {
         var filter = Filter(accountId, query, now);
         var (values, next) = await tables.Licenses.QueryPageAsync(filter, query.PageSize, DecodeToken(query.ContinuationToken), ct);
-        return new LicensePage(values.Select(LicenseEntities.FromEntity).ToArray(), EncodeToken(next));
+        return new LicensePage(values.Select(Read).ToArray(), EncodeToken(next));
     }
 
     public IAsyncEnumerable<License> QueryActiveExpiredByAsync(DateTimeOffset at, CancellationToken ct) =>
@@ -150,7 +150,10 @@ public sealed class LicenseTableStore(TableStorage tables) : ILicenseStore, ILic
 
     /// <summary>A table scan of license rows (never activation rows) with a server-side filter, for the timer jobs only.</summary>
     private IAsyncEnumerable<License> ScanAsync(string? filter, CancellationToken ct) =>
-        tables.Licenses.ScanAsync(filter is null ? LicenseRows : $"{LicenseRows} and {filter}", 1000, ct).Select(LicenseEntities.FromEntity);
+        tables.Licenses.ScanAsync(filter is null ? LicenseRows : $"{LicenseRows} and {filter}", 1000, ct).Select(Read);
+
+    /// <summary>A stored license, with its short key (if it has one) derived again for showing: only its hash is stored.</summary>
+    private License Read(TableEntity e) => LicenseEntities.FromEntity(e) is var l && shortKeys is not null ? shortKeys.Reveal(l) : l;
 
     private static string Filter(string accountId, LicenseQuery query, DateTimeOffset now)
     {

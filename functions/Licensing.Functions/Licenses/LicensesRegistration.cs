@@ -21,7 +21,8 @@ public static class LicensesRegistration
             TimeSpan.FromSeconds(Math.Clamp(sp.GetRequiredService<IOptions<LicensingOptions>>().Value.LicenseCacheSeconds, 0, 60))));
         services.AddSingleton(sp => new LicenseService(sp.GetRequiredService<ILicenseStore>(), sp.GetRequiredService<IProductStore>(),
             sp.GetRequiredService<IRootSigner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuotaStore>(),
-            sp.GetRequiredService<LicenseReadCache>(), sp.GetService<Licensing.Domain.Audit.IChangeNotifier>()));
+            sp.GetRequiredService<LicenseReadCache>(), sp.GetService<Licensing.Domain.Audit.IChangeNotifier>(),
+            sp.GetService<Licensing.Domain.ShortKeys.ShortKeyIssuer>()));
         services.AddSingleton<IdempotencyTableStore>();
         services.AddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<IdempotencyTableStore>());
         services.AddSingleton<IdempotentIssuance>();

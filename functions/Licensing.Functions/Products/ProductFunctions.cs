@@ -11,7 +11,7 @@ namespace Licensing.Functions.Products;
 public sealed class ProductFunctions(ProductService products, RequestAuth auth, Audit.AccountAudit audit)
 {
     public sealed record PutProductRequest(string? Name, List<PlanBody?>? Plans, DevelopmentHostsBody? DevelopmentHosts,
-        Dictionary<string, DateTimeOffset>? Releases, int? RenewalReminderDays);
+        Dictionary<string, DateTimeOffset>? Releases, int? RenewalReminderDays, string? KeyFormat = null);
 
     public sealed record DevelopmentHostsBody(bool? Allowed, List<string?>? Patterns);
 
@@ -34,7 +34,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth, 
                 p.GumroadProductIds, p.TrialDays)
             { AppsumoTiers = p.AppsumoTiers }).ToList(),
             body.DevelopmentHosts is null ? null : new DevelopmentHostsInput(body.DevelopmentHosts.Allowed, body.DevelopmentHosts.Patterns),
-            body.Releases, body.RenewalReminderDays);
+            body.Releases, body.RenewalReminderDays, body.KeyFormat);
         var (product, created) = await products.PutAsync(caller.AccountId, productId, input, ct);
         await audit.RecordAsync(caller, created ? "product.created" : "product.updated", new("product", product.Id), new Dictionary<string, JsonNode?>
         {
@@ -92,6 +92,7 @@ public sealed class ProductFunctions(ProductService products, RequestAuth auth, 
         }),
         releases = p.Releases,
         renewalReminderDays = p.RenewalReminderDays,
+        keyFormat = p.KeyFormat.ToWire(),
         developmentHosts = new { allowed = p.DevelopmentHosts.Allowed, patterns = p.DevelopmentHosts.Patterns },
         createdAt = p.CreatedAt,
         updatedAt = p.UpdatedAt,

@@ -32,6 +32,7 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
             // At most 50 normalised (ASCII) patterns: one property holds them.
             ["DevelopmentHostPatterns"] = StorageJson.Serialize(p.DevelopmentHosts.Patterns),
             ["RenewalReminderDays"] = p.RenewalReminderDays,
+            ["KeyFormat"] = p.KeyFormat == KeyFormat.Signed ? null : p.KeyFormat.ToWire(),
             ["CreatedAt"] = p.CreatedAt,
             ["UpdatedAt"] = p.UpdatedAt,
         };
@@ -52,6 +53,7 @@ public sealed class ProductTableStore(TableStorage tables) : IProductStore
     {
         Releases = StorageJson.Deserialize<Dictionary<string, DateTimeOffset>>(ChunkedText.Read(e, "Releases") ?? "{}") ?? [],
         RenewalReminderDays = e.GetInt32("RenewalReminderDays"),
+        KeyFormat = Naming.ParseKeyFormat(e.GetString("KeyFormat")) ?? KeyFormat.Signed,
     };
 
     /// <summary>The stored shape of a plan (model as its wire name, so stored data reads the same as the API).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Licensing.Domain.Signing;
+using Licensing.Functions.Hosting;
 
 namespace Licensing.Functions.Signing;
 
@@ -38,50 +39,16 @@ public sealed class LocalRootSigner : IRootSigner, IDisposable
 
     public void Dispose() => _key.Dispose();
 
-    private static ECDsa LoadOrCreate(string path)
+    /// <summary>The key file, created on first run (<see cref="LocalSecretFile"/>: exclusively, so concurrent starts agree on one key).</summary>
+    private static ECDsa LoadOrCreate(string path) => LocalSecretFile.LoadOrCreate(path, () =>
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        TryCreate(path);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var key = ECDsa.Create();
-                key.ImportFromPem(File.ReadAllText(path));
-                if (key.KeySize != 256) throw new CryptographicException($"{path} does not hold a P-256 key");
-                return key;
-            }
-            catch (ArgumentException) when (attempt < 250)
-            {
-                // Another process created the file a moment ago and is still writing the key into it.
-                Thread.Sleep(20);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Creates the key file if none exists. Creation is exclusive (O_CREAT|O_EXCL), so when several processes start at
-    /// once exactly one creates it and writes its key; the others read that key (waiting while it is being written).
-    /// </summary>
-    private static void TryCreate(string path)
+        using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return System.Text.Encoding.ASCII.GetBytes(fresh.ExportPkcs8PrivateKeyPem());
+    }, pem =>
     {
-        if (File.Exists(path)) return;
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, options);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return;
-        }
-        using (stream)
-        using (var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            stream.Write(System.Text.Encoding.ASCII.GetBytes(fresh.ExportPkcs8PrivateKeyPem()));
-            stream.Flush(flushToDisk: true);
-        }
-    }
+        var key = ECDsa.Create();
+        key.ImportFromPem(pem);
+        if (key.KeySize != 256) throw new CryptographicException($"{path} does not hold a P-256 key");
+        return key;
+    });
 }

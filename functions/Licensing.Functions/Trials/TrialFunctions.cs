@@ -22,7 +22,7 @@ public sealed class TrialFunctions(TrialService trials, AbuseGuard guard)
         return new ApiJsonResult(StatusCodes.Status201Created, new
         {
             licenseId = license.Id,
-            licenseKey = license.Key,
+            licenseKey = license.CustomerKey,
             expiresAt = license.ExpiresAt,
             productId = license.ProductId,
             plan = license.Plan,

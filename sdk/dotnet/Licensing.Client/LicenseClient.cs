@@ -100,6 +100,9 @@ namespace Licensing.Client
         private const string CertificateEntry = "certificate";
         private const string LastSeenEntry = "last-seen";
         private const string ContextEntry = "certificate-for";
+
+        /// <summary>SHA-256 (hex) of the key the stored certificate was given for: binds a short key to its certificate.</summary>
+        private const string KeyEntry = "certificate-key";
         private readonly LicenseClientOptions _options;
         private readonly HttpClient _http;
         private readonly IReadOnlyList<Jwk> _roots;
@@ -129,7 +132,7 @@ namespace Licensing.Client
         public async Task<LicenseState> ValidateAsync(string key, string? domain = null, string? fingerprint = null, IEnumerable<string>? features = null,
             CancellationToken ct = default)
         {
-            if (!OfflineVerifier.TryVerifyKey(key, _roots, out var ids))
+            if (OfflineVerifier.IsSignedKey(key) && !OfflineVerifier.TryVerifyKey(key, _roots, out _))
                 return Current = Remember(new LicenseState(false, "NOT_FOUND", "license key not recognised", null, offline: false), null);
             if (ClockTampered(out var tampered)) return Current = tampered!;
             var body = new Dictionary<string, object?> { ["key"] = key };
@@ -192,10 +195,11 @@ namespace Licensing.Client
                 if (code != "VALID") return Remember(new LicenseState(false, code, detail, null, offline: false), null);
                 var token = root.TryGetProperty("certificate", out var c) ? c.GetString() : null;
                 var certificate = OfflineVerifier.VerifyCertificate(token, _roots, _options.Clock());
-                if (certificate == null || certificate.LicenseId != LicenseIdOf(key))
+                if (certificate == null || (OfflineVerifier.IsSignedKey(key) && certificate.LicenseId != LicenseIdOf(key)))
                     return new LicenseState(false, "CERTIFICATE_INVALID", "the server's certificate did not verify against the pinned keys", null,
                         offline: false);
                 _options.Store.Save(ContextEntry, Context(domain, fingerprint));
+                _options.Store.Save(KeyEntry, KeyHash(key));
                 return Remember(new LicenseState(true, code, detail, certificate, offline: false), certificate);
             }
         }
@@ -218,7 +222,9 @@ namespace Licensing.Client
         private Certificate? StoredCertificate(string key, string? domain, string? fingerprint)
         {
             var certificate = OfflineVerifier.VerifyCertificate(_options.Store.Load(CertificateEntry), _roots, _options.Clock(), TimeSpan.Zero);
-            if (certificate == null || certificate.LicenseId != LicenseIdOf(key)) return null;
+            if (certificate == null) return null;
+            // A signed key names its license; any other key (a short key) is the key the certificate was given for.
+            if (OfflineVerifier.IsSignedKey(key) ? certificate.LicenseId != LicenseIdOf(key) : _options.Store.Load(KeyEntry) != KeyHash(key)) return null;
             // The certificate answers for the domain or machine it was asked for, exactly as the app named it then.
             return _options.Store.Load(ContextEntry) == Context(domain, fingerprint) ? certificate : null;
         }
@@ -247,6 +253,12 @@ namespace Licensing.Client
             if (last == null || _options.Clock() >= last.Value - _options.ClockTolerance) return false;
             state = new LicenseState(false, "CLOCK_TAMPERED", $"the system clock is before {last.Value:u}, the newest certificate seen", null, offline: false);
             return true;
+        }
+
+        private static string KeyHash(string key)
+        {
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            return BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(key))).Replace("-", "").ToLowerInvariant();
         }
 
         private string? LicenseIdOf(string key) => OfflineVerifier.TryVerifyKey(key, _roots, out var ids) ? ids!.LicenseId : null;

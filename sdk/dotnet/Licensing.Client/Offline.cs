@@ -134,6 +134,13 @@ namespace Licensing.Client
         private const string Issuer = "urn:licensing";
         private static readonly byte[] HalfOrder = HexBytes("7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8");
 
+        /// <summary>
+        /// Whether the key is a signed key (<c>LK1.</c>…), the only kind checked offline. A short key
+        /// (<c>XXXXX-XXXXX-XXXXX-XXXXX-XXXXX</c>) or a marketplace's key carries a secret MAC only the server can check: it is
+        /// sent to the server, and offline trust rests on the certificate the server gives for it.
+        /// </summary>
+        public static bool IsSignedKey(string? key) => key != null && key.StartsWith(Prefix, StringComparison.Ordinal);
+
         /// <summary>True when the key is genuine (signed by one of the root keys of <paramref name="keys"/>), with the ids it names.</summary>
         public static bool TryVerifyKey(string? key, IReadOnlyList<Jwk> keys, out KeyIds? ids)
         {

@@ -67,6 +67,14 @@ async function verifyWith(jwk, data, signature) {
 }
 
 /** docs/license-keys.md: { accountId, licenseId } for a key signed by a root key of `keys`, else null. No network. */
+/**
+ * Whether the key is a signed key (`LK1.`…), the only kind checked offline. A short key (`XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`)
+ * carries a MAC only the server can check: it is sent to the server, and offline trust rests on its certificate.
+ */
+export function isSignedKey(key) { return typeof key === 'string' && key.startsWith('LK1.'); }
+
+async function keyHash(key) { return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)))); }
+
 export async function verifyKeyOffline(key, keys) {
   if (typeof key !== 'string' || key.length !== 127 || !key.startsWith('LK1.') || key[40] !== '.') return null;
   const payload = decodeCanonical(key.slice(4, 40), 27);
@@ -170,10 +178,15 @@ export function createLicenseClient({ baseUrl, jwks, storage = memoryStorage(), 
     return last && now() < last * 1000 - clockToleranceSeconds * 1000
       ? state(false, 'CLOCK_TAMPERED', `the clock is before ${new Date(last * 1000).toISOString()}, the newest certificate seen`) : null;
   }
-  async function stored(key, domain, fingerprint) {
+  // A signed key names its license (checked offline); any other key (a short key) is bound to the certificate given for it.
+  async function names(key, cert, fresh) {
+    if (!isSignedKey(key)) return fresh || (await storage.get('certificate-key')) === (await keyHash(key));
     const ids = await verifyKeyOffline(key, roots);
+    return !!ids && cert.sub === ids.licenseId;
+  }
+  async function stored(key, domain, fingerprint) {
     const cert = await verifyCertificate(await storage.get('certificate'), roots, now(), 0);
-    if (!ids || !cert || cert.sub !== ids.licenseId) return null;
+    if (!cert || !(await names(key, cert, false))) return null;
     return (await storage.get('certificate-for')) === context(domain, fingerprint) ? cert : null;
   }
   async function remember(result, certificate, domain, fingerprint) {
@@ -201,9 +214,9 @@ export function createLicenseClient({ baseUrl, jwks, storage = memoryStorage(), 
     const json = await response.json();
     if (response.status !== 200) return state(false, json.code ?? String(response.status), json.detail ?? 'request refused');
     if (json.code !== 'VALID') return remember(state(false, json.code, json.detail), null, domain, fingerprint);
-    const ids = await verifyKeyOffline(key, roots);
     const cert = await verifyCertificate(json.certificate, roots, now());
-    if (!cert || !ids || cert.sub !== ids.licenseId) return state(false, 'CERTIFICATE_INVALID', "the server's certificate did not verify against the pinned keys");
+    if (!cert || !(await names(key, cert, true))) return state(false, 'CERTIFICATE_INVALID', "the server's certificate did not verify against the pinned keys");
+    await storage.set('certificate-key', await keyHash(key));
     return remember(state(true, 'VALID', json.detail, cert), cert, domain, fingerprint);
   }
 
@@ -221,7 +234,7 @@ export function createLicenseClient({ baseUrl, jwks, storage = memoryStorage(), 
     },
 
     async validate(key, { domain, fingerprint, features } = {}) {
-      if (!(await verifyKeyOffline(key, roots))) return (current = await remember(state(false, 'NOT_FOUND', 'license key not recognised'), null));
+      if (isSignedKey(key) && !(await verifyKeyOffline(key, roots))) return (current = await remember(state(false, 'NOT_FOUND', 'license key not recognised'), null));
       const t = await tampered();
       if (t) return (current = t);
       const body = { key, ...(domain && { domain }), ...(fingerprint && { fingerprint }), ...(features && { features }), ...(productId && { productId }) };

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { b64urlDecode, b64urlEncode, createLicenseClient, isDelegated, memoryStorage, parseJwks, rootKeys, verifyCertificate, verifyDelegation, verifyKeyOffline } from '../src/index.js';
+import { b64urlDecode, b64urlEncode, createLicenseClient, isDelegated, isSignedKey, memoryStorage, parseJwks, rootKeys, verifyCertificate, verifyDelegation, verifyKeyOffline } from '../src/index.js';
 
 const api = process.env.LICENSING_API;
 const admin = process.env.LICENSING_ADMIN_KEY;
@@ -14,10 +14,10 @@ async function call(method, path, body, bearer) {
   return { status: r.status, json: r.status === 204 ? null : await r.json() };
 }
 
-async function license(plan = 'pro') {
+async function license(plan = 'pro', keyFormat = 'signed') {
   const account = await call('POST', 'v1/accounts', { name: 'JS', email: 'js@example.com', tier: 'business' }, admin);
   const key = account.json.apiKey;
-  await call('PUT', 'v1/products/widget', { name: 'Widget', plans: [{ id: 'pro', model: 'subscription', durationDays: 365, maxActivations: 2, features: ['export'] }] }, key);
+  await call('PUT', 'v1/products/widget', { name: 'Widget', keyFormat, plans: [{ id: 'pro', model: 'subscription', durationDays: 365, maxActivations: 2, features: ['export'] }] }, key);
   const l = await call('POST', 'v1/licenses', { productId: 'widget', customerEmail: 'c@example.com', plan, domains: ['shop.example-customer.com'] }, key);
   const jwks = await (await fetch(api + 'v1/keys')).json();
   return { apiKey: key, licenseKey: l.json.licenseKey, licenseId: l.json.licenseId, jwks };
@@ -113,6 +113,22 @@ test('activates and deactivates a domain', async () => {
   assert.equal(a.code, 'VALID', a.detail);
   assert.equal(a.certificate.domain, 'second-site.example-customer.com');
   assert.equal(await client.deactivate(licenseKey, { domain: 'second-site.example-customer.com' }), true);
+});
+
+test('a short key is checked by the server; its certificate then carries it offline for that key only', async () => {
+  const { licenseKey, licenseId, jwks } = await license('pro', 'short');
+  assert.match(licenseKey, /^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
+  assert.equal(isSignedKey(licenseKey), false);
+  const storage = memoryStorage();
+  const online = createLicenseClient({ baseUrl: api, jwks, storage });
+  const s = await online.validate(licenseKey.toLowerCase(), { domain: 'shop.example-customer.com' });
+  assert.equal(s.code, 'VALID', s.detail);
+  assert.equal(s.certificate.sub, licenseId);
+  const offline = createLicenseClient({ baseUrl: api, jwks, storage, fetch: failingFetch(503) });
+  const kept = await offline.validate(licenseKey.toLowerCase(), { domain: 'shop.example-customer.com' });
+  assert.ok(kept.valid && kept.offline, kept.detail);
+  const other = await offline.validate(licenseKey.slice(0, -1) + (licenseKey.endsWith('A') ? 'B' : 'A'), { domain: 'shop.example-customer.com' });
+  assert.equal(other.valid, false);
 });
 
 test('a forged key is refused without a request', async () => {

@@ -12,7 +12,7 @@ namespace Licensing;
 final class CertificateStore
 {
     /** Every name kept in the Storage (an uninstall removes them all). */
-    public const NAMES = ['certificate', 'certificate-for', 'revalidate-at', 'last-seen'];
+    public const NAMES = ['certificate', 'certificate-for', 'certificate-key', 'revalidate-at', 'last-seen'];
 
     /** @var Storage */
     private $storage;
@@ -40,10 +40,20 @@ final class CertificateStore
         return (int) call_user_func($this->now);
     }
 
-    /** True when the certificate verified and names the license of the key ($ids: Offline::verifyKey's answer). */
-    public static function isFor(?array $cert, ?array $ids): bool
+    /**
+     * True when the certificate verified and answers for this key: a signed key names its license ($ids:
+     * Offline::verifyKey's answer); any other key (a short key, which only the server can check) is bound to the
+     * certificate the server gave for it ($fresh: just given; else the key kept beside the stored certificate).
+     */
+    public function isFor(?array $cert, string $key, ?array $ids, bool $fresh): bool
     {
-        return $ids !== null && $cert !== null && ($cert['sub'] ?? null) === $ids['licenseId'] && is_int($cert['rva'] ?? null);
+        if ($cert === null || !is_int($cert['rva'] ?? null)) {
+            return false;
+        }
+        if (Offline::isSignedKey($key)) {
+            return $ids !== null && ($cert['sub'] ?? null) === $ids['licenseId'];
+        }
+        return $fresh || $this->storage->get('certificate-key') === hash('sha256', $key);
     }
 
     /** CLOCK_TAMPERED when the clock is before the newest certificate seen (beyond the tolerance), else null. */
@@ -70,10 +80,10 @@ final class CertificateStore
     }
 
     /** The stored certificate when it verifies now and was issued for this license and this domain or fingerprint; else null. */
-    public function certificateFor(?array $ids, ?string $domain, ?string $fingerprint): ?array
+    public function certificateFor(string $key, ?array $ids, ?string $domain, ?string $fingerprint): ?array
     {
         $cert = $this->certificate();
-        if (!self::isFor($cert, $ids)) {
+        if (!$this->isFor($cert, $key, $ids, false)) {
             return null;
         }
         return $this->storage->get('certificate-for') === self::context($domain, $fingerprint) ? $cert : null;
@@ -86,11 +96,15 @@ final class CertificateStore
         return $at !== null && (int) $at >= $cert['rva'] ? (int) $at : (int) $cert['rva'];
     }
 
-    /** Keeps the verdict's certificate (none: the stored one is dropped) and moves the clock guard's mark forward. */
-    public function remember(LicenseState $state, ?string $domain = null, ?string $fingerprint = null): LicenseState
+    /**
+     * Keeps the verdict's certificate (none: the stored one is dropped) with the key it answers for (as a hash), and
+     * moves the clock guard's mark forward.
+     */
+    public function remember(LicenseState $state, ?string $domain = null, ?string $fingerprint = null, ?string $key = null): LicenseState
     {
         $cert = $state->certificate;
         $this->storage->set('certificate', $cert['token'] ?? null);
+        $this->storage->set('certificate-key', $cert !== null && $key !== null ? hash('sha256', $key) : null);
         if ($cert !== null) {
             $this->storage->set('certificate-for', self::context($domain, $fingerprint));
             $spread = max(0, min($this->jitter, intdiv(max(0, $cert['exp'] - $cert['rva']), 2)));
@@ -106,7 +120,7 @@ final class CertificateStore
     /** Drops the certificate; the clock guard's high-water mark stays. */
     public function forget(): void
     {
-        foreach (['certificate', 'certificate-for', 'revalidate-at'] as $name) {
+        foreach (['certificate', 'certificate-for', 'certificate-key', 'revalidate-at'] as $name) {
             $this->storage->set($name, null);
         }
     }

@@ -99,7 +99,7 @@ final class LicenseClient
     /** @param list<string>|null $features */
     public function validate(string $key, ?string $domain = null, ?string $fingerprint = null, ?array $features = null): LicenseState
     {
-        if ($this->verifyKey($key) === null) {
+        if (Offline::isSignedKey($key) && $this->verifyKey($key) === null) {
             return $this->current = $this->store->remember(new LicenseState(false, 'NOT_FOUND', 'license key not recognised'));
         }
         if ($tampered = $this->store->tampered()) {
@@ -148,7 +148,7 @@ final class LicenseClient
     /** The stored certificate when it verifies now for this key and this domain or fingerprint. */
     private function stored(string $key, ?string $domain, ?string $fingerprint): ?array
     {
-        return $this->store->certificateFor($this->verifyKey($key), $domain, $fingerprint);
+        return $this->store->certificateFor($key, $this->verifyKey($key), $domain, $fingerprint);
     }
 
     private function keepLast(string $key, ?string $domain, ?string $fingerprint, string $why): LicenseState
@@ -181,10 +181,10 @@ final class LicenseClient
             return $this->store->remember(new LicenseState(false, $code, (string) ($json['detail'] ?? $code)), $domain, $fingerprint);
         }
         $cert = Offline::verifyCertificate($json['certificate'] ?? null, $this->roots, $this->store->now());
-        if (!CertificateStore::isFor($cert, $this->verifyKey($key))) {
+        if (!$this->store->isFor($cert, $key, $this->verifyKey($key), true)) {
             return new LicenseState(false, 'CERTIFICATE_INVALID', "the server's certificate did not verify against the pinned keys");
         }
-        return $this->store->remember(new LicenseState(true, 'VALID', (string) ($json['detail'] ?? 'license is valid'), $cert), $domain, $fingerprint);
+        return $this->store->remember(new LicenseState(true, 'VALID', (string) ($json['detail'] ?? 'license is valid'), $cert), $domain, $fingerprint, $key);
     }
 
     private function request(string $path, array $body): Response

@@ -59,6 +59,15 @@ final class Offline
     }
 
     /**
+     * Whether the key is a signed key (LK1.…), the only kind checked offline. A short key (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)
+     * carries a MAC only the server can check: it is sent to the server, and offline trust rests on its certificate.
+     */
+    public static function isSignedKey(?string $key): bool
+    {
+        return is_string($key) && strncmp($key, 'LK1.', 4) === 0;
+    }
+
+    /**
      * docs/license-keys.md: ['accountId' => 'acct_…', 'licenseId' => 'lic_…'] for a key signed by a root key of
      * $keys, else null. No network.
      *

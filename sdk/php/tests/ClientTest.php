@@ -35,6 +35,23 @@ final class ClientTest extends TestCase
         }
     }
 
+    public function testAShortKeyIsCheckedByTheServerAndItsCertificateCarriesItOfflineForThatKeyOnly(): void
+    {
+        $lic = Api::license('typed', [], 'short');
+        $key = $lic['licenseKey'];
+        $this->assertMatchesRegularExpression('/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/', $key);
+        $storage = new MemoryStorage();
+        $s = self::client($lic['jwks'], ['storage' => $storage])->validate(strtolower($key), self::DOMAIN);
+        $this->assertSame('VALID', $s->code, $s->detail);
+        $this->assertSame($lic['licenseId'], $s->certificate['sub']);
+
+        $offline = self::client($lic['jwks'], ['storage' => $storage, 'transport' => new BrokenNetwork(503)]);
+        $kept = $offline->validate(strtolower($key), self::DOMAIN);
+        $this->assertTrue($kept->valid && $kept->offline, $kept->detail);
+        $other = $offline->validate(substr($key, 0, -1) . ($key[-1] === 'A' ? 'B' : 'A'), self::DOMAIN);
+        $this->assertFalse($other->valid, $other->detail);
+    }
+
     public function testOfflineItKeepsTheLastVerdictUntilTheCertificateExpiresAndFaultsAreNeverUnlicensed(): void
     {
         $lic = Api::license();

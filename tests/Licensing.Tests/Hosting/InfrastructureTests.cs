@@ -35,6 +35,12 @@ public sealed partial class InfrastructureTests
             PropertyInfo? property = null;
             foreach (var part in setting.Name.Split("__").Skip(1))
             {
+                // A dictionary option (e.g. ShortKeys:Secrets) binds any key: the part names an entry, of the value type.
+                if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+                {
+                    type = type.GetGenericArguments()[1];
+                    continue;
+                }
                 property = type.GetProperty(part);
                 Assert.True(property is not null, $"{setting.Name}: no property {part} on {type.Name}");
                 type = property!.PropertyType;
@@ -58,7 +64,7 @@ public sealed partial class InfrastructureTests
         Assert.DoesNotContain("br:", main + resources); // no registry modules: builds offline
         var assignments = resources.Split("\nresource ")
             .Where(b => b.Contains("'Microsoft.Authorization/roleAssignments@", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(6, assignments.Length);
+        Assert.Equal(7, assignments.Length);
         foreach (var block in assignments)
         {
             var name = Regex.Match(block, @"name: guid\(([^)]*)\)");
@@ -83,6 +89,8 @@ public sealed partial class InfrastructureTests
         complete["Licensing:PublicBaseUrl"] = "https://app.azurewebsites.net/api";
         complete["Licensing:DashboardUrl"] = "https://dashboard.example/";
         complete["Licensing:Telemetry:SamplingRatio"] = "0.5";
+        complete["Licensing:ShortKeys:CurrentVersion"] = "1";
+        complete["Licensing:ShortKeys:Secrets:1"] = Convert.ToBase64String(new byte[32]);
         new ServiceCollection().AddLicensing(new ConfigurationBuilder().AddInMemoryCollection(complete).Build());
 
         foreach (var setting in ProductionSettings.All.Where(s => s.Name != "Licensing__Signing__KeyVaultUri"))

@@ -42,6 +42,8 @@ public sealed class StartupChecksTests
         settings["Licensing:PublicBaseUrl"] = "https://app.azurewebsites.net/api";
         settings["Licensing:DashboardUrl"] = "https://dashboard.example/";
         settings["Licensing:Telemetry:SamplingRatio"] = "0.5";
+        settings["Licensing:ShortKeys:CurrentVersion"] = "1";
+        settings["Licensing:ShortKeys:Secrets:1"] = Convert.ToBase64String(new byte[32]);
         settings["Licensing:AdminKey"] = adminKey;
         var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLicensing(Config(settings.Select(kv => (kv.Key,
             kv.Value)).ToArray())));

@@ -163,6 +163,36 @@ public sealed partial class DotnetSdkTests(SharedHost shared) : IClassFixture<Sh
     }
 
     [Fact]
+    public async Task A_short_key_is_checked_by_the_server_and_its_certificate_then_carries_it_offline_for_that_key_only()
+    {
+        var (_, _, apiKey, jwks) = await LicenseAsync();
+        var r = await Host.PutAsync("v1/products/typed-app", new
+        {
+            name = "Typed App",
+            keyFormat = "short",
+            plans = new object[] { new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 2 } },
+        }, apiKey);
+        Assert.Equal(HttpStatusCode.Created, r.Status);
+        var issued = await Host.IssueAsync(apiKey, new { productId = "typed-app", customerEmail = "c@example.com", plan = "pro" });
+        var key = issued.GetProperty("licenseKey").GetString()!;
+        Assert.False(OfflineVerifier.IsSignedKey(key));
+
+        var store = new MemoryCertificateStore();
+        using (var client = Client(jwks, store))
+        {
+            var state = await client.ValidateAsync(key.ToLowerInvariant(), "typed-site.com");
+            Assert.True(state.IsValid, state.Detail);
+            Assert.Equal(issued.GetProperty("licenseId").GetString(), state.Certificate!.LicenseId);
+        }
+        // Offline, the stored certificate answers for the key it was given for, and not for another short key.
+        using var offline = Client(jwks, store, handler: new FailingHandler(HttpStatusCode.ServiceUnavailable));
+        var kept = await offline.ValidateAsync(key.ToLowerInvariant(), "typed-site.com");
+        Assert.True(kept.IsValid && kept.Offline, kept.Detail);
+        var other = await offline.ValidateAsync(key[..^1] + (key[^1] == 'A' ? 'B' : 'A'), "typed-site.com");
+        Assert.False(other.IsValid, other.Detail);
+    }
+
+    [Fact]
     public async Task A_forged_key_is_refused_without_a_request()
     {
         var (_, _, _, jwks) = await LicenseAsync();

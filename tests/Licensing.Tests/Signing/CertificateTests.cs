@@ -22,7 +22,7 @@ public sealed class CertificateTests(SharedHost shared) : IClassFixture<SharedHo
         return (v, (await Host.GetAsync("v1/keys")).Text);
     }
 
-    private static Task<TokenValidationResult> Check(string token, string jwks, string? issuer = "urn:licensing") =>
+    internal static Task<TokenValidationResult> Check(string token, string jwks, string? issuer = "urn:licensing") =>
         new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = issuer,

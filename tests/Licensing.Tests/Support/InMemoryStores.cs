@@ -133,11 +133,11 @@ public static class Runtimes
 {
     public static ValidateLicense Create(Licensing.Domain.Signing.IRootSigner signer, ILicenseStore licenses, IProductStore products, TimeProvider clock,
         AbuseGuard? guard = null, Licensing.Domain.Activity.ActivityRecorder? activity = null, Licensing.Domain.Usage.IUsageLedger? ledger = null,
-        Licensing.Domain.KeyAliases.IKeyAliasStore? aliases = null) =>
+        Licensing.Domain.KeyAliases.IKeyAliasStore? aliases = null, Licensing.Domain.ShortKeys.ShortKeyRing? shortKeys = null) =>
         new(new KeyedLicenseReader(new Licensing.Domain.Signing.PublicKeyCache(signer, clock), new Licensing.Domain.Signing.VerifiedKeyCache(),
                 guard ?? new AbuseGuard(clock, RateLimitSettings.Unlimited), licenses,
                 new LicenseReadCache(clock, TimeSpan.Zero), new ProductCache(products, clock),
-                new Licensing.Domain.KeyAliases.KeyAliasLookup(aliases ?? new InMemoryKeyAliasStore(), clock, TimeSpan.Zero)),
+                new Licensing.Domain.KeyAliases.KeyAliasLookup(aliases ?? new InMemoryKeyAliasStore(), clock, TimeSpan.Zero), shortKeys),
             new ActivationService(licenses, clock),
             new Licensing.Domain.Signing.CertificateIssuer(
                 new Licensing.Domain.Signing.DelegatedKeyProvider(signer, new InMemoryDelegatedKeyRegistry(), clock), clock),

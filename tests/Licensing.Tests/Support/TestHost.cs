@@ -30,6 +30,9 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>One signing key for the whole test run, so every host verifies every other host's keys.</summary>
     public static string SigningKeyPath { get; } = Path.Combine(Path.GetTempPath(), $"licensing-tests-{Environment.ProcessId}", "signing-key.pem");
 
+    /// <summary>The short keys' secrets file for the whole test run, beside the signing key.</summary>
+    public static string ShortKeySecretsPath { get; } = Path.Combine(Path.GetDirectoryName(SigningKeyPath)!, "short-key-secrets");
+
     private TestHost(WebApplication app, Uri baseAddress)
     {
         App = app;
@@ -61,6 +64,7 @@ public sealed class TestHost : IAsyncDisposable
             ["Licensing:Email:SmtpHost"] = "127.0.0.1",
             ["Licensing:Email:SmtpPort"] = Smtp4dev.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Licensing:Email:From"] = "licenses@acme.example",
+            ["Licensing:ShortKeys:LocalPath"] = ShortKeySecretsPath,
             ["Licensing:LocalSecretsKeyPath"] = Path.Combine(Path.GetDirectoryName(SigningKeyPath)!, "dataprotection"),
             ["LocalHost:QueueRetryDelayMilliseconds"] = "1000", // queue visibility is whole seconds
             ["LocalHost:MaxPollingMilliseconds"] = "200",

@@ -19,7 +19,7 @@ public sealed class AppSumoKeyEmail(EmailOutboxService outbox, TimeProvider cloc
         {
             AccountId = license.AccountId,
             Id = id,
-            Message = LicenseEmail.Compose(license with { Key = appSumoKey }, product, $"<{id}@licensing>"),
+            Message = LicenseEmail.Compose(license with { Key = appSumoKey, ShortKey = null }, product, $"<{id}@licensing>"),
             CreatedAt = clock.GetUtcNow(),
         }, ct);
     }

@@ -34,12 +34,12 @@ final class Api
      *
      * @return array{apiKey: string, accountId: string, licenseKey: string, licenseId: string, jwks: array}
      */
-    public static function license(string $productId = 'widget', array $plan = []): array
+    public static function license(string $productId = 'widget', array $plan = [], string $keyFormat = 'signed'): array
     {
         $account = self::call('POST', 'v1/accounts', ['name' => 'PHP', 'email' => 'php-sdk@example.com', 'tier' => 'business'], getenv('LICENSING_ADMIN_KEY'));
         $apiKey = $account['json']['apiKey'];
         $plan += ['id' => 'pro', 'name' => 'Pro', 'model' => 'subscription', 'durationDays' => 365, 'maxActivations' => 2, 'features' => ['export']];
-        self::call('PUT', 'v1/products/' . $productId, ['name' => 'Widget', 'plans' => [$plan]], $apiKey);
+        self::call('PUT', 'v1/products/' . $productId, ['name' => 'Widget', 'keyFormat' => $keyFormat, 'plans' => [$plan]], $apiKey);
         $l = self::call('POST', 'v1/licenses', ['productId' => $productId, 'customerEmail' => 'c@example.com', 'plan' => 'pro',
             'domains' => ['shop.example-customer.com']], $apiKey);
         if ($l['status'] !== 201) {
