@@ -12,6 +12,7 @@ using Licensing.Functions.KeyAliases;
 using Licensing.Functions.Licenses;
 using Licensing.Functions.Lifecycle;
 using Licensing.Functions.Metrics;
+using Licensing.Functions.Portal;
 using Licensing.Functions.Products;
 using Licensing.Functions.Quotas;
 using Licensing.Functions.Releases;
@@ -49,6 +50,7 @@ public static class ServiceRegistration
             .AddStorage(options)
             .AddSigning()
             .AddAccounts()
+            .AddPortal()
             .AddProducts()
             .AddLicenses()
             .AddKeyAliases()
