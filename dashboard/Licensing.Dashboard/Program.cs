@@ -13,4 +13,5 @@ builder.Services.AddRadzenComponents();
 // wwwroot/appsettings.json names the API origin (empty: the same origin as the dashboard, under /api/).
 builder.Services.AddSingleton(new ApiSettings(ApiSettings.Resolve(builder.Configuration["ApiBaseUrl"], builder.HostEnvironment.BaseAddress)));
 builder.Services.AddScoped<SessionState>();
+builder.Services.AddScoped<PortalState>();
 await builder.Build().RunAsync();

@@ -47,7 +47,8 @@ public sealed class Authenticator
         if (BearerTokens.Looks(presented, SessionTokens.Prefix))
         {
             var session = await _sessions.GetAsync(BearerTokens.Hash(presented!), ct).ConfigureAwait(false);
-            return session is not null && session.ExpiresAt > _clock.GetUtcNow()
+            // A customer portal session is never a founder's credential.
+            return session is not null && session.CustomerEmail is null && session.ExpiresAt > _clock.GetUtcNow()
                 ? new Credential(session.AccountId, Actor.Session(session.Id), [Scopes.All])
                 : null;
         }

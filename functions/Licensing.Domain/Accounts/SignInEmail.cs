@@ -8,10 +8,16 @@ public static class SignInEmail
 {
     public static EmailMessage Compose(string purpose, string to, Uri link, string messageId)
     {
-        var minutes = (int)SignInTokens.Lifetime.TotalMinutes;
         var (subject, intro) = purpose == SignInToken.SignUp
             ? ("Finish creating your licensing account", "Open this link to create your account and sign in:")
             : ("Your sign-in link", "Open this link to sign in to your licensing account:");
+        return Compose(subject, intro, to, link, messageId);
+    }
+
+    /// <summary>A one-link e-mail with the given subject and introduction (the customer portal's sign-in uses it too).</summary>
+    public static EmailMessage Compose(string subject, string intro, string to, Uri link, string messageId)
+    {
+        var minutes = (int)SignInTokens.Lifetime.TotalMinutes;
         var text = $"""
             {intro}
 

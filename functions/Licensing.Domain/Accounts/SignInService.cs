@@ -5,9 +5,10 @@ namespace Licensing.Domain.Accounts;
 
 /// <summary>
 /// A sign-up or sign-in asked for on the public routes, waiting to be looked up and e-mailed in the background.
-/// <see cref="RequestId"/> (given when queued) names its e-mail, so a request delivered twice e-mails once.
+/// <see cref="RequestId"/> (given when queued) names its e-mail, so a request delivered twice e-mails once. A customer
+/// portal sign-in (purpose <c>portal</c>) names the vendor's <see cref="AccountId"/>.
 /// </summary>
-public sealed record SignInRequest(string Purpose, string Email, string? Name, string? RequestId = null);
+public sealed record SignInRequest(string Purpose, string Email, string? Name, string? RequestId = null, string? AccountId = null);
 
 /// <summary>The queue of <see cref="SignInRequest"/>s: the public routes only queue, so every address costs them the same.</summary>
 public interface ISignInQueue
@@ -22,6 +23,12 @@ public sealed record SignInLinks(Uri DashboardUrl)
     public static SignInLinks From(string dashboardUrl) => new(new Uri(dashboardUrl.EndsWith('/') ? dashboardUrl : dashboardUrl + "/"));
 
     public Uri For(string token) => new(DashboardUrl, "signin?token=" + Uri.EscapeDataString(token));
+
+    /// <summary>An account's customer portal (the link a founder gives customers).</summary>
+    public Uri Portal(string accountId) => new(DashboardUrl, "portal/" + Uri.EscapeDataString(accountId));
+
+    /// <summary>The customer portal's sign-in landing, which exchanges <c>token</c> for a portal session.</summary>
+    public Uri PortalSignIn(string accountId, string token) => new(Portal(accountId) + "/signin?token=" + Uri.EscapeDataString(token));
 }
 
 /// <summary>
@@ -91,13 +98,9 @@ public sealed class SignInService(IAccountStore accounts, ISignInTokenStore toke
     /// </summary>
     public async Task<(Session Session, string Token)?> ExchangeAsync(string? token, CancellationToken ct)
     {
-        if (!BearerTokens.Looks(token, SignInTokens.Prefix)) return null;
-        var hash = BearerTokens.Hash(token!);
-        var stored = await tokens.GetAsync(hash, ct).ConfigureAwait(false);
-        if (stored is null) return null;
         var now = clock.GetUtcNow();
-        var claimed = await tokens.DeleteAsync(hash, stored.Version!, ct).ConfigureAwait(false);
-        if (!claimed || stored.ExpiresAt <= now) return null;
+        var stored = await tokens.ClaimAsync(token, SignInTokens.Prefix, now, ct).ConfigureAwait(false);
+        if (stored is null || stored.Purpose is not (SignInToken.SignUp or SignInToken.SignIn)) return null;
 
         var accountId = stored.AccountId;
         if (accountId is null)

@@ -22,3 +22,20 @@ public interface ISignInTokenStore
     /// <summary>Deletes the token only if it is unchanged since read: true for exactly one of any number of concurrent callers.</summary>
     Task<bool> DeleteAsync(string tokenHash, string version, CancellationToken ct);
 }
+
+public static class SignInTokenClaims
+{
+    /// <summary>
+    /// Uses a one-time token of <paramref name="prefix"/>: its record when it is known and unexpired, else null. Of any
+    /// number of concurrent claims of one token exactly one gets it (an ETag-conditional delete); a claim always uses it up.
+    /// </summary>
+    public static async Task<SignInToken?> ClaimAsync(this ISignInTokenStore tokens, string? token, string prefix, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!BearerTokens.Looks(token, prefix)) return null;
+        var hash = BearerTokens.Hash(token!);
+        var stored = await tokens.GetAsync(hash, ct).ConfigureAwait(false);
+        if (stored is null) return null;
+        var claimed = await tokens.DeleteAsync(hash, stored.Version!, ct).ConfigureAwait(false);
+        return claimed && stored.ExpiresAt > now ? stored : null;
+    }
+}

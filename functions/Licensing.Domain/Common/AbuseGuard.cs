@@ -60,6 +60,15 @@ public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
     public void CheckSignInAddress(string? address) =>
         Take(_signInPerAddress, address, "too many sign-up or sign-in requests from this address; wait before trying again");
 
+    private readonly TokenBuckets _keyResends = new(clock, settings.SignInPerEmailBurst, settings.SignInPerEmailPerSecond);
+
+    /// <summary>The customer portal's "e-mail my key again", per license, at the sign-in e-mail's pace (docs/portal.md).</summary>
+    public void CheckKeyResend(string licenseId)
+    {
+        if (!_keyResends.TryTake(licenseId, out var wait))
+            throw new RateLimitedException("the key was e-mailed several times recently; check the inbox and spam folder, or wait", wait);
+    }
+
     /// <summary>Sign-up and sign-in, per e-mail address (case-insensitive), whether or not it owns an account.</summary>
     public void CheckSignInEmail(string email) =>
         Take(_signInPerEmail, EmailAddress.LookupKey(email), "too many sign-up or sign-in requests for this e-mail address; use the last link sent, or wait");

@@ -7,6 +7,13 @@ namespace Licensing.Domain.Email;
 /// <summary>The license e-mail: plain text and HTML, customer data escaped.</summary>
 public static class LicenseEmail
 {
+    /// <summary>The license e-mail sent again: a new outbox entry each time (the account's resend, and the customer portal's).</summary>
+    public static OutboxEmail Resend(License license, Product? product, DateTimeOffset now)
+    {
+        var id = $"resend-{license.Id}-{now.ToUnixTimeMilliseconds()}";
+        return new OutboxEmail { AccountId = license.AccountId, Id = id, Message = Compose(license, product, $"<{id}@licensing>"), CreatedAt = now };
+    }
+
     public static EmailMessage Compose(License license, Product? product, string messageId)
     {
         var productName = product?.Name ?? license.ProductId;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using Licensing.Domain.Accounts;
 using Licensing.Domain.Common;
+using Licensing.Domain.Portal;
 using Licensing.Functions.Http;
 using Licensing.Functions.Storage;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ namespace Licensing.Functions.Accounts;
 /// not, after the same work (rate limits, one queue message): the lookup and the e-mail happen in
 /// <see cref="ProcessSignInRequest"/>, so neither the answer nor its timing says whether an address owns an account.
 /// </summary>
-public sealed class SignInFunctions(SignInService signIn, AbuseGuard guard, ILogger<SignInFunctions> logger)
+public sealed class SignInFunctions(SignInService signIn, PortalSignInService portal, AbuseGuard guard, ILogger<SignInFunctions> logger)
 {
     public sealed record SignUpRequest(string? Email, string? Name);
 
@@ -45,14 +46,17 @@ public sealed class SignInFunctions(SignInService signIn, AbuseGuard guard, ILog
         return await AcceptAsync(SignInService.ParseSignIn(body.Email), ct);
     }
 
-    /// <summary>Queue-triggered: looks the address up, and e-mails a sign-up or sign-in link through the outbox (or nothing).</summary>
+    /// <summary>
+    /// Queue-triggered: looks the address up, and e-mails a sign-up or sign-in link through the outbox (or nothing); a
+    /// customer portal request (docs/portal.md) is looked up among the named account's licenses.
+    /// </summary>
     [Function(nameof(ProcessSignInRequest))]
     public async Task ProcessSignInRequest([QueueTrigger(QueueStorage.SignInRequests, Connection = "AzureWebJobsStorage")] QueueMessage message,
         CancellationToken ct)
     {
         var request = JsonSerializer.Deserialize<SignInRequest>(message.MessageText, Json.Options)
             ?? throw new InvalidOperationException("empty signin-requests message");
-        var outcome = await signIn.ProcessAsync(request, ct);
+        var outcome = request.Purpose == PortalTokens.Purpose ? await portal.ProcessAsync(request, ct) : await signIn.ProcessAsync(request, ct);
         // The address is personal data: the log says what happened, not to whom.
         logger.LogInformation("Sign-in request {MessageId} ({Purpose}): {Outcome}", message.MessageId, request.Purpose, outcome);
     }

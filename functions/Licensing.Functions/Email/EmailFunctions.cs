@@ -37,10 +37,8 @@ public sealed class EmailFunctions(EmailOutboxService outbox, LicenseService lic
         var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesWrite, ct)).AccountId;
         var license = await licenses.GetAsync(accountId, licenseId, ct);
         var product = await products.GetAsync(accountId, license.ProductId, ct);
-        var now = clock.GetUtcNow();
-        var id = $"resend-{license.Id}-{now.ToUnixTimeMilliseconds()}";
-        await outbox.QueueAsync(
-            new OutboxEmail { AccountId = accountId, Id = id, Message = LicenseEmail.Compose(license, product, $"<{id}@licensing>"), CreatedAt = now }, ct);
-        return new ApiJsonResult(StatusCodes.Status202Accepted, new { emailId = id, to = license.CustomerEmail });
+        var email = LicenseEmail.Resend(license, product, clock.GetUtcNow());
+        await outbox.QueueAsync(email, ct);
+        return new ApiJsonResult(StatusCodes.Status202Accepted, new { emailId = email.Id, to = license.CustomerEmail });
     }
 }

@@ -12,6 +12,7 @@ using Licensing.Functions.KeyAliases;
 using Licensing.Functions.Licenses;
 using Licensing.Functions.Lifecycle;
 using Licensing.Functions.Metrics;
+using Licensing.Functions.Portal;
 using Licensing.Functions.Products;
 using Licensing.Functions.Pruning;
 using Licensing.Functions.Quotas;
@@ -52,6 +53,7 @@ public static class ServiceRegistration
             .AddStorage(options)
             .AddSigning()
             .AddAccounts()
+            .AddPortal()
             .AddProducts()
             .AddLicenses()
             .AddKeyAliases()

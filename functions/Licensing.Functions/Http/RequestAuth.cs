@@ -58,7 +58,8 @@ public sealed class RequestAuth(Authenticator authenticator, IOptions<LicensingO
         throw new UnauthorizedException("the admin key is not valid");
     }
 
-    private static string? Bearer(HttpRequest request)
+    /// <summary>The <c>Authorization: Bearer</c> secret, or null.</summary>
+    public static string? Bearer(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";

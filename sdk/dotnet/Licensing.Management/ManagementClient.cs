@@ -171,7 +171,7 @@ public sealed class ManagementClient : IDisposable
         using (response) throw await ProblemAsync(response, ct);
     }
 
-    private static async Task<ApiException> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<ApiException> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var status = (int)response.StatusCode;
         var text = await response.Content.ReadAsStringAsync(ct);

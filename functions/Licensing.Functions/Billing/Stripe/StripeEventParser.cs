@@ -75,9 +75,11 @@ public sealed class StripeEventParser(ISecretStore secrets, IOptions<LicensingOp
         IReadOnlyList<string> prices = productId is not null && plan is not null ? []
             : ItemsOrNull(session, "line_items", "data") is { } lines ? lines.Select(l => Str(l, "price", "id")).OfType<string>().ToArray()
             : await FetchLineItemPricesAsync(stored.AccountId, sessionId, ct);
+        var metadata = new Dictionary<string, string?> { ["stripeCheckoutSession"] = sessionId, ["stripeEvent"] = stored.EventId };
+        // The customer portal's billing link opens Stripe's customer portal for this customer (docs/portal.md).
+        if (IdOf(session, "customer") is { } stripeCustomer) metadata[Domain.Portal.PortalService.StripeCustomerKey] = stripeCustomer;
         return new PurchaseCompleted(ProviderRef.Stripe(sessionId), customerEmail, productId, plan, Str(session, "metadata", "domain"), prices,
-            Ref(IdOf(session, "subscription")), Ref(IdOf(session, "payment_intent")), PeriodEnd: null,
-            new Dictionary<string, string?> { ["stripeCheckoutSession"] = sessionId, ["stripeEvent"] = stored.EventId })
+            Ref(IdOf(session, "subscription")), Ref(IdOf(session, "payment_intent")), PeriodEnd: null, metadata)
         { Source = source };
     }
 
