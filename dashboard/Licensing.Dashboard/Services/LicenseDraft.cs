@@ -38,7 +38,8 @@ public sealed class LicenseDraft
         if (!features.SequenceEqual(Split(before.Features))) changes["features"] = new JsonArray([.. features.Select(f => (JsonNode)JsonValue.Create(f)!)]);
         if (MaxActivations.Trim() != before.MaxActivations)
             changes["maxActivations"] = MaxActivations.Trim() is "" ? null
-                : int.TryParse(MaxActivations.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var max) ? max : JsonValue.Create(MaxActivations.Trim());
+                : int.TryParse(MaxActivations.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var max) ? max
+                : JsonValue.Create(MaxActivations.Trim());
         if (ExpiresOn != before.ExpiresOn)
             changes["expiresAt"] = ExpiresOn is { } d ? d.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture) : null;
         return changes;

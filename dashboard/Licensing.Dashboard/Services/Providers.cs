@@ -10,7 +10,8 @@ public sealed record ProviderForm(string Id, string Name, string Where, IReadOnl
     [
         new("lemonsqueezy", "Lemon Squeezy", "Settings → Webhooks → add the URL below; tick order_created, order_refunded and every subscription_ event.",
             [new("signingSecret", "Signing secret", true, true, "the secret you typed when adding the webhook")]),
-        new("paddle", "Paddle", "Developer tools → Notifications → new destination with the URL below; select transaction.completed, subscription.*, adjustment.* and customer.*.",
+        new("paddle", "Paddle",
+            "Developer tools → Notifications → new destination with the URL below; select transaction.completed, subscription.*, adjustment.* and customer.*.",
             [new("webhookSecret", "Secret key", true, true, "pdl_ntfset_… shown on the destination"),
              new("apiKey", "API key (optional)", true, false, "lets the service read the customer's e-mail")]),
         new("gumroad", "Gumroad", "Settings → Advanced → Ping: paste the URL returned after you save.",

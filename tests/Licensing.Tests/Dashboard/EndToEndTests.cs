@@ -101,6 +101,22 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
         await Expect(page.Locator("li[data-step=stripe]")).ToHaveClassAsync("done");
         await Expect(page.Locator("li[data-step=purchase]")).ToHaveClassAsync("done");
+        // The account's tier and this month's use, beside the checklist.
+        await Expect(page.GetByTestId("account")).ToContainTextAsync("Your plan: free");
+        await Expect(page.GetByTestId("account")).ToContainTextAsync("Licenses issued");
+        await s.CheckPageAsync("12-overview-account");
+
+        // Copy-paste snippets for the product, and the keys to pin exactly as GET /v1/keys serves them.
+        await page.GetByRole(AriaRole.Link, new() { Name = "SDK", Exact = true }).ClickAsync();
+        var jwks = (await s.Host.GetAsync("v1/keys")).Text;
+        await Expect(page.GetByTestId("jwks")).ToHaveValueAsync(jwks);
+        var named = new[] { ("dotnet", "ProductId = \"e2e-plugin\""), ("js", "productId: 'e2e-plugin'"), ("php", "'productId' => 'e2e-plugin'") };
+        foreach (var (snippet, text) in named)
+        {
+            await Expect(page.Locator($"[data-snippet={snippet}]")).ToContainTextAsync(text);
+            await Expect(page.Locator($"[data-snippet={snippet}]")).ToContainTextAsync(s.Origin.AbsoluteUri + "api/");
+        }
+        await s.CheckPageAsync("13-sdk");
 
         // Test licenses count in no metric (docs/stripe.md): the metrics page stays empty for this account.
         await page.GetByRole(AriaRole.Link, new() { Name = "Metrics" }).ClickAsync();
