@@ -3,7 +3,8 @@ using Licensing.Domain.Common;
 
 namespace Licensing.Domain.Licenses;
 
-public sealed record LicenseQuery(string? ProductId, string? CustomerEmail, LicenseStatus? Status, string? ContinuationToken, int PageSize);
+public sealed record LicenseQuery(string? ProductId, string? CustomerEmail, LicenseStatus? Status, string? ContinuationToken, int PageSize,
+    string? Plan = null);
 
 public sealed record LicensePage(IReadOnlyList<License> Items, string? ContinuationToken);
 

@@ -30,6 +30,7 @@ public static class BillingRegistration
         services.AddSingleton<IBillingCustomers>(sp => sp.GetRequiredService<BillingLinksTableStore>());
         services.AddSingleton<BillingParsers>();
         services.AddProvider<Stripe.StripeEventParser, Stripe.StripeConnector>();
+        services.AddSingleton<Stripe.StripeInbound>();
         services.AddProvider<LemonSqueezy.LemonSqueezyEventParser, LemonSqueezy.LemonSqueezyConnector>();
         services.AddProvider<Paddle.PaddleEventParser, Paddle.PaddleConnector>();
         services.AddSingleton<Paddle.PaddleCustomerClient>();

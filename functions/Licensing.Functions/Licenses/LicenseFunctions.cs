@@ -83,7 +83,7 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
     {
         var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesRead, ct)).AccountId;
         var query = ParseQuery(req.Query);
-        var scope = ContinuationTokens.Scope("licenses", accountId, query.ProductId, query.CustomerEmail, query.Status?.ToWire());
+        var scope = ContinuationTokens.Scope("licenses", accountId, query.ProductId, query.CustomerEmail, query.Status?.ToWire(), query.Plan);
         var page = await licenses.ListAsync(accountId, query with { ContinuationToken = tokens.Open(query.ContinuationToken, scope) }, ct);
         var now = clock.GetUtcNow();
         // Each license's activations are a range read of their own; a page reads them a few at a time.
@@ -157,13 +157,15 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         if (productId is not null && !Naming.IsSlug(productId)) errors.Add("productId", "must be 1-64 characters of a-z, 0-9 and '-'");
         var email = Single("customerEmail");
         if (email is not null && EmailAddress.Normalize(email) is null) errors.Add("customerEmail", "must be a valid e-mail address");
+        var plan = Single("plan");
+        if (plan is not null && !Naming.IsSlug(plan)) errors.Add("plan", "must be 1-64 characters of a-z, 0-9 and '-'");
         var statusText = Single("status");
         var status = LicenseStatusNames.Parse(statusText);
         if (statusText is not null && status is null) errors.Add("status", "must be one of active, suspended, revoked, expired");
         var limit = QueryParameters.Limit(query, DefaultPageSize, MaxPageSize, errors);
         var token = Single("continuationToken");
         errors.ThrowIfAny();
-        return new LicenseQuery(productId, email is null ? null : EmailAddress.Normalize(email), status, token, limit);
+        return new LicenseQuery(productId, email is null ? null : EmailAddress.Normalize(email), status, token, limit, plan);
     }
 
     /// <summary>The license as the API shows it (a dictionary so endpoints can add sections such as usage).</summary>

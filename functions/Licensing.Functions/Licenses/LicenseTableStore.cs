@@ -159,6 +159,7 @@ public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.Shor
     {
         var parts = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), LicenseRows };
         if (query.ProductId is not null) parts.Add(TableClient.CreateQueryFilter($"ProductId eq {query.ProductId}"));
+        if (query.Plan is not null) parts.Add(TableClient.CreateQueryFilter($"Plan eq {query.Plan}"));
         if (query.CustomerEmail is not null) parts.Add(TableClient.CreateQueryFilter($"CustomerEmailKey eq {EmailAddress.LookupKey(query.CustomerEmail)}"));
         switch (query.Status)
         {

@@ -71,6 +71,7 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
                 renewals = d.Renewals,
                 expirations = d.Expirations,
                 firstValidations = d.FirstValidationSeconds.Count,
+                firstValidationMedianSeconds = MetricsSummary.From([d]).MedianSecondsToFirstValidation,
             }),
         });
     }

@@ -18,11 +18,11 @@ namespace Licensing.Functions.Portal;
 public sealed class StripeBillingPortal(ISecretStore secrets, IOptions<LicensingOptions> options) : IBillingPortal
 {
     public async Task<bool> ConnectedAsync(string accountId, CancellationToken ct) =>
-        await secrets.GetAsync(StripeSecrets.ApiKeyName(accountId), ct) is not null;
+        await secrets.GetAsync(ProviderSecrets.Name(BillingProvider.Stripe, Billing.Stripe.StripeConnector.ApiKey, accountId), ct) is not null;
 
     public async Task<Uri?> CreateSessionAsync(string accountId, string customerId, Uri returnUrl, CancellationToken ct)
     {
-        if (await secrets.GetAsync(StripeSecrets.ApiKeyName(accountId), ct) is not { } apiKey) return null;
+        if (await secrets.GetAsync(ProviderSecrets.Name(BillingProvider.Stripe, Billing.Stripe.StripeConnector.ApiKey, accountId), ct) is not { } apiKey) return null;
         var client = new StripeClient(apiKey, apiBase: options.Value.StripeApiBase);
         try
         {

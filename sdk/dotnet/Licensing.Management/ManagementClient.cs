@@ -53,7 +53,7 @@ public sealed class ManagementClient : IDisposable
     public Task<Page<License>> ListLicensesAsync(LicenseFilter filter, string? continuationToken = null, CancellationToken ct = default)
     {
         var path = WithQuery("v1/licenses", ("productId", filter.ProductId), ("customerEmail", filter.CustomerEmail), ("status", filter.Status),
-            ("continuationToken", continuationToken));
+            ("plan", filter.Plan), ("continuationToken", continuationToken));
         return SendAsync<Page<License>>(HttpMethod.Get, path, null, ct)!;
     }
 
@@ -81,6 +81,19 @@ public sealed class ManagementClient : IDisposable
     public Task<License> EditAsync(string licenseId, JsonObject changes, CancellationToken ct = default) =>
         SendAsync<License>(HttpMethod.Patch, $"v1/licenses/{Esc(licenseId)}", changes, ct)!;
 
+    /// <summary><c>POST /v1/licenses/{id}/resend-email</c>: the key e-mailed again to the license's address.</summary>
+    public async Task<JsonObject?> ResendEmailAsync(string licenseId, CancellationToken ct = default) =>
+        await SendAsync<JsonObject>(HttpMethod.Post, $"v1/licenses/{Esc(licenseId)}/resend-email", null, ct);
+
+    /// <summary><c>GET /v1/audit</c>, newest first; <paramref name="licenseId"/> narrows it to one license's history.</summary>
+    public Task<Page<AuditEntry>> ListAuditAsync(string? licenseId, string? continuationToken = null, CancellationToken ct = default)
+    {
+        var query = new List<string>();
+        if (licenseId is not null) query.Add("licenseId=" + Esc(licenseId));
+        if (continuationToken is not null) query.Add("continuationToken=" + Esc(continuationToken));
+        return SendAsync<Page<AuditEntry>>(HttpMethod.Get, "v1/audit" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), null, ct)!;
+    }
+
     public Task<ImportResult> ImportAsync(string productId, IReadOnlyList<ImportItem> licenses, CancellationToken ct = default) =>
         SendAsync<ImportResult>(HttpMethod.Post, "v1/licenses/import", new { productId, licenses }, ct)!;
 
@@ -91,6 +104,26 @@ public sealed class ManagementClient : IDisposable
     public Task<MetricsReport> GetMetricsAsync(string? productId, DateOnly? from, DateOnly? to, CancellationToken ct = default) =>
         SendAsync<MetricsReport>(HttpMethod.Get, WithQuery("v1/metrics", ("productId", productId),
             ("from", from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))), null, ct)!;
+
+    /// <summary>
+    /// <c>PUT /v1/integrations/{provider}</c> with the provider's settings; the webhook URL to paste at the provider, or
+    /// null for Stripe (whose URL is fixed: <c>v1/webhooks/stripe/{accountId}</c>).
+    /// </summary>
+    public async Task<string?> ConnectAsync(string provider, JsonObject settings, CancellationToken ct = default)
+    {
+        using var response = await RawAsync(HttpMethod.Put, $"v1/integrations/{Esc(provider)}", settings, ct);
+        return response.StatusCode == HttpStatusCode.NoContent ? null : (await ReadAsync<JsonObject>(response, ct))?["webhookUrl"]?.GetValue<string>();
+    }
+
+    /// <summary><c>POST /v1/integrations/{provider}/simulate</c>: a signed test-mode purchase through the real pipeline; the event id.</summary>
+    public async Task<string> SimulatePurchaseAsync(string provider, string productId, string plan, string customerEmail, string? domain,
+        CancellationToken ct = default) =>
+        (await SendAsync<JsonObject>(HttpMethod.Post, $"v1/integrations/{Esc(provider)}/simulate", new { productId, plan, customerEmail, domain }, ct))!
+            ["eventId"]!.GetValue<string>();
+
+    /// <summary><c>POST /v1/validate</c> (public): the verdict as the API sends it.</summary>
+    public Task<JsonObject> ValidateAsync(string key, string? domain, CancellationToken ct = default) =>
+        SendAsync<JsonObject>(HttpMethod.Post, "v1/validate", new { key, domain }, ct)!;
 
     public async Task<IReadOnlyList<ProviderFailure>> ListFailuresAsync(string provider, CancellationToken ct = default) =>
         (await SendAsync<Page<ProviderFailure>>(HttpMethod.Get, $"v1/integrations/{Esc(provider)}/failures", null, ct))!.Items;

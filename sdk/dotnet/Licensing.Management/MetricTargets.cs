@@ -26,7 +26,8 @@ public sealed record MetricTarget(string Name, string Label, double? Value, doub
             new("activeRatio", "Active / issued", activeRatio, 0.70, true, "%", Ratio("active", "issued")),
             new("domainToLicenseRatio", "Domains per license", m.DomainToLicenseRatio, 2.0, false, ":1", Series("domainToLicenseRatio")),
             new("renewalRate", "Renewal rate", m.RenewalRate, 0.80, true, "%", Ratio("renewals", "expirations")),
-            new("timeToFirstValidationHours", "Time to first validation", hours, 24, false, "h", Series("firstValidations")),
+            new("timeToFirstValidationHours", "Time to first validation", hours, 24, false, "h",
+                Series("firstValidationMedianSeconds").Select(x => x / 3600).ToArray()),
         ];
     }
 

@@ -26,7 +26,31 @@ public sealed record License
     public string? StatusReason { get; init; }
     public bool? Test { get; init; }
     public bool? Trial { get; init; }
+    /// <summary>On <c>GET /v1/licenses/{id}</c>: what validations looked like (written off the hot path, seconds behind).</summary>
+    public LicenseUsage? Usage { get; init; }
+    /// <summary>On <c>GET /v1/licenses/{id}</c>: the sharing signal of the current window.</summary>
+    public SharingSignal? Sharing { get; init; }
 }
+
+public sealed record LicenseUsage(DateTimeOffset? FirstValidatedAt, DateTimeOffset? LastValidatedAt, long Validations, long ValidValidations);
+
+public sealed record SharingSignal
+{
+    public bool Suspected { get; init; }
+    public DateTimeOffset? SuspectedAt { get; init; }
+    public int WindowHours { get; init; }
+    public DateTimeOffset? WindowStart { get; init; }
+    public int DistinctDomains { get; init; }
+    public int DistinctAddresses { get; init; }
+    public IReadOnlyList<string> Domains { get; init; } = [];
+    public int DistinctDevelopmentHosts { get; init; }
+    public IReadOnlyList<string> DevelopmentHosts { get; init; } = [];
+}
+
+/// <summary>One entry of <c>GET /v1/audit</c>: who did what to which resource, and what changed.</summary>
+public sealed record AuditEntry(string Id, DateTimeOffset At, AuditParty Actor, string Action, AuditParty Target, JsonNode? Changes);
+
+public sealed record AuditParty(string Type, string? Id);
 
 public sealed record Activation(string Id, string? Domain, string? Fingerprint, string? Name, DateTimeOffset CreatedAt);
 
@@ -34,7 +58,7 @@ public sealed record Activation(string Id, string? Domain, string? Fingerprint, 
 public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
 
 /// <summary>Filters of <c>GET /v1/licenses</c>.</summary>
-public sealed record LicenseFilter(string? ProductId = null, string? CustomerEmail = null, string? Status = null);
+public sealed record LicenseFilter(string? ProductId = null, string? CustomerEmail = null, string? Status = null, string? Plan = null);
 
 /// <summary><c>POST /v1/licenses</c>.</summary>
 public sealed record IssueLicenseRequest

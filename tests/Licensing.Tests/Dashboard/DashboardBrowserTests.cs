@@ -77,6 +77,17 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await Expect(row).ToContainTextAsync("2 of 2");
         await s.CheckPageAsync("04-licenses");
 
+        // A license id goes straight to that license; a plan narrows the list on the server.
+        await page.GetByLabel("Customer e-mail").FillAsync(issued.Json.GetProperty("licenseId").GetString()!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = customer })).ToHaveCountAsync(1);
+        await page.GetByLabel("Customer e-mail").FillAsync(customer);
+        await page.GetByLabel("Plan id").FillAsync("gold");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByText("No license matches")).ToBeVisibleAsync();
+        await page.GetByLabel("Plan id").FillAsync("pro");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(row).ToHaveCountAsync(1);
         await row.GetByRole(AriaRole.Link).ClickAsync();
         await Expect(page.GetByTestId("slots")).ToHaveTextAsync("2 of 2 in use");
         await s.CheckPageAsync("05-license");
@@ -84,8 +95,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await Expect(page.GetByTestId("slots")).ToHaveTextAsync("1 of 2 in use");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove one.example" })).ToHaveCountAsync(0);
 
-        var license = await s.Host.GetAsync($"v1/licenses/{issued.Json.GetProperty("licenseId").GetString()}", token);
+        var licenseId = issued.Json.GetProperty("licenseId").GetString()!;
+        var license = await s.Host.GetAsync($"v1/licenses/{licenseId}", token);
         Assert.Equal(["two.example"], license.Json.GetProperty("activations").EnumerateArray().Select(a => a.GetProperty("domain").GetString()));
+        await LicensePageManagesTheLicenseAsync(s, token, licenseId, issued.Json.GetProperty("licenseKey").GetString()!);
 
         // The customer's app validates through the .NET SDK; once the activity flush has counted it, the metrics page charts
         // it beside its target and the checklist ticks "Integrate the SDK". Issued/active wait for the hourly roll-up.
@@ -114,6 +127,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await Expect(page.Locator("figure[data-metric=timeToFirstValidationHours]")).ToContainTextAsync("target below 24 h");
         await s.CheckPageAsync("06-metrics");
 
+        // The license page shows the validation the SDK made (the activity the flush wrote) and no sign of sharing.
+        await page.GotoAsync($"licenses/{licenseId}");
+        await Expect(page.GetByTestId("usage")).ToContainTextAsync("1, 1 valid");
+        await Expect(page.GetByTestId("sharing")).ToContainTextAsync("No sign of sharing");
+
         // An API key with only the scopes ticked: its secret shown once, working for those scopes, refused once revoked.
         await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
         await page.GetByLabel("Name").FillAsync("CI");
@@ -136,6 +154,42 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await Expect(page.Locator("li[data-step=sdk]")).ToHaveClassAsync("done");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the overview scrolls sideways on a phone");
         await s.CheckPageAsync("08-overview-phone");
+    }
+
+    /// <summary>
+    /// The license page: the key ready to copy, the audit trail, an edit (transfer and a third slot, sent as PATCH), a
+    /// renewal, the key e-mailed again to the new owner, and the validations the customer's app made.
+    /// </summary>
+    private static async Task LicensePageManagesTheLicenseAsync(DashboardSession s, string token, string licenseId, string key)
+    {
+        var page = s.Page;
+        await Expect(page.GetByTestId("license-key")).ToHaveValueAsync(key);
+        await Expect(page.Locator("li[data-action='activation.deleted']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("li[data-action='license.created']")).ToContainTextAsync("License created");
+
+        var owner = $"new-owner-{Guid.NewGuid():N}@dashboard-tests.example";
+        await page.GetByLabel("Customer e-mail").FillAsync(owner);
+        await page.GetByLabel("Sites or devices").FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByTestId("slots")).ToHaveTextAsync("1 of 3 in use");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = owner })).ToBeVisibleAsync();
+        await Expect(page.Locator("li[data-action='license.updated']")).ToHaveCountAsync(1);
+
+        await page.GetByLabel("New expiry").FillAsync("2031-01-15");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Renew", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("editor-status")).ToHaveTextAsync("Renewed until 2031-01-15.");
+        await Expect(page.Locator("li[data-action='license.renewed']")).ToHaveCountAsync(1);
+
+        var stored = (await s.Host.GetAsync($"v1/licenses/{licenseId}", token)).Json;
+        Assert.Equal((owner, 3, "2031-01-15T00:00:00Z"), (stored.GetProperty("customerEmail").GetString(), stored.GetProperty("maxActivations").GetInt32(),
+            stored.GetProperty("expiresAt").GetDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
+        Assert.Equal("pro", stored.GetProperty("plan").GetString()); // fields not changed in the form are not sent
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "E-mail the key again" }).ClickAsync();
+        await Expect(page.GetByTestId("editor-status")).ToHaveTextAsync($"The key is on its way to {owner}.");
+        var mail = await Smtp4dev.WaitForAsync(owner, 1, TimeSpan.FromSeconds(60));
+        Assert.Contains(key, await Smtp4dev.PlainTextAsync(Assert.Single(mail).Id));
+        await s.CheckPageAsync("05b-license-managed");
     }
 
     /// <summary>Polls the metrics until the activity flush (every second in these hosts) has counted a validation.</summary>

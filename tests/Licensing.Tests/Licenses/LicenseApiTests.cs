@@ -147,7 +147,7 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
                 {
                     productId = "my-plugin",
                     customerEmail = i < 2 ? "Alice@Example.com" : "bob@example.com",
-                    plan = "pro"
+                    plan = i == 3 ? "business" : "pro"
                 })).GetProperty("licenseId").GetString()!);
         await Host.PostAsync($"v1/licenses/{ids[4]}/suspend", null, key);
 
@@ -171,6 +171,13 @@ public sealed class LicenseApiTests(SharedHost shared) : IClassFixture<SharedHos
         Assert.Equal(4, await Count("status=active"));
         Assert.Equal(5, await Count("productId=my-plugin"));
         Assert.Equal(0, await Count("productId=other"));
+        Assert.Equal(4, await Count("plan=pro"));
+        var business = (await Host.GetAsync("v1/licenses?plan=business", key)).Json.GetProperty("items");
+        Assert.Equal([ids[3]], business.EnumerateArray().Select(i => i.GetProperty("licenseId").GetString()));
+        Assert.Equal(1, await Count("plan=pro&status=suspended&customerEmail=bob%40example.com"));
+        Assert.Equal(0, await Count("plan=enterprise"));
+        Assert.Contains("plan", (await Host.GetAsync("v1/licenses?plan=Not%20A%20Plan", key))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").EnumerateObject().Select(e => e.Name));
         (await Host.GetAsync("v1/licenses?status=weird", key)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         (await Host.GetAsync("v1/licenses?limit=1000", key)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         (await Host.GetAsync("v1/licenses?continuationToken=%%%", key)).AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");

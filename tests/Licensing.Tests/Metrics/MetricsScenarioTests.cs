@@ -66,6 +66,8 @@ public sealed class MetricsScenarioTests
         Assert.Equal(60, first.GetProperty("medianSeconds").GetDouble(), 9);
         var day = Assert.Single(m.GetProperty("daily").EnumerateArray());
         Assert.Equal("2027-03-10", day.GetProperty("date").GetString());
+        Assert.Equal(3, day.GetProperty("firstValidations").GetInt64());
+        Assert.Equal(60, day.GetProperty("firstValidationMedianSeconds").GetDouble(), 9); // the daily chart's hours: 60 s = 1/60 h
         Assert.True(m.GetProperty("definitions").TryGetProperty("renewalRate", out _));
 
         var all = (await host.GetAsync("v1/metrics?from=2027-03-10&to=2027-03-10", apiKey)).Json;

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using Licensing.Tests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Licensing.Tests.Dashboard;
+
+/// <summary>
+/// The seed's 30 minutes in a browser: sign up → the link from smtp4dev → create a product → connect Stripe → simulate a
+/// purchase (a signed test-mode checkout through the real pipeline) → the license appears → its key e-mailed → validate it
+/// through the .NET SDK → the license page and the checklist show it. The customer-portal half (sign-in, deactivate a
+/// site, the founder sees the freed slot) waits for the portal's pages.
+/// </summary>
+public sealed class EndToEndTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Sign_up_create_a_product_simulate_a_purchase_and_validate_the_license_it_made()
+    {
+        await using var s = await DashboardSession.StartAsync();
+        var page = s.Page;
+        var email = $"e2e-founder-{Guid.NewGuid():N}@dashboard-tests.example";
+
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync("");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sell licenses for your software in 30 minutes" })).ToBeVisibleAsync();
+        output.WriteLine($"first load, to the interactive sign-up page: {clock.ElapsedMilliseconds} ms");
+        output.WriteLine("navigation timing: " + await page.EvaluateAsync<string>(
+            "JSON.stringify((({responseEnd, domContentLoadedEventEnd, loadEventEnd}) => ({responseEnd, domContentLoadedEventEnd, loadEventEnd}))"
+            + "(performance.getEntriesByType('navigation')[0]))"));
+
+        await page.GetByLabel("Your business name").FillAsync("E2E Plugins");
+        await page.GetByLabel("E-mail").First.FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send me a sign-up link" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Check your inbox" })).ToBeVisibleAsync();
+        await page.GotoAsync(await s.LinkSentToAsync(email));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your first 30 minutes" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Products" }).ClickAsync();
+        await page.GetByLabel("Product id").FillAsync("e2e-plugin");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("E2E Plugin");
+        await page.GetByLabel("Plan id").FillAsync("pro");
+        await page.GetByLabel("Plan name").FillAsync("Pro");
+        await page.GetByLabel("Sites or devices per license").FillAsync("2");
+        await page.GetByLabel("Features").FillAsync("export");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save product" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Product e2e-plugin created." })).ToBeVisibleAsync();
+
+        // Integrations: the URL to paste in Stripe names this account; the signing secret is saved (never shown again).
+        var token = await page.EvaluateAsync<string>("sessionStorage.getItem('licensing.session')");
+        var accountId = (await s.Host.GetAsync("v1/account", token)).Json.GetProperty("accountId").GetString()!;
+        await page.GetByRole(AriaRole.Link, new() { Name = "Integrations" }).ClickAsync();
+        await Expect(page.GetByTestId("stripe-url")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"/api/v1/webhooks/stripe/{accountId}$"));
+        await page.GetByLabel("Webhook signing secret").FillAsync(StripeEvents.Secret);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save Stripe settings" }).ClickAsync();
+        await Expect(page.GetByTestId("stripe-status")).ToContainTextAsync("Stripe is connected");
+        await Expect(page.GetByLabel("Webhook signing secret")).ToHaveValueAsync("");
+
+        var customer = $"e2e-customer-{Guid.NewGuid():N}@dashboard-tests.example";
+        await page.GetByLabel("Customer e-mail").FillAsync(customer);
+        await page.GetByLabel("Customer's site").FillAsync("customer-site.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Simulate a purchase" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=flow] li[data-step=purchase]")).ToHaveClassAsync("done");
+        await Expect(page.Locator("[data-testid=flow] li[data-step=license]")).ToHaveClassAsync("done");
+        await Expect(page.Locator("[data-testid=flow] li[data-step=validation]")).ToContainTextAsync("VALID");
+        await Expect(page.Locator("[data-testid=flow] li[data-step=validation]")).ToHaveClassAsync("done");
+        await s.CheckPageAsync("10-integrations-simulated");
+
+        // The e-mail the processor sent carries the key of the license the page links to.
+        var mail = Assert.Single(await Smtp4dev.WaitForAsync(customer, 1, TimeSpan.FromSeconds(60)));
+        var license = Assert.Single((await s.Host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(customer), token)).Json
+            .GetProperty("items").EnumerateArray());
+        Assert.True(license.GetProperty("test").GetBoolean());
+        var key = license.GetProperty("licenseKey").GetString()!;
+        Assert.Contains(key, await Smtp4dev.PlainTextAsync(mail.Id));
+
+        // The customer's app validates through the .NET SDK, with the JWKS pinned.
+        using (var sdk = new Licensing.Client.LicenseClient(new Licensing.Client.LicenseClientOptions
+        {
+            BaseUrl = s.Host.BaseAddress,
+            PinnedJwks = (await s.Host.GetAsync("v1/keys")).Text,
+            ProductId = "e2e-plugin",
+        }))
+        {
+            var state = await sdk.ValidateAsync(key, "customer-site.example");
+            Assert.True(state.IsValid, state.Code);
+        }
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open the license" }).ClickAsync();
+        await Expect(page.GetByTestId("license-key")).ToHaveValueAsync(key);
+        await Expect(page.GetByTestId("slots")).ToHaveTextAsync("1 of 2 in use");
+        await Expect(page.GetByText("test (made by a provider's test mode")).ToBeVisibleAsync();
+        // The page's validation and the SDK's: counted by the activity flush, then shown on a reload.
+        await WaitForValidationsAsync(s, token, license.GetProperty("licenseId").GetString()!, 2);
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("usage")).ToContainTextAsync("2, 2 valid");
+        await s.CheckPageAsync("11-license-simulated");
+
+        // The checklist ticks Stripe and the full flow from that license's Stripe event.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
+        await Expect(page.Locator("li[data-step=stripe]")).ToHaveClassAsync("done");
+        await Expect(page.Locator("li[data-step=purchase]")).ToHaveClassAsync("done");
+        // The account's tier and this month's use, beside the checklist.
+        await Expect(page.GetByTestId("account")).ToContainTextAsync("Your plan: free");
+        await Expect(page.GetByTestId("account")).ToContainTextAsync("Licenses issued");
+        await s.CheckPageAsync("12-overview-account");
+
+        // Copy-paste snippets for the product, and the keys to pin exactly as GET /v1/keys serves them.
+        await page.GetByRole(AriaRole.Link, new() { Name = "SDK", Exact = true }).ClickAsync();
+        var jwks = (await s.Host.GetAsync("v1/keys")).Text;
+        await Expect(page.GetByTestId("jwks")).ToHaveValueAsync(jwks);
+        var named = new[] { ("dotnet", "ProductId = \"e2e-plugin\""), ("js", "productId: 'e2e-plugin'"), ("php", "'productId' => 'e2e-plugin'") };
+        foreach (var (snippet, text) in named)
+        {
+            await Expect(page.Locator($"[data-snippet={snippet}]")).ToContainTextAsync(text);
+            await Expect(page.Locator($"[data-snippet={snippet}]")).ToContainTextAsync(s.Origin.AbsoluteUri + "api/");
+        }
+        await s.CheckPageAsync("13-sdk");
+
+        // Test licenses count in no metric (docs/stripe.md): the metrics page stays empty for this account.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Metrics" }).ClickAsync();
+        await Expect(page.Locator("figure[data-metric=validationSuccessRate]")).ToContainTextAsync("No data yet");
+    }
+
+    private static async Task WaitForValidationsAsync(DashboardSession s, string token, string licenseId, long count)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var r = await s.Host.GetAsync($"v1/licenses/{licenseId}", token);
+            Assert.Equal(HttpStatusCode.OK, r.Status);
+            if (r.Json.TryGetProperty("usage", out var u) && u.GetProperty("validations").GetInt64() >= count) return;
+            Assert.True(DateTime.UtcNow < until, "the validations were not counted within 60 s: " + r.Text);
+            await Task.Delay(200);
+        }
+    }
+}
