@@ -60,7 +60,10 @@ start_smtp4dev() {
   local bin
   bin="$(smtp4dev_bin)"
   mkdir -p "$ROOT/.local"
-  "$bin" --urls=http://127.0.0.1:5000 --smtpport=2525 --imapport=10143 --pop3port=10110 --db= >"$ROOT/.local/smtp4dev.log" 2>&1 &
+  # It keeps 100 messages by default: a suite's own e-mails (and the webhook-burst benchmark's thousand) would prune a message
+  # before the test that waits for it reads it.
+  "$bin" --urls=http://127.0.0.1:5000 --smtpport=2525 --imapport=10143 --pop3port=10110 --db= --messagestokeep=100000 \
+    >"$ROOT/.local/smtp4dev.log" 2>&1 &
   STARTED_PIDS+=($!)
   wait_for_port 2525 60 && wait_for_port 5000 30 || { log "smtp4dev did not start; see .local/smtp4dev.log"; tail -20 "$ROOT/.local/smtp4dev.log" >&2; exit 1; }
   log "smtp4dev started (pid ${STARTED_PIDS[-1]}): SMTP 127.0.0.1:2525, web UI http://127.0.0.1:5000"

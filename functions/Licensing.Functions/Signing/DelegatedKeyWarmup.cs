@@ -27,6 +27,11 @@ public sealed class DelegatedKeyWarmup(DelegatedKeyProvider keys, JwksProvider j
                 try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5))), stoppingToken); }
                 catch (OperationCanceledException) { break; }
             }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // The host stopped while a slow store was still answering (its own timeout, not the stop): nothing to warm.
+                break;
+            }
         }
         await jwksWarm;
     }

@@ -39,6 +39,7 @@ public static class StorageRegistration
             {
                 o.Retry.Mode = RetryMode.Exponential;
                 o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+                o.AddPolicy(new RetriedWrites(), HttpPipelinePosition.PerRetry);
             });
             // The Functions queue extension reads base64 (host.json messageEncoding); AddQueueServiceClient has no
             // encoding parameter, so it is set on the client options.

@@ -26,10 +26,14 @@ public static class TableOperations
             return r.HasValue ? r.Value : null;
         }, ct);
 
-    /// <summary>Adds the entity unless one with its keys exists: its new ETag, or null when the keys were taken (409).</summary>
+    /// <summary>
+    /// Adds the entity unless one with its keys exists: its new ETag, or null when the keys were taken (409). A 409 met by
+    /// the client's retry of this add is ours when the stored entity is the one sent (<see cref="RetriedWrites"/>).
+    /// </summary>
     public static Task<string?> AddIfAbsentAsync(this TableClient table, ITableEntity entity, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
+            var attempts = RetriedWrites.Track();
             try
             {
                 var r = await table.AddEntityAsync(entity, ct);
@@ -37,7 +41,7 @@ public static class TableOperations
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
-                return null;
+                return attempts.Value > 1 ? await RetriedWrites.OwnEntityETagAsync(table, entity, ct) : null;
             }
         }, ct);
 
@@ -54,17 +58,17 @@ public static class TableOperations
         string version, string changed, string? gone, TableUpdateMode mode, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
+            var attempts = RetriedWrites.Track();
             try
             {
                 var r = await table.UpdateEntityAsync(entity, new ETag(version), mode, ct);
                 return r.Headers.ETag?.ToString();
             }
-            catch (RequestFailedException e) when (e.Status == 404 && gone is not null)
-            {
-                throw new NotFoundException(gone);
-            }
             catch (RequestFailedException e) when (e.Status is 412 or 404)
             {
+                // A retry by the client may meet the ETag its own first attempt had changed: that write is this one.
+                if (e.Status == 412 && attempts.Value > 1 && await RetriedWrites.OwnEntityETagAsync(table, entity, ct) is { } landed) return landed;
+                if (e.Status == 404 && gone is not null) throw new NotFoundException(gone);
                 throw new ConcurrencyException(changed);
             }
         }, ct);
@@ -188,18 +192,23 @@ public static class TableOperations
     /// <summary>
     /// Submits an entity-group transaction: committed (with each action's new ETag), or which action failed and why
     /// when the reason is one the caller decides on (404, 409, 412). Anything else is a fault or a bug and is thrown.
+    /// A failure met by the client's retry of a transaction whose first attempt committed is that commit (<see cref="RetriedWrites"/>).
     /// </summary>
     public static Task<TransactionOutcome> SubmitIfAsync(this TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken ct) =>
         StorageFaults.Guard(async () =>
         {
+            var list = actions as IReadOnlyList<TableTransactionAction> ?? actions.ToList();
+            var attempts = RetriedWrites.Track();
             try
             {
-                var r = await table.SubmitTransactionAsync(actions, ct);
+                var r = await table.SubmitTransactionAsync(list, ct);
                 return new TransactionOutcome(r.Value.Select(a => a.Headers.ETag?.ToString()).ToArray());
             }
             catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412)
             {
-                return new TransactionOutcome([], e.Status, e.FailedTransactionActionIndex);
+                return attempts.Value > 1 && await RetriedWrites.CommittedETagsAsync(table, list, ct) is { } etags
+                    ? new TransactionOutcome(etags)
+                    : new TransactionOutcome([], e.Status, e.FailedTransactionActionIndex);
             }
         }, ct);
 

@@ -31,7 +31,7 @@ public static class AuditProbe
     /// <summary>Waits until the license's history holds <paramref name="count"/> entries (the fan-out is asynchronous).</summary>
     public static async Task<List<JsonElement>> WaitForHistoryAsync(TestHost host, string apiKey, string licenseId, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = Patience.Deadline;
         while (true)
         {
             var items = await ListAsync(host, apiKey, $"licenseId={licenseId}");
@@ -47,7 +47,7 @@ public static class AuditProbe
 
     public static async Task WaitForEmptyJournalAsync(string accountId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = Patience.Deadline;
         while (JournalRows(accountId).Count > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the change journal was not emptied");

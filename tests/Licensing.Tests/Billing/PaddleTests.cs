@@ -82,7 +82,7 @@ public sealed class PaddleTests
             foreach (var (name, value) in d.Headers) request.Headers.TryAddWithoutValidation(name, value);
             Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(request)).StatusCode);
         }
-        Assert.Single(await Smtp4dev.WaitForAsync(sale.Email, 1, TimeSpan.FromSeconds(30)));
+        Assert.Single(await Smtp4dev.WaitForAsync(sale.Email, 1, Patience.Bound));
         Assert.Contains($"GET /customers/{PaddleDriver.Customer(sale)} Bearer {FakePaddle.ApiKey}", paddle.Requests);
         Assert.All(paddle.Requests, line => Assert.StartsWith($"GET /customers/{PaddleDriver.Customer(sale)} ", line));
         var license = (await host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(sale.Email), apiKey)).Json.GetProperty("items")[0];

@@ -17,7 +17,7 @@ namespace Licensing.Tests.Billing;
 public sealed class ProviderPipelineTests(SharedHost shared, ITestOutputHelper output) : IClassFixture<SharedHost>
 {
     private TestHost Host => shared.Host;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = Support.Patience.Bound;
 
     public static TheoryData<string> Providers => new() { "lemonsqueezy", "paddle", "gumroad" };
 
@@ -226,7 +226,7 @@ public sealed class ProviderPipelineTests(SharedHost shared, ITestOutputHelper o
         Assert.Equal(test, ended.GetProperty("test").GetBoolean());
         // The processor writes the license first and its metric right after: wait for the counters to arrive (or, for a
         // test license, read them as they are once the license has ended).
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = Support.Patience.Deadline;
         JsonElement metrics;
         do
         {
@@ -280,7 +280,7 @@ public sealed class ProviderPipelineTests(SharedHost shared, ITestOutputHelper o
         var end = driver.SubscriptionEnded(new Sale(NewEmail(), Subscription: true), DateTimeOffset.UtcNow);
         await DeliverAsync(end);
         var failure = await WaitForFailureAsync(provider, apiKey, f => f.GetProperty("reason").GetString()!.Contains("no license for subscription",
-            StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            StringComparison.Ordinal), Support.Patience.Bound);
         Assert.Equal(5, failure.GetProperty("attempts").GetInt64());
         var poison = new QueueClient(TestHost.Azurite, "stripe-events-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var eventId = failure.GetProperty("eventId").GetString()!;

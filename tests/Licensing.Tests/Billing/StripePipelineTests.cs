@@ -18,7 +18,7 @@ namespace Licensing.Tests.Billing;
 public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper output) : IClassFixture<SharedHost>
 {
     private TestHost Host => shared.Host;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = Support.Patience.Bound;
 
     private async Task<(string AccountId, string ApiKey)> ConnectedAccountAsync(object? product = null)
     {
@@ -50,7 +50,7 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
 
     private async Task WaitForVerdictAsync(string key, string code)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = Support.Patience.Deadline;
         string? last = null;
         while (DateTime.UtcNow < deadline)
         {
@@ -351,7 +351,7 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         await DeliverAsync(accountId, stripeEvent);
 
         var poison = new QueueClient(TestHost.Azurite, "stripe-events-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = Support.Patience.Deadline;
         while (true)
         {
             var peeked = (await poison.PeekMessagesAsync(32)).Value;
@@ -362,7 +362,10 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
         var failure = (await Host.GetAsync("v1/integrations/stripe/failures", apiKey)).Json.GetProperty("items").EnumerateArray()
             .Single(i => i.GetProperty("eventId").GetString() == eventId);
         Assert.Contains("no license for subscription", failure.GetProperty("reason").GetString());
-        Assert.Equal(5, failure.GetProperty("attempts").GetInt64());
+        // Recorded on the last attempt, when the queue's dequeue count reached maxDequeueCount (5). Every test host polls the
+        // shared queue, and one that stops while holding the message hands it back, which the service also counts: the count
+        // at that last failure is 5, or more when a host handed it back on the way.
+        Assert.True(failure.GetProperty("attempts").GetInt64() >= 5, failure.ToString());
     }
 
     [Fact]
@@ -418,7 +421,7 @@ public sealed class StripeCrashRecoveryTests(SharedHost shared) : IClassFixture<
         request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeEvents.Sign(payload));
         Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(request)).StatusCode);
 
-        Assert.Single(await Smtp4dev.WaitForAsync(email, 1, TimeSpan.FromSeconds(30)));
+        Assert.Single(await Smtp4dev.WaitForAsync(email, 1, Support.Patience.Bound));
         await Task.Delay(1500);
         Assert.True(Faults.Crashed(email), "the crash was injected");
         Assert.Single(await Smtp4dev.MessagesToAsync(email));

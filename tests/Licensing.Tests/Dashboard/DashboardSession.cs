@@ -68,7 +68,7 @@ public sealed partial class DashboardSession : IAsyncDisposable
     /// <summary>The sign-in link e-mailed to <paramref name="address"/>, read from smtp4dev.</summary>
     public async Task<string> LinkSentToAsync(string address)
     {
-        var messages = await Smtp4dev.WaitForAsync(address, 1, TimeSpan.FromSeconds(60));
+        var messages = await Smtp4dev.WaitForAsync(address, 1, Patience.Bound);
         Assert.NotEmpty(messages);
         var text = await Smtp4dev.PlainTextAsync(messages[^1].Id);
         var match = Link().Match(text);

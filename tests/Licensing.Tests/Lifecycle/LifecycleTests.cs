@@ -43,7 +43,7 @@ public sealed class LifecycleTests
         var jobs = host.Services.GetRequiredService<LifecycleJobs>();
         await jobs.SendRenewalRemindersAsync(default);
         await jobs.SendRenewalRemindersAsync(default); // a timer firing twice sends nothing new
-        var reminders = await Smtp4dev.WaitForAsync(email, 1, TimeSpan.FromSeconds(30));
+        var reminders = await Smtp4dev.WaitForAsync(email, 1, Patience.Bound);
         await Task.Delay(1000);
         Assert.Single(await Smtp4dev.MessagesToAsync(email));
         Assert.Contains("expires on", reminders[0].Subject);

@@ -58,7 +58,7 @@ public sealed class QuotaTests
 
         await host.PostAsync("v1/validate", new { key = lk });
         await flusher.FlushAsync(default);
-        var notices = await Smtp4dev.WaitForAsync(founder, 1, TimeSpan.FromSeconds(30));
+        var notices = await Smtp4dev.WaitForAsync(founder, 1, Patience.Bound);
         await Task.Delay(1000);
         Assert.Single(await Smtp4dev.MessagesToAsync(founder));
         Assert.StartsWith("Validation quota reached", notices[0].Subject);

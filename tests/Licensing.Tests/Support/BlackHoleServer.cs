@@ -36,7 +36,7 @@ public sealed class BlackHoleServer : IAsyncDisposable
 
     public async Task WaitForAsync(string fragment, int count)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var timeout = new CancellationTokenSource(Patience.Bound);
         while (Count(fragment) < count) await Task.Delay(10, timeout.Token);
     }
 

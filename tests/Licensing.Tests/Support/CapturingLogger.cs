@@ -24,7 +24,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
     /// <summary>The first entry that matches, waiting for it (up to a minute) as the host keeps logging.</summary>
     public async Task<Entry> WaitForAsync(Func<Entry, bool> match)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var timeout = new CancellationTokenSource(Patience.Bound);
         while (true)
         {
             if (_entries.FirstOrDefault(match) is { } found) return found;

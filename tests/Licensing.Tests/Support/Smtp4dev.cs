@@ -7,7 +7,8 @@ namespace Licensing.Tests.Support;
 public static class Smtp4dev
 {
     public const int SmtpPort = 2525;
-    private static readonly HttpClient Http = new() { BaseAddress = new Uri("http://127.0.0.1:5000/"), Timeout = TimeSpan.FromSeconds(10) };
+    // smtp4dev is shared by every suite running on the machine: the timeout only bounds a hang, it is not a latency budget.
+    private static readonly HttpClient Http = new() { BaseAddress = new Uri("http://127.0.0.1:5000/"), Timeout = TimeSpan.FromSeconds(60) };
 
     public sealed record Message(string Id, string Subject, IReadOnlyList<string> To);
 
@@ -23,9 +24,13 @@ public static class Smtp4dev
         }
     }
 
+    /// <summary>
+    /// The messages to <paramref name="recipient"/>, searched by smtp4dev itself: a page of the newest messages of the whole
+    /// server would miss them once other suites (a burst of a thousand e-mails) have sent more since.
+    /// </summary>
     public static async Task<IReadOnlyList<Message>> MessagesToAsync(string recipient)
     {
-        var page = await Http.GetFromJsonAsync<JsonElement>("api/messages?pageSize=500");
+        var page = await Http.GetFromJsonAsync<JsonElement>("api/messages?pageSize=500&searchTerms=" + Uri.EscapeDataString(recipient));
         return page.GetProperty("results").EnumerateArray()
             .Select(m => new Message(m.GetProperty("id").GetString()!, m.GetProperty("subject").GetString() ?? "",
                 m.GetProperty("to").EnumerateArray().Select(t => t.GetString()!).ToArray()))

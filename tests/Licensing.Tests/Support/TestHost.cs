@@ -37,7 +37,7 @@ public sealed class TestHost : IAsyncDisposable
     {
         App = app;
         BaseAddress = baseAddress;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = Patience.Bound };
     }
 
     public WebApplication App { get; }

@@ -10,7 +10,7 @@ namespace Licensing.Tests.Trials;
 public sealed class TrialApiTests(TrialHost shared, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<TrialHost>
 {
     private TestHost Host => shared.Host;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = Support.Patience.Bound;
 
     private static JsonElement Claims(string jws) => JsonDocument.Parse(Base64Url.Decode(jws.Split('.')[1])).RootElement;
 

@@ -23,7 +23,7 @@ public sealed class TrialConversionCollection
 [Collection(TrialConversionCollection.Name)]
 public sealed class TrialConversionTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = Support.Patience.Bound;
     private TestHost _host = null!;
 
     public async Task InitializeAsync() => _host = await TestHost.StartAsync(settings: TrialSeller.Unlimited);

@@ -11,7 +11,9 @@ public sealed class AbuseTests
     [Fact]
     public async Task A_burst_of_validations_of_one_key_is_rate_limited_with_retry_after()
     {
-        await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?>
+        // The buckets refill on the app's clock: held still, 200 calls however slowly a loaded machine answers them get exactly the burst.
+        var clock = new TestClock();
+        await using var host = await TestHost.StartAsync(clock: clock, settings: new Dictionary<string, string?>
         {
             ["Licensing:RateLimits:PerKeyBurst"] = "20",
             ["Licensing:RateLimits:PerKeyPerSecond"] = "1",
@@ -22,7 +24,7 @@ public sealed class AbuseTests
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => host.PostAsync("v1/validate", new { key = lk })));
         var limited = answers.Where(a => a.Status == HttpStatusCode.TooManyRequests).ToArray();
-        Assert.InRange(answers.Count(a => a.Status == HttpStatusCode.OK), 20, 25);
+        Assert.Equal(20, answers.Count(a => a.Status == HttpStatusCode.OK));
         Assert.NotEmpty(limited);
         limited[0].AssertProblem(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
         Assert.True(limited[0].Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
@@ -33,20 +35,22 @@ public sealed class AbuseTests
     [Fact]
     public async Task Per_address_limits_cover_forged_keys_that_never_reach_storage()
     {
-        await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?>
+        await using var host = await TestHost.StartAsync(clock: new TestClock(), settings: new Dictionary<string, string?>
         {
             ["Licensing:RateLimits:PerAddressBurst"] = "30",
             ["Licensing:RateLimits:PerAddressPerSecond"] = "1",
         });
         var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => host.PostAsync("v1/validate", new { key = $"LK1.guess{i}" })));
-        Assert.InRange(answers.Count(a => a.Status == HttpStatusCode.OK), 30, 35);
+        Assert.Equal(30, answers.Count(a => a.Status == HttpStatusCode.OK));
         Assert.Contains(answers, a => a.Status == HttpStatusCode.TooManyRequests);
     }
 
     [Fact]
     public async Task One_key_on_more_domains_than_slots_is_flagged_and_auto_suspended_when_the_plan_says_so()
     {
-        await using var host = await TestHost.StartAsync();
+        // The background flush is pushed out of the way: one running beside the test's own flush could hold the last
+        // validations in flight (drained, not yet written) when the test's flush returns and the license is read.
+        await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?> { ["Licensing:ActivityFlushSeconds"] = "3600" });
         var (_, apiKey) = await host.CreateAccountAsync();
         await host.PutAsync("v1/products/p", new
         {

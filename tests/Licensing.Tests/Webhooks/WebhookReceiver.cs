@@ -57,7 +57,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Waits until at least <paramref name="count"/> requests matching <paramref name="match"/> arrived (60 s at most); returns them.</summary>
     public async Task<IReadOnlyList<Received>> WaitForAsync(int count, Func<Received, bool>? match = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = Support.Patience.Deadline;
         while (true)
         {
             var found = Requests.Where(match ?? (_ => true)).ToArray();

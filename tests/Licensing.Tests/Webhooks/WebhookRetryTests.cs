@@ -40,7 +40,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     {
         var store = _host.Services.GetRequiredService<IWebhookDeliveryStore>();
         var service = _host.Services.GetRequiredService<WebhookDeliveryService>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        var deadline = Patience.Deadline;
         while (true)
         {
             Assert.True(DateTime.UtcNow < deadline, "the delivery never finished");
@@ -140,7 +140,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         // This host reads no queue: send the outbox e-mail the way its queue function would, until it is sent (another host
         // reading the queue may hold it meanwhile, and give it back when it stops).
         var outbox = _host.Services.GetRequiredService<EmailOutboxService>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = Patience.Deadline;
         while (await outbox.DeliverAsync(accountId, $"webhook-disabled-{endpointId}", CancellationToken.None) is not ("sent" or "already sent"))
         {
             Assert.True(DateTime.UtcNow < deadline, "the founder's e-mail was never sent");
@@ -148,7 +148,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         }
         // The outbox sends at least once: a host reading the queue may hold a claim on its own clock, which this host's clock,
         // days ahead, sees as lapsed. Whatever arrived is this one notice.
-        var messages = await Smtp4dev.WaitForAsync(email, 1, TimeSpan.FromSeconds(30));
+        var messages = await Smtp4dev.WaitForAsync(email, 1, Patience.Bound);
         Assert.NotEmpty(messages);
         foreach (var message in messages)
         {

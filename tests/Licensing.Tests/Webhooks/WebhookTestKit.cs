@@ -45,7 +45,7 @@ public static class WebhookTestKit
     /// <summary>Waits until the endpoint's deliveries satisfy <paramref name="done"/> (60 s at most).</summary>
     public static async Task<JsonElement[]> WaitForDeliveriesAsync(TestHost host, string apiKey, string endpointId, Func<JsonElement[], bool> done)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = Patience.Deadline;
         while (true)
         {
             var items = await DeliveriesAsync(host, apiKey, endpointId);

@@ -30,7 +30,7 @@ public sealed class AppSumoHost : IAsyncLifetime
 public sealed class AppSumoPipelineTests(AppSumoHost fixture) : IClassFixture<AppSumoHost>
 {
     private const string ApiKey = "appsumo-api-key-0123456789";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = Support.Patience.Bound;
     private TestHost Host => fixture.Host;
 
     private static readonly object Product = new
