@@ -24,7 +24,7 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
 
     public async Task AddAsync(Session session, string tokenHash, CancellationToken ct)
     {
-        if (session.CustomerEmail is { } customer) await IndexAsync(session.AccountId, customer, SessionIndex + tokenHash, ct);
+        if (session.CustomerEmail is { } customer) await IndexAsync(session.AccountId, customer, SessionIndex + tokenHash, session.ExpiresAt, ct);
         await AddNewAsync(Sessions, new TableEntity(tokenHash, "")
         {
             ["SessionId"] = session.Id,
@@ -46,7 +46,7 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
 
     public async Task AddAsync(SignInToken token, string tokenHash, CancellationToken ct)
     {
-        if (token.Purpose == PortalTokens.Purpose) await IndexAsync(token.AccountId!, token.Email, LinkIndex + tokenHash, ct);
+        if (token.Purpose == PortalTokens.Purpose) await IndexAsync(token.AccountId!, token.Email, LinkIndex + tokenHash, token.ExpiresAt, ct);
         await AddNewAsync(Tokens, new TableEntity(tokenHash, "")
         {
             ["Purpose"] = token.Purpose,
@@ -71,8 +71,17 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
         }
     }
 
-    private Task IndexAsync(string accountId, string email, string row, CancellationToken ct) =>
-        Sessions.UpsertAsync(new TableEntity(CustomerPartition(accountId, email), row), ct);
+    /// <summary>An index row expires with what it points at, so the pruning timer removes both.</summary>
+    private Task IndexAsync(string accountId, string email, string row, DateTimeOffset expiresAt, CancellationToken ct) =>
+        Sessions.UpsertAsync(new TableEntity(CustomerPartition(accountId, email), row) { ["ExpiresAt"] = expiresAt }, ct);
+
+    /// <summary>Deletes up to <paramref name="max"/> sessions (and portal index rows) that expired before <paramref name="now"/> (the pruning timer).</summary>
+    public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, int max, CancellationToken ct) =>
+        Sessions.DeleteMatchingAsync(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), max, ct);
+
+    /// <summary>Deletes up to <paramref name="max"/> sign-in tokens that expired before <paramref name="now"/> (the pruning timer).</summary>
+    public Task<int> DeleteExpiredTokensAsync(DateTimeOffset now, int max, CancellationToken ct) =>
+        Tokens.DeleteMatchingAsync(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), max, ct);
 
     private static string CustomerPartition(string accountId, string email) => $"customer-{accountId}-{BearerTokens.Hash(EmailAddress.LookupKey(email))}";
 
