@@ -17,12 +17,11 @@ namespace Licensing.Functions.Portal;
 /// </summary>
 public sealed class StripeBillingPortal(ISecretStore secrets, IOptions<LicensingOptions> options) : IBillingPortal
 {
-    public async Task<bool> ConnectedAsync(string accountId, CancellationToken ct) =>
-        await secrets.GetAsync(ProviderSecrets.Name(BillingProvider.Stripe, Billing.Stripe.StripeConnector.ApiKey, accountId), ct) is not null;
+    public async Task<bool> ConnectedAsync(string accountId, CancellationToken ct) => await ApiKeyAsync(accountId, ct) is not null;
 
     public async Task<Uri?> CreateSessionAsync(string accountId, string customerId, Uri returnUrl, CancellationToken ct)
     {
-        if (await secrets.GetAsync(ProviderSecrets.Name(BillingProvider.Stripe, Billing.Stripe.StripeConnector.ApiKey, accountId), ct) is not { } apiKey) return null;
+        if (await ApiKeyAsync(accountId, ct) is not { } apiKey) return null;
         var client = new StripeClient(apiKey, apiBase: options.Value.StripeApiBase);
         try
         {
@@ -43,4 +42,7 @@ public sealed class StripeBillingPortal(ISecretStore secrets, IOptions<Licensing
             throw new ServiceUnavailableException("the payment provider did not answer; try again in a moment", e);
         }
     }
+
+    private Task<string?> ApiKeyAsync(string accountId, CancellationToken ct) =>
+        secrets.GetAsync(ProviderSecrets.Name(BillingProvider.Stripe, Billing.Stripe.StripeConnector.ApiKey, accountId), ct);
 }

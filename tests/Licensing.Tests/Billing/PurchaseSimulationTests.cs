@@ -58,7 +58,8 @@ public sealed class PurchaseSimulationTests(SharedHost shared) : IClassFixture<S
             .AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
         Assert.Equal(HttpStatusCode.NoContent, (await Host.PutAsync("v1/integrations/stripe", new { webhookSecret = StripeEvents.Secret }, apiKey)).Status);
 
-        var bad = (await Host.PostAsync("v1/integrations/stripe/simulate", new { productId = "My Plugin", plan = "pro", customerEmail = "not-an-address" }, apiKey))
+        var body = new { productId = "My Plugin", plan = "pro", customerEmail = "not-an-address" };
+        var bad = (await Host.PostAsync("v1/integrations/stripe/simulate", body, apiKey))
             .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.Equal(["customerEmail", "productId"], bad.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
         var plan = (await Host.PostAsync("v1/integrations/stripe/simulate", new { productId = "my-plugin", plan = "gold", customerEmail = email }, apiKey))
