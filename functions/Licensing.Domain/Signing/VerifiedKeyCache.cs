@@ -8,7 +8,7 @@ namespace Licensing.Domain.Signing;
 /// verified are held: a forged or malformed key costs one verify on every request and is never remembered. Entries
 /// belong to the root key set they verified against: when <see cref="PublicKeyCache"/> loads a different set of root
 /// keys (a key retired or added), the cache starts over. Memory is bounded: past <see cref="Capacity"/> entries
-/// (≈ 350 bytes each) the cache starts over, so many distinct valid keys cost at most today's one verify each.
+/// (≈ 450 bytes each) the cache starts over, so many distinct valid keys cost at most today's one verify each.
 /// Not a <see cref="Common.TtlCache{TKey,TValue}"/>: a verified signature does not go stale with time, and a miss
 /// (forgery) must not be stored.
 /// </summary>

@@ -121,7 +121,10 @@ public sealed class ApiJsonResult(int status, object? body, string contentType =
         foreach (var (name, value) in Headers) response.Headers[name] = value;
         if (Body is null) return;
         response.ContentType = contentType + "; charset=utf-8";
-        await System.Text.Json.JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), Json.Options, context.HttpContext.RequestAborted);
+        // One buffer with a Content-Length: no chunked framing, one write, and keep-alive for HTTP/1.0 clients too.
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Body, Body.GetType(), Json.Options);
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
     }
 }
 
