@@ -23,6 +23,7 @@ log "dashboard:  http://127.0.0.1:7071/   (sign up there; the link arrives in sm
 log "API:        http://127.0.0.1:7071/api   (try: curl http://127.0.0.1:7071/api/v1/health)"
 log "admin key:  $admin_key   (from $settings)"
 log "signing:    local P-256 key in .local/signing-key.pem (created on first run, kept across restarts)"
+log "short keys: MAC secret in .local/short-key-secrets (created on first run, kept across restarts)"
 log "storage:    Azurite, data kept in .local/azurite"
 log "e-mail:     smtp4dev, every message the app sends: http://127.0.0.1:5000"
 

@@ -138,7 +138,7 @@ public class ValidationBenchmarks
     }
 
     /// <summary>Just enough of a store for the benchmark: point reads and inserts.</summary>
-    private sealed class MemoryLicenseStore : ILicenseStore
+    internal sealed class MemoryLicenseStore : ILicenseStore
     {
         private readonly ConcurrentDictionary<string, License> _items = new();
 
@@ -174,14 +174,14 @@ public class ValidationBenchmarks
         public Task<bool> DeleteAsync(string hash, string version, CancellationToken ct) => Task.FromResult(false);
     }
 
-    private sealed class NoUsage : Licensing.Domain.Usage.IUsageLedger
+    internal sealed class NoUsage : Licensing.Domain.Usage.IUsageLedger
     {
         public Task<bool> AddAsync(string accountId, string licenseId, string period, string idempotencyKey, long quantity, DateTimeOffset at,
             CancellationToken ct) => Task.FromResult(true);
         public Task<long> GetTotalAsync(string accountId, string licenseId, string period, CancellationToken ct) => Task.FromResult(0L);
     }
 
-    private sealed class MemoryRegistry : IDelegatedKeyRegistry
+    internal sealed class MemoryRegistry : IDelegatedKeyRegistry
     {
         public Task UpsertAsync(DelegatedKeyRegistration key, CancellationToken ct) => Task.CompletedTask;
 
@@ -189,7 +189,7 @@ public class ValidationBenchmarks
             Task.FromResult<IReadOnlyList<DelegatedKeyRegistration>>([]);
     }
 
-    private sealed class MemoryProductStore : IProductStore
+    internal sealed class MemoryProductStore : IProductStore
     {
         private Product? _product;
 
