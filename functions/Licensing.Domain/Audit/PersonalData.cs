@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Licensing.Domain.Audit;
 
@@ -9,6 +10,15 @@ namespace Licensing.Domain.Audit;
 public static class PersonalData
 {
     public const string Erased = "[erased]";
+
+    private static readonly Regex AddressShape = new(@"[^\s<>()\[\],;:""']+@[^\s<>()\[\],;:""']+",
+        RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    /// <summary>
+    /// Text from outside (a mail server's error, which may quote the recipient) with anything shaped like an e-mail
+    /// address replaced by <c>[address]</c>, so it can be logged and kept.
+    /// </summary>
+    public static string ScrubAddresses(string text) => text.Contains('@') ? AddressShape.Replace(text, "[address]") : text;
 
     /// <summary>The record without personal data; the same instance when there was none.</summary>
     /// <param name="wholly">The record concerns an erased license: every personal field goes, whatever its value.</param>

@@ -57,12 +57,13 @@ public sealed class EmailOutboxService(IEmailOutbox outbox, IEmailQueue queue, I
             catch (Exception e)
             {
                 var giveUp = claimed.Attempts >= MaxAttempts;
-                var next = claimed with { State = giveUp ? OutboxEmail.Failed : OutboxEmail.Pending, ClaimedUntil = null, LastError = e.Message };
+                var error = Audit.PersonalData.ScrubAddresses(e.Message);
+                var next = claimed with { State = giveUp ? OutboxEmail.Failed : OutboxEmail.Pending, ClaimedUntil = null, LastError = error };
                 await outbox.ReplaceAsync(next, token).ConfigureAwait(false);
                 LicensingMetrics.EmailDelivery(giveUp ? "failed" : "retry");
-                if (giveUp) return "gave up: " + e.Message;
+                if (giveUp) return "gave up: " + error;
                 await queue.EnqueueAsync(accountId, id, Backoff(claimed.Attempts), token).ConfigureAwait(false);
-                return $"attempt {claimed.Attempts} failed, retrying in {Backoff(claimed.Attempts)}: {e.Message}";
+                return $"attempt {claimed.Attempts} failed, retrying in {Backoff(claimed.Attempts)}: {error}";
             }
             await outbox.ReplaceAsync(
                 claimed with { State = OutboxEmail.Sent, SentAt = clock.GetUtcNow(), ClaimedUntil = null, LastError = null }, token).ConfigureAwait(false);

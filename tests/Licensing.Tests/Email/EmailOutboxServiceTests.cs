@@ -56,6 +56,22 @@ public sealed class EmailOutboxServiceTests
     }
 
     [Fact]
+    public async Task A_mail_servers_error_quoting_the_recipient_is_logged_and_kept_without_the_address()
+    {
+        _sender.FailuresLeft = int.MaxValue;
+        _sender.Error = "550 5.1.1 <C@Example.com>: Recipient address rejected; cc someone.else+x@mail.example.org";
+        await Service.QueueAsync(Email(), default);
+        var outcomes = new List<string>();
+        for (var i = 0; i < EmailOutboxService.MaxAttempts; i++) outcomes.Add(await Service.DeliverAsync("acct_1", "license-1", default));
+        var stored = _outbox.Items.Single().Value.LastError!;
+        foreach (var text in outcomes.Append(stored))
+        {
+            Assert.DoesNotContain("@", text);
+            Assert.Contains("550 5.1.1 <[address]>: Recipient address rejected; cc [address]", text);
+        }
+    }
+
+    [Fact]
     public async Task A_claimed_email_is_not_sent_twice_by_a_concurrent_delivery()
     {
         await Service.QueueAsync(Email(), default);
@@ -88,11 +104,12 @@ public sealed class EmailOutboxServiceTests
         public int FailuresLeft;
         public int Sent;
         public TaskCompletionSource? Block;
+        public string Error = "smtp down";
 
         public async Task SendAsync(EmailMessage message, CancellationToken ct)
         {
             if (Block is not null) await Block.Task.WaitAsync(ct);
-            if (FailuresLeft-- > 0) throw new IOException("smtp down");
+            if (FailuresLeft-- > 0) throw new IOException(Error);
             Interlocked.Increment(ref Sent);
         }
     }
