@@ -66,7 +66,7 @@ public class ShortKeyBenchmarks
         var keys = new PublicKeyCache(_signer, clock);
         await keys.LoadAsync(default);
         var validation = new ValidateLicense(
-            new KeyedLicenseReader(keys, new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero),
+            new KeyedLicenseReader(keys, new VerifiedKeyCache(), new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero),
                 new ProductCache(products, clock), new KeyAliasLookup(aliases, clock, TimeSpan.Zero), _ring),
             new ActivationService(store, clock), new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock),
             new ActivityRecorder(clock), new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock),

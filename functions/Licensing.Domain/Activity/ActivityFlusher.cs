@@ -61,6 +61,9 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
             long? firstValidation = current?.FirstValidatedAt is null && next.FirstValidatedAt is { } first
                 ? (long)(first - pending.LicenseCreatedAt).TotalSeconds
                 : null;
-            return new FlushedActivity(pending, next, newlySuspected, firstValidation);
+            return new FlushedActivity(pending, next, newlySuspected, firstValidation)
+            {
+                SharingToJournal = next.SharingFiredAt is not null ? next : current?.SharingFiredAt is not null ? current : null,
+            };
         }, ct);
 }

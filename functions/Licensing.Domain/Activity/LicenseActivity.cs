@@ -18,6 +18,9 @@ public sealed record LicenseActivity
     public IReadOnlyList<string> WindowAddresses { get; init; } = [];
     public IReadOnlyList<string> WindowDevelopmentHosts { get; init; } = [];
     public DateTimeOffset? SharingSuspectedAt { get; init; }
+
+    /// <summary>Set (to <see cref="SharingSuspectedAt"/>) only by the write in which the signal fired; the next write clears it.</summary>
+    public DateTimeOffset? SharingFiredAt { get; init; }
     public string? Version { get; init; }
 
     /// <summary>
@@ -50,6 +53,7 @@ public sealed record LicenseActivity
             WindowAddresses = [.. addresses],
             WindowDevelopmentHosts = [.. developmentHosts],
             SharingSuspectedAt = suspected ? suspectedBefore ?? now : suspectedBefore,
+            SharingFiredAt = suspected && suspectedBefore is null ? now : null,
             Version = current?.Version,
         };
         return (next, suspected && suspectedBefore is null);

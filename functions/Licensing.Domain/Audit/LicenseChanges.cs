@@ -34,6 +34,11 @@ public static class LicenseChanges
         "chg_" + at.ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture)
         + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 
+    /// <summary>A change id fixed by what it records (<paramref name="subject"/>) and when: the same record made twice is one change.</summary>
+    public static string FixedId(DateTimeOffset at, string subject) =>
+        "chg_" + at.ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture)
+        + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(subject)).AsSpan(0, 10));
+
     public static bool IsId(string? value) =>
         value is { Length: 4 + 12 + 20 } && value.StartsWith("chg_", StringComparison.Ordinal)
         && !value.AsSpan(4).ContainsAnyExcept("0123456789abcdef");

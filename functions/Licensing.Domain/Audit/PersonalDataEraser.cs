@@ -7,11 +7,11 @@ namespace Licensing.Domain.Audit;
 /// <summary>
 /// Erasure of a customer's personal data (<c>POST /v1/customers/erase</c>, and license deletion): the licenses keep
 /// working, counted in quotas and metrics, but lose the e-mail, metadata and activation names; e-mails to the address
-/// leave the outbox; the customer's portal sessions and links end; pending change records and the audit log are redacted.
-/// docs/managing-licenses.md.
+/// leave the outbox; pending change records and the audit log are redacted, and so is every other table registered
+/// as a <see cref="CustomerDataErasure"/> (the customer's portal sessions and links end). docs/managing-licenses.md.
 /// </summary>
 public sealed class PersonalDataEraser(ILicenseStore licenses, IChangeJournal journal, IAuditStore audit, IOutboxErasure outbox, TimeProvider clock,
-    IChangeNotifier? changes = null, LicenseReadCache? cache = null, Portal.IPortalErasure? portal = null)
+    IChangeNotifier? changes = null, LicenseReadCache? cache = null, IEnumerable<CustomerDataErasure>? elsewhere = null)
 {
     /// <summary>Erases <paramref name="email"/> from the account; returns how many licenses held it.</summary>
     public async Task<int> EraseCustomerAsync(string accountId, Actor actor, string email, CancellationToken ct)
@@ -27,7 +27,7 @@ public sealed class PersonalDataEraser(ILicenseStore licenses, IChangeJournal jo
         }
         while (token is not null);
         await outbox.DeleteToAsync(accountId, email, ct).ConfigureAwait(false);
-        if (portal is not null) await portal.EraseCustomerAsync(accountId, email, ct).ConfigureAwait(false);
+        foreach (var table in elsewhere ?? []) await table.EraseAsync(accountId, email, ct).ConfigureAwait(false);
         await RedactHistoryAsync(accountId, erased, email, ct).ConfigureAwait(false);
         return erased.Count;
     }

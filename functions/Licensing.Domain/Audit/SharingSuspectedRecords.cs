@@ -5,10 +5,13 @@ namespace Licensing.Domain.Audit;
 
 /// <summary>
 /// Journals <c>license.sharing_suspected</c> the first time the sharing signal fires for a license in a window, with
-/// what fired it, so the audit log and webhooks hear of it. It follows the activity write (another table), so unlike a
-/// license change it is not in the same atomic write: a crash between the two loses the record (docs/audit.md).
+/// what fired it, so the audit log and webhooks hear of it. The activity (another table) cannot share a transaction
+/// with the journal, so the activity write that fires the signal also marks it fired (<c>SharingFiredAt</c>), and the
+/// record's id and time follow from that mark: it is journaled after that write, and again after the license's next
+/// activity write, which clears the mark. A crash or fault between the activity write and the journal therefore loses
+/// nothing, and the second journaling is the same record, which consumers take once (docs/audit.md).
 /// </summary>
-public sealed class SharingSuspectedRecords(IChangeJournal journal, TimeProvider clock, IChangeNotifier? changes = null) : IActivityBatchConsumer
+public sealed class SharingSuspectedRecords(IChangeJournal journal, IChangeNotifier? changes = null) : IActivityBatchConsumer
 {
     public static readonly Actor Actor = Actor.System("timer:activity-flush");
 
@@ -17,10 +20,10 @@ public sealed class SharingSuspectedRecords(IChangeJournal journal, TimeProvider
         var records = new List<ChangeRecord>();
         foreach (var flushed in batch.Licenses)
         {
-            if (!flushed.NewlySuspected) continue;
-            var now = clock.GetUtcNow();
-            var written = flushed.Written;
-            var record = new ChangeRecord(LicenseChanges.NewId(now), flushed.Recorded.AccountId, now, Actor, LicenseChanges.SharingSuspected,
+            if (flushed.SharingToJournal is not { SharingFiredAt: { } fired } written) continue;
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(fired.ToUnixTimeMilliseconds());
+            var record = new ChangeRecord(LicenseChanges.FixedId(at, $"sharing|{flushed.Recorded.AccountId}|{flushed.Recorded.LicenseId}"),
+                flushed.Recorded.AccountId, at, Actor, LicenseChanges.SharingSuspected,
                 new ChangeTarget(LicenseChanges.LicenseTarget, flushed.Recorded.LicenseId), new Dictionary<string, FieldChange>
                 {
                     ["sharing.distinctDomains"] = new(null, JsonValue.Create(written.WindowDomains.Count)),

@@ -23,9 +23,3 @@ public sealed record PortalCustomer(string AccountId, string Email, string Sessi
 {
     public Actor Actor => Actor.Customer(SessionId);
 }
-
-/// <summary>Erasure of a customer's portal rows (sessions and unused links) in one account.</summary>
-public interface IPortalErasure
-{
-    Task EraseCustomerAsync(string accountId, string email, CancellationToken ct);
-}

@@ -35,8 +35,8 @@ public sealed class UsageLimitEvents(IUsageLimitMarks marks, IChangeJournal jour
         var mark = await marks.GetLimitMarkAsync(license.AccountId, license.Id, period, ct).ConfigureAwait(false);
         if (mark is null)
         {
-            var now = clock.GetUtcNow();
-            var fresh = new UsageLimitMark(LicenseChanges.NewId(now), now, total, limit, false);
+            var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds()); // stored and read back alike
+            var fresh = new UsageLimitMark(LicenseChanges.FixedId(now, $"usage|{license.AccountId}|{license.Id}|{period}"), now, total, limit, false);
             mark = await marks.AddLimitMarkAsync(license.AccountId, license.Id, period, fresh, ct).ConfigureAwait(false)
                 ? fresh
                 : await marks.GetLimitMarkAsync(license.AccountId, license.Id, period, ct).ConfigureAwait(false)

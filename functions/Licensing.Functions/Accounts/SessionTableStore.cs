@@ -14,7 +14,7 @@ namespace Licensing.Functions.Accounts;
 /// <c>sessions</c> under PartitionKey <c>customer-{account}-{hash of the address}</c>, RowKey <c>session-{hash}</c> or
 /// <c>link-{hash}</c>; the index row is written first, so erasure finds every row that holds the address.
 /// </summary>
-public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISignInTokenStore, IPortalErasure
+public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISignInTokenStore
 {
     private const string SessionIndex = "session-";
     private const string LinkIndex = "link-";
@@ -58,8 +58,8 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
         }, ct);
     }
 
-    /// <summary><see cref="IPortalErasure"/>: deletes the customer's portal sessions and unused links in the account, then their index rows.</summary>
-    public async Task EraseCustomerAsync(string accountId, string email, CancellationToken ct)
+    /// <summary>Customer erasure: deletes the customer's portal sessions and unused links in the account, then their index rows; returns the rows deleted.</summary>
+    public async Task<int> EraseCustomerAsync(string accountId, string email, CancellationToken ct)
     {
         var partition = CustomerPartition(accountId, email);
         var rows = await Sessions.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), e => e.RowKey, ct);
@@ -69,6 +69,7 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
             else if (row.StartsWith(LinkIndex, StringComparison.Ordinal)) await Tokens.DeleteIfExistsAsync(row[LinkIndex.Length..], "", ct);
             await Sessions.DeleteIfExistsAsync(partition, row, ct);
         }
+        return rows.Count;
     }
 
     /// <summary>An index row expires with what it points at, so the pruning timer removes both.</summary>

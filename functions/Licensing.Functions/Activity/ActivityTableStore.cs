@@ -26,6 +26,7 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
                 WindowAddresses = StorageJson.Deserialize<string[]>(e.GetString("WindowAddresses") ?? "[]") ?? [],
                 WindowDevelopmentHosts = StorageJson.Deserialize<string[]>(e.GetString("WindowDevelopmentHosts") ?? "[]") ?? [],
                 SharingSuspectedAt = e.GetDateTimeOffset("SharingSuspectedAt"),
+                SharingFiredAt = e.GetDateTimeOffset("SharingFiredAt"),
                 Version = e.ETag.ToString(),
             }
             : null;
@@ -43,5 +44,6 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
             ["WindowAddresses"] = StorageJson.Serialize(a.WindowAddresses),
             ["WindowDevelopmentHosts"] = StorageJson.Serialize(a.WindowDevelopmentHosts),
             ["SharingSuspectedAt"] = a.SharingSuspectedAt,
+            ["SharingFiredAt"] = a.SharingFiredAt,
         }, a.Version, "activity changed while it was being flushed", TableUpdateMode.Replace, ct);
 }

@@ -37,4 +37,7 @@ public sealed class BillingFailuresTableStore(TableStorage tables) : IBillingFai
         new(e.PartitionKey,
             new ProviderRef(BillingProviders.TryParse(e.GetString("Provider"), out var p) ? p : BillingProvider.Stripe, e.GetString("EventId") ?? e.RowKey),
             e.GetString("Type"), e.GetString("Reason"), e.GetInt64("Attempts") ?? 0, e.GetDateTimeOffset("FailedAt") ?? DateTimeOffset.MinValue);
+
+    /// <summary>Customer erasure: the address (any case) becomes [erased] in every failure's reason of the account.</summary>
+    public Task<int> EraseAsync(string accountId, string email, CancellationToken ct) => Table.RedactPartitionAsync(accountId, email, ct);
 }

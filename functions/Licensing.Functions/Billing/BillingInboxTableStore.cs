@@ -64,4 +64,7 @@ public sealed class BillingInboxTableStore(TableStorage tables) : IBillingInbox
 
     /// <summary>The row key of an event (also the failures table's).</summary>
     internal static string RowKey(ProviderRef evt) => TableKeys.For(evt.LinkKey);
+
+    /// <summary>Customer erasure: the address (any case) becomes [erased] in every provider event's raw body of the account.</summary>
+    public Task<int> EraseAsync(string accountId, string email, CancellationToken ct) => Table.RedactPartitionAsync(accountId, email, ct);
 }

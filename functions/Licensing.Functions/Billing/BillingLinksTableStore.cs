@@ -28,4 +28,7 @@ public sealed class BillingLinksTableStore(TableStorage tables) : IBillingLinks,
 
     public async Task<string?> GetEmailAsync(string accountId, ProviderRef customer, CancellationToken ct) =>
         (await Table.GetIfExistsAsync(accountId, TableKeys.For("email|" + customer.LinkKey), ["Email"], ct))?.GetString("Email");
+
+    /// <summary>Customer erasure: the address (any case) becomes [erased] in every provider customer's e-mail row of the account.</summary>
+    public Task<int> EraseAsync(string accountId, string email, CancellationToken ct) => Table.RedactPartitionAsync(accountId, email, ct);
 }

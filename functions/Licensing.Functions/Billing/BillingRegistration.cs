@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using Licensing.Domain.Audit;
 using Licensing.Domain.Billing;
 using Licensing.Functions.Hosting;
 using Licensing.Functions.Storage;
@@ -23,6 +24,10 @@ public static class BillingRegistration
                 sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IBillingInbox, BillingInboxTableStore>();
         services.AddSingleton<IBillingFailures, BillingFailuresTableStore>();
+        // Customer erasure reaches the raw events, the failures and the provider customers' e-mail rows.
+        services.AddSingleton(sp => new CustomerDataErasure("stripeevents", ActivatorUtilities.CreateInstance<BillingInboxTableStore>(sp).EraseAsync));
+        services.AddSingleton(sp => new CustomerDataErasure("stripefailures", ActivatorUtilities.CreateInstance<BillingFailuresTableStore>(sp).EraseAsync));
+        services.AddSingleton(sp => new CustomerDataErasure("stripelinks", ActivatorUtilities.CreateInstance<BillingLinksTableStore>(sp).EraseAsync));
         services.AddSingleton<IBillingEventQueue, BillingEventQueue>();
         services.AddSingleton<BillingIntake>();
         services.AddSingleton<BillingLinksTableStore>();

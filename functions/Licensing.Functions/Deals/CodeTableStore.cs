@@ -83,4 +83,7 @@ public sealed class CodeTableStore(TableStorage tables) : ICodeStore
         ["LicenseId"] = c.LicenseId,
         ["RedeemedAt"] = c.RedeemedAt,
     };
+
+    /// <summary>Customer erasure: the address (any case) becomes [erased] in every redeemed code (who redeemed it) of the account.</summary>
+    public Task<int> EraseAsync(string accountId, string email, CancellationToken ct) => Table.RedactPartitionAsync(accountId, email, ct);
 }

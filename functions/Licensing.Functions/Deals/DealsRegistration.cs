@@ -1,3 +1,4 @@
+using Licensing.Domain.Audit;
 using Licensing.Domain.Deals;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,6 +10,7 @@ public static class DealsRegistration
     public static IServiceCollection AddDeals(this IServiceCollection services)
     {
         services.AddSingleton<ICodeStore, CodeTableStore>();
+        services.AddSingleton(sp => new CustomerDataErasure("redeemcodes", ActivatorUtilities.CreateInstance<CodeTableStore>(sp).EraseAsync));
         services.AddSingleton<DealService>();
         return services;
     }

@@ -1,3 +1,4 @@
+using Licensing.Domain.Audit;
 using Licensing.Domain.Portal;
 using Licensing.Functions.Accounts;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ public static class PortalRegistration
     /// <summary>The customer portal's sign-in, sessions and license actions (docs/portal.md), on the accounts' session and token stores.</summary>
     public static IServiceCollection AddPortal(this IServiceCollection services)
     {
-        services.AddSingleton<IPortalErasure>(sp => sp.GetRequiredService<SessionTableStore>());
+        services.AddSingleton(sp => new CustomerDataErasure("sessions", sp.GetRequiredService<SessionTableStore>().EraseCustomerAsync));
         services.AddSingleton<IBillingPortal, StripeBillingPortal>();
         services.AddSingleton<PortalSignInService>();
         services.AddSingleton<PortalService>();

@@ -72,4 +72,7 @@ public sealed class WebhookDeliveryTableStore(TableStorage tables) : IWebhookDel
         DeliveredAt = e.GetDateTimeOffset("DeliveredAt"),
         Version = e.ETag.ToString(),
     };
+
+    /// <summary>Customer erasure: the address (any case) becomes [erased] in every delivery body of the account.</summary>
+    public Task<int> EraseAsync(string accountId, string email, CancellationToken ct) => Table.RedactPartitionAsync(accountId, email, ct, "Payload");
 }

@@ -21,6 +21,8 @@ public static class WebhooksRegistration
         });
         services.AddSingleton<IWebhookEndpointStore, WebhookEndpointTableStore>();
         services.AddSingleton<IWebhookDeliveryStore, WebhookDeliveryTableStore>();
+        services.AddSingleton(sp => new CustomerDataErasure("webhookdeliveries",
+            ActivatorUtilities.CreateInstance<WebhookDeliveryTableStore>(sp).EraseAsync));
         services.AddSingleton<IWebhookQueue, WebhookQueue>();
         services.AddSingleton<IWebhookSender>(sp => new WebhookHttpSender(sp.GetRequiredService<WebhookPolicy>().AllowLoopback));
         services.AddSingleton<WebhookDisabling>();

@@ -121,14 +121,36 @@ public sealed class DeletionAndErasureTests(SharedHost shared) : IClassFixture<S
         Assert.Equal(HttpStatusCode.OK, (await Host.SendAsync(HttpMethod.Patch, $"v1/licenses/{transferredId}", new { customerEmail = other }, apiKey)).Status);
         var aId = a.GetProperty("licenseId").GetString()!;
         Assert.Equal(HttpStatusCode.Accepted, (await Host.PostAsync($"v1/licenses/{aId}/resend-email", new { }, apiKey)).Status);
+        // The address also reaches a webhook endpoint's delivery bodies, a payment provider's raw event and a redeemed code.
+        await using var receiver = await Webhooks.WebhookReceiver.StartAsync();
+        var (endpointId, _) = await Webhooks.WebhookTestKit.EndpointAsync(Host, apiKey, receiver.Uri, "*");
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.PutAsync("v1/integrations/stripe", new { webhookSecret = StripeEvents.Secret }, apiKey)).Status);
+        var checkout = StripeEvents.Event("checkout.session.completed", StripeEvents.CheckoutSession(StripeEvents.NewId("cs"), email));
+        Assert.Equal(HttpStatusCode.OK, (await StripeEvents.DeliverAsync(Host, accountId, checkout)).Status);
+        var code = (await Host.PostAsync("v1/products/my-plugin/code-batches", new { plan = "lifetime", count = 1 }, apiKey)).Json
+            .GetProperty("codes")[0].GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await Host.PostAsync("v1/redeem", new { accountId, code, email })).Status);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await Host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(email), apiKey)).Json.GetProperty("items").GetArrayLength() < 4)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the checkout was not provisioned");
+            await Task.Delay(100);
+        }
         await AuditProbe.WaitForEmptyJournalAsync(accountId);
-        Assert.NotEmpty(StorageScan.Find(email)); // the address is in licenses, activation rows, the audit log and the outbox
+        await Webhooks.WebhookTestKit.WaitForDeliveriesAsync(Host, apiKey, endpointId, items => items.Length >= 2);
+        var before = StorageScan.Find(email);
+        string[] holders = ["licenses", "auditlog", "emailoutbox", "webhookdeliveries", "stripeevents", "redeemcodes"];
+        var missing = holders.Where(t => !before.Any(f => f.StartsWith(t + "/", StringComparison.Ordinal))).ToArray();
+        Assert.True(missing.Length == 0, "the address was not stored in " + string.Join(", ", missing));
         var issued = (await Host.GetAsync("v1/account", apiKey)).Json.GetProperty("usage").GetProperty("licensesIssued").GetInt64();
 
         var erased = await Host.PostAsync("v1/customers/erase", new { email = email.ToUpperInvariant() }, apiKey);
         Assert.True(erased.Status == HttpStatusCode.OK, erased.Text);
-        Assert.Equal(2, erased.Json.GetProperty("licensesErased").GetInt32());
+        Assert.Equal(4, erased.Json.GetProperty("licensesErased").GetInt32());
         await AuditProbe.WaitForEmptyJournalAsync(accountId);
+        // Deliveries the erasure's own changes make carry no address; wait for them, then look everywhere.
+        await Webhooks.WebhookTestKit.WaitForDeliveriesAsync(Host, apiKey, endpointId,
+            items => items.All(d => d.GetProperty("status").GetString() != "pending"));
         StorageScan.AssertAbsent(email);
 
         // The licenses keep working and counting; what they held of the customer is gone; the other customer's data stays.
@@ -140,7 +162,7 @@ public sealed class DeletionAndErasureTests(SharedHost shared) : IClassFixture<S
         Assert.Equal(JsonValueKind.Null, got.GetProperty("activations").EnumerateArray().Single(x => x.GetProperty("domain").GetString() == "named.com")
             .GetProperty("name").ValueKind);
         Assert.Equal(issued, (await Host.GetAsync("v1/account", apiKey)).Json.GetProperty("usage").GetProperty("licensesIssued").GetInt64());
-        Assert.Equal(4, (await Host.GetAsync("v1/licenses", apiKey)).Json.GetProperty("items").GetArrayLength());
+        Assert.Equal(6, (await Host.GetAsync("v1/licenses", apiKey)).Json.GetProperty("items").GetArrayLength());
         var keptNow = (await Host.GetAsync($"v1/licenses/{kept.GetProperty("licenseId").GetString()}", apiKey)).Json;
         Assert.Equal(("K-1", other), (keptNow.GetProperty("metadata").GetProperty("orderId").GetString(), keptNow.GetProperty("customerEmail").GetString()));
         var history = await AuditProbe.ListAsync(Host, apiKey, $"licenseId={aId}");
@@ -153,17 +175,35 @@ public sealed class DeletionAndErasureTests(SharedHost shared) : IClassFixture<S
     }
 }
 
-/// <summary>Every table of the storage account, read whole from Azurite, for a value in any case.</summary>
+/// <summary>
+/// Every table of the storage account, read whole from Azurite, every blob (names, and contents up to 1 MiB) and the
+/// messages waiting in every queue (the first 32 of each), for a value in any case.
+/// </summary>
 public static class StorageScan
 {
     public static List<string> Find(string value)
     {
         var service = new TableServiceClient(TestHost.Azurite);
         var found = new List<string>();
+        bool Has(string? s) => s is not null && s.Contains(value, StringComparison.OrdinalIgnoreCase);
         foreach (var table in service.Query())
             foreach (var e in service.GetTableClient(table.Name).Query<TableEntity>())
                 foreach (var (name, v) in e.Append(new("PartitionKey", e.PartitionKey)).Append(new("RowKey", e.RowKey)))
-                    if (v is string s && s.Contains(value, StringComparison.OrdinalIgnoreCase)) found.Add($"{table.Name}/{e.PartitionKey}/{e.RowKey}/{name}");
+                    if ((v is string s && Has(s)) || (v is byte[] b && Has(System.Text.Encoding.UTF8.GetString(b))))
+                        found.Add($"{table.Name}/{e.PartitionKey}/{e.RowKey}/{name}");
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(TestHost.Azurite);
+        foreach (var container in blobs.GetBlobContainers())
+        {
+            var client = blobs.GetBlobContainerClient(container.Name);
+            foreach (var blob in client.GetBlobs())
+                if (Has(blob.Name)
+                    || (blob.Properties.ContentLength <= 1 << 20 && Has(client.GetBlobClient(blob.Name).DownloadContent().Value.Content.ToString())))
+                    found.Add($"blob {container.Name}/{blob.Name}");
+        }
+        var queues = new Azure.Storage.Queues.QueueServiceClient(TestHost.Azurite);
+        foreach (var queue in queues.GetQueues())
+            foreach (var m in queues.GetQueueClient(queue.Name).PeekMessages(32).Value)
+                if (Has(m.Body.ToString())) found.Add($"queue {queue.Name}/{m.MessageId}");
         return found;
     }
 

@@ -16,7 +16,7 @@ namespace Licensing.Tests.Webhooks;
 /// listener; <c>usage.limit_reached</c> once per crossing under concurrency and after a stop between the usage write and
 /// its journal row.
 /// </summary>
-public sealed class WebhookEventTypeTests : IAsyncLifetime
+public sealed partial class WebhookEventTypeTests : IAsyncLifetime
 {
     private readonly FlakyJournal.Control _journal = new();
     private TestHost _host = null!;
@@ -146,7 +146,7 @@ public sealed class WebhookEventTypeTests : IAsyncLifetime
         var failed = await _host.PostAsync("v1/usage", new { key, quantity = 12, idempotencyKey = "big" });
         failed.AssertProblem(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
         Assert.True(_journal.Failed(accountId));
-        Assert.Empty(AuditProbe.JournalRows(accountId));
+        Assert.DoesNotContain(AuditProbe.JournalRows(accountId), r => (r.GetString("Record") ?? "").Contains("usage.limit_reached", StringComparison.Ordinal));
 
         var retried = await _host.PostAsync("v1/usage", new { key, quantity = 12, idempotencyKey = "big" });
         Assert.True(retried.Status == HttpStatusCode.OK, retried.Text);
@@ -161,6 +161,64 @@ public sealed class WebhookEventTypeTests : IAsyncLifetime
         Assert.Equal(12, WebhookTestKit.Body(Assert.Single(await receiver.WaitForAsync(1))).GetProperty("data").GetProperty("changes")
             .GetProperty("usage.used").GetProperty("to").GetInt64());
         Assert.Single(await AuditProbe.ListAsync(_host, apiKey), h => h.GetProperty("action").GetString() == "usage.limit_reached");
+    }
+}
+
+public sealed partial class WebhookEventTypeTests
+{
+    /// <summary>A one-slot license seen on three sites (the sharing signal), then validated once more; its id.</summary>
+    private async Task<(string Key, string Id)> SharedLicenseAsync(string apiKey)
+    {
+        var key = await IssueAsync(apiKey, "watch", "a.com");
+        string? id = null;
+        foreach (var domain in new[] { "a.com", "b.com", "c.com" })
+            id = (await _host.PostOkAsync("v1/validate", new { key, domain })).GetProperty("license").GetProperty("id").GetString();
+        return (key, id!);
+    }
+
+    private async Task<JsonElement[]> OneDeliveredAsync(string accountId, string apiKey, string endpointId, WebhookReceiver receiver, string type)
+    {
+        await AuditProbe.WaitForEmptyJournalAsync(accountId);
+        var delivered = await WebhookTestKit.WaitForDeliveriesAsync(_host, apiKey, endpointId,
+            items => items.Length > 0 && items.All(d => d.GetProperty("status").GetString() == "delivered"));
+        Assert.Equal(type, Type(Assert.Single(await receiver.WaitForAsync(1))));
+        Assert.Single(await AuditProbe.ListAsync(_host, apiKey), h => h.GetProperty("action").GetString() == type);
+        return delivered;
+    }
+
+    [Fact]
+    public async Task The_sharing_record_survives_a_fault_between_the_activity_write_and_the_journal_and_is_sent_once()
+    {
+        var flusher = _host.Services.GetRequiredService<ActivityFlusher>();
+        // Normal path: the record is journaled after the firing write and again after the next one: one event.
+        await using (var receiver = await WebhookReceiver.StartAsync())
+        {
+            var (accountId, apiKey, endpointId, _) = await SubscribeAsync(receiver, "license.sharing_suspected");
+            var (key, _) = await SharedLicenseAsync(apiKey);
+            await flusher.FlushAsync(default);
+            await _host.PostOkAsync("v1/validate", new { key, domain = "a.com" });
+            await flusher.FlushAsync(default);
+            Assert.Single(await OneDeliveredAsync(accountId, apiKey, endpointId, receiver, "license.sharing_suspected"));
+        }
+        // A fault after the activity write, before the journal row: the next flush of the license journals it.
+        await using (var receiver = await WebhookReceiver.StartAsync())
+        {
+            var (accountId, apiKey, endpointId, secret) = await SubscribeAsync(receiver, "license.sharing_suspected");
+            var (key, id) = await SharedLicenseAsync(apiKey);
+            _journal.FailOnceFor(accountId);
+            await Assert.ThrowsAsync<ServiceUnavailableException>(() => flusher.FlushAsync(default));
+            Assert.True(_journal.Failed(accountId));
+            Assert.True((await _host.GetAsync($"v1/licenses/{id}", apiKey)).Json.GetProperty("sharing").GetProperty("suspected").GetBoolean());
+            await AuditProbe.WaitForEmptyJournalAsync(accountId);
+            Assert.DoesNotContain(await AuditProbe.ListAsync(_host, apiKey), h => h.GetProperty("action").GetString() == "license.sharing_suspected");
+
+            await _host.PostOkAsync("v1/validate", new { key, domain = "a.com" });
+            await flusher.FlushAsync(default);
+            await _host.PostOkAsync("v1/validate", new { key, domain = "a.com" });
+            await flusher.FlushAsync(default);
+            Assert.Single(await OneDeliveredAsync(accountId, apiKey, endpointId, receiver, "license.sharing_suspected"));
+            WebhookTestKit.Verify(secret, receiver.Requests.Single());
+        }
     }
 }
 
