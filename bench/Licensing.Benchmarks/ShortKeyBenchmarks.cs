@@ -66,8 +66,8 @@ public class ShortKeyBenchmarks
         var keys = new PublicKeyCache(_signer, clock);
         await keys.LoadAsync(default);
         var validation = new ValidateLicense(
-            new KeyedLicenseReader(keys, new VerifiedKeyCache(), new AbuseGuard(clock, RateLimitSettings.Unlimited), store, new LicenseReadCache(clock, TimeSpan.Zero),
-                new ProductCache(products, clock), new KeyAliasLookup(aliases, clock, TimeSpan.Zero), _ring),
+            new KeyedLicenseReader(keys, new VerifiedKeyCache(), new AbuseGuard(clock, RateLimitSettings.Unlimited), store,
+                new LicenseReadCache(clock, TimeSpan.Zero), new ProductCache(products, clock), new KeyAliasLookup(aliases, clock, TimeSpan.Zero), _ring),
             new ActivationService(store, clock), new CertificateIssuer(new DelegatedKeyProvider(_signer, new MemoryRegistry(), clock), clock),
             new ActivityRecorder(clock), new Licensing.Domain.Usage.UsageCache(new NoUsage(), clock),
             new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock), clock);

@@ -58,7 +58,10 @@ public sealed class SessionTableStore(TableStorage tables) : ISessionStore, ISig
         }, ct);
     }
 
-    /// <summary>Customer erasure: deletes the customer's portal sessions and unused links in the account, then their index rows; returns the rows deleted.</summary>
+    /// <summary>
+    /// Customer erasure: deletes the customer's portal sessions and unused links in the account, then their index rows;
+    /// returns the index rows handled.
+    /// </summary>
     public async Task<int> EraseCustomerAsync(string accountId, string email, CancellationToken ct)
     {
         var partition = CustomerPartition(accountId, email);
