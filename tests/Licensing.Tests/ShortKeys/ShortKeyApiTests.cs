@@ -94,7 +94,10 @@ public sealed class ShortKeyApiTests
         Assert.Equal("VALID", update.GetProperty("code").GetString());
         using (var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["edd_action"] = "check_license", ["license"] = bare.ToLowerInvariant(), ["item_name"] = "Typed Plugin", ["url"] = "https://customer-site.com/",
+            ["edd_action"] = "check_license",
+            ["license"] = bare.ToLowerInvariant(),
+            ["item_name"] = "Typed Plugin",
+            ["url"] = "https://customer-site.com/",
         }))
         {
             using var edd = await host.Http.PostAsync($"v1/compat/edd/{accountId}/", form);
