@@ -65,6 +65,7 @@ public sealed class ShortKeySecretsTests
             .ToDictionary(s => ProductionSettings.ConfigurationKey(s.Name), _ => (string?)"x");
         settings["WEBSITE_SITE_NAME"] = "func-test";
         settings["Licensing:AdminKey"] = new string('k', 40);
+        settings["Licensing:Telemetry:SamplingRatio"] = "0.5";
         settings["Licensing:ShortKeys:CurrentVersion"] = "1";
         settings["Licensing:ShortKeys:Secrets:1"] = "@Microsoft.KeyVault(VaultName=kv;SecretName=short-key-1)";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
