@@ -15,13 +15,16 @@ public sealed class CliRunner : IDisposable
     public string ConfigDirectory { get; }
     public Dictionary<string, string?> Variables { get; }
 
+    /// <summary>The HTTP handler the command line's client sends through (null: its own).</summary>
+    public HttpMessageHandler? Handler { get; init; }
+
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(default, args);
 
     public async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliEnvironment(output, error, ConfigDirectory, Variables, Interactive: false), ct);
+        var code = await CliApp.RunAsync(args, new CliEnvironment(output, error, ConfigDirectory, Variables, Interactive: false, Handler), ct);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -80,19 +80,42 @@ public sealed class ImportCliTests(SharedHost shared) : IClassFixture<SharedHost
         await AssertImportedOnceAsync(accountId, apiKey, export);
     }
 
+    /// <summary>Passes requests through, but holds the <paramref name="held"/>-th import batch until its sender cancels.</summary>
+    private sealed class HoldImportBatch(int held) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _batches;
+
+        public Task Held => _held.Task;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (request.RequestUri!.AbsolutePath.EndsWith("/licenses/import", StringComparison.Ordinal) && Interlocked.Increment(ref _batches) == held)
+            {
+                _held.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            return await base.SendAsync(request, ct);
+        }
+    }
+
     [Fact]
     public async Task An_interrupted_import_resumes_after_the_last_finished_batch()
     {
         var (accountId, apiKey) = await AccountAsync();
         var export = Generate(await TakenKeyAsync());
-        using var cli = new CliRunner(Host.BaseAddress, apiKey);
+        // The third batch is held until the run is cancelled: two batches have finished (and their progress is saved) whatever
+        // the machine's speed. (Cancelling when the state file appeared raced a fast run: it could finish, and delete it, first.)
+        using var gate = new HoldImportBatch(3);
+        using var cli = new CliRunner(Host.BaseAddress, apiKey) { Handler = gate };
         var file = Path.Combine(cli.ConfigDirectory, "licenses.csv");
         await File.WriteAllTextAsync(file, export.Csv);
         var statePath = file + ".import-state.json";
 
         using var cancel = new CancellationTokenSource();
         var interrupted = cli.RunAsync(cancel.Token, "import", file, "--from", "edd", "--product", "my-plugin", "--plan", "pro", "--batch", "200");
-        while (!File.Exists(statePath) && !interrupted.IsCompleted) await Task.Delay(20);
+        await Task.WhenAny(gate.Held, interrupted).WaitAsync(Patience.Bound);
+        Assert.True(gate.Held.IsCompleted, "the run ended before its third batch");
         await cancel.CancelAsync();
         Assert.NotEqual(ExitCodes.Ok, (await interrupted).ExitCode);
         var state = JsonDocument.Parse(await File.ReadAllTextAsync(statePath)).RootElement;
@@ -100,7 +123,9 @@ public sealed class ImportCliTests(SharedHost shared) : IClassFixture<SharedHost
         // A batch is 200 items sent; rows refused locally ride along, so a finished batch ends a little past a multiple of 200.
         Assert.InRange(rowsDone, 200, Rows - 200);
 
-        var resumed = await cli.RunAsync("import", file, "--from", "edd", "--product", "my-plugin", "--plan", "pro", "--batch", "200", "--json");
+        // Resumed without the gate (the interrupted run's client and its handler are gone with it).
+        using var again = new CliRunner(Host.BaseAddress, apiKey);
+        var resumed = await again.RunAsync("import", file, "--from", "edd", "--product", "my-plugin", "--plan", "pro", "--batch", "200", "--json");
         Assert.Contains($"resuming after row {rowsDone}", resumed.Err, StringComparison.Ordinal);
         var (imported, skipped, errors, rows) = Totals(resumed.Json);
         Assert.Equal((export.BadLines.Count, Rows), (errors, rows));

@@ -13,7 +13,7 @@ public sealed class DotnetSdkUpdateTests(SharedHost shared) : IClassFixture<Shar
     {
         BaseUrl = baseUrl ?? Host.BaseAddress,
         PinnedJwks = jwks,
-        Timeout = TimeSpan.FromSeconds(10),
+        Timeout = Patience.Bound, // bounds a hang only
     });
 
     [Fact]

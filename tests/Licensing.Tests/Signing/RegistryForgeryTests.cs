@@ -149,7 +149,7 @@ public sealed class RegistryForgeryTests(SharedHost shared) : IClassFixture<Shar
     private Task ReloadJwksAsync() => Host.Services.GetRequiredService<JwksProvider>().RefreshAsync(default);
 
     private LicenseClient Client(string jwks, HttpMessageHandler handler) =>
-        new(new LicenseClientOptions { BaseUrl = Host.BaseAddress, PinnedJwks = jwks, Handler = handler, Timeout = TimeSpan.FromSeconds(5) });
+        new(new LicenseClientOptions { BaseUrl = Host.BaseAddress, PinnedJwks = jwks, Handler = handler, Timeout = Patience.Bound });
 
     private static string RootKid(string certificate)
     {
