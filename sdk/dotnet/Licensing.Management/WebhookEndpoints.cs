@@ -32,7 +32,8 @@ public sealed partial class ManagementClient
 
     /// <summary><c>POST /v1/webhook-endpoints/{id}/test</c>: queues a <c>ping</c>; its webhook-id.</summary>
     public async Task<string?> PingWebhookEndpointAsync(string endpointId, CancellationToken ct = default) =>
-        (await SendAsync<System.Text.Json.Nodes.JsonObject>(HttpMethod.Post, $"v1/webhook-endpoints/{Esc(endpointId)}/test", null, ct))?["id"]?.GetValue<string>();
+        (await SendAsync<System.Text.Json.Nodes.JsonObject>(HttpMethod.Post, $"v1/webhook-endpoints/{Esc(endpointId)}/test", null, ct))
+            ?["id"]?.GetValue<string>();
 
     public async Task DeleteWebhookEndpointAsync(string endpointId, CancellationToken ct = default)
     {

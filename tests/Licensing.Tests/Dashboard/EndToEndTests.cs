@@ -151,6 +151,8 @@ public sealed partial class EndToEndTests(ITestOutputHelper output)
         await Expect(page.GetByTestId("slots")).ToHaveTextAsync("0 of 2 in use");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove customer-site.example" })).ToHaveCountAsync(0);
         await Expect(page.Locator("li[data-action='activation.deleted']")).ToHaveCountAsync(1);
+        // Both validations came from this machine: one address, in the singular.
+        await Expect(page.GetByTestId("sharing")).ToContainTextAsync("and 1 address in the last 24 hours.");
         await s.CheckPageAsync("18-license-slot-freed");
     }
 
