@@ -12,7 +12,7 @@ namespace Licensing.Management;
 /// The account API (bearer: an account API key or a dashboard session). Every method maps one route; a problem+json
 /// answer becomes an <see cref="ApiException"/> carrying its status, code and detail.
 /// </summary>
-public sealed class ManagementClient : IDisposable
+public sealed partial class ManagementClient : IDisposable
 {
     private readonly HttpClient _http;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using Licensing.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -10,11 +11,14 @@ namespace Licensing.Tests.Dashboard;
 /// <summary>
 /// The seed's 30 minutes in a browser: sign up → the link from smtp4dev → create a product → connect Stripe → simulate a
 /// purchase (a signed test-mode checkout through the real pipeline) → the license appears → its key e-mailed → validate it
-/// through the .NET SDK → the license page and the checklist show it. The customer-portal half (sign-in, deactivate a
-/// site, the founder sees the freed slot) waits for the portal's pages.
+/// through the .NET SDK → the license page and the checklist show it → the customer signs in to the portal with the
+/// link from smtp4dev and deactivates the site → the founder's license page shows the freed slot.
 /// </summary>
-public sealed class EndToEndTests(ITestOutputHelper output)
+public sealed partial class EndToEndTests(ITestOutputHelper output)
 {
+    [GeneratedRegex(@"/portal/(acct_[0-9a-f]+)/signin\?token=(lci_[A-Za-z0-9_-]+)")]
+    private static partial Regex PortalLink();
+
     [Fact]
     public async Task Sign_up_create_a_product_simulate_a_purchase_and_validate_the_license_it_made()
     {
@@ -121,6 +125,35 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         // Test licenses count in no metric (docs/stripe.md): the metrics page stays empty for this account.
         await page.GetByRole(AriaRole.Link, new() { Name = "Metrics" }).ClickAsync();
         await Expect(page.Locator("figure[data-metric=validationSuccessRate]")).ToContainTextAsync("No data yet");
+
+        // The customer: the portal's sign-in link from smtp4dev, then the site deactivated (after confirming).
+        var licenseId = license.GetProperty("licenseId").GetString()!;
+        await page.GotoAsync($"portal/{accountId}");
+        await page.GetByLabel("E-mail address").FillAsync(customer);
+        await page.GetByRole(AriaRole.Button, new() { Name = "E-mail me a sign-in link" }).ClickAsync();
+        var messages = await Smtp4dev.WaitForAsync(customer, 2, TimeSpan.FromSeconds(60)); // the key, then the link
+        Match link = Match.Empty;
+        foreach (var m in messages)
+            if (PortalLink().Match(await Smtp4dev.PlainTextAsync(m.Id)) is { Success: true } found) link = found;
+        Assert.True(link.Success, "no portal sign-in link among the customer's e-mails");
+        Assert.Equal(accountId, link.Groups[1].Value);
+        await page.GotoAsync($"portal/{accountId}/signin?token={link.Groups[2].Value}");
+        var card = page.Locator("section.portal-license");
+        await Expect(card.Locator(".slots")).ToHaveTextAsync("1 of 2 in use");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Deactivate customer-site.example" }).ClickAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "Confirm deactivating customer-site.example" })
+            .GetByRole(AriaRole.Button, new() { Name = "Yes, deactivate" }).ClickAsync();
+        await Expect(card.Locator(".slots")).ToHaveTextAsync("0 of 2 in use");
+        await s.CheckPageAsync("17-portal-deactivated");
+
+        // The founder's license page (the founder's session is still in this tab) shows the freed slot and no activation.
+        await page.GotoAsync($"licenses/{licenseId}");
+        await Expect(page.GetByTestId("slots")).ToHaveTextAsync("0 of 2 in use");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove customer-site.example" })).ToHaveCountAsync(0);
+        await Expect(page.Locator("li[data-action='activation.deleted']")).ToHaveCountAsync(1);
+        // Both validations came from this machine: one address, in the singular.
+        await Expect(page.GetByTestId("sharing")).ToContainTextAsync("and 1 address in the last 24 hours.");
+        await s.CheckPageAsync("18-license-slot-freed");
     }
 
     private static async Task WaitForValidationsAsync(DashboardSession s, string token, string licenseId, long count)
