@@ -74,7 +74,8 @@ public sealed class ReadinessTests : IAsyncLifetime
         Assert.Equal(queues["email-outbox"].GetProperty("poison").GetInt64(), outbox.GetProperty("poison").GetInt64());
 
         var timers = view.GetProperty("timers").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray();
-        Assert.Equal(new[] { "MarkExpiredLicenses", "PruneAuditLog", "PruneExpiredRows", "RollUpMetrics", "SendRenewalReminders", "SweepChangeJournal" }, timers);
+        Assert.Equal(
+            new[] { "MarkExpiredLicenses", "PruneAuditLog", "PruneExpiredRows", "RollUpMetrics", "SendRenewalReminders", "SweepChangeJournal" }, timers);
     }
 
     [Fact]
