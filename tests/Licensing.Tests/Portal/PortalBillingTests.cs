@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Licensing.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Licensing.Tests.Portal;
 
@@ -84,66 +78,56 @@ public sealed class PortalBillingTests : IAsyncLifetime
     private sealed record BillingRequest(string Customer, string ReturnUrl);
 
     /// <summary>Stripe's billing portal session endpoint: bearer secret key, form-encoded customer and return_url, JSON answer.</summary>
+    /// <summary>Stripe's <c>POST /v1/billing_portal/sessions</c> on a <see cref="LocalServer"/>, answering as Stripe does.</summary>
     private sealed class FakeStripe : IAsyncDisposable
     {
         public const string Unknown = "cus_unknown00000";
-        private readonly WebApplication _app;
+        private LocalServer _server = null!;
 
-        private FakeStripe(WebApplication app, Uri uri)
-        {
-            _app = app;
-            Uri = uri;
-        }
-
-        public Uri Uri { get; }
+        public Uri Uri => _server.Uri;
         public ConcurrentQueue<BillingRequest> Requests { get; } = new();
 
         public static async Task<FakeStripe> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            FakeStripe? fake = null;
-            app.Run(async ctx =>
-            {
-                if (ctx.Request.Method != "POST" || ctx.Request.Path != "/v1/billing_portal/sessions")
-                {
-                    await Error(ctx, 404, "invalid_request_error", $"Unrecognized request URL ({ctx.Request.Method}: {ctx.Request.Path})");
-                    return;
-                }
-                if (ctx.Request.Headers.Authorization != $"Bearer {StripeKey}")
-                {
-                    await Error(ctx, 401, "invalid_request_error", "Invalid API Key provided");
-                    return;
-                }
-                if (!ctx.Request.HasFormContentType)
-                {
-                    await Error(ctx, 400, "invalid_request_error", "expected a form-encoded body");
-                    return;
-                }
-                var form = await ctx.Request.ReadFormAsync();
-                string customer = form["customer"].ToString(), returnUrl = form["return_url"].ToString();
-                if (customer.Length == 0 || customer == Unknown)
-                {
-                    await Error(ctx, 400, "invalid_request_error", $"No such customer: '{customer}'");
-                    return;
-                }
-                fake!.Requests.Enqueue(new BillingRequest(customer, returnUrl));
-                await ctx.Response.WriteAsJsonAsync(new Dictionary<string, object?>
-                {
-                    ["id"] = "bps_" + Guid.NewGuid().ToString("N")[..16],
-                    ["object"] = "billing_portal.session",
-                    ["customer"] = customer,
-                    ["livemode"] = false,
-                    ["return_url"] = returnUrl,
-                    ["url"] = $"https://billing.stripe.com/p/session/test_{customer}",
-                });
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            fake = new FakeStripe(app, new Uri(address));
+            var fake = new FakeStripe();
+            fake._server = await LocalServer.StartHttpAsync(fake.HandleAsync);
             return fake;
+        }
+
+        private async Task HandleAsync(HttpContext ctx)
+        {
+            if (ctx.Request.Method != "POST" || ctx.Request.Path != "/v1/billing_portal/sessions")
+            {
+                await Error(ctx, 404, "invalid_request_error", $"Unrecognized request URL ({ctx.Request.Method}: {ctx.Request.Path})");
+                return;
+            }
+            if (ctx.Request.Headers.Authorization != $"Bearer {StripeKey}")
+            {
+                await Error(ctx, 401, "invalid_request_error", "Invalid API Key provided");
+                return;
+            }
+            if (!ctx.Request.HasFormContentType)
+            {
+                await Error(ctx, 400, "invalid_request_error", "expected a form-encoded body");
+                return;
+            }
+            var form = await ctx.Request.ReadFormAsync();
+            string customer = form["customer"].ToString(), returnUrl = form["return_url"].ToString();
+            if (customer.Length == 0 || customer == Unknown)
+            {
+                await Error(ctx, 400, "invalid_request_error", $"No such customer: '{customer}'");
+                return;
+            }
+            Requests.Enqueue(new BillingRequest(customer, returnUrl));
+            await ctx.Response.WriteAsJsonAsync(new Dictionary<string, object?>
+            {
+                ["id"] = "bps_" + Guid.NewGuid().ToString("N")[..16],
+                ["object"] = "billing_portal.session",
+                ["customer"] = customer,
+                ["livemode"] = false,
+                ["return_url"] = returnUrl,
+                ["url"] = $"https://billing.stripe.com/p/session/test_{customer}",
+            });
         }
 
         private static Task Error(HttpContext ctx, int status, string type, string message)
@@ -152,6 +136,6 @@ public sealed class PortalBillingTests : IAsyncLifetime
             return ctx.Response.WriteAsJsonAsync(new { error = new { type, message } });
         }
 
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }
