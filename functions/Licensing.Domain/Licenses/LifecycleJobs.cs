@@ -14,6 +14,9 @@ public interface ILicenseScan
     IAsyncEnumerable<License> QueryActiveExpiringBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 
     IAsyncEnumerable<License> QueryAllAsync(CancellationToken ct);
+
+    /// <summary>One account's license rows (a partition query, never activation rows), for the live metrics snapshot.</summary>
+    IAsyncEnumerable<License> QueryAccountAsync(string accountId, CancellationToken ct);
 }
 
 /// <summary>
@@ -82,23 +85,12 @@ public sealed class LifecycleJobs(ILicenseScan scan, LicenseService licenses, IP
     public async Task<int> RollUpMetricsAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var groups = new Dictionary<(string Account, string Product), (long Issued, long Active, HashSet<string> Domains)>();
-        await foreach (var l in scan.QueryAllAsync(ct).ConfigureAwait(false))
-        {
-            if (l.Test) continue; // test-mode licenses count in no metric
-            if (!groups.TryGetValue((l.AccountId, l.ProductId), out var g)) g = (0, 0, new HashSet<string>(StringComparer.Ordinal));
-            g.Issued++;
-            if (l.EffectiveStatus(now) == LicenseStatus.Active)
-            {
-                g.Active++;
-                foreach (var a in l.Activations)
-                    if (a.Kind == ActivationKind.Domain) g.Domains.Add(a.Id);
-            }
-            groups[(l.AccountId, l.ProductId)] = g;
-        }
+        var tally = new LicenseTally(now);
+        await foreach (var l in scan.QueryAllAsync(ct).ConfigureAwait(false)) tally.Add(l);
         var day = MetricDays.Of(now);
-        foreach (var ((account, product), g) in groups)
-            await metrics.UpsertSnapshotAsync(account, product, day, g.Issued, g.Active, g.Domains.Count, ct).ConfigureAwait(false);
-        return groups.Count;
+        var snapshots = tally.Snapshots;
+        foreach (var ((account, product), g) in snapshots)
+            await metrics.UpsertSnapshotAsync(account, product, day, g.Issued, g.Active, g.ActiveDomains, ct).ConfigureAwait(false);
+        return snapshots.Count;
     }
 }

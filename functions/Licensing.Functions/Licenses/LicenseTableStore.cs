@@ -148,7 +148,10 @@ public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.Shor
 
     public IAsyncEnumerable<License> QueryAllAsync(CancellationToken ct) => ScanAsync(null, ct);
 
-    /// <summary>A table scan of license rows (never activation rows) with a server-side filter, for the timer jobs only.</summary>
+    public IAsyncEnumerable<License> QueryAccountAsync(string accountId, CancellationToken ct) =>
+        ScanAsync(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"), ct);
+
+    /// <summary>A query of license rows (never activation rows) with a server-side filter: the timer jobs' scans, the live metrics' partition.</summary>
     private IAsyncEnumerable<License> ScanAsync(string? filter, CancellationToken ct) =>
         tables.Licenses.ScanAsync(filter is null ? LicenseRows : $"{LicenseRows} and {filter}", 1000, ct).Select(Read);
 

@@ -11,7 +11,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Metrics;
 
 /// <summary>Account: the five founder metrics for a product (or all products) over a date range, with a daily series.</summary>
-public sealed class MetricsFunction(IMetricsStore metrics, IProductStore products, RequestAuth auth, TimeProvider clock)
+public sealed class MetricsFunction(IMetricsStore metrics, IProductStore products, LiveSnapshots live, RequestAuth auth, TimeProvider clock)
 {
     public const int MaxDays = 400;
 
@@ -31,9 +31,10 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
         errors.ThrowIfAny();
 
         var productIds = productId is not null ? [productId] : (await products.ListAsync(accountId, ct)).Select(x => x.Id).ToArray();
+        var current = from <= today && today <= to ? await live.GetAsync(accountId, ct) : null;
         var perDay = new SortedDictionary<string, List<DayMetrics>>(StringComparer.Ordinal);
         foreach (var id in productIds)
-            foreach (var day in await metrics.ListAsync(accountId, id, Day(from), Day(to), ct))
+            foreach (var day in WithLiveToday(await metrics.ListAsync(accountId, id, Day(from), Day(to), ct), Day(today), current, id))
                 (perDay.TryGetValue(day.Day, out var list) ? list : perDay[day.Day] = []).Add(day);
 
         var merged = perDay.Select(kv => Merge(kv.Key, kv.Value)).ToList();
@@ -79,13 +80,25 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
     public static IReadOnlyDictionary<string, string> Definitions { get; } = new Dictionary<string, string>
     {
         ["validationSuccessRate"] = "VALID verdicts / all verdicts for well-formed requests with a genuine key, in the range",
-        ["licenses.issued"] = "licenses that exist (any status) at the latest roll-up in the range",
-        ["licenses.active"] = "licenses whose effective status is active at the latest roll-up in the range",
-        ["domainToLicenseRatio"] = "distinct domains bound to active licenses / active licenses, at the latest roll-up in the range",
+        ["licenses.issued"] = "licenses that exist (any status) at the latest snapshot in the range (today: live, at most 60 s old)",
+        ["licenses.active"] = "licenses whose effective status is active at the latest snapshot in the range (today: live, at most 60 s old)",
+        ["domainToLicenseRatio"] = "distinct domains bound to active licenses / active licenses, at the latest snapshot in the range"
+            + " (today: live, at most 60 s old)",
         ["renewalRate"] = "renewals / (renewals + expirations) in the range; a renewal is an extended expiry (renew, or a Stripe renewal invoice),"
             + " an expiration a license that reached its expiry or ended",
         ["timeToFirstValidation"] = "for licenses first validated in the range: seconds from issuance to the first validation (mean and median)",
     };
+
+    /// <summary>Today's snapshot from the live values (at most a minute old) instead of the last hourly roll-up.</summary>
+    private static IEnumerable<DayMetrics> WithLiveToday(IReadOnlyList<DayMetrics> days, string today,
+        IReadOnlyDictionary<string, ProductSnapshot>? current, string productId)
+    {
+        if (current is null) return days;
+        var snapshot = current.GetValueOrDefault(productId) ?? new ProductSnapshot(0, 0, 0);
+        var row = days.FirstOrDefault(d => d.Day == today) ?? new DayMetrics { Day = today };
+        return days.Where(d => d.Day != today)
+            .Append(row with { Issued = snapshot.Issued, Active = snapshot.Active, ActiveDomains = snapshot.ActiveDomains });
+    }
 
     private static DayMetrics Merge(string day, List<DayMetrics> parts) => new()
     {

@@ -9,6 +9,7 @@ public static class MetricsRegistration
     public static IServiceCollection AddFounderMetrics(this IServiceCollection services)
     {
         services.AddSingleton<IMetricsStore, MetricsTableStore>();
+        services.AddSingleton<LiveSnapshots>();
         return services;
     }
 }
