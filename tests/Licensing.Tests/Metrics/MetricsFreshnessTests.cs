@@ -1,9 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Metrics;
+using Licensing.Functions.Licenses;
+using Licensing.Functions.Storage;
+using Licensing.Tests.Storage;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Licensing.Tests.Metrics;
 
@@ -66,6 +71,22 @@ public sealed class MetricsFreshnessTests
         var live = await host.Services.GetRequiredService<LiveSnapshots>().GetAsync(accountId, default);
         Assert.Equal(new ProductSnapshot(1, 1, 2), live["my-plugin"]);
         Assert.Equal(new ProductSnapshot(1, 0, 0), live["other"]);
+    }
+
+    [Fact]
+    public async Task Todays_metrics_answer_503_with_Retry_After_when_the_live_read_meets_a_storage_outage()
+    {
+        // Accounts, keys and metric counters on Azurite; only the live license read goes to a closed port.
+        var down = new TableServiceClient(StorageOutageTests.ClosedPort, new TableClientOptions { Retry = { MaxRetries = 0 } });
+        await using var host = await TestHost.StartAsync(queues: false, services: s =>
+            s.Replace(ServiceDescriptor.Singleton<ILicenseScan>(new LicenseTableStore(new TableStorage(down)))));
+        var apiKey = await host.CreateAccountWithProductAsync();
+
+        var r = await host.GetAsync("v1/metrics", apiKey);
+        r.AssertProblem(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        Assert.NotNull(r.Headers.RetryAfter);
+        // A range without today needs no live read and still answers.
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("v1/metrics?from=2020-01-01&to=2020-01-31", apiKey)).Status);
     }
 
     private static async Task<JsonElement> MetricsAsync(TestHost host, string apiKey, string query)
