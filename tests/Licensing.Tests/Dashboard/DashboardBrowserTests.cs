@@ -124,6 +124,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var activeRatio = page.Locator("figure[data-metric=activeRatio]");   // the one license, renewed: 1 active of 1 issued
         await Expect(activeRatio).ToContainTextAsync("100 %");
         await Expect(activeRatio).ToContainTextAsync("On target");
+        await Expect(page.Locator("figure[data-metric=domainToLicenseRatio]")).ToContainTextAsync("1:1"); // two.example, live too
         await Expect(page.Locator("figure[data-metric=validationSuccessRate]")).ToContainTextAsync("target above 99 %");
         await Expect(page.Locator("figure[data-metric=domainToLicenseRatio]")).ToContainTextAsync("target below 2:1");
         await Expect(page.Locator("figure[data-metric=timeToFirstValidationHours]")).ToContainTextAsync("target below 24 h");
