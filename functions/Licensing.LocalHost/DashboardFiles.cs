@@ -15,7 +15,7 @@ namespace Licensing.LocalHost;
 /// (with the original file's Content-Type and <c>Vary: Accept-Encoding</c>); fingerprinted files are cached for a year,
 /// index.html is revalidated on every load.
 /// </summary>
-internal static partial class DashboardFiles
+public static partial class DashboardFiles
 {
     private static readonly FileExtensionContentTypeProvider Types = new();
 
