@@ -13,15 +13,7 @@ public sealed class DashboardFilesTests
 
     private static async Task<(HttpResponseMessage Response, byte[] Body)> GetAsync(string root, string path, string? acceptEncoding)
     {
-        await using var app = LocalFunctionsHost.Build([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Licensing:StorageConnection"] = TestHost.Azurite,
-            ["Licensing:Signing:LocalKeyPath"] = TestHost.SigningKeyPath,
-            ["LocalHost:DisableQueues"] = "true",
-            ["LocalHost:DisableTimers"] = "true",
-            ["LocalHost:DashboardRoot"] = root,
-        }, Repo.Root);
+        await using var app = LocalHostStartTests.BuildWith("LocalHost:DashboardRoot", root);
         await app.StartAsync();
         try
         {
