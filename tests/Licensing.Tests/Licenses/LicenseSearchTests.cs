@@ -74,6 +74,19 @@ public sealed class LicenseSearchTests(SharedHost shared) : IClassFixture<Shared
         Assert.Empty(await FoundAsync(apiKey, "domain=nowhere.example.net"));
     }
 
+    [Fact]
+    public async Task The_management_client_finds_by_key_and_by_domain()
+    {
+        var apiKey = await Host.CreateAccountWithProductAsync();
+        var domain = $"client-{Guid.NewGuid():N}.example.com";
+        var issued = await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "a@example.com", plan = "pro", domains = new[] { domain } });
+        var client = new Licensing.Management.ManagementClient(Host.BaseAddress, apiKey);
+        Assert.Equal([Id(issued)], (await client.FindLicensesByKeyAsync(issued.GetProperty("licenseKey").GetString()!)).Select(l => l.LicenseId));
+        Assert.Equal([Id(issued)], (await client.FindLicensesByDomainAsync("https://" + domain + "/shop")).Select(l => l.LicenseId));
+        var refused = await Assert.ThrowsAsync<Licensing.Management.ApiException>(() => client.FindLicensesByDomainAsync("not a host"));
+        Assert.Equal("VALIDATION_FAILED", refused.Code);
+    }
+
     [Theory]
     [InlineData("domain=not%20a%20host", "domain")]
     [InlineData("key=a&domain=example.com", "domain")]
