@@ -47,3 +47,13 @@ public interface ILicenseStore
     /// <summary>One page of an account's licenses; <paramref name="now"/> decides which active ones count as expired.</summary>
     Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct);
 }
+
+/// <summary>Finding an account's licenses by an activated domain (<c>GET /v1/licenses?domain=</c>).</summary>
+public interface ILicenseDomainIndex
+{
+    /// <summary>
+    /// The ids of the account's licenses with an activation on <paramref name="domain"/> (a normalised binding), at most
+    /// <paramref name="max"/>, from a filtered read of the account's activation rows.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindByDomainAsync(string accountId, string domain, int max, CancellationToken ct);
+}

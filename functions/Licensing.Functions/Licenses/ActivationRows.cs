@@ -21,6 +21,13 @@ public static class ActivationRows
         return TableClient.CreateQueryFilter($"PartitionKey eq {license.AccountId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
     }
 
+    /// <summary>The account's activation rows on one domain (a filtered read of the account's activation RowKey range).</summary>
+    public static string OnDomain(string accountId, string domain) => TableClient.CreateQueryFilter(
+        $"PartitionKey eq {accountId} and RowKey ge {Prefix} and RowKey lt {Prefix[..^1] + "}"} and Domain eq {domain}");
+
+    /// <summary>The license id in an activation row's RowKey.</summary>
+    public static string LicenseIdOf(string rowKey) => rowKey[Prefix.Length..rowKey.IndexOf('|', Prefix.Length)];
+
     public static TableEntity ToRow(License license, Activation a) => new(license.AccountId, RowKey(license.Id, a.Id))
     {
         ["Domain"] = a.Domain,

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Licensing.Functions.Licenses;
 
 /// <summary>Account endpoints for licenses: issue, read, list and the state verbs.</summary>
-public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance idempotent, IActivityStore activity,
+public sealed class LicenseFunctions(LicenseService licenses, LicenseSearch search, IdempotentIssuance idempotent, IActivityStore activity,
     Licensing.Domain.Metrics.IMetricsStore metrics, RequestAuth auth, TimeProvider clock, ContinuationTokens tokens,
     Microsoft.Extensions.Logging.ILogger<LicenseFunctions> logger)
 {
@@ -82,6 +82,13 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/licenses")] HttpRequest req, CancellationToken ct)
     {
         var accountId = (await auth.RequireAccountAsync(req, Scopes.LicensesRead, ct)).AccountId;
+        if (SearchTerms(req.Query) is var (key, domain) && (key ?? domain) is not null)
+        {
+            var found = key is not null ? await search.ByKeyAsync(accountId, key, ct) : await search.ByDomainAsync(accountId, domain!, ct);
+            var now1 = clock.GetUtcNow();
+            var rows = await Task.WhenAll(found.Select(async l => ToResponse(l, await licenses.ActivationsAsync(l, ct), now1)));
+            return new ApiJsonResult(StatusCodes.Status200OK, new { items = rows, continuationToken = (string?)null });
+        }
         var query = ParseQuery(req.Query);
         var scope = ContinuationTokens.Scope("licenses", accountId, query.ProductId, query.CustomerEmail, query.Status?.ToWire(), query.Plan);
         var page = await licenses.ListAsync(accountId, query with { ContinuationToken = tokens.Open(query.ContinuationToken, scope) }, ct);
@@ -147,6 +154,25 @@ public sealed class LicenseFunctions(LicenseService licenses, IdempotentIssuance
 
     private async Task<IActionResult> OkAsync(License license, CancellationToken ct) =>
         new ApiJsonResult(StatusCodes.Status200OK, ToResponse(license, await licenses.ActivationsAsync(license, ct), clock.GetUtcNow()));
+
+    /// <summary>
+    /// <c>key</c> or <c>domain</c> (a search: one page, no other filter); both null for a listing. A bad one is VALIDATION_FAILED.
+    /// </summary>
+    private static (string? Key, string? Domain) SearchTerms(IQueryCollection query)
+    {
+        var errors = new FieldErrors();
+        var key = QueryParameters.Single(query, "key", errors);
+        var domainText = QueryParameters.Single(query, "domain", errors);
+        if (key is not null && (key.Length is 0 or > 4096)) errors.Add("key", "must be 1-4096 characters");
+        var domain = LicenseSearch.NormalizeDomain(domainText);
+        if (domainText is not null && domain is null) errors.Add("domain", "must be a host name such as example.com");
+        if (key is not null && domainText is not null) errors.Add("domain", "search by key or by domain, not both");
+        if ((key ?? domainText) is not null)
+            foreach (var other in new[] { "productId", "customerEmail", "status", "plan", "limit", "continuationToken" })
+                if (query.ContainsKey(other)) errors.Add(other, "cannot be combined with key or domain");
+        errors.ThrowIfAny();
+        return (key, domain);
+    }
 
     /// <summary>The filters of <c>GET /v1/licenses</c>, each given at most once; every bad one is reported at once.</summary>
     private static LicenseQuery ParseQuery(IQueryCollection query)

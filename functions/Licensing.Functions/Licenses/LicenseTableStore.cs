@@ -15,7 +15,7 @@ namespace Licensing.Functions.Licenses;
 /// one entity-group transaction with the license, whose entity keeps the compact index validation reads. Queries of
 /// licenses keep to the RowKey range of license ids. See docs/storage.md.
 /// </summary>
-public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.ShortKeys.ShortKeyRing? shortKeys = null) : ILicenseStore, ILicenseScan
+public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.ShortKeys.ShortKeyRing? shortKeys = null) : ILicenseStore, ILicenseScan, ILicenseDomainIndex
 {
     /// <summary>An entity-group transaction holds at most 100 operations.</summary>
     private const int MaxTransactionActions = 100;
@@ -138,6 +138,12 @@ public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.Shor
         var filter = Filter(accountId, query, now);
         var (values, next) = await tables.Licenses.QueryPageAsync(filter, query.PageSize, DecodeToken(query.ContinuationToken), ct);
         return new LicensePage(values.Select(Read).ToArray(), EncodeToken(next));
+    }
+
+    public async Task<IReadOnlyList<string>> FindByDomainAsync(string accountId, string domain, int max, CancellationToken ct)
+    {
+        var ids = await tables.Licenses.QueryAsync(ActivationRows.OnDomain(accountId, domain), row => ActivationRows.LicenseIdOf(row.RowKey), ct);
+        return ids.Distinct(StringComparer.Ordinal).Take(max).ToArray();
     }
 
     public IAsyncEnumerable<License> QueryActiveExpiredByAsync(DateTimeOffset at, CancellationToken ct) =>

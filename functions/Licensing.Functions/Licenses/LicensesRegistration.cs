@@ -28,6 +28,8 @@ public static class LicensesRegistration
         services.AddSingleton<IdempotentIssuance>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LicenseManagement>();
+        services.AddSingleton<ILicenseDomainIndex>(sp => sp.GetRequiredService<LicenseTableStore>());
+        services.AddSingleton<LicenseSearch>();
         return services;
     }
 }

@@ -57,6 +57,14 @@ public sealed partial class ManagementClient : IDisposable
         return SendAsync<Page<License>>(HttpMethod.Get, path, null, ct)!;
     }
 
+    /// <summary>The account's license a key names (signed, short in any typing, or imported): one item, or none.</summary>
+    public async Task<IReadOnlyList<License>> FindLicensesByKeyAsync(string key, CancellationToken ct = default) =>
+        (await SendAsync<Page<License>>(HttpMethod.Get, WithQuery("v1/licenses", ("key", key)), null, ct))!.Items;
+
+    /// <summary>The account's licenses activated on a domain (any spelling of it: scheme, www. and case are ignored).</summary>
+    public async Task<IReadOnlyList<License>> FindLicensesByDomainAsync(string domain, CancellationToken ct = default) =>
+        (await SendAsync<Page<License>>(HttpMethod.Get, WithQuery("v1/licenses", ("domain", domain)), null, ct))!.Items;
+
     /// <summary>Every license matching the filter, page after page.</summary>
     public async IAsyncEnumerable<License> AllLicensesAsync(LicenseFilter filter,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)

@@ -1,5 +1,6 @@
 using Licensing.LocalHost;
 using Licensing.Tests.Support;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -8,17 +9,20 @@ namespace Licensing.Tests.LocalHost;
 /// <summary>The local host's own settings are checked when it starts, and it runs as Development.</summary>
 public sealed class LocalHostStartTests
 {
+    /// <summary>A local host on a free port with no queues or timers, plus <paramref name="key"/> set to <paramref name="value"/>.</summary>
+    internal static WebApplication BuildWith(string key, string value) => LocalFunctionsHost.Build([], new Dictionary<string, string?>
+    {
+        ["urls"] = "http://127.0.0.1:0",
+        ["Licensing:StorageConnection"] = TestHost.Azurite,
+        ["Licensing:Signing:LocalKeyPath"] = TestHost.SigningKeyPath,
+        ["LocalHost:DisableQueues"] = "true",
+        ["LocalHost:DisableTimers"] = "true",
+        [key] = value,
+    }, Repo.Root);
+
     private static async Task<Exception?> StartWith(string key, string value)
     {
-        await using var app = LocalFunctionsHost.Build([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Licensing:StorageConnection"] = TestHost.Azurite,
-            ["Licensing:Signing:LocalKeyPath"] = TestHost.SigningKeyPath,
-            ["LocalHost:DisableQueues"] = "true",
-            ["LocalHost:DisableTimers"] = "true",
-            [key] = value,
-        }, Repo.Root);
+        await using var app = BuildWith(key, value);
         var failure = await Record.ExceptionAsync(() => app.StartAsync());
         if (failure is null) await app.StopAsync();
         return failure;
