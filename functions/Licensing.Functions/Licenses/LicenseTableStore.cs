@@ -15,7 +15,8 @@ namespace Licensing.Functions.Licenses;
 /// one entity-group transaction with the license, whose entity keeps the compact index validation reads. Queries of
 /// licenses keep to the RowKey range of license ids. See docs/storage.md.
 /// </summary>
-public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.ShortKeys.ShortKeyRing? shortKeys = null) : ILicenseStore, ILicenseScan, ILicenseDomainIndex
+public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.ShortKeys.ShortKeyRing? shortKeys = null)
+    : ILicenseStore, ILicenseScan, ILicenseDomainIndex
 {
     /// <summary>An entity-group transaction holds at most 100 operations.</summary>
     private const int MaxTransactionActions = 100;

@@ -67,8 +67,10 @@ public sealed class LicenseSearchTests(SharedHost shared) : IClassFixture<Shared
         var other = await Host.CreateAccountWithProductAsync();
         var domain = $"shop-{Guid.NewGuid():N}.example.com";
         var a = await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "a@example.com", plan = "pro", domains = new[] { domain } });
-        var b = await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "b@example.com", plan = "pro", domains = new[] { "elsewhere.example.org", domain } });
-        await Host.IssueAsync(apiKey, new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", domains = new[] { "elsewhere.example.org" } });
+        var b = await Host.IssueAsync(apiKey,
+            new { productId = "my-plugin", customerEmail = "b@example.com", plan = "pro", domains = new[] { "elsewhere.example.org", domain } });
+        await Host.IssueAsync(apiKey,
+            new { productId = "my-plugin", customerEmail = "c@example.com", plan = "pro", domains = new[] { "elsewhere.example.org" } });
         await Host.IssueAsync(other, new { productId = "my-plugin", customerEmail = "d@example.com", plan = "pro", domains = new[] { domain } });
         Assert.Equal(new[] { Id(a), Id(b) }.Order(), (await FoundAsync(apiKey, "domain=" + Uri.EscapeDataString($"https://WWW.{domain.ToUpperInvariant()}/"))).Order());
         Assert.Empty(await FoundAsync(apiKey, "domain=nowhere.example.net"));
