@@ -48,7 +48,8 @@ public sealed class DashboardLoadTests(ITestOutputHelper output)
         var compressed = await LoadAsync(s, null);
         foreach (var (name, m) in new[] { ("uncompressed", identity), ("br", compressed) })
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: responseEnd {m.ResponseEnd:F0} ms, sign-up form usable {m.Interactive:F0} ms, {m.Bytes / 1024} KiB, {m.Brotli}/{m.Framework} _framework files br"));
+                $"{name}: responseEnd {m.ResponseEnd:F0} ms, sign-up form usable {m.Interactive:F0} ms, {m.Bytes / 1024} KiB, "
+                + $"{m.Brotli}/{m.Framework} _framework files br"));
         Assert.True(compressed.Framework > 0);
         Assert.Equal(compressed.Framework, compressed.Brotli);
         Assert.Equal(0, identity.Brotli);
