@@ -18,6 +18,7 @@ namespace Licensing.LocalHost;
 public static partial class DashboardFiles
 {
     private static readonly FileExtensionContentTypeProvider Types = new();
+    private static readonly (string Encoding, string Suffix)[] Encodings = [("br", ".br"), ("gzip", ".gz")];
 
     public static void Map(WebApplication app, string? root, string routePrefix, RequestDelegate notFound)
     {
@@ -68,8 +69,8 @@ public static partial class DashboardFiles
         if (string.IsNullOrEmpty(path) || path.EndsWith('/') || !provider.GetFileInfo(path).Exists) return;
         if (!Types.TryGetContentType(path, out var type)) type = "application/octet-stream";
         context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
-        var accepted = context.Request.Headers.AcceptEncoding.ToString();
-        foreach (var (encoding, suffix) in new[] { ("br", ".br"), ("gzip", ".gz") })
+        var accepted = context.Request.GetTypedHeaders().AcceptEncoding;
+        foreach (var (encoding, suffix) in Encodings)
         {
             if (!Accepts(accepted, encoding) || !provider.GetFileInfo(path + suffix).Exists) continue;
             context.Request.Path = path + suffix;
@@ -83,9 +84,9 @@ public static partial class DashboardFiles
         }
     }
 
-    private static bool Accepts(string acceptEncoding, string encoding) =>
-        acceptEncoding.Split(',').Select(p => p.Split(';')).Any(p => p[0].Trim().Equals(encoding, StringComparison.OrdinalIgnoreCase)
-            && !(p.Length > 1 && p[1].Replace(" ", "", StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000"));
+    /// <summary>Whether Accept-Encoding names the encoding with a quality above zero (ASP.NET Core's own header parser).</summary>
+    private static bool Accepts(IList<StringWithQualityHeaderValue> accepted, string encoding) =>
+        accepted.Any(v => v.Value.Equals(encoding, StringComparison.OrdinalIgnoreCase) && v.Quality is not <= 0);
 
     [GeneratedRegex(@"\.[a-z0-9]{10}\.[A-Za-z0-9.]+$")]
     private static partial Regex Fingerprinted();
