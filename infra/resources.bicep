@@ -106,6 +106,10 @@ var tableNames = [
   'webhookendpoints'
   'webhookdeliveries'
   'auditlog'
+  'accountemails'
+  'sessions'
+  'signintokens'
+  'timerruns'
 ]
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tableNames: {
@@ -127,6 +131,8 @@ var queueNames = [
   'webhook-deliveries-poison'
   'license-changes'
   'license-changes-poison'
+  'signin-requests'
+  'signin-requests-poison'
 ]
 
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in queueNames: {

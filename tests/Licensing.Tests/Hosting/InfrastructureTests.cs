@@ -27,6 +27,20 @@ public sealed partial class InfrastructureTests
     }
 
     [Fact]
+    public void Template_tables_and_queues_are_the_ones_the_app_creates()
+    {
+        var bicep = File.ReadAllText(Repo.PathTo("infra", "resources.bicep"));
+        string[] List(string name)
+        {
+            var block = bicep[bicep.IndexOf($"var {name} = [", StringComparison.Ordinal)..];
+            block = block[..block.IndexOf("\n]", StringComparison.Ordinal)];
+            return Regex.Matches(block, @"^\s*'([a-z0-9-]+)'\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToArray();
+        }
+        Assert.Equal(Licensing.Functions.Storage.TableStorage.AllTables.Order(), List("tableNames").Order());
+        Assert.Equal(Licensing.Functions.Storage.QueueStorage.AllQueues.Order(), List("queueNames").Order());
+    }
+
+    [Fact]
     public void Every_Licensing_production_setting_is_an_option_the_app_binds()
     {
         foreach (var setting in ProductionSettings.All.Where(s => s.Name.StartsWith("Licensing__", StringComparison.Ordinal)))
