@@ -18,10 +18,16 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
 {
     /// <summary>The license the key names, or null for a forged, malformed or unknown key.</summary>
     /// <param name="address">The caller's address, for the limit on unknown alias keys (null: callers without one share a limit).</param>
-    public Task<License?> ReadAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, usage: false, ct);
+    public Task<License?> ReadAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Validate, ct);
 
     /// <summary>As <see cref="ReadAsync(string, string?, CancellationToken)"/>, under the usage reports' own rate limit.</summary>
-    public Task<License?> ReadForUsageAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, usage: true, ct);
+    public Task<License?> ReadForUsageAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Usage, ct);
+
+    /// <summary>
+    /// An account's search by key (<see cref="LicenseSearch"/>): the same key parsing, the license fresh from storage, and no
+    /// license's per-key limit spent (a search is not a validation: it must not make a shipped product's next check 429).
+    /// </summary>
+    public Task<License?> ReadForSearchAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Search, ct);
 
     /// <summary>The license's product (null if gone) and its plan's policies.</summary>
     public async Task<(Product? Product, PlanPolicy Plan, DevelopmentHostPolicy Development)> PoliciesAsync(License license, CancellationToken ct)
@@ -34,38 +40,46 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
     /// <summary>A state this instance just wrote: later reads here see it at once.</summary>
     public void Update(License license) => cache.Update(license);
 
-    private async Task<License?> ReadAsync(string key, string? address, bool usage, CancellationToken ct)
+    private async Task<License?> ReadAsync(string key, string? address, Purpose purpose, CancellationToken ct)
     {
-        if (ShortKey.HasShape(key)) return await ReadShortAsync(key, address, usage, ct).ConfigureAwait(false);
-        if (!KeyAlias.IsNative(key)) return await ReadAliasAsync(key, address, usage, ct).ConfigureAwait(false);
+        if (ShortKey.HasShape(key)) return await ReadShortAsync(key, address, purpose, ct).ConfigureAwait(false);
+        if (!KeyAlias.IsNative(key)) return await ReadAliasAsync(key, address, purpose, ct).ConfigureAwait(false);
         var ring = await keys.GetAsync(ct).ConfigureAwait(false);
         if (!verified.TryVerify(key, ring, out var id)) return null;
-        return await ReadLicenseAsync(id.AccountId, id.LicenseId, usage, ct).ConfigureAwait(false);
+        return await ReadLicenseAsync(id.AccountId, id.LicenseId, purpose, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Text in the short-key shape: its MAC is checked in memory first (forged or mistyped: null, no storage read), then its
     /// canonical form is looked up like an alias key, so every typing variant finds the one stored hash.
     /// </summary>
-    private Task<License?> ReadShortAsync(string key, string? address, bool usage, CancellationToken ct) =>
-        shortKeys is not null && shortKeys.TryVerify(key, out var canonical) ? ReadAliasAsync(canonical, address, usage, ct) : Task.FromResult<License?>(null);
+    private Task<License?> ReadShortAsync(string key, string? address, Purpose purpose, CancellationToken ct) =>
+        shortKeys is not null && shortKeys.TryVerify(key, out var canonical)
+            ? ReadAliasAsync(canonical, address, purpose, ct)
+            : Task.FromResult<License?>(null);
 
-    private async Task<License?> ReadAliasAsync(string key, string? address, bool usage, CancellationToken ct)
+    private async Task<License?> ReadAliasAsync(string key, string? address, Purpose purpose, CancellationToken ct)
     {
         if (!KeyAlias.IsWellFormed(key)) return null;
         guard.CheckKeyLookup(address);
         var hash = KeyAlias.Hash(key);
         var owner = await aliases.FindAsync(hash, ct).ConfigureAwait(false);
-        var license = owner is null ? null : await ReadLicenseAsync(owner.AccountId, owner.LicenseId, usage, ct).ConfigureAwait(false);
+        var license = owner is null ? null : await ReadLicenseAsync(owner.AccountId, owner.LicenseId, purpose, ct).ConfigureAwait(false);
         if (license is not null && license.KeyAliases.Contains(hash)) return license;
         guard.UnknownKey(address);
         return null;
     }
 
-    private async Task<License?> ReadLicenseAsync(string accountId, string licenseId, bool usage, CancellationToken ct)
+    private async Task<License?> ReadLicenseAsync(string accountId, string licenseId, Purpose purpose, CancellationToken ct)
     {
-        if (usage) guard.CheckUsage(licenseId);
+        if (purpose == Purpose.Search) return await licenses.GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
+        if (purpose == Purpose.Usage) guard.CheckUsage(licenseId);
         else guard.CheckLicense(licenseId);
         return await cache.GetAsync(accountId, licenseId, licenses, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whose read: the per-key limit it spends (validation's or usage's, none for a search) and whether the license cache serves it.
+    /// </summary>
+    private enum Purpose { Validate, Usage, Search }
 }

@@ -17,9 +17,8 @@ public sealed class LicenseSearch(KeyedLicenseReader reader, ILicenseStore licen
     public async Task<IReadOnlyList<License>> ByKeyAsync(string accountId, string key, CancellationToken ct)
     {
         // The account stands in for the client address: unknown-key lookups are limited per account.
-        var found = await reader.ReadAsync(key, "account:" + accountId, ct).ConfigureAwait(false);
-        if (found is null || found.AccountId != accountId) return [];
-        return await licenses.GetAsync(accountId, found.Id, ct).ConfigureAwait(false) is { } license ? [license] : [];
+        var found = await reader.ReadForSearchAsync(key, "account:" + accountId, ct).ConfigureAwait(false);
+        return found is not null && found.AccountId == accountId ? [found] : [];
     }
 
     /// <summary>The account's licenses with an activation on <paramref name="domain"/> (already normalised), oldest id first.</summary>

@@ -21,8 +21,11 @@ public sealed record EddRequest(string AccountId, string? Action, string? Licens
 /// its product id, or <c>item_name</c> equal to its name (case aside).
 /// </summary>
 public sealed class EddCompat(ValidateLicense validation, ActivateLicense activation, DeactivateLicense deactivation, CheckForUpdate updates,
-    KeyedLicenseReader reader, ProductCache productCache, IProductStore products, ReleaseCache releases)
+    KeyedLicenseReader reader, ProductCache productCache, IProductStore products, ReleaseCache releases, TimeProvider clock)
 {
+    /// <summary>Each account's products, for items named by product name: held like <see cref="ProductCache"/>'s, not listed per request.</summary>
+    private readonly TtlCache<string, IReadOnlyList<Product>> _productLists = new(clock, ProductCache.Ttl);
+
     public async Task<Dictionary<string, object?>> HandleAsync(EddRequest r, string? clientAddress, Func<string, string> downloadUrl, CancellationToken ct)
     {
         var itemId = Given(r.ItemId);
@@ -128,9 +131,15 @@ public sealed class EddCompat(ValidateLicense validation, ActivateLicense activa
         if (itemName is null) return null;
         // Some plugins urlencode() the name before posting it: the name is matched as sent and decoded once more.
         var names = new[] { itemName, WebUtility.UrlDecode(itemName).Trim() };
-        var all = await products.ListAsync(accountId, ct).ConfigureAwait(false);
-        return all.FirstOrDefault(p => names.Contains(p.Name.Trim(), StringComparer.OrdinalIgnoreCase));
+        if (_productLists.TryGet(accountId, out var held) && Named(held, names) is { } found) return found;
+        // Not among the products held: listed afresh, so a product created or renamed a moment ago is found at once.
+        var fresh = await products.ListAsync(accountId, ct).ConfigureAwait(false);
+        _productLists.Set(accountId, fresh);
+        return Named(fresh, names);
     }
+
+    private static Product? Named(IReadOnlyList<Product> all, string[] names) =>
+        all.FirstOrDefault(p => names.Contains(p.Name.Trim(), StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The license when it belongs to this store's account (a key of another account is unknown here).</summary>
     private static License? Own(License? license, string accountId) => license?.AccountId == accountId ? license : null;

@@ -33,10 +33,8 @@ public static class ShortKey
     /// <summary>A new key made with the secret of <paramref name="version"/>.</summary>
     public static string New(int version, ReadOnlySpan<byte> secret)
     {
-        if (version is < 1 or > MaxVersion) throw new ArgumentOutOfRangeException(nameof(version), $"1-{MaxVersion}");
         Span<byte> random = stackalloc byte[10];
         RandomNumberGenerator.Fill(random);
-        random[9] &= 0xE0; // 75 bits: the top 3 bits of the 10th byte
         return Format(Compose(version, random, secret));
     }
 
@@ -48,12 +46,10 @@ public static class ShortKey
     /// </summary>
     public static string Derive(int version, ReadOnlySpan<byte> secret, string accountId, string licenseId)
     {
-        if (version is < 1 or > MaxVersion) throw new ArgumentOutOfRangeException(nameof(version), $"1-{MaxVersion}");
         var message = Encoding.UTF8.GetBytes($"SK1R\u0000{accountId}\u0000{licenseId}");
         message[4] = (byte)version;
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(secret, message, mac);
-        mac[9] &= 0xE0; // 75 bits: the top 3 bits of the 10th byte
         return Format(Compose(version, mac[..10], secret));
     }
 
@@ -99,8 +95,10 @@ public static class ShortKey
         return true;
     }
 
+    /// <summary>The key's bits: <paramref name="version"/>, the first 75 bits of <paramref name="random"/> (10 bytes) and their MAC.</summary>
     private static UInt128 Compose(int version, ReadOnlySpan<byte> random, ReadOnlySpan<byte> secret)
     {
+        if (version is < 1 or > MaxVersion) throw new ArgumentOutOfRangeException(nameof(version), $"1-{MaxVersion}");
         UInt128 r = 0;
         for (var i = 0; i < 10; i++) r = (r << 8) | random[i];
         r >>= 5; // 80 bits held, 75 used
@@ -108,6 +106,7 @@ public static class ShortKey
         Encoding.ASCII.GetBytes("SK1", message);
         message[3] = (byte)version;
         random.CopyTo(message[4..]);
+        message[^1] &= 0xE0; // the MAC covers the 75 bits kept: the top 3 bits of the 10th byte
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(secret, message, mac);
         UInt128 m = 0;

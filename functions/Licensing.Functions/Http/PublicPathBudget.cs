@@ -16,11 +16,13 @@ public sealed class PublicPathBudget(IOptions<LicensingOptions> options, TimePro
 
     public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken requestAborted)
     {
+        // One source per request: the budget's timer on the app's clock, also cancelled when the client goes away (a
+        // registration, not a second linked source); a cancellation with the client still there is the budget's.
         using var deadline = new CancellationTokenSource(Budget, clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, deadline.Token);
+        using var aborted = requestAborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
         try
         {
-            return await work(linked.Token);
+            return await work(deadline.Token);
         }
         catch (Exception e) when (deadline.IsCancellationRequested && !requestAborted.IsCancellationRequested && IsCancellation(e))
         {

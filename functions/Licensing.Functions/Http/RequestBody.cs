@@ -54,27 +54,45 @@ public static class RequestBody
     {
         var raw = await ReadRawAsync(request, maxBytes, ct);
         if (raw.Length == 0) throw new InvalidJsonException("a JSON object body is required");
-        JsonDocument document;
+        // One pass over the bytes for a body that deserializes; only a refused body is read again, to tell broken JSON
+        // anywhere in it (INVALID_JSON) from a field of the wrong type (VALIDATION_FAILED).
         try
         {
-            document = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = 32 });
+            return JsonSerializer.Deserialize<T>(raw, ReadOptions) ?? throw new InvalidJsonException("the body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            CheckIsJsonObject(raw);
+            throw ValidationFailedException.For(FieldName(e.Path), WrongType(e));
+        }
+    }
+
+    /// <summary>The API's options, nesting limited to <see cref="MaxDepth"/> as for the syntax check.</summary>
+    private static readonly JsonSerializerOptions ReadOptions = ReadOnly(new JsonSerializerOptions(Json.Options) { MaxDepth = MaxDepth });
+
+    private const int MaxDepth = 32;
+
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly();
+        return options;
+    }
+
+    /// <summary>INVALID_JSON unless the whole body is well-formed JSON (nested at most <see cref="MaxDepth"/> deep) with an object at its root.</summary>
+    private static void CheckIsJsonObject(byte[] raw)
+    {
+        var reader = new Utf8JsonReader(raw, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var root = JsonTokenType.None;
+        try
+        {
+            while (reader.Read())
+                if (root == JsonTokenType.None) root = reader.TokenType;
         }
         catch (JsonException e)
         {
             throw new InvalidJsonException($"the body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidJsonException("the body must be a JSON object");
-            try
-            {
-                return document.RootElement.Deserialize<T>(Json.Options) ?? throw new InvalidJsonException("the body must be a JSON object");
-            }
-            catch (JsonException e)
-            {
-                throw ValidationFailedException.For(FieldName(e.Path), WrongType(e));
-            }
-        }
+        if (root != JsonTokenType.StartObject) throw new InvalidJsonException("the body must be a JSON object");
     }
 
     private static string WrongType(JsonException e) =>

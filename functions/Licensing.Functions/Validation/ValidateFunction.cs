@@ -41,12 +41,13 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
         var body = await RequestBody.ReadJsonAsync<ValidateRequest>(req, ct);
         var request = Parse(body);
         var verdict = await budget.RunAsync(t => validation.ValidateAsync(request, address, t), ct);
-        LicensingMetrics.Verdict(verdict.Code.ToWire());
+        var code = verdict.Code.ToWire();
+        LicensingMetrics.Verdict(code);
         var now = clock.GetUtcNow();
         var l = verdict.License;
         return new ApiJsonResult(StatusCodes.Status200OK, new ValidateResponse(
             verdict.Valid,
-            verdict.Code.ToWire(),
+            code,
             verdict.Detail,
             l is null ? null
                 : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations, l.UpdatesUntil,

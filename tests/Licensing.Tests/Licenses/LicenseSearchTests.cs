@@ -90,6 +90,24 @@ public sealed class LicenseSearchTests(SharedHost shared) : IClassFixture<Shared
         Assert.Equal("VALIDATION_FAILED", refused.Code);
     }
 
+    [Fact]
+    public async Task Searching_by_key_spends_none_of_the_keys_validation_limit()
+    {
+        var clock = new TestClock();
+        await using var host = await TestHost.StartAsync(clock: clock, settings: new Dictionary<string, string?>
+        {
+            ["Licensing:RateLimits:PerKeyBurst"] = "2",
+            ["Licensing:RateLimits:PerKeyPerSecond"] = "1",
+        });
+        var apiKey = await host.CreateAccountWithProductAsync();
+        var key = (await host.IssueAsync(apiKey)).GetProperty("licenseKey").GetString()!;
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("v1/licenses?key=" + Uri.EscapeDataString(key), apiKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync("v1/validate", new { key })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync("v1/validate", new { key })).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await host.PostAsync("v1/validate", new { key })).Status);
+    }
+
     [Theory]
     [InlineData("domain=not%20a%20host", "domain")]
     [InlineData("key=a&domain=example.com", "domain")]
