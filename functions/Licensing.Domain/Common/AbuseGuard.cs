@@ -15,6 +15,7 @@ public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
     private readonly TokenBuckets _trials = new(clock, settings.TrialsPerAddressBurst, settings.TrialsPerAddressPerSecond);
     private readonly TokenBuckets _signInPerAddress = new(clock, settings.SignInPerAddressBurst, settings.SignInPerAddressPerSecond);
     private readonly TokenBuckets _signInPerEmail = new(clock, settings.SignInPerEmailBurst, settings.SignInPerEmailPerSecond);
+    private readonly TokenBuckets _keyResends = new(clock, settings.SignInPerEmailBurst, settings.SignInPerEmailPerSecond);
 
     /// <summary>
     /// Before a key is looked up by hash (an alias key: no signature vouches for it): an address that has spent its
@@ -60,14 +61,9 @@ public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
     public void CheckSignInAddress(string? address) =>
         Take(_signInPerAddress, address, "too many sign-up or sign-in requests from this address; wait before trying again");
 
-    private readonly TokenBuckets _keyResends = new(clock, settings.SignInPerEmailBurst, settings.SignInPerEmailPerSecond);
-
     /// <summary>The customer portal's "e-mail my key again", per license, at the sign-in e-mail's pace (docs/portal.md).</summary>
-    public void CheckKeyResend(string licenseId)
-    {
-        if (!_keyResends.TryTake(licenseId, out var wait))
-            throw new RateLimitedException("the key was e-mailed several times recently; check the inbox and spam folder, or wait", wait);
-    }
+    public void CheckKeyResend(string licenseId) =>
+        Take(_keyResends, licenseId, "the key was e-mailed several times recently; check the inbox and spam folder, or wait");
 
     /// <summary>Sign-up and sign-in, per e-mail address (case-insensitive), whether or not it owns an account.</summary>
     public void CheckSignInEmail(string email) =>

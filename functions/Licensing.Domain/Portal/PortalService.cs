@@ -109,10 +109,12 @@ public sealed class PortalService(ILicenseStore licenses, ProductCache products,
         ProductCache.Policies(await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false), license.Plan).Plan;
 
     /// <summary>Deactivations still allowed in the rolling 30 days; null when the plan sets no cap.</summary>
-    public int? Remaining(License license, PlanPolicy policy) =>
-        policy.MaxDeactivationsPer30Days is { } cap
-            ? Math.Max(0, cap - license.Deactivations.Count(d => d > clock.GetUtcNow() - ActivationRules.DeactivationWindow))
-            : null;
+    private int? Remaining(License license, PlanPolicy policy)
+    {
+        if (policy.MaxDeactivationsPer30Days is not { } cap) return null;
+        var since = clock.GetUtcNow() - ActivationRules.DeactivationWindow;
+        return Math.Max(0, cap - license.Deactivations.Count(d => d > since));
+    }
 
     private static string? StripeCustomer(License license) =>
         license.Metadata.TryGetValue(StripeCustomerKey, out var id) && id.StartsWith("cus_", StringComparison.Ordinal) ? id : null;

@@ -12,21 +12,17 @@ namespace Licensing.Domain.Portal;
 /// A portal session is bound to one account and one address; it is never a founder's credential, nor the reverse.
 /// </summary>
 public sealed class PortalSignInService(IAccountStore accounts, ILicenseStore licenses, ISignInTokenStore tokens, ISessionStore sessions,
-    EmailOutboxService outbox, ISignInQueue queue, SignInLinks links, TimeProvider clock)
+    EmailOutboxService outbox, SignInService founderSignIn, SignInLinks links, TimeProvider clock)
 {
     /// <summary>Checks the route's account id (shape only: a well-formed unknown account gets the same answer) and the address.</summary>
     public static SignInRequest Parse(string accountId, string? email)
     {
         if (!Ids.IsAccountId(accountId)) throw new NotFoundException("there is no customer portal at this address");
-        var errors = new FieldErrors();
-        var address = EmailAddress.Normalize(email);
-        if (address is null) errors.Add("email", "must be a valid e-mail address");
-        errors.ThrowIfAny();
-        return new SignInRequest(PortalTokens.Purpose, address!, null, AccountId: accountId);
+        return SignInService.ParseSignIn(email) with { Purpose = PortalTokens.Purpose, AccountId = accountId };
     }
 
-    public Task RequestAsync(SignInRequest request, CancellationToken ct) =>
-        queue.EnqueueAsync(request with { RequestId = BearerTokens.NewId("req_") }, ct);
+    /// <summary>Queues the request on the founder sign-in's queue (<see cref="SignInService.RequestAsync"/>).</summary>
+    public Task RequestAsync(SignInRequest request, CancellationToken ct) => founderSignIn.RequestAsync(request, ct);
 
     /// <summary>Queue side: e-mails a portal link when the account exists and the address holds at least one of its licenses.</summary>
     public async Task<string> ProcessAsync(SignInRequest request, CancellationToken ct)
@@ -74,5 +70,5 @@ public sealed class PortalSignInService(IAccountStore accounts, ILicenseStore li
             : null;
     }
 
-    public Task EndAsync(string sessionToken, CancellationToken ct) => sessions.DeleteAsync(BearerTokens.Hash(sessionToken), ct);
+    public Task EndAsync(string sessionToken, CancellationToken ct) => founderSignIn.EndAsync(sessionToken, ct);
 }

@@ -80,7 +80,7 @@ public sealed class PortalFunctions(PortalService portal, PortalAuth auth, Abuse
         return new
         {
             licenseId = l.Id,
-            licenseKey = l.Key,
+            licenseKey = l.CustomerKey,
             productId = l.ProductId,
             productName = p.ProductName,
             plan = l.Plan,

@@ -65,5 +65,21 @@ public static partial class PortalTestKit
         return r.Json.GetProperty("items").EnumerateArray().ToArray();
     }
 
+    /// <summary>Asks the portal to e-mail the key again (202) and waits for the new license e-mail; returns its plain text.</summary>
+    public static async Task<string> ResendAsync(TestHost host, string accountId, string licenseId, string email, string session)
+    {
+        var before = (await Smtp4dev.MessagesToAsync(email)).Select(m => m.Id).ToHashSet();
+        var r = await host.PostAsync($"v1/portal/{accountId}/licenses/{licenseId}/resend", null, session);
+        Assert.True(r.Status == HttpStatusCode.Accepted, r.Text);
+        var until = DateTime.UtcNow.AddSeconds(30);
+        Smtp4dev.Message? sent;
+        while ((sent = (await Smtp4dev.MessagesToAsync(email)).FirstOrDefault(m => !before.Contains(m.Id) && m.Subject.Contains("license key"))) is null)
+        {
+            Assert.True(DateTime.UtcNow < until, "the key was not e-mailed again");
+            await Task.Delay(100);
+        }
+        return await Smtp4dev.PlainTextAsync(sent.Id);
+    }
+
     public static Task<TestHost> StartAsync(params (string Key, string? Value)[] more) => AccountTestKit.StartAsync(more: more);
 }
