@@ -16,8 +16,7 @@ public sealed class PurchaseSimulationTests(SharedHost shared) : IClassFixture<S
 
     private static string NewEmail() => $"simulated-{Guid.NewGuid():N}@simulation-tests.example";
 
-    private async Task<JsonElement[]> LicensesAsync(string apiKey, string email) =>
-        (await Host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(email), apiKey)).Json.GetProperty("items").EnumerateArray().ToArray();
+    private Task<JsonElement[]> LicensesAsync(string apiKey, string email) => CustomerLicenses.ListAsync(Host, apiKey, email);
 
     [Fact]
     public async Task A_simulated_purchase_issues_a_test_license_through_the_pipeline_and_emails_a_key_that_validates()
