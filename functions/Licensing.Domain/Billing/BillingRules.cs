@@ -47,6 +47,10 @@ public static class BillingRules
         _ => new([], false, null),
     };
 
+    /// <summary>The license moved to <paramref name="plan"/>: the plan's id and its terms (model, features, activation limit).</summary>
+    public static License OnPlan(License l, Plan plan) =>
+        l with { Plan = plan.Id, Model = plan.Model, Features = plan.Features, MaxActivations = plan.MaxActivations };
+
     /// <summary>The license a purchase issues, on the terms found for it.</summary>
     public static IssueLicenseInput IssueInput(PurchaseCompleted p, Product product, Plan plan) =>
         new(product.Id, p.CustomerEmail, p.Domain is null ? null : [p.Domain], plan.Id, null, p.PeriodEnd, null, p.Metadata, p.Source.TestMode);
@@ -106,8 +110,7 @@ public static class BillingRules
                 : l.BillingState is BillingState.Canceling or BillingState.PastDue ? BillingState.None : l.BillingState,
             ExpiresAt = e.PeriodEnd is { } end && (e.CancelAtPeriodEnd || l.ExpiresAt is null || end > l.ExpiresAt) ? end : l.ExpiresAt,
         };
-        return plan is null || plan.Id == l.Plan ? next
-            : next with { Plan = plan.Id, Model = plan.Model, Features = plan.Features, MaxActivations = plan.MaxActivations };
+        return plan is null || plan.Id == l.Plan ? next : OnPlan(next, plan);
     }
 
     /// <summary>The subscription ended: the license expires (no later than the end) and is marked canceled.</summary>

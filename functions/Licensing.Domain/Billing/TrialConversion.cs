@@ -22,11 +22,12 @@ public sealed class TrialConversion(LicenseService licenses, ILicenseStore store
         CancellationToken ct)
     {
         if (EmailAddress.Normalize(purchase.CustomerEmail) is not { } email) return null;
-        // A purchase that already issued its own license (no trial existed when it was first processed) keeps it.
-        if (await store.GetAsync(accountId, BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct).ConfigureAwait(false) is not null) return null;
         var trialId = TrialRules.LicenseIdFor(accountId, product.Id, email);
         var trial = await store.GetAsync(accountId, trialId, ct).ConfigureAwait(false);
         if (trial is null || (trial.ConvertedBy != purchase.Purchase.LinkKey && !TrialRules.IsConvertible(trial))) return null;
+        // A purchase that already issued its own license (no trial existed when it was first processed) keeps it. Read only
+        // when there is a trial to convert: a purchase without one (the usual case) costs one read here, not two.
+        if (await store.GetAsync(accountId, BillingKeys.LicenseIdForPurchase(accountId, purchase.Purchase), ct).ConfigureAwait(false) is not null) return null;
 
         // Trials are outside the license quota until now: the paid license counts once, under its id, like any other.
         var counted = await _quota.ReserveAsync(accountId, trialId, ct).ConfigureAwait(false);

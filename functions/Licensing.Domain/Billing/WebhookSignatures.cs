@@ -38,6 +38,6 @@ public static class WebhookSignatures
     public static bool SameText(string? a, string? b) =>
         a is not null && b is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
-    /// <summary>Lowercase hex SHA-256 of a secret's UTF-8 bytes: what is stored of a secret that is only ever compared.</summary>
-    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    /// <summary>Lowercase hex SHA-256 of a secret's UTF-8 bytes: what is stored of a secret that is only ever compared (as for bearer tokens).</summary>
+    public static string Hash(string secret) => Accounts.BearerTokens.Hash(secret);
 }

@@ -77,14 +77,10 @@ public static class TrialRules
     /// as an issuance would set them (the provider's period end, else the plan's duration), active, trial flag cleared,
     /// and the purchase recorded, so a repeated delivery of it recognises its own conversion.
     /// </summary>
-    public static License ToPaid(License trial, PurchaseCompleted purchase, Plan plan, DateTimeOffset now) => trial with
+    public static License ToPaid(License trial, PurchaseCompleted purchase, Plan plan, DateTimeOffset now) => BillingRules.OnPlan(trial, plan) with
     {
         Trial = false,
         ConvertedBy = purchase.Purchase.LinkKey,
-        Plan = plan.Id,
-        Model = plan.Model,
-        Features = plan.Features,
-        MaxActivations = plan.MaxActivations,
         ExpiresAt = purchase.PeriodEnd ?? plan.DefaultExpiry(now),
         UpdatesUntil = plan.Model == LicenseModel.Perpetual && plan.Policy.UpdatesDays is { } days ? now.AddDays(days) : null,
         Status = LicenseStatus.Active,

@@ -16,10 +16,14 @@ namespace Licensing.Domain.Trials;
 /// counted when a purchase converts it (<see cref="Billing.TrialConversion"/>).
 /// </summary>
 public sealed class TrialService(ITrialClaims claims, IProductStore products, ILicenseStore store, IRootSigner signer, LicenseReadCache cache,
-    ActivationService activations, EmailOutboxService email, TimeProvider clock, int maxPerDay, ShortKeys.ShortKeyIssuer? shortKeys = null)
+    ActivationService activations, EmailOutboxService email, TimeProvider clock, int maxPerDay, ShortKeys.ShortKeyIssuer? shortKeys = null,
+    Audit.IChangeNotifier? changes = null)
 {
-    /// <summary>Issuance without the license quota: trials have their own daily cap.</summary>
-    private readonly LicenseService _licenses = new(store, products, signer, clock, quotas: null, cache, shortKeys: shortKeys);
+    /// <summary>
+    /// Issuance without the license quota (trials have their own daily cap), otherwise as every issuance: the change is
+    /// announced at once (license.created), not left to the journal sweep.
+    /// </summary>
+    private readonly LicenseService _licenses = new(store, products, signer, clock, quotas: null, cache, changes, shortKeys);
 
     public async Task<License> StartAsync(TrialRequest request, CancellationToken ct)
     {

@@ -9,12 +9,15 @@ namespace Licensing.Functions.Billing;
 /// </summary>
 public sealed class BillingIntake(IBillingInbox inbox, IBillingEventQueue queue, TimeProvider clock)
 {
-    /// <summary>A verified event: stored and queued when the provider's parser handles its type, else only acknowledged.</summary>
-    public async Task<IActionResult> ReceiveAsync(IBillingEventParser parser, string accountId, string? eventId, string? type, DateTimeOffset created,
+    /// <summary>
+    /// A verified event: stored and queued when the provider's parser handles its type, else only acknowledged.
+    /// <paramref name="created"/> is when the provider says it happened; when it does not say, now.
+    /// </summary>
+    public async Task<IActionResult> ReceiveAsync(IBillingEventParser parser, string accountId, string? eventId, string? type, DateTimeOffset? created,
         byte[] raw, CancellationToken ct)
     {
         if (eventId is null || type is null || !parser.HandledTypes.Contains(type)) return WebhookAnswers.Received(handled: false);
-        await AcceptAsync(accountId, new ProviderRef(parser.Provider, eventId), type, created, raw, ct);
+        await AcceptAsync(accountId, new ProviderRef(parser.Provider, eventId), type, created ?? clock.GetUtcNow(), raw, ct);
         return WebhookAnswers.Received(handled: true);
     }
 

@@ -8,8 +8,6 @@ public sealed class BillingParsers(IEnumerable<IBillingEventParser> parsers)
 {
     private readonly Dictionary<BillingProvider, IBillingEventParser> _byProvider = parsers.ToDictionary(p => p.Provider);
 
-    public IReadOnlyCollection<BillingProvider> Providers => _byProvider.Keys;
-
     public IBillingEventParser For(BillingProvider provider) =>
         _byProvider.TryGetValue(provider, out var parser) ? parser : throw new BillingPermanentException($"no parser for {provider.ToWire()} events");
 

@@ -27,7 +27,7 @@ public static class BillingRegistration
         // Customer erasure reaches the raw events, the failures and the provider customers' e-mail rows.
         services.AddSingleton(sp => new CustomerDataErasure("stripeevents", ActivatorUtilities.CreateInstance<BillingInboxTableStore>(sp).EraseAsync));
         services.AddSingleton(sp => new CustomerDataErasure("stripefailures", ActivatorUtilities.CreateInstance<BillingFailuresTableStore>(sp).EraseAsync));
-        services.AddSingleton(sp => new CustomerDataErasure("stripelinks", ActivatorUtilities.CreateInstance<BillingLinksTableStore>(sp).EraseAsync));
+        services.AddSingleton(sp => new CustomerDataErasure("stripelinks", sp.GetRequiredService<BillingLinksTableStore>().EraseAsync));
         services.AddSingleton<IBillingEventQueue, BillingEventQueue>();
         services.AddSingleton<BillingIntake>();
         services.AddSingleton<BillingLinksTableStore>();

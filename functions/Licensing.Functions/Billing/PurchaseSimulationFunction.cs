@@ -1,6 +1,7 @@
 using Licensing.Domain.Accounts;
 using Licensing.Domain.Billing;
 using Licensing.Domain.Common;
+using Licensing.Domain.Domains;
 using Licensing.Domain.Products;
 using Licensing.Functions.Billing.Stripe;
 using Licensing.Functions.Http;
@@ -33,7 +34,8 @@ public sealed class PurchaseSimulationFunction(RequestAuth auth, IProductStore p
         if (body.Plan is null || !Naming.IsSlug(body.Plan)) errors.Add("plan", "must be a plan id of that product");
         var email = EmailAddress.Normalize(body.CustomerEmail);
         if (email is null) errors.Add("customerEmail", "must be a valid e-mail address");
-        if (body.Domain is { Length: 0 or > 253 }) errors.Add("domain", "must be a domain name");
+        // The issuance's own check (HostBindings), up front: a domain the license could not bind is a 400 here, not a failed event.
+        if (body.Domain is not null && HostBindings.NormalizeBinding(body.Domain, out var domainError) is null) errors.Add("domain", domainError);
         errors.ThrowIfAny();
         var product = await products.GetAsync(caller.AccountId, body.ProductId!, ct);
         if (product is null) errors.Add("productId", "no such product in this account");

@@ -61,20 +61,10 @@ public sealed class ProviderPipelineTests(SharedHost shared, ITestOutputHelper o
         }
     }
 
-    private async Task<JsonElement[]> LicensesAsync(string apiKey, string email) =>
-        (await Host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(email), apiKey)).Json.GetProperty("items").EnumerateArray().ToArray();
+    private Task<JsonElement[]> LicensesAsync(string apiKey, string email) => CustomerLicenses.ListAsync(Host, apiKey, email);
 
-    private async Task<JsonElement> WaitForLicenseAsync(string apiKey, string email, Func<JsonElement, bool>? until = null)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var items = await LicensesAsync(apiKey, email);
-            if (items.Length > 0 && (until is null || until(items[0]))) return items[0];
-            Assert.True(DateTime.UtcNow < deadline, $"no license for {email} as expected in {Patience}: {string.Join(", ", items.Select(i => i.ToString()))}");
-            await Task.Delay(100);
-        }
-    }
+    private Task<JsonElement> WaitForLicenseAsync(string apiKey, string email, Func<JsonElement, bool>? until = null) =>
+        CustomerLicenses.WaitAsync(Host, apiKey, email, until);
 
     private async Task<JsonElement> WaitForFailureAsync(string provider, string apiKey, Func<JsonElement, bool> match, TimeSpan? patience = null)
     {

@@ -16,8 +16,7 @@ public sealed class PurchaseSimulationTests(SharedHost shared) : IClassFixture<S
 
     private static string NewEmail() => $"simulated-{Guid.NewGuid():N}@simulation-tests.example";
 
-    private async Task<JsonElement[]> LicensesAsync(string apiKey, string email) =>
-        (await Host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(email), apiKey)).Json.GetProperty("items").EnumerateArray().ToArray();
+    private Task<JsonElement[]> LicensesAsync(string apiKey, string email) => CustomerLicenses.ListAsync(Host, apiKey, email);
 
     [Fact]
     public async Task A_simulated_purchase_issues_a_test_license_through_the_pipeline_and_emails_a_key_that_validates()
@@ -65,6 +64,11 @@ public sealed class PurchaseSimulationTests(SharedHost shared) : IClassFixture<S
         var plan = (await Host.PostAsync("v1/integrations/stripe/simulate", new { productId = "my-plugin", plan = "gold", customerEmail = email }, apiKey))
             .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.Equal(["plan"], plan.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        // A domain the license could not bind is refused here, before any event is signed and queued.
+        var domain = (await Host.PostAsync("v1/integrations/stripe/simulate",
+                new { productId = "my-plugin", plan = "pro", customerEmail = email, domain = "http://shop example/" }, apiKey))
+            .AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        Assert.Equal(["domain"], domain.GetProperty("errors").EnumerateObject().Select(e => e.Name));
         (await Host.PostAsync("v1/integrations/paddle/simulate", new { productId = "my-plugin", plan = "pro", customerEmail = email }, apiKey))
             .AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
 

@@ -33,20 +33,10 @@ public sealed class StripePipelineTests(SharedHost shared, ITestOutputHelper out
     private Task<ApiResponse> DeliverAsync(string accountId, JsonObject stripeEvent, string? signature = null) =>
         StripeEvents.DeliverAsync(Host, accountId, stripeEvent, signature);
 
-    private async Task<System.Text.Json.JsonElement[]> LicensesAsync(string apiKey, string email) =>
-        (await Host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(email), apiKey)).Json.GetProperty("items").EnumerateArray().ToArray();
+    private Task<System.Text.Json.JsonElement[]> LicensesAsync(string apiKey, string email) => CustomerLicenses.ListAsync(Host, apiKey, email);
 
-    private async Task<System.Text.Json.JsonElement> WaitForLicenseAsync(string apiKey, string email, Func<System.Text.Json.JsonElement, bool>? until = null)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var items = await LicensesAsync(apiKey, email);
-            if (items.Length > 0 && (until is null || until(items[0]))) return items[0];
-            Assert.True(DateTime.UtcNow < deadline, $"no license for {email} in {Patience}");
-            await Task.Delay(100);
-        }
-    }
+    private Task<System.Text.Json.JsonElement> WaitForLicenseAsync(string apiKey, string email, Func<System.Text.Json.JsonElement, bool>? until = null) =>
+        CustomerLicenses.WaitAsync(Host, apiKey, email, until);
 
     private async Task WaitForVerdictAsync(string key, string code)
     {

@@ -59,8 +59,7 @@ public sealed class TrialConversionTests : IAsyncLifetime
         StripeEvents.Event("checkout.session.completed",
             StripeEvents.CheckoutSession(sessionId ?? StripeEvents.NewId("cs"), email, plan: plan, subscription: StripeEvents.NewId("sub")));
 
-    private async Task<JsonElement[]> LicensesOfAsync(string apiKey, string email) =>
-        (await _host.GetAsync("v1/licenses?customerEmail=" + Uri.EscapeDataString(email), apiKey)).Json.GetProperty("items").EnumerateArray().ToArray();
+    private Task<JsonElement[]> LicensesOfAsync(string apiKey, string email) => Billing.CustomerLicenses.ListAsync(_host, apiKey, email);
 
     private async Task<JsonElement> WaitForLicenseAsync(string apiKey, string licenseId, Func<JsonElement, bool> until)
     {

@@ -30,7 +30,7 @@ public static class AppSumoRules
     /// <summary>An upgrade or downgrade: the tier's plan and its terms (features, limits, model), from now on.</summary>
     public static License? TierChanged(License l, DateTimeOffset at, Plan plan) =>
         IsStale(l, at) || (l.BillingUpdatedAt == at && l.Plan == plan.Id) ? null
-        : l with { Plan = plan.Id, Model = plan.Model, Features = plan.Features, MaxActivations = plan.MaxActivations, BillingUpdatedAt = at };
+        : BillingRules.OnPlan(l, plan) with { BillingUpdatedAt = at };
 
     /// <summary>A deactivation revokes the license (a newer activation can lift it).</summary>
     public static License? Deactivated(License l, DateTimeOffset at) =>

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Licensing.Domain.Accounts;
 using Licensing.Domain.Billing;
 using Licensing.Domain.Common;
 using Licensing.Functions.Http;
@@ -26,7 +26,7 @@ public sealed class GumroadConnector(ISecretStore secrets) : IProviderConnector
         if (body.SellerId is not { Length: > 0 and <= 128 } seller || seller.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
             errors.Add("sellerId", "must be the Gumroad seller id (Settings → Advanced → Ping shows it as seller_id)");
         errors.ThrowIfAny();
-        var secret = Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
+        var secret = BearerTokens.New(prefix: "");
         await secrets.UpsertAsync(ProviderSecrets.Name(Provider, SellerId, accountId), body.SellerId!, ct);
         await secrets.UpsertAsync(ProviderSecrets.Name(Provider, UrlSecretHash, accountId), WebhookSignatures.Hash(secret), ct);
         return $"{webhookUrl}/{secret}";

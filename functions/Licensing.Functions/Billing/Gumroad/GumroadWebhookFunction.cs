@@ -13,8 +13,7 @@ namespace Licensing.Functions.Billing.Gumroad;
 /// <c>seller_id</c> is the account's Gumroad seller (sales, refunds and disputes always carry it; a subscription
 /// notification that carries one must match too).
 /// </summary>
-public sealed class GumroadWebhookFunction(ISecretStore secrets, BillingIntake intake, GumroadEventParser parser, TimeProvider clock,
-    ILogger<GumroadWebhookFunction> logger)
+public sealed class GumroadWebhookFunction(ISecretStore secrets, BillingIntake intake, GumroadEventParser parser, ILogger<GumroadWebhookFunction> logger)
 {
     [Function(nameof(GumroadWebhook))]
     public async Task<IActionResult> GumroadWebhook(
@@ -34,6 +33,6 @@ public sealed class GumroadWebhookFunction(ISecretStore secrets, BillingIntake i
             logger.LogWarning("Rejected a Gumroad notification for {AccountId}: wrong URL secret or seller_id", accountId);
             return WebhookAnswers.InvalidSignature("the URL is not the one the Gumroad integration returned, or seller_id is not the account's seller");
         }
-        return await intake.ReceiveAsync(parser, accountId, ping.EventId, ping.Resource, ping.OccurredAt ?? clock.GetUtcNow(), raw, ct);
+        return await intake.ReceiveAsync(parser, accountId, ping.EventId, ping.Resource, ping.OccurredAt, raw, ct);
     }
 }

@@ -14,7 +14,7 @@ namespace Licensing.Functions.Billing.LemonSqueezy;
 /// else. Lemon Squeezy sends no event id or timestamp: an event is named by its event name, its resource id and the
 /// resource's <c>updated_at</c>, so a redelivery is the same event and a later change of the resource a new one.
 /// </summary>
-public sealed class LemonSqueezyWebhookFunction(ISecretStore secrets, BillingIntake intake, LemonSqueezyEventParser parser, TimeProvider clock,
+public sealed class LemonSqueezyWebhookFunction(ISecretStore secrets, BillingIntake intake, LemonSqueezyEventParser parser,
     ILogger<LemonSqueezyWebhookFunction> logger)
 {
     [Function(nameof(LemonSqueezyWebhook))]
@@ -42,8 +42,7 @@ public sealed class LemonSqueezyWebhookFunction(ISecretStore secrets, BillingInt
         {
             return WebhookAnswers.InvalidSignature("the body is not a Lemon Squeezy event (JSON:API document)");
         }
-        var at = Instant(updated) ?? clock.GetUtcNow();
         var eventId = id is null ? null : updated is null ? $"{name}:{id}" : $"{name}:{id}@{updated}";
-        return await intake.ReceiveAsync(parser, accountId, eventId, name, at, raw, ct);
+        return await intake.ReceiveAsync(parser, accountId, eventId, name, Instant(updated), raw, ct);
     }
 }

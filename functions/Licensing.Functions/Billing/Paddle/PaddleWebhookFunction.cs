@@ -46,6 +46,6 @@ public sealed class PaddleWebhookFunction(ISecretStore secrets, BillingIntake in
         {
             return WebhookAnswers.InvalidSignature("the body is not a Paddle event");
         }
-        return await intake.ReceiveAsync(parser, accountId, eventId, type, occurred ?? clock.GetUtcNow(), raw, ct);
+        return await intake.ReceiveAsync(parser, accountId, eventId, type, occurred, raw, ct);
     }
 }

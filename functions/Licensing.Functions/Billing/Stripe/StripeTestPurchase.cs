@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Licensing.Domain.Billing;
 
 namespace Licensing.Functions.Billing.Stripe;
 
@@ -50,9 +51,7 @@ public static class StripeTestPurchase
     public static string Signature(byte[] body, string secret, DateTimeOffset now)
     {
         var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        byte[] payload = [.. Encoding.UTF8.GetBytes(timestamp + "."), .. body];
-        var signed = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), payload);
-        return $"t={timestamp},v1={Convert.ToHexStringLower(signed)}";
+        return $"t={timestamp},v1={WebhookSignatures.HexHmac(secret, WebhookSignatures.Prefixed(timestamp + ".", body))}";
     }
 
     private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
