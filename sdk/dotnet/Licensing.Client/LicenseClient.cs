@@ -195,7 +195,7 @@ namespace Licensing.Client
                 if (code != "VALID") return Remember(new LicenseState(false, code, detail, null, offline: false), null);
                 var token = root.TryGetProperty("certificate", out var c) ? c.GetString() : null;
                 var certificate = OfflineVerifier.VerifyCertificate(token, _roots, _options.Clock());
-                if (certificate == null || (OfflineVerifier.IsSignedKey(key) && certificate.LicenseId != LicenseIdOf(key)))
+                if (certificate == null || !Answers(certificate, key, fresh: true))
                     return new LicenseState(false, "CERTIFICATE_INVALID", "the server's certificate did not verify against the pinned keys", null,
                         offline: false);
                 _options.Store.Save(ContextEntry, Context(domain, fingerprint));
@@ -222,9 +222,7 @@ namespace Licensing.Client
         private Certificate? StoredCertificate(string key, string? domain, string? fingerprint)
         {
             var certificate = OfflineVerifier.VerifyCertificate(_options.Store.Load(CertificateEntry), _roots, _options.Clock(), TimeSpan.Zero);
-            if (certificate == null) return null;
-            // A signed key names its license; any other key (a short key) is the key the certificate was given for.
-            if (OfflineVerifier.IsSignedKey(key) ? certificate.LicenseId != LicenseIdOf(key) : _options.Store.Load(KeyEntry) != KeyHash(key)) return null;
+            if (certificate == null || !Answers(certificate, key, fresh: false)) return null;
             // The certificate answers for the domain or machine it was asked for, exactly as the app named it then.
             return _options.Store.Load(ContextEntry) == Context(domain, fingerprint) ? certificate : null;
         }
@@ -261,7 +259,14 @@ namespace Licensing.Client
             return BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(key))).Replace("-", "").ToLowerInvariant();
         }
 
-        private string? LicenseIdOf(string key) => OfflineVerifier.TryVerifyKey(key, _roots, out var ids) ? ids!.LicenseId : null;
+        /// <summary>
+        /// Whether the certificate answers for this key: a signed key names its license (checked offline); any other key (a short
+        /// key) is the key the certificate was given for (<paramref name="fresh"/>: just given; else the key kept beside it).
+        /// </summary>
+        private bool Answers(Certificate certificate, string key, bool fresh) =>
+            OfflineVerifier.IsSignedKey(key)
+                ? OfflineVerifier.TryVerifyKey(key, _roots, out var ids) && certificate.LicenseId == ids!.LicenseId
+                : fresh || _options.Store.Load(KeyEntry) == KeyHash(key);
 
         private static string Context(string? domain, string? fingerprint) => "domain=" + domain + "\nfingerprint=" + fingerprint;
 
