@@ -170,26 +170,12 @@ namespace Licensing.Client
         private async Task<LicenseState> SendAsync(string path, Dictionary<string, object?> body, string key, string? domain, string? fingerprint,
             string codeField, CancellationToken ct)
         {
-            HttpResponseMessage response;
-            try
+            var (status, doc, unreachable) = await AskAsync(path, body, ct).ConfigureAwait(false);
+            if (doc == null) return KeepLastVerdict(key, domain, fingerprint, unreachable!);
+            using (doc)
             {
-                response = await PostAsync(path, body, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
-            {
-                return KeepLastVerdict(key, domain, fingerprint, "the licensing service could not be reached: " + e.Message);
-            }
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                if (status >= 500 || status == 429) return KeepLastVerdict(key, domain, fingerprint, $"the licensing service answered {status}");
-                var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                using var doc = JsonDocument.Parse(text);
                 var root = doc.RootElement;
-                if (status != 200)
-                    return new LicenseState(false, root.TryGetProperty("code", out var pc) ? pc.GetString()!
-                        : status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        root.TryGetProperty("detail", out var pd) ? pd.GetString()! : "request refused", null, offline: false);
+                if (status != 200) return new LicenseState(false, RefusedCode(root, status), RefusedDetail(root), null, offline: false);
                 var code = root.GetProperty(codeField).GetString()!;
                 var detail = root.TryGetProperty("detail", out var d) ? d.GetString()! : code;
                 if (code != "VALID") return Remember(new LicenseState(false, code, detail, null, offline: false), null);
@@ -203,6 +189,38 @@ namespace Licensing.Client
                 return Remember(new LicenseState(true, code, detail, certificate, offline: false), certificate);
             }
         }
+
+        /// <summary>
+        /// POSTs <paramref name="body"/> and reads the JSON answer with its status; or, with no answer, why the service could not be
+        /// reached: a network fault, a 5xx or a 429, which are never a verdict.
+        /// </summary>
+        private async Task<(int Status, JsonDocument? Answer, string? Unreachable)> AskAsync(string path, Dictionary<string, object?> body,
+            CancellationToken ct)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await PostAsync(path, body, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                return (0, null, "the licensing service could not be reached: " + e.Message);
+            }
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                if (status >= 500 || status == 429) return (status, null, $"the licensing service answered {status}");
+                return (status, JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false)), null);
+            }
+        }
+
+        /// <summary>A refused request's problem code (its status when the answer names none) and detail.</summary>
+        private static string RefusedCode(JsonElement problem, int status) =>
+            problem.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()!
+                : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private static string RefusedDetail(JsonElement problem) =>
+            problem.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "request refused";
 
         private Task<HttpResponseMessage> PostAsync(string path, Dictionary<string, object?> body, CancellationToken ct) =>
             _http.PostAsync(new Uri(_options.BaseUrl, path), new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"), ct);
