@@ -171,6 +171,7 @@ final class WordPressTest extends TestCase
         $info = Site::step('plugin-info');
         $this->assertSame('1.1.0', $info['version']);
         $this->assertStringContainsString('Reports by month.', $info['sections']['changelog']);
+        $this->assertStringContainsString('<p>Reports by month.</p>', $info['sections']['changelog'], 'the service\'s HTML, not escaped again');
         $this->assertSame($offer['package'], $info['download_link']);
 
         $upgrade = Site::step('upgrade');

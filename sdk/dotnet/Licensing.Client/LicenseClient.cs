@@ -170,32 +170,18 @@ namespace Licensing.Client
         private async Task<LicenseState> SendAsync(string path, Dictionary<string, object?> body, string key, string? domain, string? fingerprint,
             string codeField, CancellationToken ct)
         {
-            HttpResponseMessage response;
-            try
+            var (status, doc, unreachable) = await AskAsync(path, body, ct).ConfigureAwait(false);
+            if (doc == null) return KeepLastVerdict(key, domain, fingerprint, unreachable!);
+            using (doc)
             {
-                response = await PostAsync(path, body, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
-            {
-                return KeepLastVerdict(key, domain, fingerprint, "the licensing service could not be reached: " + e.Message);
-            }
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                if (status >= 500 || status == 429) return KeepLastVerdict(key, domain, fingerprint, $"the licensing service answered {status}");
-                var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                using var doc = JsonDocument.Parse(text);
                 var root = doc.RootElement;
-                if (status != 200)
-                    return new LicenseState(false, root.TryGetProperty("code", out var pc) ? pc.GetString()!
-                        : status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        root.TryGetProperty("detail", out var pd) ? pd.GetString()! : "request refused", null, offline: false);
+                if (status != 200) return new LicenseState(false, RefusedCode(root, status), RefusedDetail(root), null, offline: false);
                 var code = root.GetProperty(codeField).GetString()!;
                 var detail = root.TryGetProperty("detail", out var d) ? d.GetString()! : code;
                 if (code != "VALID") return Remember(new LicenseState(false, code, detail, null, offline: false), null);
                 var token = root.TryGetProperty("certificate", out var c) ? c.GetString() : null;
                 var certificate = OfflineVerifier.VerifyCertificate(token, _roots, _options.Clock());
-                if (certificate == null || (OfflineVerifier.IsSignedKey(key) && certificate.LicenseId != LicenseIdOf(key)))
+                if (certificate == null || !Answers(certificate, key, fresh: true))
                     return new LicenseState(false, "CERTIFICATE_INVALID", "the server's certificate did not verify against the pinned keys", null,
                         offline: false);
                 _options.Store.Save(ContextEntry, Context(domain, fingerprint));
@@ -203,6 +189,38 @@ namespace Licensing.Client
                 return Remember(new LicenseState(true, code, detail, certificate, offline: false), certificate);
             }
         }
+
+        /// <summary>
+        /// POSTs <paramref name="body"/> and reads the JSON answer with its status; or, with no answer, why the service could not be
+        /// reached: a network fault, a 5xx or a 429, which are never a verdict.
+        /// </summary>
+        private async Task<(int Status, JsonDocument? Answer, string? Unreachable)> AskAsync(string path, Dictionary<string, object?> body,
+            CancellationToken ct)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await PostAsync(path, body, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                return (0, null, "the licensing service could not be reached: " + e.Message);
+            }
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                if (status >= 500 || status == 429) return (status, null, $"the licensing service answered {status}");
+                return (status, JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false)), null);
+            }
+        }
+
+        /// <summary>A refused request's problem code (its status when the answer names none) and detail.</summary>
+        private static string RefusedCode(JsonElement problem, int status) =>
+            problem.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()!
+                : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private static string RefusedDetail(JsonElement problem) =>
+            problem.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "request refused";
 
         private Task<HttpResponseMessage> PostAsync(string path, Dictionary<string, object?> body, CancellationToken ct) =>
             _http.PostAsync(new Uri(_options.BaseUrl, path), new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"), ct);
@@ -222,9 +240,7 @@ namespace Licensing.Client
         private Certificate? StoredCertificate(string key, string? domain, string? fingerprint)
         {
             var certificate = OfflineVerifier.VerifyCertificate(_options.Store.Load(CertificateEntry), _roots, _options.Clock(), TimeSpan.Zero);
-            if (certificate == null) return null;
-            // A signed key names its license; any other key (a short key) is the key the certificate was given for.
-            if (OfflineVerifier.IsSignedKey(key) ? certificate.LicenseId != LicenseIdOf(key) : _options.Store.Load(KeyEntry) != KeyHash(key)) return null;
+            if (certificate == null || !Answers(certificate, key, fresh: false)) return null;
             // The certificate answers for the domain or machine it was asked for, exactly as the app named it then.
             return _options.Store.Load(ContextEntry) == Context(domain, fingerprint) ? certificate : null;
         }
@@ -261,7 +277,14 @@ namespace Licensing.Client
             return BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(key))).Replace("-", "").ToLowerInvariant();
         }
 
-        private string? LicenseIdOf(string key) => OfflineVerifier.TryVerifyKey(key, _roots, out var ids) ? ids!.LicenseId : null;
+        /// <summary>
+        /// Whether the certificate answers for this key: a signed key names its license (checked offline); any other key (a short
+        /// key) is the key the certificate was given for (<paramref name="fresh"/>: just given; else the key kept beside it).
+        /// </summary>
+        private bool Answers(Certificate certificate, string key, bool fresh) =>
+            OfflineVerifier.IsSignedKey(key)
+                ? OfflineVerifier.TryVerifyKey(key, _roots, out var ids) && certificate.LicenseId == ids!.LicenseId
+                : fresh || _options.Store.Load(KeyEntry) == KeyHash(key);
 
         private static string Context(string? domain, string? fingerprint) => "domain=" + domain + "\nfingerprint=" + fingerprint;
 

@@ -43,28 +43,13 @@ namespace Licensing.Client
             var body = new Dictionary<string, object?> { ["key"] = key, ["version"] = currentVersion, ["channel"] = channel };
             if (domain != null) body["domain"] = domain;
             if (fingerprint != null) body["fingerprint"] = fingerprint;
-            HttpResponseMessage response;
-            try
+            var (status, doc, unreachable) = await AskAsync("v1/updates/check", body, ct).ConfigureAwait(false);
+            if (doc == null)
+                return new UpdateInfo { Code = "UNREACHABLE", Detail = status == 0 ? unreachable! : unreachable + "; try again later" };
+            using (doc)
             {
-                response = await PostAsync("v1/updates/check", body, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
-            {
-                return new UpdateInfo { Code = "UNREACHABLE", Detail = "the licensing service could not be reached: " + e.Message };
-            }
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                if (status >= 500 || status == 429)
-                    return new UpdateInfo { Code = "UNREACHABLE", Detail = $"the licensing service answered {status}; try again later" };
-                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
                 var root = doc.RootElement;
-                if (status != 200)
-                    return new UpdateInfo
-                    {
-                        Code = Text(root, "code") ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        Detail = Text(root, "detail") ?? "request refused"
-                    };
+                if (status != 200) return new UpdateInfo { Code = RefusedCode(root, status), Detail = RefusedDetail(root) };
                 return new UpdateInfo
                 {
                     UpdateAvailable = root.GetProperty("updateAvailable").GetBoolean(),

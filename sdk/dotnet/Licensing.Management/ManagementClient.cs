@@ -94,13 +94,8 @@ public sealed partial class ManagementClient : IDisposable
         await SendAsync<JsonObject>(HttpMethod.Post, $"v1/licenses/{Esc(licenseId)}/resend-email", null, ct);
 
     /// <summary><c>GET /v1/audit</c>, newest first; <paramref name="licenseId"/> narrows it to one license's history.</summary>
-    public Task<Page<AuditEntry>> ListAuditAsync(string? licenseId, string? continuationToken = null, CancellationToken ct = default)
-    {
-        var query = new List<string>();
-        if (licenseId is not null) query.Add("licenseId=" + Esc(licenseId));
-        if (continuationToken is not null) query.Add("continuationToken=" + Esc(continuationToken));
-        return SendAsync<Page<AuditEntry>>(HttpMethod.Get, "v1/audit" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), null, ct)!;
-    }
+    public Task<Page<AuditEntry>> ListAuditAsync(string? licenseId, string? continuationToken = null, CancellationToken ct = default) =>
+        SendAsync<Page<AuditEntry>>(HttpMethod.Get, WithQuery("v1/audit", ("licenseId", licenseId), ("continuationToken", continuationToken)), null, ct)!;
 
     public Task<ImportResult> ImportAsync(string productId, IReadOnlyList<ImportItem> licenses, CancellationToken ct = default) =>
         SendAsync<ImportResult>(HttpMethod.Post, "v1/licenses/import", new { productId, licenses }, ct)!;

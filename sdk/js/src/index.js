@@ -66,7 +66,6 @@ async function verifyWith(jwk, data, signature) {
   } catch { return false; } // not a P-256 point: verifies nothing
 }
 
-/** docs/license-keys.md: { accountId, licenseId } for a key signed by a root key of `keys`, else null. No network. */
 /**
  * Whether the key is a signed key (`LK1.`…), the only kind checked offline. A short key (`XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`)
  * carries a MAC only the server can check: it is sent to the server, and offline trust rests on its certificate.
@@ -75,8 +74,9 @@ export function isSignedKey(key) { return typeof key === 'string' && key.startsW
 
 async function keyHash(key) { return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)))); }
 
+/** docs/license-keys.md: { accountId, licenseId } for a key signed by a root key of `keys`, else null. No network. */
 export async function verifyKeyOffline(key, keys) {
-  if (typeof key !== 'string' || key.length !== 127 || !key.startsWith('LK1.') || key[40] !== '.') return null;
+  if (!isSignedKey(key) || key.length !== 127 || key[40] !== '.') return null;
   const payload = decodeCanonical(key.slice(4, 40), 27);
   const signature = decodeCanonical(key.slice(41), 64);
   if (!payload || !signature || payload[0] !== 1 || !isLowS(signature)) return null;

@@ -76,7 +76,7 @@ final class Offline
      */
     public static function verifyKey($key, array $keys): ?array
     {
-        if (!is_string($key) || strlen($key) !== 127 || strncmp($key, 'LK1.', 4) !== 0 || $key[40] !== '.') {
+        if (!is_string($key) || !self::isSignedKey($key) || strlen($key) !== 127 || $key[40] !== '.') {
             return null;
         }
         $payload = Base64Url::decodeCanonical(substr($key, 4, 36), 27);

@@ -81,6 +81,20 @@ public sealed partial class DashboardSession : IAsyncDisposable
     [GeneratedRegex(@"https?://\S+/signin\?token=(lsi_[A-Za-z0-9_-]+)")]
     private static partial Regex Link();
 
+    /// <summary>A customer portal's sign-in link in an e-mail: the account id, then the token.</summary>
+    [GeneratedRegex(@"/portal/(acct_[0-9a-f]+)/signin\?token=(lci_[A-Za-z0-9_-]+)")]
+    public static partial Regex PortalLink();
+
+    /// <summary>From the sign-up page: signs up as <paramref name="business"/>, then opens the link e-mailed to <paramref name="email"/>.</summary>
+    public async Task SignUpAsync(string business, string email)
+    {
+        await Page.GetByLabel("Your business name").FillAsync(business);
+        await Page.GetByLabel("E-mail").First.FillAsync(email);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send me a sign-up link" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Check your inbox" })).ToBeVisibleAsync();
+        await Page.GotoAsync(await LinkSentToAsync(email));
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

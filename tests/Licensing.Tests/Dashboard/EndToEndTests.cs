@@ -14,11 +14,8 @@ namespace Licensing.Tests.Dashboard;
 /// through the .NET SDK → the license page and the checklist show it → the customer signs in to the portal with the
 /// link from smtp4dev and deactivates the site → the founder's license page shows the freed slot.
 /// </summary>
-public sealed partial class EndToEndTests(ITestOutputHelper output)
+public sealed class EndToEndTests(ITestOutputHelper output)
 {
-    [GeneratedRegex(@"/portal/(acct_[0-9a-f]+)/signin\?token=(lci_[A-Za-z0-9_-]+)")]
-    private static partial Regex PortalLink();
-
     [Fact]
     public async Task Sign_up_create_a_product_simulate_a_purchase_and_validate_the_license_it_made()
     {
@@ -34,11 +31,7 @@ public sealed partial class EndToEndTests(ITestOutputHelper output)
             "JSON.stringify((({responseEnd, domContentLoadedEventEnd, loadEventEnd}) => ({responseEnd, domContentLoadedEventEnd, loadEventEnd}))"
             + "(performance.getEntriesByType('navigation')[0]))"));
 
-        await page.GetByLabel("Your business name").FillAsync("E2E Plugins");
-        await page.GetByLabel("E-mail").First.FillAsync(email);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Send me a sign-up link" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Check your inbox" })).ToBeVisibleAsync();
-        await page.GotoAsync(await s.LinkSentToAsync(email));
+        await s.SignUpAsync("E2E Plugins", email);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your first 30 minutes" })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Products" }).ClickAsync();
@@ -134,7 +127,7 @@ public sealed partial class EndToEndTests(ITestOutputHelper output)
         var messages = await Smtp4dev.WaitForAsync(customer, 2, TimeSpan.FromSeconds(60)); // the key, then the link
         Match link = Match.Empty;
         foreach (var m in messages)
-            if (PortalLink().Match(await Smtp4dev.PlainTextAsync(m.Id)) is { Success: true } found) link = found;
+            if (DashboardSession.PortalLink().Match(await Smtp4dev.PlainTextAsync(m.Id)) is { Success: true } found) link = found;
         Assert.True(link.Success, "no portal sign-in link among the customer's e-mails");
         Assert.Equal(accountId, link.Groups[1].Value);
         await page.GotoAsync($"portal/{accountId}/signin?token={link.Groups[2].Value}");

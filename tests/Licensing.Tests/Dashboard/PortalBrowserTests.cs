@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Licensing.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -12,12 +11,9 @@ namespace Licensing.Tests.Dashboard;
 /// left go down, gets the key e-mailed again; the founder's API view shows the freed slot. Every portal page is scanned
 /// with axe and saved under .local/screenshots/portal-*.png at desktop and phone width.
 /// </summary>
-public sealed partial class PortalBrowserTests
+public sealed class PortalBrowserTests
 {
     private const string FitsWidth = "document.documentElement.scrollWidth <= window.innerWidth";
-
-    [GeneratedRegex(@"/portal/(acct_[0-9a-f]+)/signin\?token=(lci_[A-Za-z0-9_-]+)")]
-    private static partial Regex PortalLink();
 
     [Fact]
     public async Task A_customer_signs_in_by_link_deactivates_a_site_and_the_founder_sees_the_freed_slot()
@@ -53,7 +49,7 @@ public sealed partial class PortalBrowserTests
         await s.CheckPageAsync("portal-link-sent-desktop");
 
         var messages = await Smtp4dev.WaitForAsync(customer, 1, TimeSpan.FromSeconds(60));
-        var match = PortalLink().Match(await Smtp4dev.PlainTextAsync(Assert.Single(messages).Id));
+        var match = DashboardSession.PortalLink().Match(await Smtp4dev.PlainTextAsync(Assert.Single(messages).Id));
         Assert.True(match.Success);
         Assert.Equal(accountId, match.Groups[1].Value);
         // The link names the default dashboard URL (…:7071/); open its path on this host's dashboard.

@@ -86,7 +86,6 @@ final class PluginUpdater
             return $result;
         }
         $item = $this->item($answer, $installed);
-        $changelog = (string) ($answer['changelog'] ?? '');
         return (object) [
             'name' => (string) $this->product->config['name'],
             'slug' => $this->product->slug,
@@ -96,7 +95,8 @@ final class PluginUpdater
             'requires_php' => $item->requires_php,
             'last_updated' => (string) ($answer['releasedAt'] ?? ''),
             'download_link' => $item->package,
-            'sections' => ['changelog' => $changelog === '' ? '' : wpautop(esc_html($changelog))],
+            // The update check's changelog is already HTML the service made safe (docs/releases.md): not escaped again.
+            'sections' => ['changelog' => wp_kses_post((string) ($answer['changelog'] ?? ''))],
         ];
     }
 
