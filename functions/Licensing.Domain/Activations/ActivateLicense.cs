@@ -5,7 +5,7 @@ using Licensing.Domain.Validation;
 
 namespace Licensing.Domain.Activations;
 
-/// <summary>The answer of <c>POST /v1/activate</c> (API.md "Activations").</summary>
+/// <summary>The answer of <c>POST /v1/activate</c> (docs/activations.md).</summary>
 public sealed record ActivateResult(
     bool Activated, string Code, string Detail, Activation? Activation, License? License, DateTimeOffset? RevalidateAfter, string? Certificate)
 {

@@ -3,7 +3,7 @@ using Licensing.Domain.Validation;
 
 namespace Licensing.Domain.Activations;
 
-/// <summary>The answer of <c>POST /v1/deactivate</c> (API.md "Activations").</summary>
+/// <summary>The answer of <c>POST /v1/deactivate</c> (docs/activations.md).</summary>
 public sealed record DeactivateResult(bool Deactivated, string? Code, string Detail, License? License);
 
 /// <summary><c>POST /v1/deactivate</c>: frees the slot of exactly this binding, within the plan's deactivation allowance.</summary>

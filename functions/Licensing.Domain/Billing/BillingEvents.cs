@@ -4,7 +4,7 @@ using Licensing.Domain.Common;
 
 namespace Licensing.Domain.Billing;
 
-/// <summary>The payment providers an account can sell through (API.md "Selling anywhere"); the wire name is lower case.</summary>
+/// <summary>The payment providers an account can sell through (docs/providers/README.md); the wire name is lower case.</summary>
 public enum BillingProvider { Stripe, LemonSqueezy, Paddle, Gumroad, AppSumo }
 
 /// <summary>An object of a payment provider (a checkout, order, subscription, payment): which provider, and its id there.</summary>

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Licensing.Domain.Domains;
 
 /// <summary>
-/// The one domain normaliser of the codebase (API.md "Domains are compared after normalisation"): case, scheme,
+/// The one domain normaliser of the codebase (docs/activations.md "Domain normalisation"): case, scheme,
 /// user info, port, path, query, trailing dot and a leading <c>www.</c> are dropped, and internationalised names
 /// become their punycode (IDNA) form. IP addresses get one form each, as a browser's URL parser (WHATWG) reads them:
 /// IPv4 in any form it accepts (<c>0x7f.0.0.1</c>, <c>0177.0.0.1</c>, <c>127.1</c>, <c>2130706433</c>) becomes dotted

@@ -1,6 +1,6 @@
 namespace Licensing.Domain.Validation;
 
-/// <summary>The closed set of verdicts of API.md, in the order they are checked (first failure wins).</summary>
+/// <summary>The closed set of verdicts (docs/openapi.yaml, POST /v1/validate), in the order they are checked (first failure wins).</summary>
 public enum ValidationCode
 {
     NotFound,

@@ -10,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Licensing.Functions.Activations;
 
-/// <summary>Public: take and free activation slots with the license key (API.md "Activations").</summary>
+/// <summary>Public: take and free activation slots with the license key (docs/activations.md).</summary>
 public sealed class ActivationFunctions(ActivateLicense activate, DeactivateLicense deactivate, AbuseGuard guard, PublicPathBudget budget)
 {
     public sealed record ActivateRequest(string? Key, string? Domain, string? Fingerprint, string? Name);
