@@ -13,10 +13,15 @@ public sealed record ProductSnapshot(long Issued, long Active, long ActiveDomain
 public sealed class LicenseTally(DateTimeOffset at)
 {
     private readonly Dictionary<(string Account, string Product), (long Issued, long Active, HashSet<string> Domains)> groups = [];
+    private readonly Dictionary<(string Account, string Product), long> tests = [];
 
     public void Add(License l)
     {
-        if (l.Test) return;
+        if (l.Test)
+        {
+            tests[(l.AccountId, l.ProductId)] = tests.GetValueOrDefault((l.AccountId, l.ProductId)) + 1;
+            return;
+        }
         if (!groups.TryGetValue((l.AccountId, l.ProductId), out var g)) g = (0, 0, new HashSet<string>(StringComparer.Ordinal));
         g.Issued++;
         if (l.EffectiveStatus(at) == LicenseStatus.Active)
@@ -27,6 +32,9 @@ public sealed class LicenseTally(DateTimeOffset at)
         }
         groups[(l.AccountId, l.ProductId)] = g;
     }
+
+    /// <summary>Test-mode licenses (simulated purchases, providers' test mode) per product: shown beside the metrics, counted in none.</summary>
+    public IReadOnlyDictionary<(string Account, string Product), long> TestLicenses => tests;
 
     public IReadOnlyDictionary<(string Account, string Product), ProductSnapshot> Snapshots =>
         groups.ToDictionary(kv => kv.Key, kv => new ProductSnapshot(kv.Value.Issued, kv.Value.Active, kv.Value.Domains.Count));

@@ -12,16 +12,21 @@ public sealed class LiveSnapshots(ILicenseScan scan, TimeProvider clock)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
 
-    private readonly TtlCache<string, IReadOnlyDictionary<string, ProductSnapshot>> cache = new(clock, MaxAge);
+    private readonly TtlCache<string, LiveSnapshot> cache = new(clock, MaxAge);
 
-    /// <summary>Per product id of the account: its snapshot at most <see cref="MaxAge"/> old (products without licenses absent).</summary>
-    public ValueTask<IReadOnlyDictionary<string, ProductSnapshot>> GetAsync(string accountId, CancellationToken ct) =>
+    /// <summary>The account's snapshot per product id, at most <see cref="MaxAge"/> old (products without licenses absent).</summary>
+    public ValueTask<LiveSnapshot> GetAsync(string accountId, CancellationToken ct) =>
         cache.GetAsync(accountId, (Self: this, AccountId: accountId), static (s, ct) => s.Self.TallyAsync(s.AccountId, ct), ct);
 
-    private async Task<IReadOnlyDictionary<string, ProductSnapshot>> TallyAsync(string accountId, CancellationToken ct)
+    private async Task<LiveSnapshot> TallyAsync(string accountId, CancellationToken ct)
     {
         var tally = new LicenseTally(clock.GetUtcNow());
         await foreach (var l in scan.QueryAccountAsync(accountId, ct).ConfigureAwait(false)) tally.Add(l);
-        return tally.Snapshots.ToDictionary(kv => kv.Key.Product, kv => kv.Value, StringComparer.Ordinal);
+        return new LiveSnapshot(
+            tally.Snapshots.ToDictionary(kv => kv.Key.Product, kv => kv.Value, StringComparer.Ordinal),
+            tally.TestLicenses.ToDictionary(kv => kv.Key.Product, kv => kv.Value, StringComparer.Ordinal));
     }
 }
+
+/// <summary>One account now: the metrics' snapshot per product, and its test-mode licenses per product (counted in no metric).</summary>
+public sealed record LiveSnapshot(IReadOnlyDictionary<string, ProductSnapshot> Products, IReadOnlyDictionary<string, long> TestLicenses);

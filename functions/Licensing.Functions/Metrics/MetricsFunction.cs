@@ -31,7 +31,8 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
         errors.ThrowIfAny();
 
         var productIds = productId is not null ? [productId] : (await products.ListAsync(accountId, ct)).Select(x => x.Id).ToArray();
-        var current = from <= today && today <= to ? await live.GetAsync(accountId, ct) : null;
+        var now = from <= today && today <= to ? await live.GetAsync(accountId, ct) : null;
+        var current = now?.Products;
         var perDay = new SortedDictionary<string, List<DayMetrics>>(StringComparer.Ordinal);
         foreach (var id in productIds)
             foreach (var day in WithLiveToday(await metrics.ListAsync(accountId, id, Day(from), Day(to), ct), Day(today), current, id))
@@ -58,6 +59,7 @@ public sealed class MetricsFunction(IMetricsStore metrics, IProductStore product
                 meanSeconds = summary.MeanSecondsToFirstValidation,
                 medianSeconds = summary.MedianSecondsToFirstValidation
             },
+            testLicenses = now is null ? (long?)null : productIds.Sum(id => now.TestLicenses.GetValueOrDefault(id)),
             definitions = Definitions,
             daily = merged.Select(d => new
             {

@@ -109,6 +109,9 @@ public sealed record MetricsReport
     public double? DomainToLicenseRatio { get; init; }
     public double? RenewalRate { get; init; }
     public TimeToFirstValidation? TimeToFirstValidation { get; init; }
+
+    /// <summary>Test-mode licenses that exist now (simulated purchases, providers' test mode): counted in no metric.</summary>
+    public long? TestLicenses { get; init; }
     public IReadOnlyList<JsonObject> Daily { get; init; } = [];
 }
 

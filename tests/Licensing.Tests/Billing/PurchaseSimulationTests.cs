@@ -44,6 +44,11 @@ public sealed class PurchaseSimulationTests(SharedHost shared) : IClassFixture<S
 
         var verdict = await Host.PostAsync("v1/validate", new { key, domain = "shop.simulated.example" });
         Assert.Equal("VALID", verdict.Json.GetProperty("code").GetString());
+
+        // The metrics report shows the test license beside the five metrics and counts it in none of them.
+        var metrics = (await Host.GetAsync("v1/metrics", apiKey)).Json;
+        Assert.Equal(1, metrics.GetProperty("testLicenses").GetInt64());
+        Assert.Equal(0, metrics.GetProperty("licenses").GetProperty("issued").GetInt64());
     }
 
     [Fact]

@@ -115,9 +115,12 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         }
         await s.CheckPageAsync("13-sdk");
 
-        // Test licenses count in no metric (docs/stripe.md): the metrics page stays empty for this account.
+        // Test licenses count in no metric (docs/stripe.md): the metrics stay empty for this account, and the page says
+        // why, naming the simulated purchase's license.
         await page.GetByRole(AriaRole.Link, new() { Name = "Metrics" }).ClickAsync();
         await Expect(page.Locator("figure[data-metric=validationSuccessRate]")).ToContainTextAsync("No data yet");
+        await Expect(page.GetByTestId("test-licenses")).ToContainTextAsync("1 test license from simulated or test-mode purchases exists");
+        await s.CheckPageAsync("13-metrics-test-licenses");
 
         // The customer: the portal's sign-in link from smtp4dev, then the site deactivated (after confirming).
         var licenseId = license.GetProperty("licenseId").GetString()!;

@@ -30,6 +30,7 @@ public sealed class MetricsFreshnessTests
         // A brand-new founder: no licenses yet reads 0, not null.
         var empty = await MetricsAsync(host, apiKey, $"from={Today}&to={Today}");
         Assert.Equal(0, empty.GetProperty("licenses").GetProperty("issued").GetInt64());
+        Assert.Equal(0, empty.GetProperty("testLicenses").GetInt64());
 
         await host.IssueAsync(apiKey,
             new { productId = "my-plugin", customerEmail = "fresh-a@example.com", plan = "pro", domains = new[] { "a1.com", "a2.com" } });
@@ -69,8 +70,8 @@ public sealed class MetricsFreshnessTests
         Assert.Equal((1L, 1L, 2L), (plugin.Issued, plugin.Active, plugin.ActiveDomains));
         Assert.Equal((1L, 0L, 0L), (other.Issued, other.Active, other.ActiveDomains));
         var live = await host.Services.GetRequiredService<LiveSnapshots>().GetAsync(accountId, default);
-        Assert.Equal(new ProductSnapshot(1, 1, 2), live["my-plugin"]);
-        Assert.Equal(new ProductSnapshot(1, 0, 0), live["other"]);
+        Assert.Equal(new ProductSnapshot(1, 1, 2), live.Products["my-plugin"]);
+        Assert.Equal(new ProductSnapshot(1, 0, 0), live.Products["other"]);
     }
 
     [Fact]
@@ -86,7 +87,9 @@ public sealed class MetricsFreshnessTests
         r.AssertProblem(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
         Assert.NotNull(r.Headers.RetryAfter);
         // A range without today needs no live read and still answers.
-        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("v1/metrics?from=2020-01-01&to=2020-01-31", apiKey)).Status);
+        var past = await host.GetAsync("v1/metrics?from=2020-01-01&to=2020-01-31", apiKey);
+        Assert.Equal(HttpStatusCode.OK, past.Status);
+        Assert.Equal(JsonValueKind.Null, past.Json.GetProperty("testLicenses").ValueKind);
     }
 
     private static async Task<JsonElement> MetricsAsync(TestHost host, string apiKey, string query)
