@@ -42,6 +42,14 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await page.GetByLabel("Plan name").FillAsync("Pro");
         await page.GetByLabel("Sites or devices per license").FillAsync("2");
         await page.GetByLabel("Features").FillAsync("export, analytics");
+        // The further settings fold open by keyboard; opened, they are part of the page the scan checks.
+        await page.GetByText("Activations, offline use, updates, usage and trials").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByLabel("Free trial in days").FillAsync("14");
+        await page.GetByText("Keys, renewal reminders and development sites").ClickAsync();
+        await page.GetByLabel("License keys").SelectOptionAsync("short");
+        await page.GetByText("Selling through a provider").ClickAsync();
+        await page.GetByLabel("Stripe price ids").FillAsync("price_dash_pro");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save product" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Product dash-plugin created." })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Dash Plugin" })).ToBeVisibleAsync();
@@ -55,6 +63,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         Assert.Equal(("pro", "subscription", 365, 2), (plan.GetProperty("id").GetString(), plan.GetProperty("model").GetString(),
             plan.GetProperty("durationDays").GetInt32(), plan.GetProperty("maxActivations").GetInt32()));
         Assert.Equal(["export", "analytics"], plan.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal((14, "price_dash_pro", "short"), (plan.GetProperty("trialDays").GetInt32(), plan.GetProperty("stripePriceIds")[0].GetString(),
+            product.Json.GetProperty("keyFormat").GetString()));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
         await Expect(page.Locator("li[data-step=product]")).ToHaveClassAsync("done");
