@@ -29,10 +29,12 @@ public sealed partial class DashboardSession : IAsyncDisposable
     public IPage Page { get; }
     public Uri Origin { get; }
 
-    public static async Task<DashboardSession> StartAsync()
+    /// <summary>A host serving the published dashboard (<paramref name="root"/>: another published wwwroot, for comparisons).</summary>
+    public static async Task<DashboardSession> StartAsync(string? root = null)
     {
-        Assert.True(File.Exists(Path.Combine(Published, "index.html")),
-            $"no published dashboard at {Published}: scripts/test.sh publishes it "
+        root ??= Published;
+        Assert.True(File.Exists(Path.Combine(root, "index.html")),
+            $"no published dashboard at {root}: scripts/test.sh publishes it "
             + "(dotnet publish dashboard/Licensing.Dashboard -c Release -o .local/dashboard)");
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: scripts/test.sh installs it (apt-get install -y chromium)");
         await Smtp4dev.RequireAsync();
@@ -40,7 +42,7 @@ public sealed partial class DashboardSession : IAsyncDisposable
         var host = await TestHost.StartAsync(settings: new Dictionary<string, string?>
         {
             ["urls"] = origin.AbsoluteUri.TrimEnd('/'),
-            ["LocalHost:DashboardRoot"] = Published,
+            ["LocalHost:DashboardRoot"] = root,
             ["Licensing:ActivityFlushSeconds"] = "1",
             ["Licensing:RateLimits:SignInPerAddressBurst"] = "1000000",
             ["Licensing:RateLimits:SignInPerAddressPerSecond"] = "1000000",
