@@ -3,7 +3,8 @@ namespace Licensing.Domain.Activity;
 /// <summary>
 /// What validations of one license looked like: first and last validation (time to first validation, active
 /// licenses), counts, and the distinct domains, development hosts and client addresses seen in the current 24-hour
-/// window (the sharing signal). Client addresses are kept only as short hashes.
+/// window (the sharing signal). Client addresses are kept only as short hashes. <see cref="Daily"/> holds the validations
+/// per UTC day of the last 30 days (<see cref="ValidationTimeline"/>).
 /// </summary>
 public sealed record LicenseActivity
 {
@@ -13,6 +14,9 @@ public sealed record LicenseActivity
     public DateTimeOffset? LastValidatedAt { get; init; }
     public long Validations { get; init; }
     public long ValidValidations { get; init; }
+
+    /// <summary>Validations per UTC day, the last <see cref="ValidationTimeline.Days"/> days; empty in rows written before days were kept.</summary>
+    public IReadOnlyList<ActivityDay> Daily { get; init; } = [];
     public DateTimeOffset WindowStart { get; init; }
     public IReadOnlyList<string> WindowDomains { get; init; } = [];
     public IReadOnlyList<string> WindowAddresses { get; init; } = [];
@@ -24,7 +28,8 @@ public sealed record LicenseActivity
     public string? Version { get; init; }
 
     /// <summary>
-    /// Folds what was recorded since the last flush into the stored activity: counts add up, the sharing window
+    /// Folds what was recorded since the last flush into the stored activity: counts add up (also on the day of the
+    /// batch's last validation, older days dropping off), the sharing window
     /// (<see cref="SharingSignal.Window"/>) keeps its distinct sites, addresses and development hosts or starts afresh,
     /// and the sharing signal is evaluated; <c>NewlySuspected</c> is true only the first time in a window.
     /// </summary>
@@ -48,6 +53,7 @@ public sealed record LicenseActivity
             LastValidatedAt = current?.LastValidatedAt is { } l && l > p.Last ? l : p.Last,
             Validations = (current?.Validations ?? 0) + p.Count,
             ValidValidations = (current?.ValidValidations ?? 0) + p.ValidCount,
+            Daily = ValidationTimeline.Add(current?.Daily ?? [], p.Last, p.Count, p.ValidCount, now),
             WindowStart = windowOpen ? current!.WindowStart : now,
             WindowDomains = [.. domains],
             WindowAddresses = [.. addresses],

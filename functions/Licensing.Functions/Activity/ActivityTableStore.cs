@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Data.Tables;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
@@ -21,6 +22,7 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
                 LastValidatedAt = e.GetDateTimeOffset("LastValidatedAt"),
                 Validations = e.GetInt64("Validations") ?? 0,
                 ValidValidations = e.GetInt64("ValidValidations") ?? 0,
+                Daily = ParseDays(e.GetString("Days")),
                 WindowStart = e.GetDateTimeOffset("WindowStart") ?? DateTimeOffset.MinValue,
                 WindowDomains = StorageJson.Deserialize<string[]>(e.GetString("WindowDomains") ?? "[]") ?? [],
                 WindowAddresses = StorageJson.Deserialize<string[]>(e.GetString("WindowAddresses") ?? "[]") ?? [],
@@ -38,6 +40,8 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
             ["LastValidatedAt"] = a.LastValidatedAt,
             ["Validations"] = a.Validations,
             ["ValidValidations"] = a.ValidValidations,
+            // At most 30 entries ("2026-11-29:1234:1200", ≤ 51 characters each): far below a string property's 64 KiB.
+            ["Days"] = FormatDays(a.Daily),
             ["WindowStart"] = a.WindowStart,
             // At most 100 normalised (ASCII) hosts of ≤ 255 characters each: one property holds them.
             ["WindowDomains"] = StorageJson.Serialize(a.WindowDomains),
@@ -46,4 +50,14 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
             ["SharingSuspectedAt"] = a.SharingSuspectedAt,
             ["SharingFiredAt"] = a.SharingFiredAt,
         }, a.Version, "activity changed while it was being flushed", TableUpdateMode.Replace, ct);
+
+    /// <summary>The per-day counts as <c>yyyy-MM-dd:validations:valid</c> entries joined by <c>;</c>.</summary>
+    public static string FormatDays(IEnumerable<ActivityDay> days) =>
+        string.Join(';', days.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Date:yyyy-MM-dd}:{d.Validations}:{d.Valid}")));
+
+    /// <summary>Reads <see cref="FormatDays"/>; a row written before days were kept has none.</summary>
+    public static IReadOnlyList<ActivityDay> ParseDays(string? stored) =>
+        [.. (stored ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(entry => entry.Split(':')).Select(f => new ActivityDay(
+            DateOnly.ParseExact(f[0], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            long.Parse(f[1], CultureInfo.InvariantCulture), long.Parse(f[2], CultureInfo.InvariantCulture)))];
 }

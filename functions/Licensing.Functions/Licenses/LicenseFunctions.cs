@@ -61,6 +61,7 @@ public sealed class LicenseFunctions(LicenseService licenses, LicenseSearch sear
                 lastValidatedAt = seen?.LastValidatedAt,
                 validations = seen?.Validations ?? 0,
                 validValidations = seen?.ValidValidations ?? 0,
+                daily = ValidationTimeline.Within(seen?.Daily ?? [], now).Select(d => new { date = d.Date, validations = d.Validations, valid = d.Valid }),
             },
             ["sharing"] = new
             {

@@ -32,7 +32,14 @@ public sealed record License
     public SharingSignal? Sharing { get; init; }
 }
 
-public sealed record LicenseUsage(DateTimeOffset? FirstValidatedAt, DateTimeOffset? LastValidatedAt, long Validations, long ValidValidations);
+public sealed record LicenseUsage(DateTimeOffset? FirstValidatedAt, DateTimeOffset? LastValidatedAt, long Validations, long ValidValidations)
+{
+    /// <summary>Validations per UTC day over the last 30 days: only days with validations, oldest first.</summary>
+    public IReadOnlyList<ValidationDay> Daily { get; init; } = [];
+}
+
+/// <summary>One UTC day of a license's validations (a flushed batch counts on the day of its last validation).</summary>
+public sealed record ValidationDay(DateOnly Date, long Validations, long Valid);
 
 public sealed record SharingSignal
 {

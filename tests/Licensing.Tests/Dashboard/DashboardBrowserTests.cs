@@ -136,9 +136,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await s.CheckPageAsync("06-metrics");
 
         // The license page shows the validation the SDK made (the activity the flush wrote) and no sign of sharing.
+        await page.AddInitScriptAsync(SumLayoutShifts);
         await page.GotoAsync($"licenses/{licenseId}");
         await Expect(page.GetByTestId("usage")).ToContainTextAsync("1, 1 valid");
         await Expect(page.GetByTestId("sharing")).ToContainTextAsync("No sign of sharing");
+        output.WriteLine($"layout shift while the license page loaded and drew its timeline: {await LicensePageShowsTheTimelineAsync(s, token, licenseId)}");
 
         // An API key with only the scopes ticked: its secret shown once, working for those scopes, refused once revoked.
         await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
@@ -162,6 +164,37 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await Expect(page.Locator("li[data-step=sdk]")).ToHaveClassAsync("done");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the overview scrolls sideways on a phone");
         await s.CheckPageAsync("08-overview-phone");
+
+        // The license page's validation chart fits a phone too.
+        await page.GotoAsync($"licenses/{licenseId}");
+        await Expect(page.Locator(".timeline-chart svg").First).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the license page scrolls sideways");
+        await s.CheckPageAsync("08b-license-phone");
+    }
+
+    /// <summary>Run in every document the page opens: adds up its layout shifts (not caused by input) in window.layoutShift.</summary>
+    private const string SumLayoutShifts = @"window.layoutShift = 0;
+        new PerformanceObserver(list => list.getEntries().forEach(e => { if (!e.hadRecentInput) window.layoutShift += e.value; }))
+            .observe({ type: 'layout-shift', buffered: true });";
+
+    /// <summary>
+    /// The validation the SDK made, on the license page's timeline: the day the API counted in words, as a (visually hidden)
+    /// table and as a drawn chart, and nothing on the page moved while the chart measured itself and drew.
+    /// </summary>
+    private static async Task<double> LicensePageShowsTheTimelineAsync(DashboardSession s, string token, string licenseId)
+    {
+        var page = s.Page;
+        var day = (await s.Host.GetAsync($"v1/licenses/{licenseId}", token)).Json.GetProperty("usage").GetProperty("daily")[0];
+        var date = day.GetProperty("date").GetString()!;
+        await Expect(page.GetByTestId("timeline-summary"))
+            .ToHaveTextAsync($"1 validation on 1 day of the last 30: 1 valid, 0 not valid. Busiest day {date} with 1 validation.");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Validations per day" }).Locator("tbody tr")).ToHaveTextAsync([$"{date}11"]);
+        await Expect(page.Locator(".timeline-chart .rz-column-series.rz-series-0 path")).ToHaveCountAsync(30);
+        // Chromium's layout shifts since this page was opened (SumLayoutShifts): the chart drew into the room kept for it.
+        var shift = await page.EvaluateAsync<double>("window.layoutShift");
+        Assert.True(shift < 0.01, $"layout shift {shift} while the license page drew its timeline");
+        await s.CheckPageAsync("06b-license-timeline");
+        return shift;
     }
 
     /// <summary>

@@ -92,6 +92,9 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         await WaitForValidationsAsync(s, token, license.GetProperty("licenseId").GetString()!, 2);
         await page.ReloadAsync();
         await Expect(page.GetByTestId("usage")).ToContainTextAsync("2, 2 valid");
+        // Both on the timeline (on one day, or on two if the flushes fell either side of midnight).
+        await Expect(page.GetByTestId("timeline-summary")).ToContainTextAsync("2 validations on");
+        await Expect(page.GetByTestId("timeline-summary")).ToContainTextAsync("of the last 30: 2 valid, 0 not valid.");
         await s.CheckPageAsync("11-license-simulated");
 
         // The checklist ticks Stripe and the full flow from that license's Stripe event.
