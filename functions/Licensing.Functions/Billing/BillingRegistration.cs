@@ -37,9 +37,12 @@ public static class BillingRegistration
         services.AddProvider<Stripe.StripeEventParser, Stripe.StripeConnector>();
         services.AddSingleton<Stripe.StripeInbound>();
         services.AddProvider<LemonSqueezy.LemonSqueezyEventParser, LemonSqueezy.LemonSqueezyConnector>();
+        services.AddSingleton<LemonSqueezy.LemonSqueezyInbound>();
         services.AddProvider<Paddle.PaddleEventParser, Paddle.PaddleConnector>();
         services.AddSingleton<Paddle.PaddleCustomerClient>();
+        services.AddSingleton<Paddle.PaddleInbound>();
         services.AddProvider<Gumroad.GumroadEventParser, Gumroad.GumroadConnector>();
+        services.AddSingleton<Gumroad.GumroadInbound>();
         services.AddSingleton<BillingEventApplier>();
         services.AddSingleton<BillingEventProcessor>();
         return services;
