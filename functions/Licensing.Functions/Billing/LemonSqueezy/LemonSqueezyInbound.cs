@@ -41,7 +41,10 @@ public sealed class LemonSqueezyInbound(ISecretStore secrets, BillingIntake inta
         {
             return WebhookAnswers.InvalidSignature("the body is not a Lemon Squeezy event (JSON:API document)");
         }
-        var eventId = id is null ? null : updated is null ? $"{name}:{id}" : $"{name}:{id}@{updated}";
-        return await intake.ReceiveAsync(parser, accountId, eventId, name, Instant(updated), raw, ct);
+        return await intake.ReceiveAsync(parser, accountId, EventId(name, id, updated), name, Instant(updated), raw, ct);
     }
+
+    /// <summary>The id an event is stored by: <c>&lt;event name&gt;:&lt;resource id&gt;@&lt;updated_at&gt;</c>.</summary>
+    public static string? EventId(string? name, string? id, string? updated) =>
+        id is null ? null : updated is null ? $"{name}:{id}" : $"{name}:{id}@{updated}";
 }
