@@ -117,7 +117,8 @@ public sealed class ProviderPurchaseSimulationTests(SharedHost shared) : IClassF
         var path = $"v1/integrations/{provider}/simulate";
 
         // Not connected yet: nothing to authenticate the event with.
-        (await Host.PostAsync(path, new { productId = "my-plugin", plan = "pro", customerEmail = email }, apiKey)).AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
+        (await Host.PostAsync(path, new { productId = "my-plugin", plan = "pro", customerEmail = email }, apiKey))
+            .AssertProblem(HttpStatusCode.NotFound, "NOT_FOUND");
         await ConnectAsync(Driver(provider), apiKey);
 
         var bad = (await Host.PostAsync(path, new { productId = "My Plugin", plan = "pro", customerEmail = "not-an-address" }, apiKey))
