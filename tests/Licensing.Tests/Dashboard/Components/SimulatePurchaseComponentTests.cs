@@ -3,10 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bunit;
 using Licensing.Dashboard.Components;
+using Licensing.Dashboard.Services;
 using Licensing.Management;
 using Licensing.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace Licensing.Tests.Dashboard.Components;
 
@@ -19,14 +18,6 @@ public sealed class SimulatePurchaseComponentTests(SharedHost shared) : IClassFi
 {
     private TestHost Host => shared.Host;
 
-    private static BunitContext Context()
-    {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddFluentUIComponents();
-        return ctx;
-    }
-
     [Fact]
     public async Task Every_simulated_provider_is_offered_and_a_connected_one_runs_the_flow_while_others_show_the_APIs_problem()
     {
@@ -37,7 +28,7 @@ public sealed class SimulatePurchaseComponentTests(SharedHost shared) : IClassFi
         Assert.Equal(HttpStatusCode.OK, (await Host.PutAsync("v1/products/my-plugin", product, apiKey)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Host.PutAsync("v1/integrations/lemonsqueezy", new LemonSqueezyDriver().Settings, apiKey)).Status);
         using var client = new ManagementClient(Host.BaseAddress, apiKey);
-        await using var ctx = Context();
+        await using var ctx = DashboardComponents.Context();
         var cut = ctx.Render<SimulatePurchase>(p => p.Add(x => x.Client, client));
         cut.WaitForAssertion(() => cut.Find("#sim-product"), Patience.Bound);
 
@@ -74,5 +65,28 @@ public sealed class SimulatePurchaseComponentTests(SharedHost shared) : IClassFi
         var license = Assert.Single((await client.ListLicensesAsync(new LicenseFilter("my-plugin", email), null)).Items);
         Assert.True(license.Test);
         Assert.Contains(license.LicenseKey!, await Smtp4dev.PlainTextAsync(Assert.Single(await Smtp4dev.WaitForAsync(email, 1, Patience.Bound)).Id));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Paddles_sandbox_checkbox_decides_whether_a_purchase_can_be_simulated(bool sandbox)
+    {
+        var (_, apiKey) = await Host.CreateAccountWithProductAndIdAsync();
+        using var client = new ManagementClient(Host.BaseAddress, apiKey);
+        await using var ctx = DashboardComponents.Context();
+        var cut = ctx.Render<ProviderCard>(p => p.Add(x => x.Provider, ProviderForm.Others.Single(f => f.Id == "paddle")).Add(x => x.Client, client));
+        Assert.Equal("checkbox", cut.Find("#paddle-sandbox").GetAttribute("type"));
+        Assert.StartsWith("Sandbox account", cut.Find("label[for=paddle-sandbox]").TextContent.Trim(), StringComparison.Ordinal);
+        cut.Find("#paddle-webhookSecret").Change(PaddleDriver.Secret);
+        cut.Find("#paddle-sandbox").Change(sandbox);
+        cut.Find("form").Submit();
+        cut.WaitForAssertion(() => cut.Find("#paddle-url"), Patience.Bound);
+
+        // A sandbox connection gets as far as the plan (which has no Paddle price id); a live one is refused before it.
+        var r = await Host.PostAsync("v1/integrations/paddle/simulate",
+            new { productId = "my-plugin", plan = "pro", customerEmail = $"sandbox-{Guid.NewGuid():N}@component-tests.example" }, apiKey);
+        if (sandbox) r.AssertProblem(HttpStatusCode.BadRequest, "VALIDATION_FAILED").GetProperty("errors").GetProperty("plan");
+        else r.AssertProblem(HttpStatusCode.Conflict, "CONFLICT");
     }
 }
