@@ -60,7 +60,7 @@ public sealed class LemonSqueezySimulator(LemonSqueezyInbound inbound) : IPurcha
                     {
                         ["id"] = SimulatedIds.Number(),
                         ["order_id"] = orderId,
-                        ["variant_id"] = JsonNode.Parse(p.ItemId!), // a number, as Lemon Squeezy sends it
+                        ["variant_id"] = VariantId(p.ItemId!),
                         ["product_name"] = p.Product.Name,
                         ["variant_name"] = p.Plan.Name,
                         ["test_mode"] = true,
@@ -75,4 +75,9 @@ public sealed class LemonSqueezySimulator(LemonSqueezyInbound inbound) : IPurcha
         };
         return (Encoding.UTF8.GetBytes(body.ToJsonString()), LemonSqueezyInbound.EventId(EventName, id, at)!);
     }
+
+    /// <summary>A number, as Lemon Squeezy sends it; an id no number writes the same (a leading zero) stays text, which the parser reads too.</summary>
+    private static JsonNode VariantId(string id) =>
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n.ToString(CultureInfo.InvariantCulture) == id
+            ? JsonValue.Create(n) : JsonValue.Create(id);
 }
