@@ -160,11 +160,15 @@ public static class PlanLookup
         : (product, product.FindPlan(p.Plan!) ?? throw new BillingPermanentException($"product '{p.ProductId}' has no plan '{p.Plan}'"));
 
     /// <summary>A purchase without productId/plan: the first plan, among the account's products, that lists one of its prices.</summary>
-    public static (Product Product, Plan Plan) Priced(PurchaseCompleted p, IEnumerable<Product> products)
+    public static (Product Product, Plan Plan) Priced(PurchaseCompleted p, IEnumerable<Product> products) =>
+        FirstPriced(products, p.Purchase.Provider, p.PriceIds) ?? throw new BillingPermanentException(
+            $"{p.Purchase} has no productId/plan and none of its prices ({string.Join(", ", p.PriceIds)}) is configured on a plan");
+
+    /// <summary>The first plan, among the products in their order, that lists one of the prices for that provider.</summary>
+    public static (Product Product, Plan Plan)? FirstPriced(IEnumerable<Product> products, BillingProvider provider, IReadOnlyCollection<string> priceIds)
     {
         foreach (var product in products)
-            if (ByPrices(product, p.Purchase.Provider, p.PriceIds) is { } plan) return (product, plan);
-        throw new BillingPermanentException(
-            $"{p.Purchase} has no productId/plan and none of its prices ({string.Join(", ", p.PriceIds)}) is configured on a plan");
+            if (ByPrices(product, provider, priceIds) is { } plan) return (product, plan);
+        return null;
     }
 }

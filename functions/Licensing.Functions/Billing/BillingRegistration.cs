@@ -37,9 +37,17 @@ public static class BillingRegistration
         services.AddProvider<Stripe.StripeEventParser, Stripe.StripeConnector>();
         services.AddSingleton<Stripe.StripeInbound>();
         services.AddProvider<LemonSqueezy.LemonSqueezyEventParser, LemonSqueezy.LemonSqueezyConnector>();
+        services.AddSingleton<LemonSqueezy.LemonSqueezyInbound>();
         services.AddProvider<Paddle.PaddleEventParser, Paddle.PaddleConnector>();
         services.AddSingleton<Paddle.PaddleCustomerClient>();
+        services.AddSingleton<Paddle.PaddleInbound>();
         services.AddProvider<Gumroad.GumroadEventParser, Gumroad.GumroadConnector>();
+        services.AddSingleton<Gumroad.GumroadInbound>();
+        // Simulated purchases (POST /v1/integrations/{provider}/simulate): one per provider that can mark a purchase test.
+        services.AddSingleton<Simulation.IPurchaseSimulator, Stripe.StripeSimulator>();
+        services.AddSingleton<Simulation.IPurchaseSimulator, LemonSqueezy.LemonSqueezySimulator>();
+        services.AddSingleton<Simulation.IPurchaseSimulator, Paddle.PaddleSimulator>();
+        services.AddSingleton<Simulation.IPurchaseSimulator, Gumroad.GumroadSimulator>();
         services.AddSingleton<BillingEventApplier>();
         services.AddSingleton<BillingEventProcessor>();
         return services;

@@ -19,6 +19,10 @@ public sealed class PaddleConnector(ISecretStore secrets) : IProviderConnector
 
     public BillingProvider Provider => BillingProvider.Paddle;
 
+    /// <summary>Whether the account connected Paddle's sandbox: Paddle marks no event as a test, its sandbox environment is the test mode.</summary>
+    public static async Task<bool> IsSandboxAsync(ISecretStore secrets, string accountId, CancellationToken ct) =>
+        await secrets.GetAsync(ProviderSecrets.Name(BillingProvider.Paddle, Sandbox, accountId), ct) == "true";
+
     public async Task<string?> ConnectAsync(string accountId, HttpRequest req, string webhookUrl, CancellationToken ct)
     {
         var body = await RequestBody.ReadJsonAsync<Settings>(req, ct);

@@ -25,7 +25,7 @@ public sealed class PaddleEventParser(ISecretStore secrets, IBillingCustomers cu
     {
         using var document = JsonDocument.Parse(stored.Body);
         var data = Element(document.RootElement, "data");
-        var sandbox = await secrets.GetAsync(ProviderSecrets.Name(Provider, PaddleConnector.Sandbox, stored.AccountId), ct) == "true";
+        var sandbox = await PaddleConnector.IsSandboxAsync(secrets, stored.AccountId, ct);
         var source = new BillingSource(new ProviderRef(Provider, stored.EventId), stored.Created, TestMode: sandbox);
         var id = Str(data, "id") ?? throw new BillingPermanentException($"Paddle {stored.Type} without data.id");
         switch (stored.Type)

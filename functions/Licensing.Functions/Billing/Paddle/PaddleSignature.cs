@@ -24,9 +24,19 @@ public static class PaddleSignature
         }
         if (ts is not { } stamp || candidates.Count == 0) return false;
         if (now > DateTimeOffset.FromUnixTimeSeconds(Math.Min(stamp, DateTimeOffset.MaxValue.ToUnixTimeSeconds() - 1)) + tolerance) return false;
-        var signed = WebhookSignatures.Prefixed(stamp.ToString(CultureInfo.InvariantCulture) + ":", body);
+        var signed = Signed(stamp, body);
         var ok = false;
         foreach (var candidate in candidates) ok |= WebhookSignatures.HexHmacMatches(secret, signed, candidate);
         return ok;
     }
+
+    /// <summary>The header Paddle puts on <paramref name="body"/> sent at <paramref name="now"/>: <c>ts=&lt;unix&gt;;h1=&lt;hex&gt;</c>.</summary>
+    public static string Header(ReadOnlySpan<byte> body, string secret, DateTimeOffset now)
+    {
+        var stamp = now.ToUnixTimeSeconds();
+        return $"ts={stamp.ToString(CultureInfo.InvariantCulture)};h1={WebhookSignatures.HexHmac(secret, Signed(stamp, body))}";
+    }
+
+    /// <summary>What is signed: <c>ts + ":" + raw body</c>.</summary>
+    private static byte[] Signed(long stamp, ReadOnlySpan<byte> body) => WebhookSignatures.Prefixed(stamp.ToString(CultureInfo.InvariantCulture) + ":", body);
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Licensing.Domain.Billing;
+using Licensing.Functions.Billing.Simulation;
 
 namespace Licensing.Functions.Billing.Stripe;
 
@@ -19,7 +19,7 @@ public static class StripeTestPurchase
     {
         var metadata = new JsonObject { ["productId"] = productId, ["plan"] = plan, ["simulated"] = "dashboard" };
         if (domain is not null) metadata["domain"] = domain;
-        var eventId = "evt_test_" + RandomHex(12);
+        var eventId = "evt_test_" + SimulatedIds.Hex(12);
         var body = new JsonObject
         {
             ["id"] = eventId,
@@ -34,7 +34,7 @@ public static class StripeTestPurchase
             {
                 ["object"] = new JsonObject
                 {
-                    ["id"] = "cs_test_" + RandomHex(12),
+                    ["id"] = "cs_test_" + SimulatedIds.Hex(12),
                     ["object"] = "checkout.session",
                     ["livemode"] = false,
                     ["mode"] = "payment",
@@ -53,6 +53,4 @@ public static class StripeTestPurchase
         var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         return $"t={timestamp},v1={WebhookSignatures.HexHmac(secret, WebhookSignatures.Prefixed(timestamp + ".", body))}";
     }
-
-    private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
 }

@@ -2,8 +2,6 @@ using Bunit;
 using Licensing.Dashboard.Components;
 using Licensing.Management;
 using Licensing.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace Licensing.Tests.Dashboard.Components;
 
@@ -30,20 +28,12 @@ public sealed class LicenseEditorComponentTests(SharedHost shared) : IClassFixtu
         return (client, await client.GetLicenseAsync(issued.GetProperty("licenseId").GetString()!));
     }
 
-    private static BunitContext Context()
-    {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddFluentUIComponents();
-        return ctx;
-    }
-
     [Fact]
     public async Task Saving_sends_the_changed_fields_only_and_reports_the_saved_license()
     {
         var (client, license) = await LicenseAsync();
         using var _ = client;
-        await using var ctx = Context();
+        await using var ctx = DashboardComponents.Context();
         License? saved = null;
         var cut = ctx.Render<LicenseEditor>(p => p.Add(x => x.License, license).Add(x => x.Client, client).Add(x => x.Changed, l => saved = l));
         var owner = $"owner-{Guid.NewGuid():N}@component-tests.example";
@@ -64,7 +54,7 @@ public sealed class LicenseEditorComponentTests(SharedHost shared) : IClassFixtu
     {
         var (client, license) = await LicenseAsync();
         using var _ = client;
-        await using var ctx = Context();
+        await using var ctx = DashboardComponents.Context();
         var calls = 0;
         var cut = ctx.Render<LicenseEditor>(p => p.Add(x => x.License, license).Add(x => x.Client, client).Add(x => x.Changed, _ => calls++));
         cut.Find("#edit-features").Change(" analytics ,export "); // the same features, typed differently
@@ -80,7 +70,7 @@ public sealed class LicenseEditorComponentTests(SharedHost shared) : IClassFixtu
     {
         var (client, license) = await LicenseAsync();
         using var _ = client;
-        await using var ctx = Context();
+        await using var ctx = DashboardComponents.Context();
         ApiException? failed = null;
         var cut = ctx.Render<LicenseEditor>(p => p.Add(x => x.License, license).Add(x => x.Client, client).Add(x => x.Failed, e => failed = e));
         cut.Find("#edit-max").Change("two");
