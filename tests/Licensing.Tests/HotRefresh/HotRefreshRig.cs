@@ -96,7 +96,8 @@ public sealed class ObservedLicenses(ILicenseStore inner) : ILicenseStore
     }
 
     public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => inner.ListActivationsAsync(license, ct);
-    public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) => inner.GetActivationAsync(license, activationId, ct);
+    public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
+        inner.GetActivationAsync(license, activationId, ct);
     public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
         inner.AddAsync(license, activations, journal, ct);
     public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
