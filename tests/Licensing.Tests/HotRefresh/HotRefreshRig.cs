@@ -1,6 +1,5 @@
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Licensing.Domain.Audit;
 using Licensing.Domain.Common;
 using Licensing.Domain.HotRefresh;
 using Licensing.Domain.Licenses;
@@ -82,27 +81,16 @@ public sealed class CountingHandler(TestClock clock, TimeSpan takes) : Delegatin
 }
 
 /// <summary>The license store, its point reads counted, and a switch that makes them fail as an outage does (the fault guard's exception).</summary>
-public sealed class ObservedLicenses(ILicenseStore inner) : ILicenseStore
+public sealed class ObservedLicenses(ILicenseStore inner) : DelegatingLicenseStore(inner)
 {
     private int _gets;
 
     public int Gets => Volatile.Read(ref _gets);
     public bool Down { get; set; }
 
-    public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct)
+    public override Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct)
     {
         Interlocked.Increment(ref _gets);
-        return Down ? throw new ServiceUnavailableException("storage is unavailable") : inner.GetAsync(accountId, licenseId, ct);
+        return Down ? throw new ServiceUnavailableException("storage is unavailable") : base.GetAsync(accountId, licenseId, ct);
     }
-
-    public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) => inner.ListActivationsAsync(license, ct);
-    public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
-        inner.GetActivationAsync(license, activationId, ct);
-    public Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
-        inner.AddAsync(license, activations, journal, ct);
-    public Task<License> ReplaceAsync(License license, ActivationChanges changes, IReadOnlyList<ChangeRecord> journal, CancellationToken ct) =>
-        inner.ReplaceAsync(license, changes, journal, ct);
-    public Task DeleteAsync(License license, ChangeRecord journal, CancellationToken ct) => inner.DeleteAsync(license, journal, ct);
-    public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) =>
-        inner.ListAsync(accountId, query, now, ct);
 }
