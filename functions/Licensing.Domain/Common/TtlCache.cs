@@ -6,11 +6,13 @@ namespace Licensing.Domain.Common;
 /// The one per-instance time-to-live cache behind the hot path's memory reads (products, licenses, usage totals,
 /// quota state). An entry is reused for <see cref="Ttl"/>, then loaded again; a TTL of zero turns caching off. Past
 /// <see cref="MaxEntries"/> (or the smaller capacity given, for large values) the cache starts over rather than grow without bound.
+/// An entry's age counts from when the read that produced it started. Each entry remembers when it was last read, so a
+/// background refresher can reload the hot ones ahead of expiry (<see cref="Hot"/>, <see cref="TryRefresh"/>).
 /// </summary>
 public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int capacity = TtlCache<TKey, TValue>.MaxEntries) where TKey : notnull
 {
     public const int MaxEntries = 100_000;
-    private readonly ConcurrentDictionary<TKey, (TValue Value, DateTimeOffset At)> _entries = new();
+    private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
 
     public TimeSpan Ttl { get; } = ttl;
 
@@ -22,8 +24,10 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     /// <summary>The cached value when present and younger than the TTL; never loads.</summary>
     public bool TryGet(TKey key, out TValue value)
     {
-        if (Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var hit) && clock.GetUtcNow() - hit.At < Ttl)
+        var now = clock.GetUtcNow();
+        if (Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var hit) && now - hit.At < Ttl)
         {
+            hit.MarkRead(now);
             value = hit.Value;
             return true;
         }
@@ -36,7 +40,11 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     {
         if (Ttl <= TimeSpan.Zero) return await load(state, ct).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        if (_entries.TryGetValue(key, out var hit) && now - hit.At < Ttl) return hit.Value;
+        if (_entries.TryGetValue(key, out var hit) && now - hit.At < Ttl)
+        {
+            hit.MarkRead(now);
+            return hit.Value;
+        }
         var value = await load(state, ct).ConfigureAwait(false);
         Store(key, value, now);
         return value;
@@ -51,14 +59,73 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     private void Store(TKey key, TValue value, DateTimeOffset now)
     {
         if (_entries.Count >= Capacity && !_entries.ContainsKey(key)) _entries.Clear();
-        _entries[key] = (value, now);
+        _entries[key] = new Entry(value, now, now.UtcTicks);
     }
 
     /// <summary>Refreshes an entry only if the cache already holds one.</summary>
     public void Refresh(TKey key, TValue value)
     {
-        if (Ttl > TimeSpan.Zero && _entries.ContainsKey(key)) _entries[key] = (value, clock.GetUtcNow());
+        if (Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var old)) _entries[key] = new Entry(value, clock.GetUtcNow(), old.LastRead);
     }
 
     public void Remove(TKey key) => _entries.TryRemove(key, out _);
+
+    /// <summary>
+    /// The entries read at or after <paramref name="readSince"/> (hot) whose value was loaded at or before <paramref name="loadedBy"/>,
+    /// at most <paramref name="max"/>, with when each was loaded: what a refresher reloads ahead of expiry. Cold entries are never listed.
+    /// </summary>
+    public IReadOnlyList<(TKey Key, DateTimeOffset LoadedAt)> Hot(DateTimeOffset readSince, DateTimeOffset loadedBy, int max)
+    {
+        var hot = new List<(TKey, DateTimeOffset)>();
+        if (Ttl <= TimeSpan.Zero) return hot;
+        foreach (var (key, entry) in _entries)
+        {
+            if (hot.Count >= max) break;
+            if (entry.LastRead >= readSince.UtcTicks && entry.At <= loadedBy) hot.Add((key, entry.At));
+        }
+        return hot;
+    }
+
+    /// <summary>
+    /// Reloads, one <paramref name="load"/> each, the hot entries (read at or after <paramref name="readSince"/>) that expire within
+    /// <paramref name="lead"/>, at most <paramref name="max"/>; returns how many were loaded. A load that throws stops the round and
+    /// leaves the rest to expire as usual.
+    /// </summary>
+    public async Task<int> RefreshDueAsync<TState>(DateTimeOffset readSince, TimeSpan lead, int max, TState state,
+        Func<TState, TKey, CancellationToken, Task<TValue>> load, CancellationToken ct)
+    {
+        var loaded = 0;
+        foreach (var (key, _) in Hot(readSince, clock.GetUtcNow() - (Ttl - lead), max))
+        {
+            var started = clock.GetUtcNow();
+            var value = await load(state, key, ct).ConfigureAwait(false);
+            TryRefresh(key, value, started);
+            loaded++;
+        }
+        return loaded;
+    }
+
+    /// <summary>
+    /// Replaces an entry with a value whose read started at <paramref name="readStartedAt"/>, if the cache still holds that key and
+    /// what it holds is older than that read (a write made here or a request's read meanwhile is newer and stays). The entry's age
+    /// counts from <paramref name="readStartedAt"/>, so a slow refresh never makes a value look younger than it is.
+    /// </summary>
+    public bool TryRefresh(TKey key, TValue value, DateTimeOffset readStartedAt) =>
+        Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var old) && old.At < readStartedAt
+        && _entries.TryUpdate(key, new Entry(value, readStartedAt, old.LastRead), old);
+
+    /// <summary>One cached value: when its read started and, in ticks, when it was last served (kept to the second, written rarely).</summary>
+    private sealed class Entry(TValue value, DateTimeOffset at, long lastRead)
+    {
+        private long _lastRead = lastRead;
+
+        public TValue Value { get; } = value;
+        public DateTimeOffset At { get; } = at;
+        public long LastRead => Volatile.Read(ref _lastRead);
+
+        public void MarkRead(DateTimeOffset now)
+        {
+            if (now.UtcTicks - Volatile.Read(ref _lastRead) >= TimeSpan.TicksPerSecond) Volatile.Write(ref _lastRead, now.UtcTicks);
+        }
+    }
 }

@@ -6,12 +6,14 @@ namespace Licensing.Domain.Licenses;
 /// A short per-instance cache of licenses for the public read path (validate, activate, usage), so one license
 /// validated by thousands of sites costs one storage read per <see cref="Ttl"/> per instance instead of one per
 /// request — a table partition serves ~2,000 entities/s. Writes made on this instance refresh the entry at once; a
-/// change made on another instance is seen within <see cref="Ttl"/> (the documented revocation bound).
+/// change made on another instance is seen within <see cref="Ttl"/> (the documented revocation bound), counted from when
+/// the read that produced the entry started. Hot entries are reloaded ahead of expiry by the background refresher
+/// (<see cref="HotRefresh.HotLicenseRefresher"/>), so a request for one never waits on storage.
 /// Read-modify-write paths never use it: they always read the entity and its ETag.
 /// </summary>
 public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
 {
-    private readonly TtlCache<(string, string), License?> _entries = new(clock, ttl);
+    private readonly TtlCache<(string AccountId, string LicenseId), License?> _entries = new(clock, ttl);
 
     public TimeSpan Ttl => _entries.Ttl;
 
@@ -23,4 +25,15 @@ public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
 
     /// <summary>A license this instance just deleted: later reads here miss at once.</summary>
     public void Remove(string accountId, string licenseId) => _entries.Refresh((accountId, licenseId), null);
+
+    /// <summary>Entries read at or after <paramref name="readSince"/>, with when each was loaded (at most <paramref name="max"/>).</summary>
+    public IReadOnlyList<((string AccountId, string LicenseId) Key, DateTimeOffset LoadedAt)> Hot(DateTimeOffset readSince, int max) =>
+        _entries.Hot(readSince, DateTimeOffset.MaxValue, max);
+
+    /// <summary>
+    /// A license (null: gone) as read by a query that started at <paramref name="readStartedAt"/>; kept only if the entry is still
+    /// held and older than that read.
+    /// </summary>
+    public bool TryRefresh(string accountId, string licenseId, License? license, DateTimeOffset readStartedAt) =>
+        _entries.TryRefresh((accountId, licenseId), license, readStartedAt);
 }

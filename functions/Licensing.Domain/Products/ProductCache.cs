@@ -14,6 +14,10 @@ public sealed class ProductCache(IProductStore store, TimeProvider clock)
     public ValueTask<Product?> GetAsync(string accountId, string productId, CancellationToken ct) =>
         _items.GetAsync((accountId, productId), store, (s, token) => s.GetAsync(accountId, productId, token), ct);
 
+    /// <summary>Reloads the hot products (read at or after <paramref name="readSince"/>) that expire within <paramref name="lead"/>, one read each.</summary>
+    public Task<int> RefreshDueAsync(DateTimeOffset readSince, TimeSpan lead, int max, CancellationToken ct) =>
+        _items.RefreshDueAsync(readSince, lead, max, store, (s, key, token) => s.GetAsync(key.Item1, key.Item2, token), ct);
+
     /// <summary>This instance's copy is replaced at once when the product is written here.</summary>
     public void Set(Product product) => _items.Set((product.AccountId, product.Id), product);
 

@@ -21,6 +21,10 @@ public sealed class QuotaGate(IQuotaStore store, TimeProvider clock)
 
     public void Forget(string accountId) => _cache.Remove(accountId);
 
+    /// <summary>Reloads the hot accounts' states (read at or after <paramref name="readSince"/>) that expire within <paramref name="lead"/>.</summary>
+    public Task<int> RefreshDueAsync(DateTimeOffset readSince, TimeSpan lead, int max, CancellationToken ct) =>
+        _cache.RefreshDueAsync(readSince, lead, max, this, static (gate, accountId, token) => gate.LoadAsync(accountId, token), ct);
+
     private async Task<bool> LoadAsync(string accountId, CancellationToken ct)
     {
         var quota = await store.GetAsync(accountId, ct).ConfigureAwait(false);

@@ -24,6 +24,22 @@ public static class LicensingMetrics
     private static readonly Counter<long> EmailDeliveries =
         Meter.CreateCounter<long>("licensing.email.deliveries", "{attempt}", "E-mail delivery attempts, by outcome (sent, retry, failed)");
 
+    private static readonly Counter<long> HotRefreshRequests =
+        Meter.CreateCounter<long>("licensing.hot_refresh.requests", "{request}", "Storage reads of the hot-entry refresher, by kind (range, ids, point)");
+    private static readonly Counter<long> HotRefreshEntries =
+        Meter.CreateCounter<long>("licensing.hot_refresh.entries", "{entry}", "Cache entries the hot-entry refresher renewed ahead of expiry");
+    private static readonly Counter<long> HotRefreshFailures =
+        Meter.CreateCounter<long>("licensing.hot_refresh.failures", "{failure}", "Refresher reads that failed (those entries expire as usual)");
+
+    public static void HotRefresh(int range, int ids, int points, int entries, int failures)
+    {
+        if (range > 0) HotRefreshRequests.Add(range, new KeyValuePair<string, object?>("kind", "range"));
+        if (ids > 0) HotRefreshRequests.Add(ids, new KeyValuePair<string, object?>("kind", "ids"));
+        if (points > 0) HotRefreshRequests.Add(points, new KeyValuePair<string, object?>("kind", "point"));
+        if (entries > 0) HotRefreshEntries.Add(entries);
+        if (failures > 0) HotRefreshFailures.Add(failures);
+    }
+
     public static void Verdict(string code) => Validations.Add(1, new KeyValuePair<string, object?>("code", code));
 
     public static void Activation(string operation, string code) =>

@@ -46,6 +46,9 @@ public sealed class LicensingOptions
     /// </summary>
     public int LicenseCacheSeconds { get; set; } = 5;
 
+    /// <summary>The background refresh of hot licenses, products and quota states ahead of expiry (docs/performance.md).</summary>
+    public Licensing.Domain.HotRefresh.HotRefreshSettings HotRefresh { get; set; } = new();
+
     /// <summary>
     /// Seconds a certificate signed on validate is handed out again for the same license version, site and signing key
     /// (0-300, default 60; 0 signs every time). A change to the license always gets a new certificate (docs/performance.md).

@@ -6,6 +6,7 @@ using Licensing.Functions.Billing;
 using Licensing.Functions.Billing.AppSumo;
 using Licensing.Functions.Deals;
 using Licensing.Functions.Email;
+using Licensing.Functions.HotRefresh;
 using Licensing.Functions.Http;
 using Licensing.Functions.Imports;
 using Licensing.Functions.KeyAliases;
@@ -56,6 +57,7 @@ public static class ServiceRegistration
             .AddPortal()
             .AddProducts()
             .AddLicenses()
+            .AddHotRefresh()
             .AddKeyAliases()
             .AddShortKeys()
             .AddAudit()

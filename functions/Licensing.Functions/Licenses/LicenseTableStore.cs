@@ -163,7 +163,7 @@ public sealed class LicenseTableStore(TableStorage tables, Licensing.Domain.Shor
         tables.Licenses.ScanAsync(filter is null ? LicenseRows : $"{LicenseRows} and {filter}", 1000, ct).Select(Read);
 
     /// <summary>A stored license, with its short key (if it has one) derived again for showing: only its hash is stored.</summary>
-    private License Read(TableEntity e) => LicenseEntities.FromEntity(e) is var l && shortKeys is not null ? shortKeys.Reveal(l) : l;
+    internal License Read(TableEntity e) => LicenseEntities.FromEntity(e) is var l && shortKeys is not null ? shortKeys.Reveal(l) : l;
 
     private static string Filter(string accountId, LicenseQuery query, DateTimeOffset now)
     {

@@ -1,0 +1,26 @@
+using Licensing.Domain.HotRefresh;
+
+namespace Licensing.Tests.HotRefresh;
+
+/// <summary>The refresher's choice between one range read of a partition's license rows and queries naming 14 ids each.</summary>
+public sealed class RefreshPlanTests
+{
+    [Theory]
+    [InlineData(1, null, false)]      // one id query is the least a refresh can cost
+    [InlineData(14, null, false)]
+    [InlineData(15, null, true)]      // two id queries: a range read is tried, allowed two pages
+    [InlineData(3000, 3, true)]       // the bench's account: 3 pages instead of 215 id queries
+    [InlineData(20, 2, true)]
+    [InlineData(20, 3, false)]        // a partition known to need more pages than the id queries cost
+    [InlineData(30, 4, false)]
+    public void A_range_read_is_used_only_when_it_costs_no_more_requests_than_the_id_queries(int due, int? knownPages, bool range) =>
+        Assert.Equal(range, HotLicenseRefresher.UseRange(due, knownPages, 14));
+
+    [Fact]
+    public void The_lead_is_two_rounds_and_never_more_than_the_ttl()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(2), new HotRefreshSettings().Lead(TimeSpan.FromSeconds(5)));
+        Assert.Equal(TimeSpan.FromSeconds(5), new HotRefreshSettings { IntervalSeconds = 10 }.Lead(TimeSpan.FromSeconds(5)));
+        Assert.False(new HotRefreshSettings { IntervalSeconds = 0 }.Enabled);
+    }
+}
