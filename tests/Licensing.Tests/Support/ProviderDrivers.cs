@@ -6,7 +6,14 @@ using System.Text.Json.Nodes;
 namespace Licensing.Tests.Support;
 
 /// <summary>One delivery as the provider makes it: the path under the API, the raw body, its content type and headers.</summary>
-public sealed record Delivery(string Path, byte[] Body, string ContentType, IReadOnlyDictionary<string, string> Headers);
+public sealed record Delivery(string Path, byte[] Body, string ContentType, IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>Headers a provider signs with the time of sending (Paddle's <c>ts</c>): made again when the delivery is sent.</summary>
+    public Func<IReadOnlyDictionary<string, string>>? SignAtSend { get; init; }
+
+    /// <summary>The headers to send now: signed now when the provider signs a timestamp, otherwise as made.</summary>
+    public IReadOnlyDictionary<string, string> HeadersNow() => SignAtSend?.Invoke() ?? Headers;
+}
 
 /// <summary>A sale a test makes a provider announce (ids are random per sale; the plan named by custom data unless a price id is given).</summary>
 public sealed record Sale(string Email, string? Domain = null, bool Subscription = false, bool Test = false, string? Plan = "pro", string? PriceId = null)
@@ -160,8 +167,10 @@ public sealed class PaddleDriver : ProviderDriver
             ["notification_id"] = "ntf_" + Guid.NewGuid().ToString("N"),
             ["data"] = data,
         });
-        return new Delivery(WebhookPath, body, "application/json",
-            new Dictionary<string, string> { ["Paddle-Signature"] = Header(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds()) });
+        // Signed again when sent: a test building several deliveries before sending them must not outlive the tolerance.
+        IReadOnlyDictionary<string, string> Signed() =>
+            new Dictionary<string, string> { ["Paddle-Signature"] = Header(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds()) };
+        return new Delivery(WebhookPath, body, "application/json", Signed()) { SignAtSend = Signed };
     }
 
     public static string Customer(Sale s) => "ctm_" + s.Id;
