@@ -118,7 +118,10 @@ public static partial class Naming
     public const int MaxPlans = 50;
     public const int MaxFeatures = 100;
 
-    /// <summary>productId and plan ids: 1–64 chars of [a-z0-9-] (docs/openapi.yaml). Patterns end in <c>\z</c>: <c>$</c> would let a trailing newline through.</summary>
+    /// <summary>
+    /// productId and plan ids: 1–64 chars of [a-z0-9-] (docs/openapi.yaml). Patterns end in <c>\z</c>: <c>$</c> would let a
+    /// trailing newline through.
+    /// </summary>
     public static bool IsSlug(string? value) => value is not null && SlugPattern().IsMatch(value);
 
     /// <summary>Feature names: 1–64 chars of letters, digits and <c>-_.:</c>.</summary>
