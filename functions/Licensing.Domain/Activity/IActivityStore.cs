@@ -8,4 +8,7 @@ public interface IActivityStore
 
     /// <summary>Inserts (Version null) or replaces if unchanged since read; else <see cref="ConcurrencyException"/>.</summary>
     Task AddOrReplaceAsync(LicenseActivity activity, CancellationToken ct);
+
+    /// <summary>Removes a deleted license's activity (its sites and hashed addresses); nothing if there is none.</summary>
+    Task DeleteAsync(string accountId, string licenseId, CancellationToken ct);
 }

@@ -1,3 +1,4 @@
+using Licensing.Domain.Activity;
 using Licensing.Domain.Audit;
 using Licensing.Domain.Common;
 using Licensing.Domain.KeyAliases;
@@ -12,7 +13,7 @@ namespace Licensing.Domain.Licenses;
 /// fields (or metadata keys) all land. docs/managing-licenses.md.
 /// </summary>
 public sealed class LicenseManagement(LicenseService service, ILicenseStore licenses, IProductStore products, PersonalDataEraser eraser, TimeProvider clock,
-    IChangeNotifier? changes = null, LicenseReadCache? cache = null, KeyAliasService? aliases = null)
+    IChangeNotifier? changes = null, LicenseReadCache? cache = null, KeyAliasService? aliases = null, IActivityStore? activity = null)
 {
     /// <summary>Retries for a PATCH: many PATCHes of one license at once must all land.</summary>
     public const int PatchAttempts = 40;
@@ -70,7 +71,8 @@ public sealed class LicenseManagement(LicenseService service, ILicenseStore lice
     /// <summary>
     /// Deletes the license with its activations (journaling <c>license.deleted</c> in the same write): its key then
     /// validates as NOT_FOUND, and the rows of its alias keys are removed (freeing those keys). Its e-mail and metadata are
-    /// gone with it, and redacted from its audit history and pending change records. Quota counters and metrics are not touched.
+    /// gone with it, and redacted from its audit history and pending change records; its validation activity (sites seen,
+    /// hashed client addresses, the per-day counts) is deleted. Quota counters and metrics are not touched.
     /// </summary>
     public async Task DeleteAsync(string accountId, string licenseId, Actor actor, CancellationToken ct)
     {
@@ -84,6 +86,7 @@ public sealed class LicenseManagement(LicenseService service, ILicenseStore lice
             return current;
         }, ct).ConfigureAwait(false);
         if (aliases is not null) await aliases.DetachAllAsync(deleted, ct).ConfigureAwait(false);
+        if (activity is not null) await activity.DeleteAsync(accountId, licenseId, ct).ConfigureAwait(false);
         await eraser.RedactHistoryAsync(accountId, [deleted.Id], deleted.CustomerEmail, ct).ConfigureAwait(false);
     }
 }

@@ -33,6 +33,8 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
             }
             : null;
 
+    public Task DeleteAsync(string accountId, string licenseId, CancellationToken ct) => tables.Activity.DeleteIfExistsAsync(accountId, licenseId, ct);
+
     public Task AddOrReplaceAsync(LicenseActivity a, CancellationToken ct) =>
         tables.Activity.AddOrReplaceIfMatchAsync(new TableEntity(a.AccountId, a.LicenseId)
         {

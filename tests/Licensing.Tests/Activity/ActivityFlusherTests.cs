@@ -88,6 +88,12 @@ public sealed class ActivityFlusherTests
             _rows[(activity.AccountId, activity.LicenseId)] = activity;
             return Task.CompletedTask;
         }
+
+        public Task DeleteAsync(string accountId, string licenseId, CancellationToken ct)
+        {
+            _rows.TryRemove((accountId, licenseId), out _);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class CountingMetrics : IMetricsStore

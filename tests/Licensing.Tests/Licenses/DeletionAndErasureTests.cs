@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Licensing.Domain.Activity;
 using Licensing.Domain.KeyAliases;
 using Licensing.Tests.Audit;
 using Licensing.Tests.Support;
@@ -68,6 +69,9 @@ public sealed class DeletionAndErasureTests(SharedHost shared) : IClassFixture<S
         var id = l.GetProperty("licenseId").GetString()!;
         var key = l.GetProperty("licenseKey").GetString()!;
         Assert.Equal("VALID", (await Host.PostOkAsync("v1/validate", new { key, domain = "site.com" })).GetProperty("code").GetString());
+        await Host.Services.GetRequiredService<ActivityFlusher>().FlushAsync(default);
+        var activity = new TableClient(TestHost.Azurite, "licenseactivity");
+        Assert.NotNull(activity.GetEntityIfExists<TableEntity>(accountId, id).Value); // the sites it was validated on
         await AuditProbe.WaitForHistoryAsync(Host, apiKey, id, 1);
         var issued = (await Host.GetAsync("v1/account", apiKey)).Json.GetProperty("usage").GetProperty("licensesIssued").GetInt64();
 
@@ -85,6 +89,7 @@ public sealed class DeletionAndErasureTests(SharedHost shared) : IClassFixture<S
         StorageScan.AssertAbsent(phone);
         Assert.DoesNotContain(new TableClient(TestHost.Azurite, "licenses").Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")),
             e => e.RowKey.Contains(id, StringComparison.Ordinal));
+        Assert.False(activity.GetEntityIfExists<TableEntity>(accountId, id).HasValue); // its activity went with it
     }
 
     [Fact]
