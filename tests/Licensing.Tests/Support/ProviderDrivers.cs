@@ -226,11 +226,12 @@ public sealed class PaddleDriver : ProviderDriver
     public override Delivery SubscriptionEnded(Sale s, DateTimeOffset at) =>
         Deliver("subscription.canceled", new JsonObject { ["id"] = Subscription(s), ["status"] = "canceled", ["canceled_at"] = Iso(at) }, at);
 
-    public override Delivery Forged(Delivery d) =>
-        d with
-        {
-            Headers = new Dictionary<string, string> { ["Paddle-Signature"] = Header(d.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "pdl_ntfset_other") },
-        };
+    public override Delivery Forged(Delivery d)
+    {
+        IReadOnlyDictionary<string, string> Signed() =>
+            new Dictionary<string, string> { ["Paddle-Signature"] = Header(d.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "pdl_ntfset_other") };
+        return d with { Headers = Signed(), SignAtSend = Signed };
+    }
 }
 
 public sealed class GumroadDriver : ProviderDriver
