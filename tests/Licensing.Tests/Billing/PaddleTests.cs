@@ -79,7 +79,7 @@ public sealed class PaddleTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, d.Path) { Content = new ByteArrayContent(d.Body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(d.ContentType);
-            foreach (var (name, value) in d.HeadersNow()) request.Headers.TryAddWithoutValidation(name, value);
+            foreach (var (name, value) in d.Headers()) request.Headers.TryAddWithoutValidation(name, value);
             Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(request)).StatusCode);
         }
         Assert.Single(await Smtp4dev.WaitForAsync(sale.Email, 1, Patience.Bound));

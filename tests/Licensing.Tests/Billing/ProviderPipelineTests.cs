@@ -45,7 +45,7 @@ public sealed class ProviderPipelineTests(SharedHost shared, ITestOutputHelper o
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, d.Path) { Content = new ByteArrayContent(d.Body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(d.ContentType);
-        foreach (var (name, value) in d.HeadersNow()) request.Headers.TryAddWithoutValidation(name, value);
+        foreach (var (name, value) in d.Headers()) request.Headers.TryAddWithoutValidation(name, value);
         using var response = await Host.Http.SendAsync(request);
         return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers,
             response.Content.Headers.ContentType?.MediaType);

@@ -5,15 +5,11 @@ using System.Text.Json.Nodes;
 
 namespace Licensing.Tests.Support;
 
-/// <summary>One delivery as the provider makes it: the path under the API, the raw body, its content type and headers.</summary>
-public sealed record Delivery(string Path, byte[] Body, string ContentType, IReadOnlyDictionary<string, string> Headers)
-{
-    /// <summary>Headers a provider signs with the time of sending (Paddle's <c>ts</c>): made again when the delivery is sent.</summary>
-    public Func<IReadOnlyDictionary<string, string>>? SignAtSend { get; init; }
-
-    /// <summary>The headers to send now: signed now when the provider signs a timestamp, otherwise as made.</summary>
-    public IReadOnlyDictionary<string, string> HeadersNow() => SignAtSend?.Invoke() ?? Headers;
-}
+/// <summary>
+/// One delivery as the provider makes it: the path under the API, the raw body, its content type, and its headers as made
+/// at the moment of sending (a provider that signs a timestamp, as Paddle does, signs when it sends).
+/// </summary>
+public sealed record Delivery(string Path, byte[] Body, string ContentType, Func<IReadOnlyDictionary<string, string>> Headers);
 
 /// <summary>A sale a test makes a provider announce (ids are random per sale; the plan named by custom data unless a price id is given).</summary>
 public sealed record Sale(string Email, string? Domain = null, bool Subscription = false, bool Test = false, string? Plan = "pro", string? PriceId = null)
@@ -88,7 +84,7 @@ public sealed class LemonSqueezyDriver : ProviderDriver
             ["meta"] = new JsonObject { ["event_name"] = eventName, ["test_mode"] = s.Test, ["custom_data"] = Custom(s) },
             ["data"] = new JsonObject { ["type"] = type, ["id"] = id, ["attributes"] = attributes },
         });
-        return new Delivery(WebhookPath, body, "application/json", new Dictionary<string, string>
+        return new Delivery(WebhookPath, body, "application/json", () => new Dictionary<string, string>
         {
             ["X-Signature"] = Sign(body),
             ["X-Event-Name"] = eventName
@@ -137,7 +133,7 @@ public sealed class LemonSqueezyDriver : ProviderDriver
         });
 
     public override Delivery Forged(Delivery d) =>
-        d with { Headers = new Dictionary<string, string>(d.Headers) { ["X-Signature"] = Sign(d.Body, "someone-else") } };
+        d with { Headers = () => new Dictionary<string, string>(d.Headers()) { ["X-Signature"] = Sign(d.Body, "someone-else") } };
 }
 
 public sealed class PaddleDriver : ProviderDriver
@@ -167,10 +163,10 @@ public sealed class PaddleDriver : ProviderDriver
             ["notification_id"] = "ntf_" + Guid.NewGuid().ToString("N"),
             ["data"] = data,
         });
-        // Signed again when sent: a test building several deliveries before sending them must not outlive the tolerance.
+        // Signed when sent: a test building several deliveries before sending them must not outlive the tolerance.
         IReadOnlyDictionary<string, string> Signed() =>
             new Dictionary<string, string> { ["Paddle-Signature"] = Header(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds()) };
-        return new Delivery(WebhookPath, body, "application/json", Signed()) { SignAtSend = Signed };
+        return new Delivery(WebhookPath, body, "application/json", Signed);
     }
 
     public static string Customer(Sale s) => "ctm_" + s.Id;
@@ -226,12 +222,10 @@ public sealed class PaddleDriver : ProviderDriver
     public override Delivery SubscriptionEnded(Sale s, DateTimeOffset at) =>
         Deliver("subscription.canceled", new JsonObject { ["id"] = Subscription(s), ["status"] = "canceled", ["canceled_at"] = Iso(at) }, at);
 
-    public override Delivery Forged(Delivery d)
+    public override Delivery Forged(Delivery d) => d with
     {
-        IReadOnlyDictionary<string, string> Signed() =>
-            new Dictionary<string, string> { ["Paddle-Signature"] = Header(d.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "pdl_ntfset_other") };
-        return d with { Headers = Signed(), SignAtSend = Signed };
-    }
+        Headers = () => new Dictionary<string, string> { ["Paddle-Signature"] = Header(d.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "pdl_ntfset_other") },
+    };
 }
 
 public sealed class GumroadDriver : ProviderDriver
@@ -243,7 +237,7 @@ public sealed class GumroadDriver : ProviderDriver
     private Delivery Deliver(IEnumerable<KeyValuePair<string, string?>> fields, string? path = null) =>
         new(path ?? WebhookPath, Encoding.UTF8.GetBytes(string.Join("&", fields.Where(f => f.Value is not null)
             .Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value!)}"))), "application/x-www-form-urlencoded",
-            new Dictionary<string, string>());
+            () => new Dictionary<string, string>());
 
     private static Dictionary<string, string?> SaleFields(Sale s, string seller = Seller) => new()
     {
