@@ -55,8 +55,10 @@ set -e
 
 # start_local_host PORT NAME ADMIN_KEY: a local host of this build for an SDK's tests, with its own port, admin key and
 # signing key (.local/NAME-test), logging to .local/NAME-host.log; stopped with everything else this script started.
+# The public path's 2.5 s storage budget is raised as in the xunit hosts: on a loaded 2-core machine Azurite can stall past
+# it and the host then answers 503 as designed, which an SDK test would read as a failure (the budget is tested on its own).
 start_local_host() {
-  Licensing__AdminKey="$3" Licensing__Signing__LocalKeyPath="$ROOT/.local/$2-test/signing-key.pem" \
+  Licensing__PublicPathBudgetSeconds=30 Licensing__AdminKey="$3" Licensing__Signing__LocalKeyPath="$ROOT/.local/$2-test/signing-key.pem" \
     Licensing__LocalSecretsKeyPath="$ROOT/.local/$2-test/dataprotection" Licensing__ShortKeys__LocalPath="$ROOT/.local/$2-test/short-key-secrets" \
     LocalHost__DisableTimers=true \
     dotnet functions/Licensing.LocalHost/bin/Debug/net10.0/Licensing.LocalHost.dll --urls "http://127.0.0.1:$1" \
