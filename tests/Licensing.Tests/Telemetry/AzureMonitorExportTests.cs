@@ -49,10 +49,8 @@ public sealed class AzureMonitorExportTests
         var items = ingestion.Items;
         Assert.Contains(items, i => i.Type == "MetricData" && i.Data.GetProperty("metrics")[0].GetProperty("name").GetString() == "licensing.validations"
             && Property(i, "code") == "VALID");
-        Assert.Contains(items, i => i.Type == "RemoteDependencyData" && i.Data.GetProperty("type").GetString()!.EndsWith("Microsoft.Tables", StringComparison.Ordinal)
-            && i.Data.GetProperty("name").GetString() == "TableClient.GetEntityIfExists");
-        Assert.Contains(items, i => i.Type == "RemoteDependencyData" && i.Data.GetProperty("type").GetString()!.EndsWith("Microsoft.Storage", StringComparison.Ordinal)
-            && i.Data.GetProperty("name").GetString() == "QueueClient.SendMessage");
+        Assert.Contains(items, i => Dependency(i, "Microsoft.Tables", "TableClient.GetEntityIfExists"));
+        Assert.Contains(items, i => Dependency(i, "Microsoft.Storage", "QueueClient.SendMessage"));
         Assert.Contains(items, i => i.Type == "MessageData" && Property(i, "AccountId") == accountId
             && Property(i, "CategoryName") == typeof(BillingEventFunctions).FullName);
 
@@ -60,6 +58,10 @@ public sealed class AzureMonitorExportTests
         foreach (var secret in new[] { apiKey, licenseKey, customer, TestHost.AdminKey })
             Assert.DoesNotContain(secret, everything, StringComparison.OrdinalIgnoreCase);
     }
+
+    private static bool Dependency(IngestionEndpoint.Item item, string type, string name) =>
+        item.Type == "RemoteDependencyData" && item.Data.GetProperty("type").GetString()!.EndsWith(type, StringComparison.Ordinal)
+        && item.Data.GetProperty("name").GetString() == name;
 
     private static string? Property(IngestionEndpoint.Item item, string name) =>
         item.Data.TryGetProperty("properties", out var p) && p.TryGetProperty(name, out var v) ? v.GetString() : null;
