@@ -36,13 +36,7 @@ public sealed class LicenseSearchTests(SharedHost shared) : IClassFixture<Shared
     public async Task A_short_key_in_any_typing_and_an_imported_key_find_their_licenses()
     {
         var apiKey = await Host.CreateAccountWithProductAsync();
-        var r = await Host.PutAsync("v1/products/typed-app", new
-        {
-            name = "Typed App",
-            keyFormat = "short",
-            plans = new object[] { new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 2 } },
-        }, apiKey);
-        Assert.Equal(HttpStatusCode.Created, r.Status);
+        await Host.PutShortKeyProductAsync(apiKey, "typed-app");
         var issued = await Host.IssueAsync(apiKey, new { productId = "typed-app", customerEmail = "c@example.com", plan = "pro" });
         var shortKey = issued.GetProperty("licenseKey").GetString()!;
         Assert.Equal([Id(issued)], await FoundAsync(apiKey, "key=" + Uri.EscapeDataString(shortKey.ToLowerInvariant())));

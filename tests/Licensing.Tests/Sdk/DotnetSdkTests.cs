@@ -166,13 +166,7 @@ public sealed partial class DotnetSdkTests(SharedHost shared) : IClassFixture<Sh
     public async Task A_short_key_is_checked_by_the_server_and_its_certificate_then_carries_it_offline_for_that_key_only()
     {
         var (_, _, apiKey, jwks) = await LicenseAsync();
-        var r = await Host.PutAsync("v1/products/typed-app", new
-        {
-            name = "Typed App",
-            keyFormat = "short",
-            plans = new object[] { new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 2 } },
-        }, apiKey);
-        Assert.Equal(HttpStatusCode.Created, r.Status);
+        await Host.PutShortKeyProductAsync(apiKey, "typed-app");
         var issued = await Host.IssueAsync(apiKey, new { productId = "typed-app", customerEmail = "c@example.com", plan = "pro" });
         var key = issued.GetProperty("licenseKey").GetString()!;
         Assert.False(OfflineVerifier.IsSignedKey(key));

@@ -180,6 +180,18 @@ public sealed class TestHost : IAsyncDisposable
             Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {accountId}") + " and "
                 + Licensing.Functions.Licenses.LicenseTableStore.LicenseRows).Count();
 
+    /// <summary>A product issuing short keys ("Typed App"): plan "pro", a year's subscription, two activations.</summary>
+    public async Task PutShortKeyProductAsync(string apiKey, string productId)
+    {
+        var r = await PutAsync($"v1/products/{productId}", new
+        {
+            name = "Typed App",
+            keyFormat = "short",
+            plans = new object[] { new { id = "pro", model = "subscription", durationDays = 365, maxActivations = 2 } },
+        }, apiKey);
+        Assert.True(r.Status == HttpStatusCode.Created, r.Text);
+    }
+
     public async Task<JsonElement> IssueAsync(string apiKey, object? body = null)
     {
         var r = await PostAsync("v1/licenses", body
