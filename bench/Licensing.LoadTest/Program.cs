@@ -102,12 +102,16 @@ public static class LoadTestProgram
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json", "utf-8");
         content.Headers.ContentLength = body.Length;
-        using var response = await http.PostAsync(baseUrl + "v1/validate", content);
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-        var code = doc.RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
-        if (response.StatusCode == HttpStatusCode.OK && code == "VALID" && doc.RootElement.TryGetProperty("certificate", out var certificate)
-            && certificate.GetString()!.Length > 100) return true;
-        var detail = doc.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+        // The answer parsed as it streams in (no copy into a buffer first), and checked without making strings of what it holds.
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "v1/validate") { Content = content };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+        var root = doc.RootElement;
+        if (response.StatusCode == HttpStatusCode.OK && root.TryGetProperty("code", out var c) && c.ValueEquals("VALID")
+            && root.TryGetProperty("certificate", out var certificate) && certificate.ValueKind == JsonValueKind.String
+            && System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(certificate).Length > 100) return true;
+        var code = root.TryGetProperty("code", out var failed) ? failed.GetString() : null;
+        var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
         throw new InvalidOperationException($"{(int)response.StatusCode} {code}: {detail}");
     }
 
