@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The load harness in one command: starts Azurite (unless running), runs bench/Licensing.LoadTest in Release
 # (functions/Licensing.LocalHost in-process, a realistic population, the two floors, validate, a hot spot, optional soak), stops
-# what it started; prints "validate/framework ratio" and "validate/floor ratio". Pass options through, e.g.: bench/load.sh --concurrency 32 --seconds 20 --soak-seconds 120
+# what it started; prints "validate/framework ratio" (from alternating 1 s rounds of ping and validate, docs/performance.md) and
+# "validate/floor ratio". Pass options through, e.g.: bench/load.sh --concurrency 32 --seconds 20 --soak-seconds 120
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$ROOT"
 trap 'stop_started' EXIT

@@ -17,9 +17,9 @@ namespace Licensing.LoadTest;
 /// concurrency for a fixed time and reports requests/s, p50/p95/p99 and errors. Phases: the framework floor (an empty
 /// function on the same host), the storage floor (Azure.Data.Tables point reads on the same Azurite), validate (with
 /// its certificate) on the default configuration and with the license cache off, and one hot license validated from
-/// thousands of sites. Last lines: "validate/framework ratio: X" (hot validate with the default population and caches on,
-/// over the empty function, same run) and "validate/floor ratio: X". Storage: Azurite on its default ports, or the
-/// connection string in LICENSING_TEST_STORAGE (several checkouts on one machine, each with its own Azurite).
+/// thousands of sites; then ping and validate again in alternating 1 s rounds. Last lines: "validate/framework ratio: X" (validate
+/// with the default population and caches on, over the empty function, from the interleaved rounds: the ratio of their totals)
+/// and "validate/floor ratio: X". Storage: Azurite on its default ports, or the connection string in LICENSING_TEST_STORAGE (several checkouts on one machine, each with its own Azurite).
 /// </summary>
 public static class LoadTestProgram
 {
@@ -72,6 +72,12 @@ public static class LoadTestProgram
         var valid = await Phase.RunAsync("validate + certificate (default: caches on)", validate(cached.BaseUrl), o.Concurrency, o.Duration);
         var validUncached = await Phase.RunAsync("validate + certificate (license cache, reuse off)", validate(uncached.BaseUrl), o.Concurrency, o.Duration);
         var hotSpot = await Phase.RunAsync("hot spot: one license, 5,000 sites", hotValidate, o.Concurrency, o.Duration);
+        // The same-run ratio: ping and validate (caches on) in alternating 1 s rounds, Seconds rounds of each.
+        var mixed = await Interleaved.RunAsync(ping, validate(cached.BaseUrl), o.Concurrency, o.Seconds, TimeSpan.FromSeconds(1));
+        Console.WriteLine($"{$"interleaved, {mixed.Pairs} x 1 s each: GET /v1/ping",-55} {mixed.PingRps,8:F0} req/s");
+        Console.WriteLine($"{"interleaved: validate + certificate (caches on)",-55} {mixed.ValidateRps,8:F0} req/s   errors {mixed.Errors}");
+        if (mixed.FirstError is not null) Console.WriteLine($"  first error {mixed.FirstError}");
+        Console.WriteLine($"  per-pair validate/ping: min {mixed.PairRatios[0]:F2}, median {mixed.PairRatios[mixed.Pairs / 2]:F2}, max {mixed.PairRatios[^1]:F2}");
 
         if (o.SoakSeconds > 0) await SoakAsync(validate(cached.BaseUrl), o);
 
@@ -80,21 +86,33 @@ public static class LoadTestProgram
         Console.WriteLine($"floor = min(framework {framework.Rps:F0}, storage {storage.Rps:F0}) = {floor:F0} req/s");
         Console.WriteLine($"uncached validate/floor ratio: {validUncached.Rps / floor:F2}");
         Console.WriteLine($"hot-spot validate/floor ratio: {hotSpot.Rps / floor:F2}");
-        var errors = framework.Errors + storage.Errors + valid.Errors + validUncached.Errors + hotSpot.Errors;
+        var errors = framework.Errors + storage.Errors + valid.Errors + validUncached.Errors + hotSpot.Errors + mixed.Errors;
         Console.WriteLine($"errors: {errors}");
-        Console.WriteLine($"validate/framework ratio: {valid.Rps / framework.Rps:F2}");
+        Console.WriteLine($"separate phases: validate {valid.Rps:F0} / ping {framework.Rps:F0} = {valid.Rps / framework.Rps:F2}");
+        Console.WriteLine($"validate/framework ratio: {mixed.Ratio:F2}");
         Console.WriteLine($"validate/floor ratio: {valid.Rps / floor:F2}");
         return errors == 0 ? 0 : 1;
     }
 
+    /// <summary>True for a 200 VALID answer with a certificate; otherwise throws with the status and the answer's code and detail.</summary>
     private static async Task<bool> ValidAsync(HttpClient http, string baseUrl, string key, string domain)
     {
-        using var content = new StringContent($"{{\"key\":\"{key}\",\"domain\":\"{domain}\"}}", Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(baseUrl + "v1/validate", content);
-        if (response.StatusCode != HttpStatusCode.OK) return false;
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-        return doc.RootElement.GetProperty("code").GetString() == "VALID" && doc.RootElement.TryGetProperty("certificate", out var c)
-            && c.GetString()!.Length > 100;
+        // The body as bytes with its length and type set up front: the client neither encodes a string nor parses its own headers back.
+        var body = Encoding.UTF8.GetBytes($"{{\"key\":\"{key}\",\"domain\":\"{domain}\"}}");
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json", "utf-8");
+        content.Headers.ContentLength = body.Length;
+        // The answer parsed as it streams in (no copy into a buffer first), and checked without making strings of what it holds.
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "v1/validate") { Content = content };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+        var root = doc.RootElement;
+        if (response.StatusCode == HttpStatusCode.OK && root.TryGetProperty("code", out var c) && c.ValueEquals("VALID")
+            && root.TryGetProperty("certificate", out var certificate) && certificate.ValueKind == JsonValueKind.String
+            && System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(certificate).Length > 100) return true;
+        var code = root.TryGetProperty("code", out var failed) ? failed.GetString() : null;
+        var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+        throw new InvalidOperationException($"{(int)response.StatusCode} {code}: {detail}");
     }
 
     private static async Task SoakAsync(Func<Task<bool>> operation, Options o)
@@ -179,39 +197,138 @@ public sealed record Options(int Licenses, int Products, int Concurrency, int Se
     }
 }
 
-public sealed record PhaseResult(string Name, long Requests, long Errors, double Rps, double P50, double P95, double P99);
+public sealed record PhaseResult(string Name, long Requests, long Errors, double Rps, double P50, double P95, double P99, double Seconds = 0,
+    string? FirstError = null);
 
 public static class Phase
 {
-    /// <summary>Runs <paramref name="operation"/> from <paramref name="concurrency"/> workers for <paramref name="duration"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="operation"/> from <paramref name="concurrency"/> workers for <paramref name="duration"/>. An operation that
+    /// fails says why by throwing (or returns false); the first failure's message and when it came (seconds into the phase) are kept.
+    /// </summary>
     public static async Task<PhaseResult> RunAsync(string name, Func<Task<bool>> operation, int concurrency, TimeSpan duration, bool quiet = false)
     {
         var latencies = new List<double>[concurrency];
         long errors = 0;
+        string? firstError = null;
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var started = Stopwatch.StartNew();
+        using var refresh = HotRefreshCounters.Start();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
-            var mine = latencies[w] = new List<double>(100_000);
+            // Sized for the phase (about 4,000 requests per worker-second at most here): 1 s rounds must not each allocate 32 large lists.
+            var mine = latencies[w] = new List<double>((int)Math.Min(100_000, 4_000 * Math.Max(1, duration.TotalSeconds)));
             while (Stopwatch.GetTimestamp() < until)
             {
                 var t0 = Stopwatch.GetTimestamp();
-                bool ok;
-                try { ok = await operation(); }
-                catch (Exception) { ok = false; }
+                string? error = null;
+                try { if (!await operation()) error = "failed"; }
+                catch (Exception e) { error = e.Message; }
                 mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                if (!ok) Interlocked.Increment(ref errors);
+                if (error is null) continue;
+                Interlocked.Increment(ref errors);
+                Interlocked.CompareExchange(ref firstError, $"at {started.Elapsed.TotalSeconds:F1} s: {error}", null);
             }
         })));
         var elapsed = started.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double P(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
-        var result = new PhaseResult(name, all.Length, errors, all.Length / elapsed, P(0.50), P(0.95), P(0.99));
+        var result = new PhaseResult(name, all.Length, errors, all.Length / elapsed, P(0.50), P(0.95), P(0.99), elapsed, firstError);
         if (!quiet)
+        {
             Console.WriteLine($"{name,-55} {result.Rps,8:F0} req/s   p50 {result.P50,6:F2} ms   p95 {result.P95,6:F2} ms   p99 {result.P99,6:F2} ms"
                 + $"   errors {result.Errors}");
+            if (firstError is not null) Console.WriteLine($"  first error {firstError}");
+            Console.WriteLine($"  hot refresh: {refresh.Summary()}");
+        }
         return result;
     }
+}
+
+/// <summary>
+/// The same-run ratio of validate to the empty function, measured interleaved: short rounds of each, alternately (ping then validate,
+/// then validate then ping, ...), so both see the same machine; the ratio is that of the totals (all validate requests over all
+/// validate time, to all ping requests over all ping time), with the spread of the per-pair ratios beside it.
+/// </summary>
+public static class Interleaved
+{
+    public sealed record Result(int Pairs, double PingRps, double ValidateRps, long Errors, string? FirstError, double[] PairRatios)
+    {
+        public double Ratio => ValidateRps / PingRps;
+    }
+
+    public static async Task<Result> RunAsync(Func<Task<bool>> ping, Func<Task<bool>> validate, int concurrency, int pairs, TimeSpan round)
+    {
+        long pingRequests = 0, validateRequests = 0, errors = 0;
+        double pingSeconds = 0, validateSeconds = 0;
+        string? firstError = null;
+        var ratios = new double[pairs];
+        for (var i = 0; i < pairs; i++)
+        {
+            var pingFirst = i % 2 == 0;
+            var first = await Phase.RunAsync("interleaved", pingFirst ? ping : validate, concurrency, round, quiet: true);
+            var second = await Phase.RunAsync("interleaved", pingFirst ? validate : ping, concurrency, round, quiet: true);
+            var (p, v) = pingFirst ? (first, second) : (second, first);
+            pingRequests += p.Requests;
+            pingSeconds += p.Seconds;
+            validateRequests += v.Requests;
+            validateSeconds += v.Seconds;
+            errors += p.Errors + v.Errors;
+            firstError ??= p.FirstError ?? v.FirstError;
+            ratios[i] = v.Rps / p.Rps;
+        }
+        return new Result(pairs, pingRequests / pingSeconds, validateRequests / validateSeconds, errors, firstError, [.. ratios.Order()]);
+    }
+}
+
+/// <summary>
+/// What the hot-entry refresher did while a phase ran (the host is in this process: its <c>licensing.hot_refresh.*</c> counters, read
+/// with a <see cref="System.Diagnostics.Metrics.MeterListener"/>), and the longest time between two of its rounds that renewed entries.
+/// </summary>
+public sealed class HotRefreshCounters : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private double _lastRenewal, _longestGap;
+
+    public static HotRefreshCounters Start()
+    {
+        var counters = new HotRefreshCounters();
+        counters._listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name.StartsWith("licensing.hot_refresh.", StringComparison.Ordinal)) listener.EnableMeasurementEvents(instrument);
+        };
+        counters._listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => counters.Add(instrument.Name, value, tags));
+        counters._listener.Start();
+        return counters;
+    }
+
+    private void Add(string instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var name = instrument["licensing.hot_refresh.".Length..];
+        foreach (var tag in tags) name += "." + tag.Value;
+        lock (_counts)
+        {
+            _counts[name] = _counts.GetValueOrDefault(name) + value;
+            if (name != "entries") return;
+            var now = _clock.Elapsed.TotalSeconds;
+            _longestGap = Math.Max(_longestGap, now - _lastRenewal);
+            _lastRenewal = now;
+        }
+    }
+
+    public string Summary()
+    {
+        lock (_counts)
+        {
+            var counts = string.Join(", ", new[] { "requests.range", "requests.ids", "requests.point", "entries", "failures" }
+                .Select(n => $"{n.Replace("requests.", "", StringComparison.Ordinal)} {_counts.GetValueOrDefault(n)}"));
+            return $"{counts}; longest wait for a renewal {Math.Max(_longestGap, _clock.Elapsed.TotalSeconds - _lastRenewal):F1} s";
+        }
+    }
+
+    public void Dispose() => _listener.Dispose();
 }
 
 public sealed record ProvisionedLicense(string Id, string Key, string[] Domains);

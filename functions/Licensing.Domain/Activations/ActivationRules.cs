@@ -21,8 +21,12 @@ public static class ActivationRules
     public const int MaxNameLength = 200;
 
     /// <summary>A stable activation id derived from what is activated, so re-activating the same thing finds the same slot.</summary>
-    public static string IdFor(ActivationTarget target) =>
-        "act_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(target.Domain ?? "fp:" + target.Fingerprint)).AsSpan(0, 10));
+    public static string IdFor(ActivationTarget target)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(target.Domain ?? "fp:" + target.Fingerprint), hash);
+        return "act_" + Convert.ToHexStringLower(hash[..10]);
+    }
 
     public static string IdFor(string domain) => IdFor(new ActivationTarget(domain, null));
 
@@ -70,9 +74,13 @@ public static class ActivationRules
     public static (ActivationRef Activation, ActivationTarget Binding)? Covering(License license, ActivationTarget target)
     {
         if (license.Activations.Count == 0) return null;
-        var index = license.Activations.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        // A few candidates (the target, then one wildcard per parent label), each one pass over the index: no per-call dictionary.
         foreach (var candidate in CoveringCandidates(target))
-            if (index.TryGetValue(IdFor(candidate), out var found)) return (found, candidate);
+        {
+            var id = IdFor(candidate);
+            foreach (var activation in license.Activations)
+                if (activation.Id == id) return (activation, candidate);
+        }
         return null;
     }
 

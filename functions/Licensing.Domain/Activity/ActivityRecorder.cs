@@ -40,7 +40,12 @@ public sealed class ActivityRecorder(TimeProvider clock)
                 var seen = ActivationRules.IsDevelopmentHost(domain, development) ? pending.DevelopmentHosts : pending.Domains;
                 if (seen.Count < SharingSignal.MaxTracked) seen.Add(domain);
             }
-            if (address is not null && pending.Addresses.Count < SharingSignal.MaxTracked) pending.Addresses.Add(HashAddress(address));
+            // The same client as the last validation of this license (the usual case) is already in the set: no hash again.
+            if (address is not null && address != pending.LastAddress && pending.Addresses.Count < SharingSignal.MaxTracked)
+            {
+                pending.Addresses.Add(HashAddress(address));
+                pending.LastAddress = address;
+            }
         }
     }
 
@@ -94,5 +99,8 @@ public sealed class ActivityRecorder(TimeProvider clock)
         public HashSet<string> Domains { get; } = new(StringComparer.Ordinal);
         public HashSet<string> Addresses { get; } = new(StringComparer.Ordinal);
         public HashSet<string> DevelopmentHosts { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The address whose hash was last added (in memory only, never written): a repeat skips the hash.</summary>
+        internal string? LastAddress { get; set; }
     }
 }

@@ -69,6 +69,9 @@ public static class HostBindings
         "onrocket.site", "lndo.site", "ddev.site", "ngrok.io", "ngrok-free.app",
     ];
 
+    /// <summary>The suffixes above with their leading dot, made once (not per check: this runs on every validation).</summary>
+    private static readonly string[] DottedStagingSuffixes = [.. ManagedStagingSuffixes.Select(s => "." + s)];
+
     private static readonly string[] DevelopmentTlds = ["local", "localhost", "test", "invalid", "example"];
     private static readonly string[] DevelopmentLabels = ["staging", "stage", "dev"];
 
@@ -83,10 +86,12 @@ public static class HostBindings
         if (IPAddress.TryParse(host, out var ip)) return IsPrivate(ip);
         if (host == "localhost") return true;
         var lastDot = host.LastIndexOf('.');
-        if (lastDot > 0 && DevelopmentTlds.Contains(host[(lastDot + 1)..])) return true;
+        if (lastDot > 0)
+            foreach (var tld in DevelopmentTlds)
+                if (host.AsSpan(lastDot + 1).SequenceEqual(tld)) return true;
         if (IsStagingSubdomain(host)) return true;
-        foreach (var suffix in ManagedStagingSuffixes)
-            if (host.EndsWith("." + suffix, StringComparison.Ordinal)) return true;
+        foreach (var suffix in DottedStagingSuffixes)
+            if (host.EndsWith(suffix, StringComparison.Ordinal)) return true;
         if (extraPatterns is not null)
             foreach (var pattern in extraPatterns)
                 if (Matches(pattern, host)) return true;

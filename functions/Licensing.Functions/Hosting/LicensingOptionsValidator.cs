@@ -43,8 +43,9 @@ public sealed class LicensingOptionsValidator(IConfiguration configuration) : IV
         if (options.Telemetry.ConsoleIntervalSeconds is < 1 or > 3600 || options.Telemetry.GaugeRefreshSeconds is < 1 or > 3600)
             failures.Add($"{LicensingOptions.Section}:Telemetry:ConsoleIntervalSeconds and GaugeRefreshSeconds must be 1-3600.");
         if (options.HotRefresh is { IntervalSeconds: < 0 or > 60 } or { HotSeconds: < 1 or > 3600 } or { MaxRequestsPerRound: < 1 or > 10_000 }
-            || double.IsNaN(options.HotRefresh.IntervalSeconds))
-            failures.Add($"{LicensingOptions.Section}:HotRefresh must have IntervalSeconds 0-60 (0 off), HotSeconds 1-3600 and MaxRequestsPerRound 1-10000.");
+            or { StallSeconds: < 0 or > 60 } || double.IsNaN(options.HotRefresh.IntervalSeconds) || double.IsNaN(options.HotRefresh.StallSeconds))
+            failures.Add($"{LicensingOptions.Section}:HotRefresh must have IntervalSeconds 0-60 (0 off), HotSeconds 1-3600, MaxRequestsPerRound 1-10000"
+                + " and StallSeconds 0-60.");
         if (options.AuditRetentionDays is < 1 or > 3650) failures.Add($"{LicensingOptions.Section}:AuditRetentionDays must be 1-3650.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

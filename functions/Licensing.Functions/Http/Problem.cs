@@ -121,10 +121,35 @@ public sealed class ApiJsonResult(int status, object? body, string contentType =
         foreach (var (name, value) in Headers) response.Headers[name] = value;
         if (Body is null) return;
         response.ContentType = contentType + "; charset=utf-8";
-        // One buffer with a Content-Length: no chunked framing, one write, and keep-alive for HTTP/1.0 clients too.
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Body, Body.GetType(), Json.Options);
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
+        // One buffer with a Content-Length: no chunked framing, one write, and keep-alive for HTTP/1.0 clients too. The buffer is
+        // this thread's, reused: the bytes are copied into the response's pipe before anything is awaited.
+        var buffer = SerializeToThreadBuffer(Body);
+        response.ContentLength = buffer.WrittenCount;
+        System.Buffers.BuffersExtensions.Write(response.BodyWriter, buffer.WrittenSpan);
+        await response.BodyWriter.FlushAsync(context.HttpContext.RequestAborted);
+    }
+
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static System.Text.Json.Utf8JsonWriter? t_writer;
+
+    /// <summary>What the serializer's own writer would write for <see cref="Json.Options"/>: same encoder, not indented.</summary>
+    private static readonly System.Text.Json.JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = Json.Options.Encoder,
+        Indented = Json.Options.WriteIndented,
+        SkipValidation = true,
+    };
+
+    /// <summary>Serializes <paramref name="body"/> into this thread's buffer (one kept per thread, up to 64 KiB) and returns it.</summary>
+    internal static System.Buffers.ArrayBufferWriter<byte> SerializeToThreadBuffer(object body)
+    {
+        var buffer = t_buffer is { Capacity: <= 64 * 1024 } kept ? kept : t_buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new System.Text.Json.Utf8JsonWriter(buffer, WriterOptions);
+        writer.Reset(buffer);
+        System.Text.Json.JsonSerializer.Serialize(writer, body, body.GetType(), Json.Options);
+        writer.Flush();
+        return buffer;
     }
 }
 

@@ -8,7 +8,7 @@ namespace Licensing.Functions.Http;
 /// The time the public hot path (validate, activate, deactivate, usage, health) may wait on its dependencies before it
 /// answers 503 with Retry-After: <see cref="LicensingOptions.PublicPathBudgetSeconds"/> (2.5 s by default), well inside
 /// any client's timeout, however a store hangs. A shipped product keeps its last certificate and asks again; a dead
-/// store never holds a caller for the storage client's own retries (3 × 10 s). Timed on the app's clock.
+/// store never holds a caller for the storage client's own retries (3 × 10 s). Timed on the app's clock, from when the work first waits.
 /// </summary>
 public sealed class PublicPathBudget(IOptions<LicensingOptions> options, TimeProvider clock)
 {
@@ -16,17 +16,30 @@ public sealed class PublicPathBudget(IOptions<LicensingOptions> options, TimePro
 
     public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken requestAborted)
     {
-        // One source per request: the budget's timer on the app's clock, also cancelled when the client goes away (a
-        // registration, not a second linked source); a cancellation with the client still there is the budget's.
-        using var deadline = new CancellationTokenSource(Budget, clock);
-        using var aborted = requestAborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
+        // One source per request, cancelled by the budget's timer on the app's clock or when the client goes away (a registration, not a
+        // second linked source); a cancellation with the client still there is the budget's. Work served from memory is done before it
+        // first waits: then there is nothing to time, and the timer and the registration are made only for work that does wait.
+        using var deadline = new CancellationTokenSource();
+        ITimer? timer = null;
+        CancellationTokenRegistration aborted = default;
         try
         {
-            return await work(deadline.Token);
+            var task = work(deadline.Token);
+            if (!task.IsCompleted)
+            {
+                timer = clock.CreateTimer(static source => ((CancellationTokenSource)source!).Cancel(), deadline, Budget, Timeout.InfiniteTimeSpan);
+                aborted = requestAborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
+            }
+            return await task;
         }
         catch (Exception e) when (deadline.IsCancellationRequested && !requestAborted.IsCancellationRequested && IsCancellation(e))
         {
             throw new ServiceUnavailableException($"storage did not answer within {Budget.TotalSeconds:0.#} s; try again shortly", e);
+        }
+        finally
+        {
+            timer?.Dispose();
+            aborted.Dispose();
         }
     }
 

@@ -15,6 +15,13 @@ public static class RequestBody
     /// <summary>The raw body; 413 beyond <paramref name="maxBytes"/> (a route that takes larger bodies says so).</summary>
     public static async Task<byte[]> ReadRawAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
+        var (buffer, length) = await ReadIntoBufferAsync(request, maxBytes, ct);
+        return buffer.AsSpan(0, length).ToArray();
+    }
+
+    /// <summary>The body in a buffer at least one byte longer than it (so a body past its Content-Length is seen), and its length.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadIntoBufferAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
         if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
         var buffer = new byte[Math.Min(request.ContentLength ?? 4096, maxBytes) + 1];
         var length = 0;
@@ -40,7 +47,7 @@ public static class RequestBody
             length += read;
             if (length > maxBytes) throw TooLarge(maxBytes);
         }
-        return buffer.AsSpan(0, length).ToArray();
+        return (buffer, length);
     }
 
     /// <summary>
@@ -52,8 +59,9 @@ public static class RequestBody
     /// <inheritdoc cref="ReadJsonAsync{T}(HttpRequest, CancellationToken)"/>
     public static async Task<T> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct) where T : class
     {
-        var raw = await ReadRawAsync(request, maxBytes, ct);
-        if (raw.Length == 0) throw new InvalidJsonException("a JSON object body is required");
+        var (buffer, length) = await ReadIntoBufferAsync(request, maxBytes, ct);
+        if (length == 0) throw new InvalidJsonException("a JSON object body is required");
+        var raw = new ReadOnlySpan<byte>(buffer, 0, length); // parsed where it was read: no copy
         // One pass over the bytes for a body that deserializes; only a refused body is read again, to tell broken JSON
         // anywhere in it (INVALID_JSON) from a field of the wrong type (VALIDATION_FAILED).
         try
@@ -79,7 +87,7 @@ public static class RequestBody
     }
 
     /// <summary>INVALID_JSON unless the whole body is well-formed JSON (nested at most <see cref="MaxDepth"/> deep) with an object at its root.</summary>
-    private static void CheckIsJsonObject(byte[] raw)
+    private static void CheckIsJsonObject(ReadOnlySpan<byte> raw)
     {
         var reader = new Utf8JsonReader(raw, new JsonReaderOptions { MaxDepth = MaxDepth });
         var root = JsonTokenType.None;

@@ -12,7 +12,7 @@ namespace Licensing.Tests.HotRefresh;
 /// </summary>
 public sealed class HotRefreshTests
 {
-    private static readonly TimeSpan Due = TimeSpan.FromSeconds(3); // TTL 5 s less the lead of two 1 s rounds
+    private static readonly TimeSpan Due = TimeSpan.FromSeconds(3); // due: renewed from 1 s of age (TTL 5 s less the 4 s lead)
 
     [Fact]
     public async Task A_hot_license_changed_elsewhere_is_served_new_from_memory_and_never_older_than_the_ttl()
@@ -40,6 +40,34 @@ public sealed class HotRefreshTests
         v.Clock.Advance(TimeSpan.FromSeconds(0.1)); // 5 s after the read started, though only 4 s after it ended
         Assert.Equal("SUSPENDED", await v.CodeAsync(key));
         Assert.Equal(reads + 1, v.Reads.Gets); // expired: the request read it
+    }
+
+    [Fact]
+    public async Task A_renewal_started_a_round_late_rides_out_a_storage_stall_of_the_public_path_budget()
+    {
+        await using var v = await HotRefreshRig.StartAsync();
+        var apiKey = await v.Host.CreateAccountWithProductAsync();
+        var key = (await v.Host.IssueAsync(apiKey)).GetProperty("licenseKey").GetString()!;
+        Assert.Equal("VALID", await v.CodeAsync(key)); // read and cached at t0
+        var reads = v.Reads.Gets;
+
+        var settings = new HotRefreshSettings();
+        v.Clock.Advance(TimeSpan.FromSeconds(2)); // t0+2: due since t0+1 (TTL 5 s less the 4 s lead), picked up a round late
+        Assert.Equal("VALID", await v.CodeAsync(key));
+        // The refreshing read starts at t0+2 and, storage stalled for the 2.5 s budget, answers 3 s later: at t0+5, when the t0 copy expires.
+        var (refresher, requests) = v.Refresher(settings, eachReadTakes: TimeSpan.FromSeconds(0.5 + settings.StallSeconds));
+        var tally = new RefreshTally();
+        await refresher.RefreshAsync(100, tally, default);
+        Assert.Equal((1, 1, 0), (requests.Count, tally.Refreshed, tally.Failures));
+
+        Assert.Equal("VALID", await v.CodeAsync(key)); // t0+5: the renewed copy, from memory; no request waited on the stalled storage
+        Assert.Equal(reads, v.Reads.Gets);
+        v.Clock.Advance(TimeSpan.FromSeconds(1.9)); // t0+6.9: 4.9 s after the renewing read started
+        Assert.Equal("VALID", await v.CodeAsync(key));
+        Assert.Equal(reads, v.Reads.Gets);
+        v.Clock.Advance(TimeSpan.FromSeconds(0.1)); // 5 s after it started: expired, whatever the stall
+        Assert.Equal("VALID", await v.CodeAsync(key));
+        Assert.Equal(reads + 1, v.Reads.Gets);
     }
 
     [Fact]

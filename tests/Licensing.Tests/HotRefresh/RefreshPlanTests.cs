@@ -17,10 +17,18 @@ public sealed class RefreshPlanTests
         Assert.Equal(range, HotLicenseRefresher.UseRange(due, knownPages, 14));
 
     [Fact]
-    public void The_lead_is_two_rounds_and_never_more_than_the_ttl()
+    public void The_lead_covers_two_rounds_and_a_stall_of_the_public_path_budget_within_the_ttl()
     {
-        Assert.Equal(TimeSpan.FromSeconds(2), new HotRefreshSettings().Lead(TimeSpan.FromSeconds(5)));
-        Assert.Equal(TimeSpan.FromSeconds(5), new HotRefreshSettings { IntervalSeconds = 10 }.Lead(TimeSpan.FromSeconds(5)));
+        var ttl = TimeSpan.FromSeconds(5);
+        Assert.Equal(TimeSpan.FromSeconds(4), new HotRefreshSettings().Lead(ttl)); // 2 rounds + 2.5 s, capped at the TTL less a round
+        Assert.Equal(TimeSpan.FromSeconds(4.5), new HotRefreshSettings().Lead(TimeSpan.FromSeconds(60))); // products, quota states
+        Assert.Equal(TimeSpan.FromSeconds(2), new HotRefreshSettings { StallSeconds = 0 }.Lead(ttl)); // two rounds, as before
+        Assert.Equal(TimeSpan.FromSeconds(5), new HotRefreshSettings { IntervalSeconds = 10 }.Lead(ttl)); // never more than the TTL
+        Assert.Equal(TimeSpan.FromSeconds(1), new HotRefreshSettings().Lead(TimeSpan.FromSeconds(1)));
         Assert.False(new HotRefreshSettings { IntervalSeconds = 0 }.Enabled);
+
+        // Due from 1 s of age, picked up by a round at worst 2 s old: its read may stall for the 2.5 s budget and still land in time.
+        var settings = new HotRefreshSettings();
+        Assert.True(ttl - settings.Lead(ttl) + settings.Interval + TimeSpan.FromSeconds(settings.StallSeconds) < ttl);
     }
 }
