@@ -19,7 +19,8 @@ namespace Licensing.LoadTest;
 /// its certificate) on the default configuration and with the license cache off, and one hot license validated from
 /// thousands of sites; then ping and validate again in alternating 1 s rounds. Last lines: "validate/framework ratio: X" (validate
 /// with the default population and caches on, over the empty function, from the interleaved rounds: the ratio of their totals)
-/// and "validate/floor ratio: X". Storage: Azurite on its default ports, or the connection string in LICENSING_TEST_STORAGE (several checkouts on one machine, each with its own Azurite).
+/// and "validate/floor ratio: X". Storage: Azurite on its default ports, or the connection string in LICENSING_TEST_STORAGE
+/// (several checkouts on one machine, each with its own Azurite).
 /// </summary>
 public static class LoadTestProgram
 {
@@ -77,7 +78,8 @@ public static class LoadTestProgram
         Console.WriteLine($"{$"interleaved, {mixed.Pairs} x 1 s each: GET /v1/ping",-55} {mixed.PingRps,8:F0} req/s");
         Console.WriteLine($"{"interleaved: validate + certificate (caches on)",-55} {mixed.ValidateRps,8:F0} req/s   errors {mixed.Errors}");
         if (mixed.FirstError is not null) Console.WriteLine($"  first error {mixed.FirstError}");
-        Console.WriteLine($"  per-pair validate/ping: min {mixed.PairRatios[0]:F2}, median {mixed.PairRatios[mixed.Pairs / 2]:F2}, max {mixed.PairRatios[^1]:F2}");
+        var pairs = mixed.PairRatios;
+        Console.WriteLine($"  per-pair validate/ping: min {pairs[0]:F2}, median {pairs[mixed.Pairs / 2]:F2}, max {pairs[^1]:F2}");
 
         if (o.SoakSeconds > 0) await SoakAsync(validate(cached.BaseUrl), o);
 

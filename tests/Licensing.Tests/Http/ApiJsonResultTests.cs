@@ -22,7 +22,8 @@ public sealed class ApiJsonResultTests
         var large = new Sample(new string('x', 5000) + " <script>&'\" é ü 日本 \u2028", DateTimeOffset.Parse("2026-11-30T03:04:05.678Z"), null,
             ["a", "b\n\"c\""], new Sample("child", DateTimeOffset.Parse("2026-01-01T00:00:00Z"), null, [], null));
         var small = new Sample("small", DateTimeOffset.Parse("2026-11-30T00:00:00+02:00"), DateTimeOffset.Parse("2027-01-01T00:00:00Z"), [], null);
-        foreach (var value in new object[] { large, small, new Dictionary<string, object?> { ["code"] = "X", ["errors"] = new { key = new[] { "is required" } } } })
+        var problem = new Dictionary<string, object?> { ["code"] = "X", ["errors"] = new { key = new[] { "is required" } } };
+        foreach (var value in new object[] { large, small, problem })
         {
             var (body, length, type) = await ExecuteAsync(new ApiJsonResult(200, value));
             Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Json.Options), body);
