@@ -31,6 +31,18 @@ public sealed class SharingSignalTests
         Assert.NotNull(activity.SharingSuspectedAt);
     }
 
+    [Fact]
+    public void Each_client_address_is_counted_once_whether_it_repeats_or_alternates()
+    {
+        var recorder = new ActivityRecorder(TimeProvider.System);
+        var license = ValidationRulesTests.Sample(domains: "*.example.com");
+        foreach (var address in new[] { "203.0.113.7", "203.0.113.7", "198.51.100.2", "203.0.113.7", "198.51.100.2", "198.51.100.2" })
+            recorder.Record(license, PlanPolicy.Default, DevelopmentHostPolicy.Default, "shop.example.com", address, valid: true);
+        var pending = Assert.Single(recorder.Drain());
+        Assert.Equal(6, pending.Count);
+        Assert.Equal(new[] { "198.51.100.2", "203.0.113.7" }.Select(ActivityRecorder.HashAddress).Order(), pending.Addresses.Order());
+    }
+
     [Theory]
     [InlineData("shop.example.co.uk", "example.co.uk")]
     [InlineData("8.8.8.8", "8.8.8.8")]

@@ -1,4 +1,6 @@
 using Licensing.Domain.HotRefresh;
+using Licensing.Functions.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace Licensing.Tests.HotRefresh;
 
@@ -30,5 +32,20 @@ public sealed class RefreshPlanTests
         // Due from 1 s of age, picked up by a round at worst 2 s old: its read may stall for the 2.5 s budget and still land in time.
         var settings = new HotRefreshSettings();
         Assert.True(ttl - settings.Lead(ttl) + settings.Interval + TimeSpan.FromSeconds(settings.StallSeconds) < ttl);
+    }
+
+    [Theory]
+    [InlineData("-1", false)]
+    [InlineData("61", false)]
+    [InlineData("NaN", false)]
+    [InlineData("0", true)]
+    [InlineData("2.5", true)]
+    public void A_stall_allowance_outside_0_to_60_seconds_stops_start_up(string stallSeconds, bool accepted)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Licensing:HotRefresh:StallSeconds"] = stallSeconds }).Build();
+        var options = configuration.GetSection(LicensingOptions.Section).Get<LicensingOptions>()!;
+        var result = new LicensingOptionsValidator(configuration).Validate(null, options);
+        Assert.Equal(accepted, !(result.FailureMessage ?? "").Contains("StallSeconds", StringComparison.Ordinal));
     }
 }
