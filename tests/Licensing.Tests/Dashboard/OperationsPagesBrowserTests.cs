@@ -142,8 +142,18 @@ public sealed partial class OperationsPagesBrowserTests
         await Expect(delivered).ToContainTextAsync("200");
         await s.CheckPageAsync("16-webhooks");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {url}" }).ClickAsync();
-        await Expect(item).ToHaveCountAsync(0);
+        // The page's buttons are disabled while a call runs (the deliveries list may still be reloading): click when enabled.
+        var delete = page.GetByRole(AriaRole.Button, new() { Name = $"Delete {url}" });
+        await Expect(delete).ToBeEnabledAsync();
+        await delete.ClickAsync();
+        var gone = Patience.Deadline;
+        while (await item.CountAsync() > 0)
+        {
+            var problem = page.Locator(".problem[role=alert]");
+            if (await problem.CountAsync() > 0) Assert.Fail("the page showed a problem: " + await problem.First.InnerTextAsync());
+            Assert.True(DateTime.UtcNow < gone, "the deleted endpoint is still listed");
+            await Task.Delay(100);
+        }
         Assert.Equal(0, (await s.Host.GetAsync("v1/webhook-endpoints", apiKey)).Json.GetProperty("items").GetArrayLength());
     }
 }
