@@ -35,7 +35,7 @@ public sealed class HotRefreshRig : IAsyncDisposable
     {
         var clock = new TestClock();
         ObservedLicenses? reads = null;
-        var host = await TestHost.StartAsync(clock: clock, settings: new Dictionary<string, string?>
+        var host = await TestHost.StartAsync(clock: clock, queues: false, settings: new Dictionary<string, string?>
         {
             ["Licensing:HotRefresh:IntervalSeconds"] = backgroundRefresh ? "1" : "0",
             ["Licensing:RateLimits:PerKeyBurst"] = "1000000",

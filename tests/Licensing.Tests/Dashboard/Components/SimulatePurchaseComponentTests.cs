@@ -44,7 +44,8 @@ public sealed class SimulatePurchaseComponentTests(SharedHost shared) : IClassFi
 
         // Lemon Squeezy, plan "business" without a variant id: the founder is told what to set.
         cut.Find("#sim-provider").Change("lemonsqueezy");
-        Assert.Contains("Lemon Squeezy test-mode order", cut.Find("[data-testid=sim-sends]").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains("Lemon Squeezy test-mode order", cut.Find("[data-testid=sim-sends]").TextContent,
+            StringComparison.Ordinal), Patience.Bound); // the change renders once the page's last call has finished rendering
         cut.Find("#sim-plan").Change("business");
         cut.Find("form").Submit();
         cut.WaitForAssertion(() => Assert.Contains("plan business has no Lemon Squeezy variant id", cut.Find("[role=alert]").TextContent,
