@@ -123,6 +123,19 @@ if [ -f "$trx" ]; then
   executed=$(attr executed "$counters")
   passed=$(( $(attr passed "$counters") + ${js_pass:-0} + php_pass )); failed=$(( $(attr failed "$counters") + ${js_fail:-0} + php_fail ))
   skipped=$(( $(attr total "$counters") - executed + php_skip ))
+  # The xunit failures again at the very end, where a CI log's tail shows them: name, message and the first lines of the stack.
+  if [ "$(attr failed "$counters")" -gt 0 ] && command -v python3 >/dev/null 2>&1; then
+    python3 - "$trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+for r in ET.parse(sys.argv[1]).getroot().iter(ns + "UnitTestResult"):
+    if r.get("outcome") != "Failed": continue
+    text = lambda tag: "".join(e.text or "" for e in r.iter(ns + tag))
+    print(f"FAILED {r.get('testName')} ({r.get('startTime')} .. {r.get('endTime')})")
+    print("  " + text("Message").strip()[:2000].replace("\n", "\n  "))
+    print("  " + "\n  ".join(text("StackTrace").strip().splitlines()[:6]))
+PY
+  fi
   echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
   [ "${executed:-0}" -gt 0 ] || { echo "no test ran"; exit 1; }
 fi

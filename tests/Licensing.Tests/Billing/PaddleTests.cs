@@ -66,7 +66,7 @@ public sealed class PaddleTests
         {
             ["Licensing:PaddleApiBase"] = paddle.Uri.ToString(),
             ["Licensing:PaddleSandboxApiBase"] = paddle.Uri.ToString(),
-        });
+        }, ownQueues: true); // any other host would ask the real Paddle for the e-mail
         var (accountId, apiKey) = await host.CreateAccountWithProductAndIdAsync();
         var driver = new PaddleDriver { ApiKey = FakePaddle.ApiKey, Sandbox = true, SendCustomerEvents = false };
         var r = await host.PutAsync("v1/integrations/paddle", driver.Settings, apiKey);

@@ -16,7 +16,7 @@ public sealed class KeysFromMemoryTests
     {
         var clock = new TestClock();
         var registry = new HangingRegistry();
-        await using var host = await TestHost.StartAsync(clock: clock, services: registry.Install);
+        await using var host = await TestHost.StartAsync(clock: clock, services: registry.Install, ownQueues: true);
         try
         {
             // Healthy: a VALID verdict makes this instance's delegated key; the JWKS lists it beside the root key.
@@ -51,7 +51,7 @@ public sealed class KeysFromMemoryTests
     {
         var registry = new HangingRegistry();
         registry.Hang();
-        await using var host = await TestHost.StartAsync(services: registry.Install);
+        await using var host = await TestHost.StartAsync(services: registry.Install, ownQueues: true);
         try
         {
             var keys = await host.GetAsync("v1/keys");

@@ -49,8 +49,13 @@ public sealed class TestHost : IAsyncDisposable
     /// False for hosts whose clock is moved far from real time: all hosts share Azurite's queues, and a host living
     /// in another month must not claim other tests' messages (e-mail claims carry that host's time).
     /// </param>
+    /// <param name="ownQueues">
+    /// True for a host that must process its own messages its own way (a fake of a remote API set in
+    /// <paramref name="settings"/>, faults in <paramref name="services"/>): its queues are its alone (<see cref="OwnQueues"/>).
+    /// </param>
     public static async Task<TestHost> StartAsync(string? storageConnection = null, TimeProvider? clock = null,
-        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool queues = true)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool queues = true,
+        bool ownQueues = false)
     {
         storageConnection ??= Azurite;
         if (storageConnection == Azurite) await RequireAzuriteAsync();
@@ -95,6 +100,7 @@ public sealed class TestHost : IAsyncDisposable
                 (Licensing.Domain.Email.IEmailOutbox)ActivatorUtilities.CreateInstance(sp, outbox.ImplementationType!)));
             Directory.CreateDirectory(Repo.PathTo(".local"));
             s.AddLogging(b => b.AddProvider(new FileLoggerProvider(Repo.PathTo(".local", "test-host.log"))));
+            if (ownQueues) OwnQueues.Install(s, storageConnection);
             services?.Invoke(s);
         });
         await app.StartAsync();

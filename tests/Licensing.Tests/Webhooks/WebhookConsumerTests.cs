@@ -23,7 +23,7 @@ public sealed class WebhookConsumerTests : IAsyncLifetime
             s.Remove(original);
             s.AddSingleton<IWebhookQueue>(sp => new FlakyWebhookQueue((IWebhookQueue)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!),
                 _queue));
-        });
+        }, ownQueues: true);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

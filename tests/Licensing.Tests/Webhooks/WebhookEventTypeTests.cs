@@ -28,7 +28,7 @@ public sealed partial class WebhookEventTypeTests : IAsyncLifetime
             s.Remove(original);
             s.AddSingleton<IChangeJournal>(sp => new FlakyJournal((IChangeJournal)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!),
                 _journal));
-        });
+        }, ownQueues: true);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

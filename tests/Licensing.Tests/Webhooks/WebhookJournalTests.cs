@@ -50,7 +50,7 @@ public sealed class WebhookJournalTests
             s.Remove(original);
             s.AddSingleton<IWebhookQueue>(sp => new FlakyWebhookQueue((IWebhookQueue)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!),
                 queue));
-        });
+        }, ownQueues: true);
         await using var receiver = await WebhookReceiver.StartAsync();
         var (accountId, apiKey, _, endpointId, secret, licenseId) = await WebhookTestKit.SubscribedAsync(host, receiver.Uri, "license.revoked");
         Assert.Equal(HttpStatusCode.OK, (await host.PostAsync($"v1/licenses/{licenseId}/revoke", null, apiKey)).Status);

@@ -1,0 +1,31 @@
+using Azure.Storage.Queues;
+using Licensing.Functions.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Licensing.Tests.Support;
+
+/// <summary>
+/// Queues only one test host reads and writes: every queue name gets the host's own prefix. All hosts of a test run share
+/// one Azurite, so without it any host may claim any message; a host configured unlike the others (a fake of a remote
+/// API, a moved clock, injected faults) would then process other tests' messages its own way, or see its own messages
+/// processed by hosts that lack its configuration.
+/// </summary>
+public sealed class OwnQueues(string connection, string prefix, QueueClientOptions options) : QueueServiceClient(connection, options)
+{
+    public string Prefix { get; } = prefix;
+
+    public override QueueClient GetQueueClient(string queueName) => base.GetQueueClient(Prefix + queueName);
+
+    /// <summary>Replaces the host's <see cref="QueueStorage"/> with one on queues named with a new prefix.</summary>
+    public static void Install(IServiceCollection services, string connection)
+    {
+        services.Remove(services.Single(d => d.ServiceType == typeof(QueueStorage)));
+        // As the app's own clients: base64 messages (the Functions queue extension's encoding), short retries.
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        var queues = new OwnQueues(connection, $"t{Guid.NewGuid():N}"[..9] + "-", options);
+        services.AddSingleton(new QueueStorage(queues));
+    }
+}
