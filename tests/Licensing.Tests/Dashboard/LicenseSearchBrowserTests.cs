@@ -54,7 +54,7 @@ public sealed class LicenseSearchBrowserTests
         var forged = key[..^10] + (key[^10] == 'A' ? 'B' : 'A') + key[^9..];
         await search.FillAsync(forged);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await Expect(page.GetByText("No license matches")).ToBeVisibleAsync();
+        await Expect(page.GetByText("No license matches this search.")).ToBeVisibleAsync();
         await Expect(rows).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0); // not an error: simply no license
         await s.CheckPageAsync("21-licenses-unknown-key");
