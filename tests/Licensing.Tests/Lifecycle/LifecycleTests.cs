@@ -13,7 +13,7 @@ public sealed class LifecycleTests
     {
         await Smtp4dev.RequireAsync();
         var clock = new TestClock();
-        await using var host = await TestHost.StartAsync(clock: clock);
+        await using var host = await TestHost.StartAsync(clock: clock, ownQueues: true); // six days ahead later: claims on its own queues only
         var (accountId, apiKey) = await host.CreateAccountAsync();
         var product = new
         {
