@@ -42,6 +42,8 @@ public class ValidationBenchmarks
     private byte[] _data = null!;
     private byte[] _signature = null!;
     private byte[] _digest = null!;
+    private Licensing.Functions.Validation.ValidateFunction _function = null!;
+    private byte[] _requestBody = null!;
 
     [GlobalSetup]
     public async Task Setup()
@@ -75,6 +77,15 @@ public class ValidationBenchmarks
         _request = new ValidationRequest(license.Key, "customer-site.com", null, ["export"], "my-plugin");
         var first = await _validation.ValidateAsync(_request, "203.0.113.7", default);
         if (first.Code != ValidationCode.Valid || first.Certificate is null) throw new InvalidOperationException("setup: not valid");
+        _function = new Licensing.Functions.Validation.ValidateFunction(_validation, new AbuseGuard(clock, RateLimitSettings.Unlimited),
+            new Licensing.Functions.Http.PublicPathBudget(
+                Microsoft.Extensions.Options.Options.Create(new Licensing.Functions.Hosting.LicensingOptions()), clock),
+            clock);
+        _services = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(
+            Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.AddOptions(
+                new Microsoft.Extensions.DependencyInjection.ServiceCollection()));
+        _requestBody = Encoding.UTF8.GetBytes($"{{\"key\":\"{license.Key}\",\"domain\":\"customer-site.com\",\"features\":[\"export\"]}}");
+        if (await ValidateOverFunction() < 1000) throw new InvalidOperationException("setup: the function's answer is too short");
 
         _rawKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         _data = Encoding.ASCII.GetBytes(license.Key[..license.Key.LastIndexOf('.')]);
@@ -95,6 +106,53 @@ public class ValidationBenchmarks
 
     [Benchmark(Description = "repeat validate + certificate (in-process, in-memory store)")]
     public async Task<Verdict> Validate() => await _validation.ValidateAsync(_request, "203.0.113.7", default);
+
+    /// <summary>
+    /// The function as HTTP calls it, without the network: the request's JSON read from its body, the same repeat validation, and the
+    /// answer serialized into the response body (a null stream). What a validation costs beyond an empty function's HTTP.
+    /// </summary>
+    [Benchmark(Description = "repeat validate over the function (JSON in, JSON answer out, no network)")]
+    public async Task<long> ValidateOverFunction()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.ContentLength = _requestBody.Length;
+        context.Request.Body = new MemoryStream(_requestBody, writable: false);
+        context.Connection.RemoteIpAddress = Address;
+        context.RequestServices = _services;
+        var counted = new CountingStream();
+        context.Response.Body = counted;
+        var result = await _function.Validate(context.Request, default);
+        await result.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(), Descriptor));
+        await context.Response.BodyWriter.FlushAsync();
+        return counted.Written;
+    }
+
+    private static readonly Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor Descriptor = new();
+    private static readonly System.Net.IPAddress Address = System.Net.IPAddress.Parse("203.0.113.7");
+    private IServiceProvider _services = null!;
+
+    /// <summary>A response body that keeps only how many bytes were written to it.</summary>
+    private sealed class CountingStream : Stream
+    {
+        public long Written { get; private set; }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => Written;
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Written += count;
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Written += buffer.Length;
+            return ValueTask.CompletedTask;
+        }
+    }
 
     [Benchmark(Description = "first-sight validate + certificate (verify + sign)")]
     public async Task<Verdict> ValidateFirstSight()

@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -9,6 +9,7 @@ using Licensing.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Licensing.LoadTest;
@@ -85,6 +86,23 @@ public static class LoadTestProgram
         Console.WriteLine($"  CPU per request: ping {mixed.PingCpuMicros:F1} µs, validate {mixed.ValidateCpuMicros:F1} µs"
             + $" (ping/validate {mixed.PingCpuMicros / mixed.ValidateCpuMicros:F2})");
 
+        // The same rounds on the harness-only shape routes: what a GET 204 and a POST answered with validate's bytes cost with no
+        // function behind them. Validate's cost beyond ping, less the shape's cost beyond the empty GET, is the validation's own.
+        var root = cached.BaseUrl[..^"api/".Length];
+        Func<Task<bool>> empty = async () => (await http.GetAsync(root + "bench/empty")).StatusCode == HttpStatusCode.NoContent;
+        Func<Task<bool>> shape = () =>
+        {
+            var l = population.Licenses[random.Value!.Next(population.Licenses.Count)];
+            return ValidAsync(http, root, l.Key, l.Domains[random.Value.Next(l.Domains.Length)], "bench/shape");
+        };
+        var bare = await Interleaved.RunAsync(empty, shape, o.Concurrency, o.Seconds, TimeSpan.FromSeconds(1));
+        var shapeCost = bare.ValidateCpuMicros - bare.PingCpuMicros;
+        Console.WriteLine($"  HTTP shape alone (no function): GET 204 {bare.PingCpuMicros:F1} µs, POST with validate's answer {bare.ValidateCpuMicros:F1} µs"
+            + $" ({bare.PingRps:F0} and {bare.ValidateRps:F0} req/s): the shape costs {shapeCost:F1} µs");
+        Console.WriteLine($"  validate beyond ping {mixed.ValidateCpuMicros - mixed.PingCpuMicros:F1} µs = shape {shapeCost:F1} µs"
+            + $" + the validation's own {mixed.ValidateCpuMicros - mixed.PingCpuMicros - shapeCost:F1} µs;"
+            + $" a validation costing nothing beyond its shape would give ping/validate {mixed.PingCpuMicros / (mixed.PingCpuMicros + shapeCost):F2}");
+
         if (o.SoakSeconds > 0) await SoakAsync(validate(cached.BaseUrl), o);
 
         var floor = Math.Min(framework.Rps, storage.Rps);
@@ -103,20 +121,21 @@ public static class LoadTestProgram
     private static readonly byte[] ValidPrefix = """{"valid":true,"code":"VALID","""u8.ToArray();
     private static readonly byte[] CertificateField = "\"certificate\":\""u8.ToArray();
     private static long s_answers;
+    private static volatile byte[]? s_shapeAnswer;
 
     /// <summary>
     /// True for a 200 VALID answer with a certificate; otherwise throws with the status and the answer's code and detail. Every
     /// answer is checked on its bytes (status 200, a JSON object opening with <c>"valid":true,"code":"VALID"</c>, a
     /// <c>certificate</c> string of more than 100 bytes, the object closed); every 64th is also parsed whole, as any failure is.
     /// </summary>
-    private static async Task<bool> ValidAsync(HttpClient http, string baseUrl, string key, string domain)
+    private static async Task<bool> ValidAsync(HttpClient http, string baseUrl, string key, string domain, string path = "v1/validate")
     {
         // The body as bytes with its length and type set up front: the client neither encodes a string nor parses its own headers back.
         var body = Encoding.UTF8.GetBytes($"{{\"key\":\"{key}\",\"domain\":\"{domain}\"}}");
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json", "utf-8");
         content.Headers.ContentLength = body.Length;
-        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "v1/validate") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + path) { Content = content };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var length = (int)(response.Content.Headers.ContentLength ?? 64 * 1024);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
@@ -126,6 +145,9 @@ public static class LoadTestProgram
             var read = 0;
             for (int n; read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read))) > 0;) read += n;
             var answer = buffer.AsSpan(0, read);
+            // The first VALID answer is kept as the shape route's answer (same bytes as validate sends).
+            if (s_shapeAnswer is null && path == "v1/validate" && response.StatusCode == HttpStatusCode.OK && answer.StartsWith(ValidPrefix))
+                s_shapeAnswer = answer.ToArray();
             if (response.StatusCode == HttpStatusCode.OK && answer.StartsWith(ValidPrefix) && answer[^1] == (byte)'}'
                 && answer.IndexOf(CertificateField) is var at and >= 0 && answer[(at + CertificateField.Length)..].IndexOf((byte)'"') > 100
                 && Interlocked.Increment(ref s_answers) % 64 != 0) return true;
@@ -194,6 +216,17 @@ public static class LoadTestProgram
             ["LocalHost:DisableTimers"] = "true",
             ["Logging:LogLevel:Default"] = "Error",
         }, FindRoot());
+        // The HTTP shape of the two measured calls without any function behind them (harness-only routes outside /api, not
+        // part of the app): an empty GET answered 204, and a POST whose body is read and answered with a real validation's bytes.
+        app.MapGet("/bench/empty", () => Results.NoContent());
+        app.MapPost("/bench/shape", async (HttpContext context) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            var answer = s_shapeAnswer ?? throw new InvalidOperationException("no validation answer captured yet");
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = answer.Length;
+            await context.Response.Body.WriteAsync(answer);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningHost(app, address.TrimEnd('/') + "/api/");

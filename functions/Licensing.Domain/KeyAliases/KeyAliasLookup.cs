@@ -14,7 +14,7 @@ public sealed class KeyAliasLookup(IKeyAliasStore store, TimeProvider clock, Tim
 
     public async ValueTask<KeyAliasOwner?> FindAsync(string hash, CancellationToken ct)
     {
-        var owner = await _entries.GetAsync(hash, store, (s, token) => s.GetAsync(hash, token), ct).ConfigureAwait(false);
+        var owner = await _entries.GetAsync(hash, (store, hash), static (s, token) => s.store.GetAsync(s.hash, token), ct).ConfigureAwait(false);
         if (owner is null) _entries.Remove(hash);
         return owner;
     }

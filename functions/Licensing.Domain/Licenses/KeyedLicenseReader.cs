@@ -18,19 +18,19 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
 {
     /// <summary>The license the key names, or null for a forged, malformed or unknown key.</summary>
     /// <param name="address">The caller's address, for the limit on unknown alias keys (null: callers without one share a limit).</param>
-    public Task<License?> ReadAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Validate, ct);
+    public ValueTask<License?> ReadAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Validate, ct);
 
     /// <summary>As <see cref="ReadAsync(string, string?, CancellationToken)"/>, under the usage reports' own rate limit.</summary>
-    public Task<License?> ReadForUsageAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Usage, ct);
+    public ValueTask<License?> ReadForUsageAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Usage, ct);
 
     /// <summary>
     /// An account's search by key (<see cref="LicenseSearch"/>): the same key parsing, the license fresh from storage, and no
     /// license's per-key limit spent (a search is not a validation: it must not make a shipped product's next check 429).
     /// </summary>
-    public Task<License?> ReadForSearchAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Search, ct);
+    public ValueTask<License?> ReadForSearchAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Search, ct);
 
     /// <summary>The license's product (null if gone) and its plan's policies.</summary>
-    public async Task<(Product? Product, PlanPolicy Plan, DevelopmentHostPolicy Development)> PoliciesAsync(License license, CancellationToken ct)
+    public async ValueTask<(Product? Product, PlanPolicy Plan, DevelopmentHostPolicy Development)> PoliciesAsync(License license, CancellationToken ct)
     {
         var product = await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false);
         var (plan, development) = ProductCache.Policies(product, license.Plan);
@@ -40,7 +40,7 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
     /// <summary>A state this instance just wrote: later reads here see it at once.</summary>
     public void Update(License license) => cache.Update(license);
 
-    private async Task<License?> ReadAsync(string key, string? address, Purpose purpose, CancellationToken ct)
+    private async ValueTask<License?> ReadAsync(string key, string? address, Purpose purpose, CancellationToken ct)
     {
         if (ShortKey.HasShape(key)) return await ReadShortAsync(key, address, purpose, ct).ConfigureAwait(false);
         if (!KeyAlias.IsNative(key)) return await ReadAliasAsync(key, address, purpose, ct).ConfigureAwait(false);
@@ -53,12 +53,12 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
     /// Text in the short-key shape: its MAC is checked in memory first (forged or mistyped: null, no storage read), then its
     /// canonical form is looked up like an alias key, so every typing variant finds the one stored hash.
     /// </summary>
-    private Task<License?> ReadShortAsync(string key, string? address, Purpose purpose, CancellationToken ct) =>
+    private ValueTask<License?> ReadShortAsync(string key, string? address, Purpose purpose, CancellationToken ct) =>
         shortKeys is not null && shortKeys.TryVerify(key, out var canonical)
             ? ReadAliasAsync(canonical, address, purpose, ct)
-            : Task.FromResult<License?>(null);
+            : ValueTask.FromResult<License?>(null);
 
-    private async Task<License?> ReadAliasAsync(string key, string? address, Purpose purpose, CancellationToken ct)
+    private async ValueTask<License?> ReadAliasAsync(string key, string? address, Purpose purpose, CancellationToken ct)
     {
         if (!KeyAlias.IsWellFormed(key)) return null;
         guard.CheckKeyLookup(address);
@@ -70,7 +70,7 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
         return null;
     }
 
-    private async Task<License?> ReadLicenseAsync(string accountId, string licenseId, Purpose purpose, CancellationToken ct)
+    private async ValueTask<License?> ReadLicenseAsync(string accountId, string licenseId, Purpose purpose, CancellationToken ct)
     {
         if (purpose == Purpose.Search) return await licenses.GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
         if (purpose == Purpose.Usage) guard.CheckUsage(licenseId);

@@ -111,7 +111,10 @@ public sealed record License
 
 public static class LicenseStatusNames
 {
-    public static string ToWire(this LicenseStatus status) => status.ToString().ToLowerInvariant();
+    private static readonly string[] Names = [.. Enum.GetValues<LicenseStatus>().Select(s => s.ToString().ToLowerInvariant())];
+
+    /// <summary>The status's name in lower case, one string per status (it is on every validation's answer).</summary>
+    public static string ToWire(this LicenseStatus status) => (uint)status < (uint)Names.Length ? Names[(int)status] : status.ToString().ToLowerInvariant();
 
     public static LicenseStatus? Parse(string? value) => value switch
     {

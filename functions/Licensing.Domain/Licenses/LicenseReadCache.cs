@@ -18,7 +18,7 @@ public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
     public TimeSpan Ttl => _entries.Ttl;
 
     public ValueTask<License?> GetAsync(string accountId, string licenseId, ILicenseStore store, CancellationToken ct) =>
-        _entries.GetAsync((accountId, licenseId), store, (s, token) => s.GetAsync(accountId, licenseId, token), ct);
+        _entries.GetAsync((accountId, licenseId), (store, accountId, licenseId), static (s, token) => s.store.GetAsync(s.accountId, s.licenseId, token), ct);
 
     /// <summary>Refreshes an entry the read path holds (writes never add entries of their own).</summary>
     public void Update(License license) => _entries.Refresh((license.AccountId, license.Id), license);

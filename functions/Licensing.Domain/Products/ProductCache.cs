@@ -12,7 +12,7 @@ public sealed class ProductCache(IProductStore store, TimeProvider clock)
     private readonly Common.TtlCache<(string, string), Product?> _items = new(clock, Ttl);
 
     public ValueTask<Product?> GetAsync(string accountId, string productId, CancellationToken ct) =>
-        _items.GetAsync((accountId, productId), store, (s, token) => s.GetAsync(accountId, productId, token), ct);
+        _items.GetAsync((accountId, productId), (store, accountId, productId), static (s, token) => s.store.GetAsync(s.accountId, s.productId, token), ct);
 
     /// <summary>Reloads the hot products (read at or after <paramref name="readSince"/>) that expire within <paramref name="lead"/>, one read each.</summary>
     public Task<int> RefreshDueAsync(DateTimeOffset readSince, TimeSpan lead, int max, CancellationToken ct) =>

@@ -13,7 +13,7 @@ public sealed class ReleaseCache(IReleaseStore store, TimeProvider clock)
     private readonly TtlCache<(string, string), IReadOnlyList<Release>> _items = new(clock, Ttl);
 
     public ValueTask<IReadOnlyList<Release>> ListAsync(string accountId, string productId, CancellationToken ct) =>
-        _items.GetAsync((accountId, productId), store, (s, token) => s.ListAsync(accountId, productId, token), ct);
+        _items.GetAsync((accountId, productId), (store, accountId, productId), static (s, token) => s.store.ListAsync(s.accountId, s.productId, token), ct);
 
     /// <summary>Drops this instance's copy after a write here, so the next check reads what was written.</summary>
     public void Invalidate(string accountId, string productId) => _items.Remove((accountId, productId));

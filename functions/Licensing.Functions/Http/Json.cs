@@ -25,9 +25,19 @@ public static class Json
         return options;
     }
 
-    public static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString(value.Millisecond == 0 && value.Microsecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
-            CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString(FormatOf(value), CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <see cref="Format"/>'s text as a JSON string value without making the string.</summary>
+    public static void WriteTimestamp(Utf8JsonWriter writer, DateTimeOffset value)
+    {
+        Span<byte> text = stackalloc byte[32];
+        if (!value.UtcDateTime.TryFormat(text, out var written, FormatOf(value), CultureInfo.InvariantCulture))
+            throw new InvalidOperationException("a timestamp did not fit its buffer"); // 24 bytes at most, years 1-9999
+        writer.WriteStringValue(text[..written]);
+    }
+
+    private static string FormatOf(DateTimeOffset value) =>
+        value.Millisecond == 0 && value.Microsecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     /// <summary>RFC 3339: a date, 'T', a time and an explicit offset ('Z' or ±hh:mm). Anything else is refused.</summary>
     public static bool TryParseTimestamp(string? text, out DateTimeOffset value)
@@ -48,7 +58,6 @@ public static class Json
             return value;
         }
 
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Format(value));
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => WriteTimestamp(writer, value);
     }
 }

@@ -110,17 +110,22 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
 /// </summary>
 public sealed class ApiJsonResult(int status, object? body, string contentType = "application/json") : IActionResult
 {
+    private const string JsonType = "application/json";
+    private Dictionary<string, string>? _headers;
+
     public int Status { get; } = status;
     public object? Body { get; } = body;
-    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Headers to send with the answer (made on first use: most answers have none).</summary>
+    public Dictionary<string, string> Headers => _headers ??= new(StringComparer.OrdinalIgnoreCase);
 
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
         response.StatusCode = Status;
-        foreach (var (name, value) in Headers) response.Headers[name] = value;
+        if (_headers is not null) foreach (var (name, value) in _headers) response.Headers[name] = value;
         if (Body is null) return;
-        response.ContentType = contentType + "; charset=utf-8";
+        response.ContentType = contentType == JsonType ? JsonType + "; charset=utf-8" : contentType + "; charset=utf-8";
         // One buffer with a Content-Length: no chunked framing, one write, and keep-alive for HTTP/1.0 clients too. The buffer is
         // this thread's, reused: the bytes are copied into the response's pipe before anything is awaited.
         var buffer = SerializeToThreadBuffer(Body);

@@ -24,6 +24,7 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
         DateTimeOffset? ExpiresAt, int? MaxActivations,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? UpdatesUntil, bool Trial);
 
+    [JsonConverter(typeof(ValidateResponseConverter))]
     public sealed record ValidateResponse(
         bool Valid,
         string Code,
