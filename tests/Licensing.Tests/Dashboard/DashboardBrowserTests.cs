@@ -254,6 +254,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await using var s = await DashboardSession.StartAsync();
         await s.Page.GotoAsync("signin?token=lsi_not-a-real-token");
         await Expect(s.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This sign-in link cannot be used");
+        await Expect(s.Page.GetByRole(AriaRole.Navigation)).ToHaveCountAsync(0); // not signed in: no account navigation
         await s.CheckPageAsync("09-bad-link");
 
         var api = await s.Host.GetAsync("v1/no-such-route");
