@@ -110,7 +110,7 @@ public sealed record Problem(int Status, string Code, string Title, string Detai
 /// </summary>
 public sealed class ApiJsonResult(int status, object? body, string contentType = "application/json") : IActionResult
 {
-    private const string JsonType = "application/json";
+    private const string JsonType = "application/json", JsonTypeUtf8 = JsonType + "; charset=utf-8";
     private Dictionary<string, string>? _headers;
 
     public int Status { get; } = status;
@@ -125,7 +125,7 @@ public sealed class ApiJsonResult(int status, object? body, string contentType =
         response.StatusCode = Status;
         if (_headers is not null) foreach (var (name, value) in _headers) response.Headers[name] = value;
         if (Body is null) return;
-        response.ContentType = contentType == JsonType ? JsonType + "; charset=utf-8" : contentType + "; charset=utf-8";
+        response.ContentType = contentType == JsonType ? JsonTypeUtf8 : contentType + "; charset=utf-8";
         // One buffer with a Content-Length: no chunked framing, one write, and keep-alive for HTTP/1.0 clients too. The buffer is
         // this thread's, reused: the bytes are copied into the response's pipe before anything is awaited.
         var buffer = SerializeToThreadBuffer(Body);

@@ -21,17 +21,12 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
         DateTimeOffset? ReleaseDate, string? Version);
 
     public sealed record LicenseSummary(string Id, string ProductId, string Plan, string Status, IReadOnlyList<string> Features,
-        DateTimeOffset? ExpiresAt, int? MaxActivations,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? UpdatesUntil, bool Trial);
+        DateTimeOffset? ExpiresAt, int? MaxActivations, DateTimeOffset? UpdatesUntil, bool Trial);
 
+    /// <summary>The answer; written by <see cref="ValidateResponseConverter"/>, which also says which fields are left out when null.</summary>
     [JsonConverter(typeof(ValidateResponseConverter))]
-    public sealed record ValidateResponse(
-        bool Valid,
-        string Code,
-        string Detail,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LicenseSummary? License,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? RevalidateAfter,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Certificate);
+    public sealed record ValidateResponse(bool Valid, string Code, string Detail, LicenseSummary? License, DateTimeOffset? RevalidateAfter,
+        string? Certificate);
 
     [Function(nameof(Validate))]
     public async Task<IActionResult> Validate(

@@ -10,22 +10,15 @@ namespace Licensing.Tests.Support;
 /// API, a moved clock, injected faults) would then process other tests' messages its own way, or see its own messages
 /// processed by hosts that lack its configuration.
 /// </summary>
-public sealed class OwnQueues(string connection, string prefix, QueueClientOptions options) : QueueServiceClient(connection, options)
+public sealed class OwnQueues(string connection, string prefix) :
+    QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }) // the app's message encoding
 {
-    public string Prefix { get; } = prefix;
-
-    public override QueueClient GetQueueClient(string queueName) => base.GetQueueClient(Prefix + queueName);
+    public override QueueClient GetQueueClient(string queueName) => base.GetQueueClient(prefix + queueName);
 
     /// <summary>Replaces the host's <see cref="QueueStorage"/> with one on queues named with a new prefix.</summary>
     public static void Install(IServiceCollection services, string connection)
     {
         services.Remove(services.Single(d => d.ServiceType == typeof(QueueStorage)));
-        // As the app's own clients: base64 messages (the Functions queue extension's encoding), short retries.
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        options.Retry.MaxRetries = 2;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        var queues = new OwnQueues(connection, $"t{Guid.NewGuid():N}"[..9] + "-", options);
-        services.AddSingleton(new QueueStorage(queues));
+        services.AddSingleton(new QueueStorage(new OwnQueues(connection, $"t{Guid.NewGuid():N}"[..9] + "-")));
     }
 }
