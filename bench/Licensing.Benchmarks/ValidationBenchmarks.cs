@@ -223,7 +223,7 @@ public class ValidationBenchmarks
         public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) => throw new NotSupportedException();
     }
 
-    private sealed class NoAliases : Licensing.Domain.KeyAliases.IKeyAliasStore
+    internal sealed class NoAliases : Licensing.Domain.KeyAliases.IKeyAliasStore
     {
         public Task<Licensing.Domain.KeyAliases.KeyAliasOwner?> GetAsync(string hash, CancellationToken ct) =>
             Task.FromResult<Licensing.Domain.KeyAliases.KeyAliasOwner?>(null);

@@ -85,6 +85,7 @@ public static class LoadTestProgram
         // CPU time per request (client and host together, this process): the cost ratio, free of how the 2 cores were shared.
         Console.WriteLine($"  CPU per request: ping {mixed.PingCpuMicros:F1} µs, validate {mixed.ValidateCpuMicros:F1} µs"
             + $" (ping/validate {mixed.PingCpuMicros / mixed.ValidateCpuMicros:F2})");
+        Console.WriteLine($"  collector per request: ping {mixed.PingGc}; validate {mixed.ValidateGc}");
 
         // The same rounds on the harness-only shape routes: what a GET 204 and a POST answered with validate's bytes cost with no
         // function behind them. Validate's cost beyond ping, less the shape's cost beyond the empty GET, is the validation's own.
@@ -99,6 +100,7 @@ public static class LoadTestProgram
         var shapeCost = bare.ValidateCpuMicros - bare.PingCpuMicros;
         Console.WriteLine($"  HTTP shape alone (no function): GET 204 {bare.PingCpuMicros:F1} µs, POST with validate's answer {bare.ValidateCpuMicros:F1} µs"
             + $" ({bare.PingRps:F0} and {bare.ValidateRps:F0} req/s): the shape costs {shapeCost:F1} µs");
+        Console.WriteLine($"  collector per request: GET 204 {bare.PingGc}; POST with validate's answer {bare.ValidateGc}");
         Console.WriteLine($"  validate beyond ping {mixed.ValidateCpuMicros - mixed.PingCpuMicros:F1} µs = shape {shapeCost:F1} µs"
             + $" + the validation's own {mixed.ValidateCpuMicros - mixed.PingCpuMicros - shapeCost:F1} µs;"
             + $" a validation costing nothing beyond its shape would give ping/validate {mixed.PingCpuMicros / (mixed.PingCpuMicros + shapeCost):F2}");
@@ -265,7 +267,7 @@ public sealed record Options(int Licenses, int Products, int Concurrency, int Se
 }
 
 public sealed record PhaseResult(string Name, long Requests, long Errors, double Rps, double P50, double P95, double P99, double Seconds = 0,
-    string? FirstError = null, double CpuSeconds = 0);
+    string? FirstError = null, double CpuSeconds = 0, GcCounters? Gc = null);
 
 public static class Phase
 {
@@ -303,7 +305,7 @@ public static class Phase
         double P(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         var cost = KernelCounters.Read();
         var result = new PhaseResult(name, all.Length, errors, all.Length / elapsed, P(0.50), P(0.95), P(0.99), elapsed, firstError,
-            cost.CpuSeconds - kernel.CpuSeconds);
+            cost.CpuSeconds - kernel.CpuSeconds, cost.Gc.Minus(kernel.Gc));
         if (!quiet)
         {
             Console.WriteLine($"{name,-55} {result.Rps,8:F0} req/s   p50 {result.P50,6:F2} ms   p95 {result.P95,6:F2} ms   p99 {result.P99,6:F2} ms"
@@ -324,7 +326,7 @@ public static class Phase
 public static class Interleaved
 {
     public sealed record Result(int Pairs, double PingRps, double ValidateRps, long Errors, string? FirstError, double[] PairRatios,
-        double PingCpuMicros, double ValidateCpuMicros)
+        double PingCpuMicros, double ValidateCpuMicros, string PingGc, string ValidateGc)
     {
         public double Ratio => ValidateRps / PingRps;
     }
@@ -333,6 +335,7 @@ public static class Interleaved
     {
         long pingRequests = 0, validateRequests = 0, errors = 0;
         double pingSeconds = 0, validateSeconds = 0, pingCpu = 0, validateCpu = 0;
+        GcCounters zero = new(0, 0, 0, 0, TimeSpan.Zero), pingGc = zero, validateGc = zero;
         string? firstError = null;
         var ratios = new double[pairs];
         for (var i = 0; i < pairs; i++)
@@ -347,12 +350,15 @@ public static class Interleaved
             validateSeconds += v.Seconds;
             pingCpu += p.CpuSeconds;
             validateCpu += v.CpuSeconds;
+            pingGc = pingGc.Plus(p.Gc ?? zero);
+            validateGc = validateGc.Plus(v.Gc ?? zero);
             errors += p.Errors + v.Errors;
             firstError ??= p.FirstError ?? v.FirstError;
             ratios[i] = v.Rps / p.Rps;
         }
         return new Result(pairs, pingRequests / pingSeconds, validateRequests / validateSeconds, errors, firstError, [.. ratios.Order()],
-            pingCpu * 1e6 / Math.Max(1, pingRequests), validateCpu * 1e6 / Math.Max(1, validateRequests));
+            pingCpu * 1e6 / Math.Max(1, pingRequests), validateCpu * 1e6 / Math.Max(1, validateRequests),
+            pingGc.Since(zero, Math.Max(1, pingRequests)), validateGc.Since(zero, Math.Max(1, validateRequests)));
     }
 }
 
@@ -459,7 +465,7 @@ public sealed record Population(string AccountId, IReadOnlyList<ProvisionedLicen
 /// share it), its voluntary context switches (a wake-up each), and the loopback TCP segments sent by both sides
 /// (/proc/net/snmp). A split write, an extra wake-up or a costlier path shows here, not only in req/s.
 /// </summary>
-public sealed record KernelCounters(long Segments, double UserSeconds, double SystemSeconds, long Switches)
+public sealed record KernelCounters(long Segments, double UserSeconds, double SystemSeconds, long Switches, GcCounters Gc)
 {
     public double CpuSeconds => UserSeconds + SystemSeconds;
 
@@ -475,7 +481,7 @@ public sealed record KernelCounters(long Segments, double UserSeconds, double Sy
 
     public static KernelCounters Read()
     {
-        if (!OperatingSystem.IsLinux() || getrusage(0, out var u) != 0) return new KernelCounters(-1, 0, 0, 0);
+        if (!OperatingSystem.IsLinux() || getrusage(0, out var u) != 0) return new KernelCounters(-1, 0, 0, 0, GcCounters.Read());
         long segments = -1;
         try
         {
@@ -483,10 +489,29 @@ public sealed record KernelCounters(long Segments, double UserSeconds, double Sy
             segments = long.Parse(tcp[1].Split(' ')[Array.IndexOf(tcp[0].Split(' '), "OutSegs")], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException) { }
-        return new KernelCounters(segments, u.UserSec + u.UserMicros / 1e6, u.SystemSec + u.SystemMicros / 1e6, u.NVcsw);
+        return new KernelCounters(segments, u.UserSec + u.UserMicros / 1e6, u.SystemSec + u.SystemMicros / 1e6, u.NVcsw, GcCounters.Read());
     }
 
     public string Since(KernelCounters b, long requests) => Segments < 0 || b.Segments < 0 || requests == 0 ? "n/a (Linux only)"
         : $"CPU {(UserSeconds - b.UserSeconds) * 1e6 / requests:F1} µs user + {(SystemSeconds - b.SystemSeconds) * 1e6 / requests:F1} µs kernel,"
-            + $" {(double)(Switches - b.Switches) / requests:F2} context switches, {(double)(Segments - b.Segments) / requests:F2} TCP segments sent";
+            + $" {(double)(Switches - b.Switches) / requests:F2} context switches, {(double)(Segments - b.Segments) / requests:F2} TCP segments sent;"
+            + $" {Gc.Since(b.Gc, requests)}";
+}
+
+/// <summary>
+/// The garbage collector's share of a phase (this process, client and host): bytes allocated per request, collections by generation, and
+/// the time the runtime was paused for them per request. A cost that grows with the population's memory shows here first.
+/// </summary>
+public sealed record GcCounters(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+{
+    public static GcCounters Read() =>
+        new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    public GcCounters Minus(GcCounters b) => new(Allocated - b.Allocated, Gen0 - b.Gen0, Gen1 - b.Gen1, Gen2 - b.Gen2, Paused - b.Paused);
+
+    public GcCounters Plus(GcCounters b) => new(Allocated + b.Allocated, Gen0 + b.Gen0, Gen1 + b.Gen1, Gen2 + b.Gen2, Paused + b.Paused);
+
+    public string Since(GcCounters b, long requests) =>
+        $"allocated {(double)(Allocated - b.Allocated) / requests:F0} B, GCs gen0 {Gen0 - b.Gen0} gen1 {Gen1 - b.Gen1} gen2 {Gen2 - b.Gen2},"
+        + $" paused {(Paused - b.Paused).TotalMicroseconds / requests:F1} µs";
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Licensing.Domain.Common;
+using Licensing.Domain.Licenses;
 
 namespace Licensing.Domain.Activity;
 
@@ -7,24 +9,42 @@ namespace Licensing.Domain.Activity;
 /// each written batch to the <see cref="IActivityBatchConsumer"/>s. A license whose write fails is put back into the
 /// recorder and written, and handed on, with a later flush.
 /// </summary>
-public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore store, IEnumerable<IActivityBatchConsumer> consumers, TimeProvider clock)
+/// <remarks>
+/// The rows written by the last flush are remembered with their versions: a license validated again before the next flush
+/// (a busy product's usual case) is written against the remembered row with one conditional write and no read. A row
+/// changed or removed meanwhile (another instance's flush, the license's deletion) fails that write and is read afresh.
+/// A license without a row gets one only while the license exists: activity recorded just before a deletion is dropped,
+/// never written back after the deletion erased it.
+/// </remarks>
+public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore store, IEnumerable<IActivityBatchConsumer> consumers, TimeProvider clock,
+    ILicenseStore? licenses = null)
 {
     private readonly IReadOnlyList<IActivityBatchConsumer> _consumers = [.. consumers];
+    private ConcurrentDictionary<(string, string), LicenseActivity> _written = new();
     private long _writes;
+    private long _reads;
 
     /// <summary>Storage writes made so far (for the amortised cost: compare with <see cref="ActivityRecorder.Recorded"/>).</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
+    /// <summary>Stored rows read so far: a license's first write of an instance, and a write that found its row changed.</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
     public async Task<int> FlushAsync(CancellationToken ct)
     {
         var batch = recorder.Drain();
+        var known = _written;
         var written = new List<FlushedActivity>(batch.Count);
+        var remembered = new ConcurrentDictionary<(string, string), LicenseActivity>();
         Exception? firstFailure = null;
         foreach (var pending in batch)
         {
             try
             {
-                written.Add(await WriteAsync(pending, ct).ConfigureAwait(false));
+                if (await WriteAsync(pending, known.GetValueOrDefault((pending.AccountId, pending.LicenseId)), ct).ConfigureAwait(false) is not { } flushed)
+                    continue;
+                written.Add(flushed);
+                if (flushed.Written.Version is { Length: > 0 }) remembered[(pending.AccountId, pending.LicenseId)] = flushed.Written;
             }
             catch (Exception e)
             {
@@ -32,6 +52,7 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
                 firstFailure ??= e;
             }
         }
+        _written = remembered;
         if (written.Count > 0)
         {
             var flushed = new ActivityBatch(written, clock.GetUtcNow());
@@ -51,19 +72,30 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         return batch.Count;
     }
 
-    private Task<FlushedActivity> WriteAsync(ActivityRecorder.Pending pending, CancellationToken ct) =>
+    /// <summary>Merges and writes one license's activity; null when the license is gone (nothing written).</summary>
+    private Task<FlushedActivity?> WriteAsync(ActivityRecorder.Pending pending, LicenseActivity? known, CancellationToken ct) =>
         Concurrency.RetryAsync(async token =>
         {
-            var current = await store.GetAsync(pending.AccountId, pending.LicenseId, token).ConfigureAwait(false);
+            // The remembered row serves the first attempt only: a conflict means it is stale, and the retry reads.
+            var current = known ?? await ReadAsync(pending, token).ConfigureAwait(false);
+            known = null;
+            if (current is null && licenses is not null && await licenses.GetAsync(pending.AccountId, pending.LicenseId, token).ConfigureAwait(false) is null)
+                return null;
             var (next, newlySuspected) = LicenseActivity.Merge(current, pending, clock.GetUtcNow());
-            await store.AddOrReplaceAsync(next, token).ConfigureAwait(false);
+            var version = await store.AddOrReplaceAsync(next, token).ConfigureAwait(false);
             Interlocked.Increment(ref _writes);
             long? firstValidation = current?.FirstValidatedAt is null && next.FirstValidatedAt is { } first
                 ? (long)(first - pending.LicenseCreatedAt).TotalSeconds
                 : null;
-            return new FlushedActivity(pending, next, newlySuspected, firstValidation)
+            return new FlushedActivity(pending, next with { Version = version }, newlySuspected, firstValidation)
             {
                 SharingToJournal = next.SharingFiredAt is not null ? next : current?.SharingFiredAt is not null ? current : null,
             };
         }, ct);
+
+    private Task<LicenseActivity?> ReadAsync(ActivityRecorder.Pending pending, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _reads);
+        return store.GetAsync(pending.AccountId, pending.LicenseId, ct);
+    }
 }

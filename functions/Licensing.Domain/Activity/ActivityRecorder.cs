@@ -22,7 +22,7 @@ public sealed class ActivityRecorder(TimeProvider clock)
     {
         Interlocked.Increment(ref _recorded);
         var now = clock.GetUtcNow();
-        var pending = _pending.GetOrAdd((license.AccountId, license.Id), _ => new Pending(license.AccountId, license.Id));
+        var pending = _pending.GetOrAdd((license.AccountId, license.Id), static key => new Pending(key.Item1, key.Item2));
         lock (pending)
         {
             pending.ProductId = license.ProductId;
@@ -35,10 +35,12 @@ public sealed class ActivityRecorder(TimeProvider clock)
             pending.Last = now;
             pending.Count++;
             if (valid) pending.ValidCount++;
-            if (domain is not null)
+            // The same site as the last validation of this license (the usual case) is already in its set: not classified again.
+            if (domain is not null && domain != pending.LastDomain)
             {
                 var seen = ActivationRules.IsDevelopmentHost(domain, development) ? pending.DevelopmentHosts : pending.Domains;
                 if (seen.Count < SharingSignal.MaxTracked) seen.Add(domain);
+                pending.LastDomain = domain;
             }
             // The same client as the last validation of this license (the usual case) is already in the set: no hash again.
             if (address is not null && address != pending.LastAddress && pending.Addresses.Count < SharingSignal.MaxTracked)
@@ -102,5 +104,8 @@ public sealed class ActivityRecorder(TimeProvider clock)
 
         /// <summary>The address whose hash was last added (in memory only, never written): a repeat skips the hash.</summary>
         internal string? LastAddress { get; set; }
+
+        /// <summary>The site last added to <see cref="Domains"/> or <see cref="DevelopmentHosts"/> (in memory only): a repeat is skipped.</summary>
+        internal string? LastDomain { get; set; }
     }
 }

@@ -18,7 +18,7 @@ public sealed class TokenBuckets(TimeProvider clock, double burst, double perSec
     {
         var now = clock.GetUtcNow();
         if (Interlocked.Increment(ref _calls) % SweepEvery == 0) Sweep(now);
-        var bucket = _buckets.GetOrAdd(key, _ => new Bucket(burst, now));
+        var bucket = _buckets.GetOrAdd(key, static (_, s) => new Bucket(s.burst, s.now), (burst, now));
         lock (bucket)
         {
             bucket.Tokens = Math.Min(burst, bucket.Tokens + (now - bucket.At).TotalSeconds * perSecond);

@@ -35,7 +35,7 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
 
     public Task DeleteAsync(string accountId, string licenseId, CancellationToken ct) => tables.Activity.DeleteIfExistsAsync(accountId, licenseId, ct);
 
-    public Task AddOrReplaceAsync(LicenseActivity a, CancellationToken ct) =>
+    public Task<string?> AddOrReplaceAsync(LicenseActivity a, CancellationToken ct) =>
         tables.Activity.AddOrReplaceIfMatchAsync(new TableEntity(a.AccountId, a.LicenseId)
         {
             ["FirstValidatedAt"] = a.FirstValidatedAt,

@@ -69,24 +69,118 @@ public sealed class ActivityFlusherTests
         Assert.Equal(0, await flusher.FlushAsync(default)); // written once: nothing put back
     }
 
+    [Fact]
+    public async Task A_license_validated_again_by_the_next_flush_is_written_without_being_read_back()
+    {
+        var license = ValidationRulesTests.Sample();
+        var flusher = Flusher();
+        Validate(license, 2);
+        await flusher.FlushAsync(default);
+        Assert.Equal((1, 1), (flusher.Reads, flusher.Writes)); // its first write: read (no row yet), then inserted
+
+        Validate(license, 3);
+        await flusher.FlushAsync(default);
+        Validate(license, 4);
+        await flusher.FlushAsync(default);
+
+        Assert.Equal((1, 3), (flusher.Reads, flusher.Writes)); // written from the remembered row: no read
+        Assert.Equal(9, (await _store.GetAsync(license.AccountId, license.Id, default))!.Validations);
+        Assert.Equal(9, _metrics.Validations);
+    }
+
+    [Fact]
+    public async Task A_row_another_instance_wrote_between_two_flushes_is_read_afresh_and_no_count_is_lost()
+    {
+        var license = ValidationRulesTests.Sample();
+        var flusher = Flusher();
+        Validate(license, 2);
+        await flusher.FlushAsync(default);
+
+        // Another instance validates the same license and flushes first: the remembered row's version is stale.
+        var otherRecorder = new ActivityRecorder(_clock);
+        otherRecorder.Record(license, PlanPolicy.Default, DevelopmentHostPolicy.Default, "other-site.com", "198.51.100.9", valid: true);
+        await new ActivityFlusher(otherRecorder, _store, [], _clock).FlushAsync(default);
+        Validate(license, 3);
+        await flusher.FlushAsync(default);
+
+        Assert.Equal((2, 2), (flusher.Reads, flusher.Writes)); // the conflict cost one read, then one write
+        var stored = (await _store.GetAsync(license.AccountId, license.Id, default))!;
+        Assert.Equal(6, stored.Validations);
+        Assert.Equal(["customer-site.com", "other-site.com"], stored.WindowDomains.Order());
+    }
+
+    [Fact]
+    public async Task A_row_removed_between_two_flushes_is_not_written_back_once_the_license_is_gone()
+    {
+        var license = ValidationRulesTests.Sample();
+        var licenses = new GoneLicenses();
+        var flusher = new ActivityFlusher(_recorder, _store, [new ValidationMetrics(_metrics)], _clock, licenses);
+        Validate(license, 2);
+        await flusher.FlushAsync(default);
+
+        // The license is deleted (its activity erased with it) while validations recorded just before are pending.
+        Validate(license, 3);
+        licenses.Gone.Add(license.Id);
+        await _store.DeleteAsync(license.AccountId, license.Id, default);
+        Assert.Equal(1, await flusher.FlushAsync(default));
+
+        Assert.Null(await _store.GetAsync(license.AccountId, license.Id, default));
+        Assert.Equal(2, _metrics.Validations); // the dropped activity is handed to no consumer
+        Assert.Equal(0, await flusher.FlushAsync(default)); // and not put back
+    }
+
+    /// <summary>A license store that knows only which licenses are gone.</summary>
+    private sealed class GoneLicenses : ILicenseStore
+    {
+        public HashSet<string> Gone { get; } = [];
+
+        public Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
+            Task.FromResult(Gone.Contains(licenseId) ? null : ValidationRulesTests.Sample() with { AccountId = accountId, Id = licenseId });
+
+        public Task AddAsync(License license, IReadOnlyList<Activation> activations,
+            IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Activation>> ListActivationsAsync(License license, CancellationToken ct) =>
+            throw new NotSupportedException();
+
+        public Task<Activation?> GetActivationAsync(License license, string activationId, CancellationToken ct) =>
+            throw new NotSupportedException();
+
+        public Task<License> ReplaceAsync(License license, ActivationChanges changes,
+            IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task DeleteAsync(License license, Licensing.Domain.Audit.ChangeRecord journal, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<LicensePage> ListAsync(string accountId, LicenseQuery query, DateTimeOffset now, CancellationToken ct) =>
+            throw new NotSupportedException();
+    }
+
+    /// <summary>An activity store that checks versions as table storage does (insert only if absent, replace only if unchanged).</summary>
     private sealed class FlakyActivityStore : IActivityStore
     {
         private readonly ConcurrentDictionary<(string, string), LicenseActivity> _rows = new();
+        private int _versions;
 
         public string? FailNextSaveOf { get; set; }
 
         public Task<LicenseActivity?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
             Task.FromResult(_rows.TryGetValue((accountId, licenseId), out var row) ? row : null);
 
-        public Task AddOrReplaceAsync(LicenseActivity activity, CancellationToken ct)
+        public Task<string?> AddOrReplaceAsync(LicenseActivity activity, CancellationToken ct)
         {
             if (FailNextSaveOf == activity.LicenseId)
             {
                 FailNextSaveOf = null;
                 throw new InvalidOperationException("storage is down");
             }
-            _rows[(activity.AccountId, activity.LicenseId)] = activity;
-            return Task.CompletedTask;
+            lock (_rows)
+            {
+                var stored = _rows.GetValueOrDefault((activity.AccountId, activity.LicenseId));
+                if (stored?.Version != activity.Version) throw new Licensing.Domain.Common.ConcurrencyException("activity changed");
+                var version = $"W/\"{Interlocked.Increment(ref _versions)}\"";
+                _rows[(activity.AccountId, activity.LicenseId)] = activity with { Version = version };
+                return Task.FromResult<string?>(version);
+            }
         }
 
         public Task DeleteAsync(string accountId, string licenseId, CancellationToken ct)

@@ -93,6 +93,28 @@ public sealed class DeletionAndErasureTests(SharedHost shared) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Activity_recorded_just_before_a_deletion_is_not_written_back_after_it()
+    {
+        // This host flushes only when the test says, so the validation's activity is still pending when the license is deleted.
+        await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?> { ["Licensing:ActivityFlushSeconds"] = "3600" });
+        var (accountId, apiKey) = await host.CreateAccountWithProductAndIdAsync();
+        var l = await host.IssueAsync(apiKey);
+        var id = l.GetProperty("licenseId").GetString()!;
+        var flusher = host.Services.GetRequiredService<ActivityFlusher>();
+        var activity = new TableClient(TestHost.Azurite, "licenseactivity");
+        await host.PostOkAsync("v1/validate", new { key = l.GetProperty("licenseKey").GetString(), domain = "customer-site.com" });
+        await flusher.FlushAsync(default);
+        Assert.True(activity.GetEntityIfExists<TableEntity>(accountId, id).HasValue);
+
+        await host.PostOkAsync("v1/validate", new { key = l.GetProperty("licenseKey").GetString(), domain = "second-site.com" });
+        Assert.Equal(HttpStatusCode.NoContent, (await host.SendAsync(HttpMethod.Delete, $"v1/licenses/{id}", bearer: apiKey)).Status);
+        Assert.Equal(1, await flusher.FlushAsync(default)); // the pending activity: its remembered row is gone, and so is its license
+
+        Assert.False(activity.GetEntityIfExists<TableEntity>(accountId, id).HasValue);
+        Assert.Equal(0, await flusher.FlushAsync(default)); // dropped, not put back for a later flush
+    }
+
+    [Fact]
     public async Task Deleting_a_license_removes_the_rows_of_its_alias_keys()
     {
         var (accountId, apiKey) = await Host.CreateAccountWithProductAndIdAsync();

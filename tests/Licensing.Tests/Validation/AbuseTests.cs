@@ -102,7 +102,8 @@ public sealed class AbuseTests
         // The background flush is pushed out of the way so this test alone decides when to flush.
         await using var host = await TestHost.StartAsync(settings: new Dictionary<string, string?> { ["Licensing:ActivityFlushSeconds"] = "3600" });
         var apiKey = await host.CreateAccountWithProductAsync();
-        var lk = (await host.IssueAsync(apiKey)).GetProperty("licenseKey").GetString();
+        var issued = await host.IssueAsync(apiKey);
+        var lk = issued.GetProperty("licenseKey").GetString();
         var flusher = host.Services.GetRequiredService<ActivityFlusher>();
         var recorder = host.Services.GetRequiredService<ActivityRecorder>();
         await flusher.FlushAsync(default);
@@ -113,6 +114,14 @@ public sealed class AbuseTests
 
         Assert.Equal(50, recorder.Recorded - recorded);
         Assert.Equal(1, flusher.Writes - writes);
+
+        // Validated again before the next flush: written against the row this instance remembers (its ETag), without a read.
+        var reads = flusher.Reads;
+        for (var i = 0; i < 5; i++) await host.PostOkAsync("v1/validate", new { key = lk, domain = "customer-site.com" });
+        await flusher.FlushAsync(default);
+        Assert.Equal((0, 2), (flusher.Reads - reads, flusher.Writes - writes));
+        var apiLicense = (await host.GetAsync($"v1/licenses/{issued.GetProperty("licenseId").GetString()}", apiKey)).Json;
+        Assert.Equal(55, apiLicense.GetProperty("usage").GetProperty("validations").GetInt64());
     }
 
     private static async Task<ApiResponse> ValidateFromAsync(TestHost host, string forwardedFor, string key)
