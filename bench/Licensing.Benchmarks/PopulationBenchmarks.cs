@@ -55,7 +55,8 @@ public class PopulationBenchmarks
             new ActivityRecorder(clock), new Licensing.Domain.Usage.UsageCache(new ValidationBenchmarks.NoUsage(), clock),
             new Licensing.Domain.Quotas.QuotaGate(new Licensing.Domain.Quotas.UnlimitedQuotaStore(), clock), clock);
         _function = new ValidateFunction(validation, guard,
-            new Licensing.Functions.Http.PublicPathBudget(Microsoft.Extensions.Options.Options.Create(new Licensing.Functions.Hosting.LicensingOptions()), clock),
+            new Licensing.Functions.Http.PublicPathBudget(
+                Microsoft.Extensions.Options.Options.Create(new Licensing.Functions.Hosting.LicensingOptions()), clock),
             clock);
         _services = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(
             Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.AddOptions(

@@ -8,8 +8,11 @@ namespace Licensing.Domain.Common;
 /// <see cref="MaxEntries"/> (or the smaller capacity given, for large values) the cache starts over rather than grow without bound.
 /// An entry's age counts from when the read that produced it started. Each entry remembers when it was last read, so a
 /// background refresher can reload the hot ones ahead of expiry (<see cref="Hot"/>, <see cref="TryRefresh"/>).
+/// With <paramref name="unchanged"/>, a value loaded again that it calls equal to the one held (a license at the same ETag) renews the
+/// entry's age but keeps the object held: a steady entry is not rebuilt every refresh, and its long-lived object stays the same.
 /// </summary>
-public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int capacity = TtlCache<TKey, TValue>.MaxEntries) where TKey : notnull
+public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int capacity = TtlCache<TKey, TValue>.MaxEntries,
+    IEqualityComparer<TValue>? unchanged = null) where TKey : notnull
 {
     public const int MaxEntries = 100_000;
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
@@ -45,9 +48,7 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
             hit.MarkRead(now);
             return hit.Value;
         }
-        var value = await load(state, ct).ConfigureAwait(false);
-        Store(key, value, now);
-        return value;
+        return Store(key, await load(state, ct).ConfigureAwait(false), now);
     }
 
     /// <summary>Stores a value this instance knows to be current (e.g. just written).</summary>
@@ -56,10 +57,13 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
         if (Ttl > TimeSpan.Zero) Store(key, value, clock.GetUtcNow());
     }
 
-    private void Store(TKey key, TValue value, DateTimeOffset now)
+    /// <summary>Stores the value (or keeps the one held, see <c>unchanged</c>) and returns what the entry now holds.</summary>
+    private TValue Store(TKey key, TValue value, DateTimeOffset now)
     {
         if (_entries.Count >= Capacity && !_entries.ContainsKey(key)) _entries.Clear();
-        _entries[key] = new Entry(value, now, now.UtcTicks);
+        var kept = Kept(key, value);
+        _entries[key] = new Entry(kept, now, now.UtcTicks);
+        return kept;
     }
 
     /// <summary>Refreshes an entry only if the cache already holds one.</summary>
@@ -112,7 +116,12 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     /// </summary>
     public bool TryRefresh(TKey key, TValue value, DateTimeOffset readStartedAt) =>
         Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var old) && old.At < readStartedAt
-        && _entries.TryUpdate(key, new Entry(value, readStartedAt, old.LastRead), old);
+        && _entries.TryUpdate(key, new Entry(Kept(old, value), readStartedAt, old.LastRead), old);
+
+    /// <summary>The value held for <paramref name="key"/> when <c>unchanged</c> calls it equal to <paramref name="value"/>, else the value.</summary>
+    private TValue Kept(TKey key, TValue value) => unchanged is not null && _entries.TryGetValue(key, out var old) ? Kept(old, value) : value;
+
+    private TValue Kept(Entry old, TValue value) => unchanged is not null && unchanged.Equals(old.Value, value) ? old.Value : value;
 
     /// <summary>One cached value: when its read started and, in ticks, when it was last served (kept to the second, written rarely).</summary>
     private sealed class Entry(TValue value, DateTimeOffset at, long lastRead)

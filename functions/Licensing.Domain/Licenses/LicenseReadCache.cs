@@ -13,7 +13,7 @@ namespace Licensing.Domain.Licenses;
 /// </summary>
 public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
 {
-    private readonly TtlCache<(string AccountId, string LicenseId), License?> _entries = new(clock, ttl);
+    private readonly TtlCache<(string AccountId, string LicenseId), License?> _entries = new(clock, ttl, unchanged: SameVersion.Instance);
 
     public TimeSpan Ttl => _entries.Ttl;
 
@@ -36,4 +36,18 @@ public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
     /// </summary>
     public bool TryRefresh(string accountId, string licenseId, License? license, DateTimeOffset readStartedAt) =>
         _entries.TryRefresh((accountId, licenseId), license, readStartedAt);
+
+    /// <summary>
+    /// Two reads of a license at the same ETag are the same state: a refresh that finds the license unchanged keeps the object held
+    /// (and with it the strings later lookups compare, such as the certificate reuse's key) and lets the new one die young.
+    /// </summary>
+    private sealed class SameVersion : IEqualityComparer<License?>
+    {
+        public static readonly SameVersion Instance = new();
+
+        public bool Equals(License? x, License? y) =>
+            x is not null && y is not null && x.Version is { } v && v == y.Version && x.AccountId == y.AccountId && x.Id == y.Id;
+
+        public int GetHashCode(License? obj) => obj?.Version?.GetHashCode(StringComparison.Ordinal) ?? 0;
+    }
 }

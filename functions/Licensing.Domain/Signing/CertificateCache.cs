@@ -50,7 +50,14 @@ public sealed class CertificateCache(TimeProvider clock, TimeSpan window, int ca
 
 /// <summary>What a certificate's claims are made of, besides the times (see <see cref="CertificateCache"/>).</summary>
 public readonly record struct CertificateCacheKey(string AccountId, string LicenseId, string Version, string? Domain, string? Fingerprint,
-    bool Development, int OfflineGraceHours, string Kid);
+    bool Development, int OfflineGraceHours, string Kid)
+{
+    /// <summary>
+    /// The license and the site or machine tell entries apart; the other fields are compared by <c>Equals</c> but rarely differ
+    /// between entries, so they are left out of the hash (fewer strings hashed on every validation).
+    /// </summary>
+    public override int GetHashCode() => HashCode.Combine(LicenseId, Domain, Fingerprint);
+}
 
 /// <summary>A signed certificate and the revalidation time (<c>rva</c>) it carries.</summary>
 public sealed record IssuedCertificate(string Token, DateTimeOffset RevalidateAfter);

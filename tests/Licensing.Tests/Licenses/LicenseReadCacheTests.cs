@@ -1,0 +1,51 @@
+using Licensing.Domain.Licenses;
+using Licensing.Tests.Support;
+using Licensing.Tests.Validation;
+
+namespace Licensing.Tests.Licenses;
+
+/// <summary>The license read cache keeps the object it holds when a reload finds the license at the same version.</summary>
+public sealed class LicenseReadCacheTests
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
+
+    /// <summary>Answers every read with a new object, as storage does (each read deserializes the row afresh).</summary>
+    private sealed class CopyingStore(ILicenseStore inner) : DelegatingLicenseStore(inner)
+    {
+        public override async Task<License?> GetAsync(string accountId, string licenseId, CancellationToken ct) =>
+            await base.GetAsync(accountId, licenseId, ct) is { } l ? l with { } : null;
+    }
+
+    [Fact]
+    public async Task A_reload_at_the_same_version_renews_the_entry_but_keeps_the_object_and_a_new_version_replaces_it()
+    {
+        var clock = new TestClock();
+        var inner = new InMemoryLicenseStore();
+        var sample = ValidationRulesTests.Sample();
+        await inner.AddAsync(sample, [], [], default);
+        var store = new CopyingStore(inner);
+        var cache = new LicenseReadCache(clock, Ttl);
+        Task<License?> Read() => cache.GetAsync(sample.AccountId, sample.Id, store, default).AsTask();
+
+        var held = await Read();
+        clock.Advance(Ttl + TimeSpan.FromSeconds(1));
+        var reloaded = await Read();
+        Assert.Equal(2, inner.Reads); // expired: read again, a new object at the same version...
+        Assert.Same(held, reloaded); // ...and the one held is kept
+        clock.Advance(Ttl - TimeSpan.FromSeconds(1));
+        Assert.Same(held, await Read());
+        Assert.Equal(2, inner.Reads); // its age counts from the second read
+
+        // The background refresher's reload at the same version keeps it as well.
+        var started = clock.GetUtcNow();
+        Assert.True(cache.TryRefresh(sample.AccountId, sample.Id, await store.GetAsync(sample.AccountId, sample.Id, default), started));
+        Assert.Same(held, await Read());
+
+        // A change elsewhere (a new version) replaces it at the next reload.
+        var changed = await inner.ReplaceAsync(held! with { Plan = "business" }, new ActivationChanges([], []), [], default);
+        clock.Advance(Ttl + TimeSpan.FromSeconds(1));
+        var after = await Read();
+        Assert.NotSame(held, after);
+        Assert.Equal(("business", changed.Version), (after!.Plan, after.Version));
+    }
+}
