@@ -15,9 +15,12 @@ public sealed record MetricTarget(string Name, string Label, double? Value, doub
     {
         IReadOnlyList<double?> Series(string field) =>
             m.Daily.Select(d => d[field] is JsonValue v && v.TryGetValue<double>(out var x) ? x : (double?)null).ToArray();
-        IReadOnlyList<double?> Ratio(string numerator, string denominator) => m.Daily.Select(d =>
-            d[numerator] is JsonValue n && n.TryGetValue<double>(out var a) && d[denominator] is JsonValue q && q.TryGetValue<double>(out var b) && b > 0
-                ? a / b : (double?)null).ToArray();
+        static double? Number(JsonObject day, string field) => day[field] is JsonValue v && v.TryGetValue<double>(out var x) ? x : null;
+        IReadOnlyList<double?> Ratio(string numerator, string denominator) =>
+            m.Daily.Select(d => Number(d, numerator) is { } a && Number(d, denominator) is { } b && b > 0 ? a / b : (double?)null).ToArray();
+        // A day's renewal rate as the range's: renewals / (renewals + expirations), on the days with either.
+        IReadOnlyList<double?> Share(string part, string rest) =>
+            m.Daily.Select(d => Number(d, part) is { } a && Number(d, rest) is { } b && a + b > 0 ? a / (a + b) : (double?)null).ToArray();
         var activeRatio = m.Licenses is { Issued: > 0 and var issued, Active: { } active } ? (double)active / issued : (double?)null;
         var hours = m.TimeToFirstValidation?.MedianSeconds / 3600;
         return
@@ -25,7 +28,7 @@ public sealed record MetricTarget(string Name, string Label, double? Value, doub
             new("validationSuccessRate", "Validation success", m.ValidationSuccessRate, 0.99, true, "%", Series("validationSuccessRate")),
             new("activeRatio", "Active / issued", activeRatio, 0.70, true, "%", Ratio("active", "issued")),
             new("domainToLicenseRatio", "Domains per license", m.DomainToLicenseRatio, 2.0, false, ":1", Series("domainToLicenseRatio")),
-            new("renewalRate", "Renewal rate", m.RenewalRate, 0.80, true, "%", Ratio("renewals", "expirations")),
+            new("renewalRate", "Renewal rate", m.RenewalRate, 0.80, true, "%", Share("renewals", "expirations")),
             new("timeToFirstValidationHours", "Time to first validation", hours, 24, false, "h",
                 Series("firstValidationMedianSeconds").Select(x => x / 3600).ToArray()),
         ];

@@ -134,6 +134,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await Expect(page.Locator("figure[data-metric=validationSuccessRate]")).ToContainTextAsync("target above 99 %");
         await Expect(page.Locator("figure[data-metric=domainToLicenseRatio]")).ToContainTextAsync("target below 2:1");
         await Expect(page.Locator("figure[data-metric=timeToFirstValidationHours]")).ToContainTextAsync("target below 24 h");
+        var renewal = page.Locator("figure[data-metric=renewalRate]"); // renewed today, nothing expired: 100 %, charted on the day
+        await Expect(renewal).ToContainTextAsync("100 %");
+        await Expect(renewal.Locator("svg").First).ToBeVisibleAsync();
         await s.CheckPageAsync("06-metrics");
 
         // The license page shows the validation the SDK made (the activity the flush wrote) and no sign of sharing.
