@@ -258,6 +258,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await s.Page.GotoAsync("signin?token=lsi_not-a-real-token");
         await Expect(s.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This sign-in link cannot be used");
         await Expect(s.Page.GetByRole(AriaRole.Navigation)).ToHaveCountAsync(0); // not signed in: no account navigation
+        // The page's heading takes focus for screen readers, without the outline of a control.
+        var heading = s.Page.Locator("h1");
+        await Expect(heading).ToBeFocusedAsync();
+        Assert.Equal("none", await heading.EvaluateAsync<string>("h => getComputedStyle(h).outlineStyle"));
         await s.CheckPageAsync("09-bad-link");
 
         var api = await s.Host.GetAsync("v1/no-such-route");
