@@ -60,10 +60,15 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     /// <summary>Stores the value (or keeps the one held, see <c>unchanged</c>) and returns what the entry now holds.</summary>
     private TValue Store(TKey key, TValue value, DateTimeOffset now)
     {
+        if (unchanged is not null && _entries.TryGetValue(key, out var held) && unchanged.Equals(held.Value, value))
+        {
+            held.Renew(now);
+            held.MarkRead(now);
+            return held.Value;
+        }
         if (_entries.Count >= Capacity && !_entries.ContainsKey(key)) _entries.Clear();
-        var kept = Kept(key, value);
-        _entries[key] = new Entry(kept, now, now.UtcTicks);
-        return kept;
+        _entries[key] = new Entry(value, now, now.UtcTicks);
+        return value;
     }
 
     /// <summary>Refreshes an entry only if the cache already holds one.</summary>
@@ -113,24 +118,32 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     /// Replaces an entry with a value whose read started at <paramref name="readStartedAt"/>, if the cache still holds that key and
     /// what it holds is older than that read (a write made here or a request's read meanwhile is newer and stays). The entry's age
     /// counts from <paramref name="readStartedAt"/>, so a slow refresh never makes a value look younger than it is.
+    /// An unchanged value (see <c>unchanged</c>) renews the entry in place: no new entry is made, so none is promoted.
     /// </summary>
-    public bool TryRefresh(TKey key, TValue value, DateTimeOffset readStartedAt) =>
-        Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var old) && old.At < readStartedAt
-        && _entries.TryUpdate(key, new Entry(Kept(old, value), readStartedAt, old.LastRead), old);
+    public bool TryRefresh(TKey key, TValue value, DateTimeOffset readStartedAt)
+    {
+        if (Ttl <= TimeSpan.Zero || !_entries.TryGetValue(key, out var old) || old.At >= readStartedAt) return false;
+        if (unchanged is null || !unchanged.Equals(old.Value, value)) return _entries.TryUpdate(key, new Entry(value, readStartedAt, old.LastRead), old);
+        old.Renew(readStartedAt);
+        return true;
+    }
 
-    /// <summary>The value held for <paramref name="key"/> when <c>unchanged</c> calls it equal to <paramref name="value"/>, else the value.</summary>
-    private TValue Kept(TKey key, TValue value) => unchanged is not null && _entries.TryGetValue(key, out var old) ? Kept(old, value) : value;
 
-    private TValue Kept(Entry old, TValue value) => unchanged is not null && unchanged.Equals(old.Value, value) ? old.Value : value;
 
     /// <summary>One cached value: when its read started and, in ticks, when it was last served (kept to the second, written rarely).</summary>
     private sealed class Entry(TValue value, DateTimeOffset at, long lastRead)
     {
         private long _lastRead = lastRead;
+        private long _at = at.UtcTicks;
 
         public TValue Value { get; } = value;
-        public DateTimeOffset At { get; } = at;
+
+        /// <summary>When the read that produced (or last confirmed) the value started.</summary>
+        public DateTimeOffset At => new(Volatile.Read(ref _at), TimeSpan.Zero);
         public long LastRead => Volatile.Read(ref _lastRead);
+
+        /// <summary>A read that started at <paramref name="at"/> found the value unchanged: its age counts from then.</summary>
+        public void Renew(DateTimeOffset at) => Volatile.Write(ref _at, at.UtcTicks);
 
         public void MarkRead(DateTimeOffset now)
         {
