@@ -9,7 +9,6 @@ using Licensing.Domain.Signing;
 using Licensing.Domain.Validation;
 using Licensing.Functions.Signing;
 using Licensing.Functions.Validation;
-using Microsoft.AspNetCore.Http;
 
 namespace Licensing.Benchmarks;
 
@@ -23,8 +22,6 @@ namespace Licensing.Benchmarks;
 public class PopulationBenchmarks
 {
     private const string Account = "acct_00000000000000bb";
-    private static readonly System.Net.IPAddress Address = System.Net.IPAddress.Parse("203.0.113.7");
-    private static readonly Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor Descriptor = new();
     private LocalRootSigner _signer = null!;
     private ValidateFunction _function = null!;
     private IServiceProvider _services = null!;
@@ -58,9 +55,7 @@ public class PopulationBenchmarks
             new Licensing.Functions.Http.PublicPathBudget(
                 Microsoft.Extensions.Options.Options.Create(new Licensing.Functions.Hosting.LicensingOptions()), clock),
             clock);
-        _services = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(
-            Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.AddOptions(
-                new Microsoft.Extensions.DependencyInjection.ServiceCollection()));
+        _services = ValidationBenchmarks.FunctionServices();
         var bodies = new List<byte[]>();
         for (var i = 0; i < Licenses; i++)
         {
@@ -77,23 +72,7 @@ public class PopulationBenchmarks
 
     /// <summary>The function as HTTP calls it, without the network, for the next license of the population.</summary>
     [Benchmark(Description = "repeat validate over the function, population")]
-    public async Task<long> ValidateOverFunction()
-    {
-        var body = _bodies[_next++ % _bodies.Length];
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.ContentType = "application/json";
-        context.Request.ContentLength = body.Length;
-        context.Request.Body = new MemoryStream(body, writable: false);
-        context.Connection.RemoteIpAddress = Address;
-        context.RequestServices = _services;
-        var counted = new MemoryStream();
-        context.Response.Body = counted;
-        var result = await _function.Validate(context.Request, default);
-        await result.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(), Descriptor));
-        await context.Response.BodyWriter.FlushAsync();
-        return counted.Length;
-    }
+    public Task<long> ValidateOverFunction() => ValidationBenchmarks.CallAsync(_function, _bodies[_next++ % _bodies.Length], _services);
 
     [GlobalCleanup]
     public void Cleanup() => _signer.Dispose();
