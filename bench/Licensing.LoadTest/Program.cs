@@ -106,6 +106,10 @@ public static class LoadTestProgram
             + $" a validation costing nothing beyond its shape would give ping/validate {mixed.PingCpuMicros / (mixed.PingCpuMicros + shapeCost):F2}");
 
         if (o.SoakSeconds > 0) await SoakAsync(validate(cached.BaseUrl), o);
+        // The activity flush's storage calls on the host that served the hot phases: a write per validated license per flush, and a
+        // read only for a license not written by its previous flush or whose row changed meanwhile (the other host writes the same rows).
+        var flusher = cached.App.Services.GetRequiredService<Licensing.Domain.Activity.ActivityFlusher>();
+        Console.WriteLine($"activity flush (caches-on host): {flusher.Writes} writes, {flusher.Reads} reads over the run");
 
         var floor = Math.Min(framework.Rps, storage.Rps);
         Console.WriteLine();

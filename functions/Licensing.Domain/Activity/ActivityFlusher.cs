@@ -12,7 +12,9 @@ namespace Licensing.Domain.Activity;
 /// <remarks>
 /// The rows written by the last flush are remembered with their versions: a license validated again before the next flush
 /// (a busy product's usual case) is written against the remembered row with one conditional write and no read. A row
-/// changed or removed meanwhile (another instance's flush, the license's deletion) fails that write and is read afresh.
+/// changed or removed meanwhile (another instance's flush, the license's deletion) fails that write and is read afresh, and
+/// the license is then contended: its next flushes read first (two calls, as without memory, never a failed write more)
+/// until a read finds the row as this instance last wrote it.
 /// A license without a row gets one only while the license exists: activity recorded just before a deletion is dropped,
 /// never written back after the deletion erased it.
 /// </remarks>
@@ -20,7 +22,10 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
     ILicenseStore? licenses = null)
 {
     private readonly IReadOnlyList<IActivityBatchConsumer> _consumers = [.. consumers];
-    private ConcurrentDictionary<(string, string), LicenseActivity> _written = new();
+    private ConcurrentDictionary<(string, string), Remembered> _written = new();
+    /// <summary>Licenses written at once by a flush.</summary>
+    public const int WriteConcurrency = 8;
+
     private long _writes;
     private long _reads;
 
@@ -35,23 +40,25 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         var batch = recorder.Drain();
         var known = _written;
         var written = new List<FlushedActivity>(batch.Count);
-        var remembered = new ConcurrentDictionary<(string, string), LicenseActivity>();
+        var remembered = new ConcurrentDictionary<(string, string), Remembered>();
         Exception? firstFailure = null;
-        foreach (var pending in batch)
+        // A few licenses at a time: a flush of thousands of licenses one by one (a storage round trip each) would outlast its interval.
+        // Every license is attempted, also once the flush is cancelled: what is not written is put back, never lost.
+        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = WriteConcurrency }, async (pending, _) =>
         {
             try
             {
-                if (await WriteAsync(pending, known.GetValueOrDefault((pending.AccountId, pending.LicenseId)), ct).ConfigureAwait(false) is not { } flushed)
-                    continue;
-                written.Add(flushed);
-                if (flushed.Written.Version is { Length: > 0 }) remembered[(pending.AccountId, pending.LicenseId)] = flushed.Written;
+                var key = (pending.AccountId, pending.LicenseId);
+                if (await WriteAsync(pending, known.GetValueOrDefault(key), ct).ConfigureAwait(false) is not var (flushed, contended)) return;
+                lock (written) written.Add(flushed);
+                if (flushed.Written.Version is { Length: > 0 }) remembered[key] = new Remembered(flushed.Written, contended);
             }
             catch (Exception e)
             {
                 recorder.Requeue(pending);
-                firstFailure ??= e;
+                Interlocked.CompareExchange(ref firstFailure, e, null);
             }
-        }
+        }).ConfigureAwait(false);
         _written = remembered;
         if (written.Count > 0)
         {
@@ -72,13 +79,28 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         return batch.Count;
     }
 
-    /// <summary>Merges and writes one license's activity; null when the license is gone (nothing written).</summary>
-    private Task<FlushedActivity?> WriteAsync(ActivityRecorder.Pending pending, LicenseActivity? known, CancellationToken ct) =>
-        Concurrency.RetryAsync(async token =>
+    /// <summary>
+    /// Merges and writes one license's activity; null when the license is gone (nothing written). Contended: another writer changed
+    /// the row since this instance last wrote it.
+    /// </summary>
+    private async Task<(FlushedActivity Flushed, bool Contended)?> WriteAsync(ActivityRecorder.Pending pending, Remembered? known, CancellationToken ct)
+    {
+        var contended = known?.Contended ?? false;
+        var optimistic = known is not null && !contended;
+        var flushed = await Concurrency.RetryAsync(async token =>
         {
-            // The remembered row serves the first attempt only: a conflict means it is stale, and the retry reads.
-            var current = known ?? await ReadAsync(pending, token).ConfigureAwait(false);
-            known = null;
+            LicenseActivity? current;
+            if (optimistic)
+            {
+                current = known!.Row; // the first attempt only: a conflict means it is stale, and the retry reads
+                optimistic = false;
+            }
+            else
+            {
+                current = await ReadAsync(pending, token).ConfigureAwait(false);
+                // Another writer since this instance's last write (a failed optimistic write is one): read first next time too.
+                contended = known is not null && current?.Version != known.Row.Version;
+            }
             if (current is null && licenses is not null && await licenses.GetAsync(pending.AccountId, pending.LicenseId, token).ConfigureAwait(false) is null)
                 return null;
             var (next, newlySuspected) = LicenseActivity.Merge(current, pending, clock.GetUtcNow());
@@ -91,7 +113,12 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
             {
                 SharingToJournal = next.SharingFiredAt is not null ? next : current?.SharingFiredAt is not null ? current : null,
             };
-        }, ct);
+        }, ct).ConfigureAwait(false);
+        return flushed is null ? null : (flushed, contended);
+    }
+
+    /// <summary>A row this instance wrote, and whether another writer had changed it before (then the next flush reads first).</summary>
+    private sealed record Remembered(LicenseActivity Row, bool Contended);
 
     private Task<LicenseActivity?> ReadAsync(ActivityRecorder.Pending pending, CancellationToken ct)
     {

@@ -110,6 +110,38 @@ public sealed class ActivityFlusherTests
     }
 
     [Fact]
+    public async Task A_license_another_instance_keeps_writing_is_read_first_and_costs_no_failed_write_after_the_first()
+    {
+        var license = ValidationRulesTests.Sample();
+        var refused = new RefusalCounter(_store); // this instance's writes only
+        var flusher = new ActivityFlusher(_recorder, refused, [], _clock);
+        var other = new ActivityRecorder(_clock);
+        var otherFlusher = new ActivityFlusher(other, _store, [], _clock);
+        async Task OtherInstanceValidatesAsync()
+        {
+            other.Record(license, PlanPolicy.Default, DevelopmentHostPolicy.Default, "other-site.com", "198.51.100.9", valid: true);
+            await otherFlusher.FlushAsync(default);
+        }
+        async Task<(long Reads, long Writes, int Conflicts)> FlushAsync()
+        {
+            Validate(license, 1);
+            await flusher.FlushAsync(default);
+            return (flusher.Reads, flusher.Writes, refused.Refused);
+        }
+
+        Assert.Equal((1, 1, 0), await FlushAsync()); // first write: read, insert
+        await OtherInstanceValidatesAsync();
+        Assert.Equal((2, 2, 1), await FlushAsync()); // the remembered row was stale: one failed write, a read, the write
+        await OtherInstanceValidatesAsync();
+        Assert.Equal((3, 3, 1), await FlushAsync()); // contended: read first, no failed write
+        Assert.Equal((4, 4, 1), await FlushAsync()); // the other instance was quiet: the read finds this instance's own write...
+        Assert.Equal((4, 5, 1), await FlushAsync()); // ...so the next flush writes without a read again
+
+        var stored = (await _store.GetAsync(license.AccountId, license.Id, default))!;
+        Assert.Equal(7, stored.Validations); // five here, two there: none lost
+    }
+
+    [Fact]
     public async Task A_row_removed_between_two_flushes_is_not_written_back_once_the_license_is_gone()
     {
         var license = ValidationRulesTests.Sample();
@@ -127,6 +159,29 @@ public sealed class ActivityFlusherTests
         Assert.Null(await _store.GetAsync(license.AccountId, license.Id, default));
         Assert.Equal(2, _metrics.Validations); // the dropped activity is handed to no consumer
         Assert.Equal(0, await flusher.FlushAsync(default)); // and not put back
+    }
+
+    /// <summary>Passes every call on, counting the conditional writes refused because the row had changed.</summary>
+    private sealed class RefusalCounter(IActivityStore inner) : IActivityStore
+    {
+        public int Refused { get; private set; }
+
+        public Task<LicenseActivity?> GetAsync(string accountId, string licenseId, CancellationToken ct) => inner.GetAsync(accountId, licenseId, ct);
+
+        public async Task<string?> AddOrReplaceAsync(LicenseActivity activity, CancellationToken ct)
+        {
+            try
+            {
+                return await inner.AddOrReplaceAsync(activity, ct);
+            }
+            catch (Licensing.Domain.Common.ConcurrencyException)
+            {
+                Refused++;
+                throw;
+            }
+        }
+
+        public Task DeleteAsync(string accountId, string licenseId, CancellationToken ct) => inner.DeleteAsync(accountId, licenseId, ct);
     }
 
     /// <summary>A license store that knows only which licenses are gone.</summary>
