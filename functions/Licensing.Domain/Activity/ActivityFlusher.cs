@@ -21,11 +21,11 @@ namespace Licensing.Domain.Activity;
 public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore store, IEnumerable<IActivityBatchConsumer> consumers, TimeProvider clock,
     ILicenseStore? licenses = null)
 {
-    private readonly IReadOnlyList<IActivityBatchConsumer> _consumers = [.. consumers];
-    private ConcurrentDictionary<(string, string), Remembered> _written = new();
     /// <summary>Licenses written at once by a flush.</summary>
     public const int WriteConcurrency = 8;
 
+    private readonly IReadOnlyList<IActivityBatchConsumer> _consumers = [.. consumers];
+    private ConcurrentDictionary<(string, string), Remembered> _written = new();
     private long _writes;
     private long _reads;
 

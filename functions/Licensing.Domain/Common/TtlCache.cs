@@ -128,8 +128,6 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
         return true;
     }
 
-
-
     /// <summary>One cached value: when its read started and, in ticks, when it was last served (kept to the second, written rarely).</summary>
     private sealed class Entry(TValue value, DateTimeOffset at, long lastRead)
     {
