@@ -112,6 +112,10 @@ public sealed class ApiJsonResult(int status, object? body, string contentType =
 {
     private const string JsonType = "application/json", JsonTypeUtf8 = JsonType + "; charset=utf-8";
     private Dictionary<string, string>? _headers;
+    private byte[]? _serialized;
+
+    /// <summary>An answer already serialized (with the API's options): its bytes are written as they are.</summary>
+    public static ApiJsonResult Serialized(int status, byte[] json) => new(status, null) { _serialized = json };
 
     public int Status { get; } = status;
     public object? Body { get; } = body;
@@ -124,13 +128,13 @@ public sealed class ApiJsonResult(int status, object? body, string contentType =
         var response = context.HttpContext.Response;
         response.StatusCode = Status;
         if (_headers is not null) foreach (var (name, value) in _headers) response.Headers[name] = value;
-        if (Body is null) return;
+        if (Body is null && _serialized is null) return;
         response.ContentType = contentType == JsonType ? JsonTypeUtf8 : contentType + "; charset=utf-8";
         // One buffer with a Content-Length: no chunked framing, one write, and keep-alive for HTTP/1.0 clients too. The buffer is
         // this thread's, reused: the bytes are copied into the response's pipe before anything is awaited.
-        var buffer = SerializeToThreadBuffer(Body);
-        response.ContentLength = buffer.WrittenCount;
-        System.Buffers.BuffersExtensions.Write(response.BodyWriter, buffer.WrittenSpan);
+        ReadOnlySpan<byte> bytes = _serialized ?? SerializeToThreadBuffer(Body!).WrittenSpan;
+        response.ContentLength = bytes.Length;
+        System.Buffers.BuffersExtensions.Write(response.BodyWriter, bytes);
         await response.BodyWriter.FlushAsync(context.HttpContext.RequestAborted);
     }
 

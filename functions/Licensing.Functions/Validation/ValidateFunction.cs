@@ -13,7 +13,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Validation;
 
 /// <summary>Public: <c>POST /v1/validate</c>. Always 200 for a well-formed request; the verdict is data.</summary>
-public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guard, PublicPathBudget budget, TimeProvider clock)
+public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guard, PublicPathBudget budget, ValidateAnswers answers, TimeProvider clock)
 {
     public const int MaxFeatures = 100;
 
@@ -37,20 +37,24 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
         var body = await RequestBody.ReadJsonAsync<ValidateRequest>(req, ct);
         var request = Parse(body);
         var verdict = await budget.RunAsync(t => validation.ValidateAsync(request, address, t), ct);
-        var code = verdict.Code.ToWire();
-        LicensingMetrics.Verdict(code);
-        var now = clock.GetUtcNow();
-        var l = verdict.License;
-        return new ApiJsonResult(StatusCodes.Status200OK, new ValidateResponse(
-            verdict.Valid,
-            code,
-            verdict.Detail,
-            l is null ? null
-                : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations, l.UpdatesUntil,
-                    l.Trial),
-            verdict.RevalidateAfter,
-            verdict.Certificate));
+        LicensingMetrics.Verdict(verdict.Code.ToWire());
+        var response = ResponseOf(verdict, clock.GetUtcNow());
+        // A repeat whose certificate is reused is the same answer: its bytes are written again rather than serialized again.
+        return verdict is { License: { } license, Certificate: not null }
+            ? ApiJsonResult.Serialized(StatusCodes.Status200OK, answers.BytesOf(response, license))
+            : new ApiJsonResult(StatusCodes.Status200OK, response);
     }
+
+    /// <summary>The answer to a verdict, the license's status as of <paramref name="now"/>.</summary>
+    public static ValidateResponse ResponseOf(Verdict verdict, DateTimeOffset now) => new(
+        verdict.Valid,
+        verdict.Code.ToWire(),
+        verdict.Detail,
+        verdict.License is not { } l ? null
+            : new LicenseSummary(l.Id, l.ProductId, l.Plan, l.EffectiveStatus(now).ToWire(), l.Features, l.ExpiresAt, l.MaxActivations, l.UpdatesUntil,
+                l.Trial),
+        verdict.RevalidateAfter,
+        verdict.Certificate);
 
     /// <summary>Shape checks only: a malformed or unknown key is a NOT_FOUND verdict, not a 400.</summary>
     public static ValidationRequest Parse(ValidateRequest body)

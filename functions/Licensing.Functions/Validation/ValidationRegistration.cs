@@ -16,6 +16,7 @@ public static class ValidationRegistration
             sp.GetRequiredService<IOptions<LicensingOptions>>().Value.RateLimits));
         services.AddSingleton<KeyedLicenseReader>();
         services.AddSingleton<ValidateLicense>();
+        services.AddSingleton<ValidateAnswers>();
         return services;
     }
 }
