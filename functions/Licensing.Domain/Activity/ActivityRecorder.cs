@@ -13,17 +13,20 @@ namespace Licensing.Domain.Activity;
 /// </summary>
 public sealed class ActivityRecorder(TimeProvider clock)
 {
-    private ConcurrentDictionary<(string, string), Pending> _pending = new();
+    private readonly ConcurrentDictionary<(string, string), Pending> _pending = new();
     private long _recorded;
 
     public long Recorded => Interlocked.Read(ref _recorded);
 
-    public void Record(License license, PlanPolicy policy, DevelopmentHostPolicy development, string? domain, string? address, bool valid)
+    public void Record(License license, PlanPolicy policy, DevelopmentHostPolicy development, string? domain, string? address, bool valid,
+        HotLicense? hot = null)
     {
         Interlocked.Increment(ref _recorded);
         var now = clock.GetUtcNow();
-        var pending = _pending.GetOrAdd((license.AccountId, license.Id), static key => new Pending(key.Item1, key.Item2));
-        lock (pending)
+        // The license's record of this flush interval: the one the key's hot state kept, unless a flush has taken it since.
+        var pending = Enter(license.AccountId, license.Id, hot?.Activity);
+        if (hot is not null && hot.Id.LicenseId == license.Id) hot.Activity = pending;
+        try
         {
             pending.ProductId = license.ProductId;
             pending.Test = license.Test;
@@ -49,20 +52,53 @@ public sealed class ActivityRecorder(TimeProvider clock)
                 pending.LastAddress = address;
             }
         }
+        finally
+        {
+            Monitor.Exit(pending);
+        }
     }
 
-    /// <summary>Takes everything recorded so far; recording continues into a fresh set.</summary>
+    /// <summary>
+    /// The license's record not yet taken by a flush, entered (locked): <paramref name="kept"/> if it still is, else the one in the
+    /// set (made if missing). A record leaves the set and is marked drained in one step under its lock (<see cref="Drain"/>), so a
+    /// record found not drained is in the set and will be flushed.
+    /// </summary>
+    private Pending Enter(string accountId, string licenseId, Pending? kept)
+    {
+        var pending = kept;
+        while (true)
+        {
+            pending ??= _pending.GetOrAdd((accountId, licenseId), static key => new Pending(key.Item1, key.Item2));
+            Monitor.Enter(pending);
+            if (!pending.Drained) return pending;
+            Monitor.Exit(pending);
+            pending = null;
+        }
+    }
+
+    /// <summary>
+    /// Takes everything recorded so far; recording continues into fresh records. Each record leaves the set and is marked drained
+    /// under its lock, so a validation that kept it (<see cref="HotLicense"/>) records into a fresh one, and none writes into a record
+    /// being flushed.
+    /// </summary>
     public IReadOnlyList<Pending> Drain()
     {
-        var taken = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<(string, string), Pending>());
-        return [.. taken.Values];
+        var taken = new List<Pending>(_pending.Count);
+        foreach (var (key, pending) in _pending)
+            lock (pending)
+                if (_pending.TryRemove(new KeyValuePair<(string, string), Pending>(key, pending)))
+                {
+                    pending.Drained = true;
+                    taken.Add(pending);
+                }
+        return taken;
     }
 
     /// <summary>Puts back what a failed flush could not write, merged with anything recorded since.</summary>
     public void Requeue(Pending failed)
     {
-        var pending = _pending.GetOrAdd((failed.AccountId, failed.LicenseId), _ => new Pending(failed.AccountId, failed.LicenseId));
-        lock (pending)
+        var pending = Enter(failed.AccountId, failed.LicenseId, null);
+        try
         {
             pending.ProductId = failed.ProductId;
             pending.Test = failed.Test;
@@ -77,6 +113,10 @@ public sealed class ActivityRecorder(TimeProvider clock)
             pending.Domains.UnionWith(failed.Domains);
             pending.DevelopmentHosts.UnionWith(failed.DevelopmentHosts);
             pending.Addresses.UnionWith(failed.Addresses);
+        }
+        finally
+        {
+            Monitor.Exit(pending);
         }
     }
 
@@ -107,5 +147,8 @@ public sealed class ActivityRecorder(TimeProvider clock)
 
         /// <summary>The site last added to <see cref="Domains"/> or <see cref="DevelopmentHosts"/> (in memory only): a repeat is skipped.</summary>
         internal string? LastDomain { get; set; }
+
+        /// <summary>Taken by a flush (<see cref="Drain"/>): later validations record into the next interval's record.</summary>
+        internal bool Drained { get; set; }
     }
 }

@@ -54,8 +54,15 @@ public sealed class AbuseGuard(TimeProvider clock, RateLimitSettings settings)
     public void CheckUsage(string licenseId) =>
         Take(_usagePerKey, licenseId, "too many usage reports for this license key; batch them (quantity) instead");
 
-    public void CheckLicense(string licenseId) =>
-        Take(_perKey, licenseId, "too many requests for this license key; cache the verdict until revalidateAfter");
+    public void CheckLicense(string licenseId) => CheckLicense(licenseId, null);
+
+    /// <summary>The per-key limit, through the bucket <paramref name="hot"/> kept (the same one, shared by every key and path of the license).</summary>
+    public void CheckLicense(string licenseId, Licenses.HotLicense? hot)
+    {
+        TokenBuckets.Bucket? none = null;
+        if (!_perKey.TryTake(licenseId, ref hot is null ? ref none : ref hot.RateBucket, out var wait))
+            throw new RateLimitedException("too many requests for this license key; cache the verdict until revalidateAfter", wait);
+    }
 
     /// <summary>Sign-up and sign-in, per client address: checked before the body is read.</summary>
     public void CheckSignInAddress(string? address) =>

@@ -16,21 +16,40 @@ public sealed class TokenBuckets(TimeProvider clock, double burst, double perSec
 
     public bool TryTake(string key, out TimeSpan retryAfter)
     {
+        Bucket? none = null;
+        return TryTake(key, ref none, out retryAfter);
+    }
+
+    /// <summary>
+    /// <see cref="TryTake(string, out TimeSpan)"/> through a bucket the caller kept from an earlier call (<paramref name="held"/>,
+    /// updated here): the key's one shared bucket, looked up again only when it was dropped meanwhile.
+    /// </summary>
+    public bool TryTake(string key, ref Bucket? held, out TimeSpan retryAfter)
+    {
         var now = clock.GetUtcNow();
         if (Interlocked.Increment(ref _calls) % SweepEvery == 0) Sweep(now);
-        var bucket = _buckets.GetOrAdd(key, static (_, s) => new Bucket(s.burst, s.now), (burst, now));
-        lock (bucket)
+        while (true)
         {
-            bucket.Tokens = Math.Min(burst, bucket.Tokens + (now - bucket.At).TotalSeconds * perSecond);
-            bucket.At = now;
-            if (bucket.Tokens >= 1)
+            var bucket = held ?? _buckets.GetOrAdd(key, static (_, s) => new Bucket(s.burst, s.now), (burst, now));
+            lock (bucket)
             {
-                bucket.Tokens -= 1;
-                retryAfter = TimeSpan.Zero;
-                return true;
+                if (bucket.Dropped)
+                {
+                    held = null;
+                    continue;
+                }
+                held = bucket;
+                bucket.Tokens = Math.Min(burst, bucket.Tokens + (now - bucket.At).TotalSeconds * perSecond);
+                bucket.At = now;
+                if (bucket.Tokens >= 1)
+                {
+                    bucket.Tokens -= 1;
+                    retryAfter = TimeSpan.Zero;
+                    return true;
+                }
+                retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((1 - bucket.Tokens) / perSecond)));
+                return false;
             }
-            retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((1 - bucket.Tokens) / perSecond)));
-            return false;
         }
     }
 
@@ -48,16 +67,27 @@ public sealed class TokenBuckets(TimeProvider clock, double burst, double perSec
         }
     }
 
+    /// <summary>Drops the buckets idle long enough to be full again (a later take starts a full one: the same tokens).</summary>
     private void Sweep(DateTimeOffset now)
     {
         var fullAfter = TimeSpan.FromSeconds(burst / perSecond);
         foreach (var (key, bucket) in _buckets)
-            if (now - bucket.At > fullAfter) _buckets.TryRemove(key, out _);
+            lock (bucket)
+                if (!bucket.Dropped && now - bucket.At > fullAfter && _buckets.TryRemove(new KeyValuePair<string, Bucket>(key, bucket)))
+                    bucket.Dropped = true;
     }
 
-    private sealed class Bucket(double tokens, DateTimeOffset at)
+    /// <summary>One key's tokens; once dropped from the set (idle and full), a caller that kept it takes from the key's new bucket.</summary>
+    public sealed class Bucket
     {
-        public double Tokens = tokens;
-        public DateTimeOffset At = at;
+        internal Bucket(double tokens, DateTimeOffset at)
+        {
+            Tokens = tokens;
+            At = at;
+        }
+
+        internal double Tokens;
+        internal DateTimeOffset At;
+        internal bool Dropped;
     }
 }

@@ -25,18 +25,46 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     public int Count => _entries.Count;
 
     /// <summary>The cached value when present and younger than the TTL; never loads.</summary>
-    public bool TryGet(TKey key, out TValue value)
+    public bool TryGet(TKey key, out TValue value) => TryGet(key, out value, out _);
+
+    /// <summary>As <see cref="TryGet(TKey, out TValue)"/>, with the entry that held the value (to be kept, see <see cref="Held"/>).</summary>
+    public bool TryGet(TKey key, out TValue value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? held)
     {
         var now = clock.GetUtcNow();
-        if (Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var hit) && now - hit.At < Ttl)
+        if (Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out held) && now - held.At < Ttl)
         {
-            hit.MarkRead(now);
-            value = hit.Value;
+            held.MarkRead(now);
+            value = held.Value;
             return true;
+        }
+        value = default!;
+        held = null;
+        return false;
+    }
+
+    /// <summary>
+    /// The value of an entry remembered from an earlier lookup (<see cref="Held"/>) while it is still the one held for its key and
+    /// younger than the TTL: what a caller that keeps per-key state at hand reads instead of looking the key up again. An entry
+    /// replaced or removed (a newer value, a write here, a deletion) is never served this way.
+    /// </summary>
+    public bool TryGet(Entry? held, out TValue value)
+    {
+        if (held is not null && !held.Superseded && Ttl > TimeSpan.Zero)
+        {
+            var now = clock.GetUtcNow();
+            if (now - held.At < Ttl)
+            {
+                held.MarkRead(now);
+                value = held.Value;
+                return true;
+            }
         }
         value = default!;
         return false;
     }
+
+    /// <summary>The entry held now for <paramref name="key"/>, to be remembered and read with <see cref="TryGet(Entry?, out TValue)"/>.</summary>
+    public Entry? Held(TKey key) => _entries.TryGetValue(key, out var entry) ? entry : null;
 
     /// <summary>The cached value, or <paramref name="load"/>(<paramref name="state"/>) when absent or older than the TTL.</summary>
     public async ValueTask<TValue> GetAsync<TState>(TKey key, TState state, Func<TState, CancellationToken, Task<TValue>> load, CancellationToken ct)
@@ -66,18 +94,36 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
             held.MarkRead(now);
             return held.Value;
         }
-        if (_entries.Count >= Capacity && !_entries.ContainsKey(key)) _entries.Clear();
-        _entries[key] = new Entry(value, now, now.UtcTicks);
+        if (_entries.Count >= Capacity && !_entries.ContainsKey(key)) Clear();
+        Put(key, new Entry(value, now, now.UtcTicks));
         return value;
     }
 
     /// <summary>Refreshes an entry only if the cache already holds one.</summary>
     public void Refresh(TKey key, TValue value)
     {
-        if (Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var old)) _entries[key] = new Entry(value, clock.GetUtcNow(), old.LastRead);
+        if (Ttl > TimeSpan.Zero && _entries.TryGetValue(key, out var old)) Put(key, new Entry(value, clock.GetUtcNow(), old.LastRead));
     }
 
-    public void Remove(TKey key) => _entries.TryRemove(key, out _);
+    public void Remove(TKey key)
+    {
+        if (_entries.TryRemove(key, out var old)) old.Supersede();
+    }
+
+    /// <summary>Holds <paramref name="entry"/> for <paramref name="key"/>; the entry it replaces (if any) is marked superseded first.</summary>
+    private void Put(TKey key, Entry entry) =>
+        _entries.AddOrUpdate(key, static (_, e) => e, static (_, old, e) =>
+        {
+            old.Supersede();
+            return e;
+        }, entry);
+
+    /// <summary>Starts over (the capacity is reached), marking each entry removed as superseded.</summary>
+    private void Clear()
+    {
+        foreach (var key in _entries.Keys)
+            if (_entries.TryRemove(key, out var old)) old.Supersede();
+    }
 
     /// <summary>
     /// The entries read at or after <paramref name="readSince"/> (hot) whose value was loaded at or before <paramref name="loadedBy"/>,
@@ -123,27 +169,47 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     public bool TryRefresh(TKey key, TValue value, DateTimeOffset readStartedAt)
     {
         if (Ttl <= TimeSpan.Zero || !_entries.TryGetValue(key, out var old) || old.At >= readStartedAt) return false;
-        if (unchanged is null || !unchanged.Equals(old.Value, value)) return _entries.TryUpdate(key, new Entry(value, readStartedAt, old.LastRead), old);
+        if (unchanged is null || !unchanged.Equals(old.Value, value))
+        {
+            if (!_entries.TryUpdate(key, new Entry(value, readStartedAt, old.LastRead), old)) return false;
+            old.Supersede();
+            return true;
+        }
         old.Renew(readStartedAt);
         return true;
     }
 
-    /// <summary>One cached value: when its read started and, in ticks, when it was last served (kept to the second, written rarely).</summary>
-    private sealed class Entry(TValue value, DateTimeOffset at, long lastRead)
+    /// <summary>
+    /// One cached value: when its read started and, in ticks, when it was last served (kept to the second, written rarely). Once
+    /// replaced or removed it is superseded, and a caller that kept it (<see cref="Held"/>) looks the key up again.
+    /// </summary>
+    public sealed class Entry
     {
-        private long _lastRead = lastRead;
-        private long _at = at.UtcTicks;
+        private long _lastRead;
+        private long _at;
+        private volatile bool _superseded;
 
-        public TValue Value { get; } = value;
+        internal Entry(TValue value, DateTimeOffset at, long lastRead)
+        {
+            Value = value;
+            _at = at.UtcTicks;
+            _lastRead = lastRead;
+        }
+
+        public TValue Value { get; }
+
+        internal bool Superseded => _superseded;
+
+        internal void Supersede() => _superseded = true;
 
         /// <summary>When the read that produced (or last confirmed) the value started.</summary>
-        public DateTimeOffset At => new(Volatile.Read(ref _at), TimeSpan.Zero);
-        public long LastRead => Volatile.Read(ref _lastRead);
+        internal DateTimeOffset At => new(Volatile.Read(ref _at), TimeSpan.Zero);
+        internal long LastRead => Volatile.Read(ref _lastRead);
 
         /// <summary>A read that started at <paramref name="at"/> found the value unchanged: its age counts from then.</summary>
-        public void Renew(DateTimeOffset at) => Volatile.Write(ref _at, at.UtcTicks);
+        internal void Renew(DateTimeOffset at) => Volatile.Write(ref _at, at.UtcTicks);
 
-        public void MarkRead(DateTimeOffset now)
+        internal void MarkRead(DateTimeOffset now)
         {
             if (now.UtcTicks - Volatile.Read(ref _lastRead) >= TimeSpan.TicksPerSecond) Volatile.Write(ref _lastRead, now.UtcTicks);
         }

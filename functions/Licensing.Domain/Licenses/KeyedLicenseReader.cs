@@ -20,6 +20,24 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
     /// <param name="address">The caller's address, for the limit on unknown alias keys (null: callers without one share a limit).</param>
     public ValueTask<License?> ReadAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Validate, ct);
 
+    /// <summary>
+    /// As <see cref="ReadAsync(string, string?, CancellationToken)"/> for validation, with the native key's <see cref="HotLicense"/>
+    /// (null for an alias or short key), through which the rate limit, the license cache and the validation's later steps skip their
+    /// lookups.
+    /// </summary>
+    public ValueTask<(License? License, HotLicense? Hot)> ReadHotAsync(string key, string? address, CancellationToken ct) =>
+        ShortKey.HasShape(key) || !KeyAlias.IsNative(key) ? WithoutHotAsync(ReadAsync(key, address, Purpose.Validate, ct)) : ReadNativeAsync(key, ct);
+
+    private static async ValueTask<(License?, HotLicense?)> WithoutHotAsync(ValueTask<License?> read) => (await read.ConfigureAwait(false), null);
+
+    private async ValueTask<(License?, HotLicense?)> ReadNativeAsync(string key, CancellationToken ct)
+    {
+        var ring = await keys.GetAsync(ct).ConfigureAwait(false);
+        if (!verified.TryVerifyHot(key, ring, out var hot)) return (null, null);
+        guard.CheckLicense(hot.Id.LicenseId, hot);
+        return (await cache.GetAsync(hot, licenses, ct).ConfigureAwait(false), hot);
+    }
+
     /// <summary>As <see cref="ReadAsync(string, string?, CancellationToken)"/>, under the usage reports' own rate limit.</summary>
     public ValueTask<License?> ReadForUsageAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Usage, ct);
 

@@ -20,6 +20,22 @@ public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
     public ValueTask<License?> GetAsync(string accountId, string licenseId, ILicenseStore store, CancellationToken ct) =>
         _entries.GetAsync((accountId, licenseId), (store, accountId, licenseId), static (s, token) => s.store.GetAsync(s.accountId, s.licenseId, token), ct);
 
+    /// <summary>
+    /// As <see cref="GetAsync(string, string, ILicenseStore, CancellationToken)"/>, through the entry <paramref name="hot"/> kept while it
+    /// is still the one held and fresh (the same value and age rules: a kept entry is never older than a looked-up one).
+    /// </summary>
+    public ValueTask<License?> GetAsync(HotLicense hot, ILicenseStore store, CancellationToken ct) =>
+        _entries.TryGet(hot.Cached, out var kept) ? ValueTask.FromResult(kept) : LoadAsync(hot, store, ct);
+
+    private async ValueTask<License?> LoadAsync(HotLicense hot, ILicenseStore store, CancellationToken ct)
+    {
+        var key = (hot.Id.AccountId, hot.Id.LicenseId);
+        var license = await _entries.GetAsync(key, (store, key), static (s, token) => s.store.GetAsync(s.key.AccountId, s.key.LicenseId, token), ct)
+            .ConfigureAwait(false);
+        hot.Cached = _entries.Held(key);
+        return license;
+    }
+
     /// <summary>Refreshes an entry the read path holds (writes never add entries of their own).</summary>
     public void Update(License license) => _entries.Refresh((license.AccountId, license.Id), license);
 

@@ -37,15 +37,34 @@ public sealed class CertificateCache(TimeProvider clock, TimeSpan window, int ca
     /// before <paramref name="revalidateAfter"/> (the one this request would get) and not after it.
     /// </summary>
     public bool TryGet(CertificateCacheKey key, DateTimeOffset revalidateAfter, out IssuedCertificate certificate) =>
-        _entries.TryGet(key, out certificate) && certificate.RevalidateAfter <= revalidateAfter
-        && revalidateAfter - certificate.RevalidateAfter <= Window;
+        _entries.TryGet(key, out certificate) && Fits(certificate, revalidateAfter);
 
-    /// <summary>Remembers a certificate just signed for <paramref name="key"/>.</summary>
-    public void Add(CertificateCacheKey key, IssuedCertificate certificate)
+    /// <summary>
+    /// As <see cref="TryGet(CertificateCacheKey, DateTimeOffset, out IssuedCertificate)"/>, first through the entry <paramref name="hot"/>
+    /// kept when it was made for the same key (and is still held and within the window); an entry found otherwise is kept there.
+    /// </summary>
+    public bool TryGet(CertificateCacheKey key, DateTimeOffset revalidateAfter, Licenses.HotLicense? hot, out IssuedCertificate certificate)
+    {
+        if (hot?.Certificate is { } kept && kept.Key.Equals(key) && _entries.TryGet(kept.Entry, out certificate))
+            return Fits(certificate, revalidateAfter);
+        if (!_entries.TryGet(key, out certificate, out var entry) || !Fits(certificate, revalidateAfter)) return false;
+        if (hot is not null) hot.Certificate = new Reused(key, entry);
+        return true;
+    }
+
+    /// <summary>Remembers a certificate just signed for <paramref name="key"/> (and keeps its entry in <paramref name="hot"/>).</summary>
+    public void Add(CertificateCacheKey key, IssuedCertificate certificate, Licenses.HotLicense? hot = null)
     {
         Interlocked.Increment(ref _signed);
         _entries.Set(key, certificate);
+        if (hot is not null && _entries.Held(key) is { } entry) hot.Certificate = new Reused(key, entry);
     }
+
+    private bool Fits(IssuedCertificate certificate, DateTimeOffset revalidateAfter) =>
+        certificate.RevalidateAfter <= revalidateAfter && revalidateAfter - certificate.RevalidateAfter <= Window;
+
+    /// <summary>A certificate's entry and the key it was made for, as a <see cref="Licenses.HotLicense"/> keeps it.</summary>
+    public sealed record Reused(CertificateCacheKey Key, TtlCache<CertificateCacheKey, IssuedCertificate>.Entry Entry);
 }
 
 /// <summary>What a certificate's claims are made of, besides the times (see <see cref="CertificateCache"/>).</summary>

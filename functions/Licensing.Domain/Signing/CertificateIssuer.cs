@@ -27,14 +27,14 @@ public sealed class CertificateIssuer(DelegatedKeyProvider keys, TimeProvider cl
     /// window (<see cref="CertificateCache"/>), else a new one. The answer's revalidation time is the certificate's.
     /// </summary>
     public async ValueTask<IssuedCertificate> ReuseOrIssueAsync(License license, string? domain, string? fingerprint, DateTimeOffset revalidateAfter,
-        PlanPolicy policy, bool development, CancellationToken ct)
+        PlanPolicy policy, bool development, CancellationToken ct, HotLicense? hot = null)
     {
         var key = await keys.GetAsync(ct).ConfigureAwait(false);
         CertificateCacheKey? cacheKey = reuse is null || reuse.Window <= TimeSpan.Zero || license.Version is null ? null
             : new(license.AccountId, license.Id, license.Version, domain, fingerprint, development, policy.OfflineGraceHours, key.Kid);
-        if (cacheKey is { } k && reuse!.TryGet(k, revalidateAfter, out var reused)) return reused;
+        if (cacheKey is { } k && reuse!.TryGet(k, revalidateAfter, hot, out var reused)) return reused;
         var issued = new IssuedCertificate(Sign(key, license, domain, fingerprint, revalidateAfter, policy, development), revalidateAfter);
-        if (cacheKey is { } added) reuse!.Add(added, issued);
+        if (cacheKey is { } added) reuse!.Add(added, issued, hot);
         return issued;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Licensing.Domain.Licenses;
 
 namespace Licensing.Domain.Signing;
 
@@ -30,14 +31,22 @@ public sealed class VerifiedKeyCache(int capacity = VerifiedKeyCache.DefaultCapa
     /// <summary><see cref="LicenseKey.TryVerify"/>, answered from memory for a key that already verified against these root keys.</summary>
     public bool TryVerify(string? key, KeyRing ring, out LicenseKeyId id)
     {
-        id = default;
+        var verified = TryVerifyHot(key, ring, out var hot);
+        id = verified ? hot!.Id : default;
+        return verified;
+    }
+
+    /// <summary>As <see cref="TryVerify(string?, KeyRing, out LicenseKeyId)"/>, with the key's <see cref="HotLicense"/> (one per key held).</summary>
+    public bool TryVerifyHot(string? key, KeyRing ring, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HotLicense? hot)
+    {
+        hot = null;
         if (key is null) return false;
         var generation = Current(ring);
-        if (generation.Entries.TryGetValue(key, out id)) return true;
+        if (generation.Entries.TryGetValue(key, out hot)) return true;
         Interlocked.Increment(ref _verifications);
-        if (!LicenseKey.TryVerify(key, ring, out id)) return false;
+        if (!LicenseKey.TryVerify(key, ring, out var id)) return false;
         if (generation.Entries.Count >= Capacity) generation.Entries.Clear();
-        generation.Entries.TryAdd(key, id);
+        hot = generation.Entries.GetOrAdd(key, new HotLicense(id));
         return true;
     }
 
@@ -53,6 +62,6 @@ public sealed class VerifiedKeyCache(int capacity = VerifiedKeyCache.DefaultCapa
 
     private sealed record Generation(KeyRing Ring)
     {
-        public ConcurrentDictionary<string, LicenseKeyId> Entries { get; init; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, HotLicense> Entries { get; init; } = new(StringComparer.Ordinal);
     }
 }

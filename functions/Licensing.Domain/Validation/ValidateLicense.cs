@@ -26,7 +26,7 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
     public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress,
         Func<License, CancellationToken, Task<DateTimeOffset?>>? releaseOf, CancellationToken ct)
     {
-        var license = await reader.ReadAsync(request.Key, clientAddress, ct).ConfigureAwait(false);
+        var (license, hot) = await reader.ReadHotAsync(request.Key, clientAddress, ct).ConfigureAwait(false);
         if (license is null) return ValidationRules.NotFound;
         var (product, policy, development) = await reader.PoliciesAsync(license, ct).ConfigureAwait(false);
         var now = clock.GetUtcNow();
@@ -53,10 +53,10 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
         if (verdict.Valid)
         {
             var certificate = await certificates.ReuseOrIssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy,
-                ActivationRules.ServedAsDevelopmentHost(license, request.Domain, development), ct).ConfigureAwait(false);
+                ActivationRules.ServedAsDevelopmentHost(license, request.Domain, development), ct, hot).ConfigureAwait(false);
             verdict = verdict with { Certificate = certificate.Token, RevalidateAfter = certificate.RevalidateAfter };
         }
-        activity.Record(license, policy, development, request.Domain, clientAddress, verdict.Valid);
+        activity.Record(license, policy, development, request.Domain, clientAddress, verdict.Valid, hot);
         return verdict;
     }
 
