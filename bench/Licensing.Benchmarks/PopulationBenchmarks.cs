@@ -54,7 +54,7 @@ public class PopulationBenchmarks
         _function = new ValidateFunction(validation, guard,
             new Licensing.Functions.Http.PublicPathBudget(
                 Microsoft.Extensions.Options.Options.Create(new Licensing.Functions.Hosting.LicensingOptions()), clock),
-            new Licensing.Functions.Validation.ValidateAnswers(), clock);
+            clock);
         _services = ValidationBenchmarks.FunctionServices();
         var bodies = new List<byte[]>();
         for (var i = 0; i < Licenses; i++)

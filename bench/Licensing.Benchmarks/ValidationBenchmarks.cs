@@ -80,7 +80,7 @@ public class ValidationBenchmarks
         _function = new Licensing.Functions.Validation.ValidateFunction(_validation, new AbuseGuard(clock, RateLimitSettings.Unlimited),
             new Licensing.Functions.Http.PublicPathBudget(
                 Microsoft.Extensions.Options.Options.Create(new Licensing.Functions.Hosting.LicensingOptions()), clock),
-            new Licensing.Functions.Validation.ValidateAnswers(), clock);
+            clock);
         _services = FunctionServices();
         _requestBody = Encoding.UTF8.GetBytes($"{{\"key\":\"{license.Key}\",\"domain\":\"customer-site.com\",\"features\":[\"export\"]}}");
         if (await ValidateOverFunction() < 1000) throw new InvalidOperationException("setup: the function's answer is too short");

@@ -29,7 +29,7 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
     private long _writes;
     private long _reads;
 
-    /// <summary>Storage writes made so far (for the amortised cost: compare with <see cref="ActivityRecorder.Recorded"/>).</summary>
+    /// <summary>Storage writes made so far (for the amortised cost: compare with the validations made).</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
     /// <summary>Stored rows read so far: a license's first write of an instance, and a write that found its row changed.</summary>

@@ -14,14 +14,9 @@ namespace Licensing.Domain.Activity;
 public sealed class ActivityRecorder(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<(string, string), Pending> _pending = new();
-    private long _recorded;
-
-    public long Recorded => Interlocked.Read(ref _recorded);
-
     public void Record(License license, PlanPolicy policy, DevelopmentHostPolicy development, string? domain, string? address, bool valid,
         HotLicense? hot = null)
     {
-        Interlocked.Increment(ref _recorded);
         var now = clock.GetUtcNow();
         // The license's record of this flush interval: the one the key's hot state kept, unless a flush has taken it since.
         var pending = Enter(license.AccountId, license.Id, hot?.Activity);

@@ -4,13 +4,13 @@ namespace Licensing.Domain.Common;
 
 /// <summary>
 /// Token buckets keyed by a string (a license id, a client address), in memory per instance. A bucket holds
-/// <paramref name="burst"/> tokens and refills at <paramref name="perSecond"/>; idle full buckets are dropped.
+/// <paramref name="burst"/> tokens and refills at <paramref name="perSecond"/>; idle full buckets are dropped (looked for at most
+/// once a second, by whichever call comes first: no counter every call writes).
 /// </summary>
 public sealed class TokenBuckets(TimeProvider clock, double burst, double perSecond)
 {
-    private const int SweepEvery = 4096;
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private int _calls;
+    private long _sweptAt;
 
     public int Count => _buckets.Count;
 
@@ -27,7 +27,8 @@ public sealed class TokenBuckets(TimeProvider clock, double burst, double perSec
     public bool TryTake(string key, ref Bucket? held, out TimeSpan retryAfter)
     {
         var now = clock.GetUtcNow();
-        if (Interlocked.Increment(ref _calls) % SweepEvery == 0) Sweep(now);
+        var swept = Volatile.Read(ref _sweptAt);
+        if (now.UtcTicks - swept >= TimeSpan.TicksPerSecond && Interlocked.CompareExchange(ref _sweptAt, now.UtcTicks, swept) == swept) Sweep(now);
         while (true)
         {
             var bucket = held ?? _buckets.GetOrAdd(key, static (_, s) => new Bucket(s.burst, s.now), (burst, now));

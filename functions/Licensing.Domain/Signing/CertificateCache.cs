@@ -79,4 +79,11 @@ public readonly record struct CertificateCacheKey(string AccountId, string Licen
 }
 
 /// <summary>A signed certificate and the revalidation time (<c>rva</c>) it carries.</summary>
-public sealed record IssuedCertificate(string Token, DateTimeOffset RevalidateAfter);
+public sealed record IssuedCertificate(string Token, DateTimeOffset RevalidateAfter)
+{
+    /// <summary>
+    /// The host's last answer carrying this certificate (its serialized bytes and what they were made of), kept with the certificate so
+    /// a repeat that reuses it can write the same bytes again; it lives and goes with the certificate's reuse entry.
+    /// </summary>
+    public object? Answer { get; set; }
+}

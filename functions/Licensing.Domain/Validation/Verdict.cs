@@ -7,6 +7,9 @@ public sealed record Verdict(ValidationCode Code, string Detail, License? Licens
 {
     public bool Valid => Code == ValidationCode.Valid;
     public string? Certificate { get; init; }
+
+    /// <summary>The certificate as issued or reused (the same <see cref="Certificate"/>), for the host to keep its answer with.</summary>
+    public Signing.IssuedCertificate? Issued { get; init; }
 }
 
 /// <summary>The pure outcome of the rules: a verdict, and what a VALID verdict still has to activate.</summary>

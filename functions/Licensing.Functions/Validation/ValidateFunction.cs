@@ -13,7 +13,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Functions.Validation;
 
 /// <summary>Public: <c>POST /v1/validate</c>. Always 200 for a well-formed request; the verdict is data.</summary>
-public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guard, PublicPathBudget budget, ValidateAnswers answers, TimeProvider clock)
+public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guard, PublicPathBudget budget, TimeProvider clock)
 {
     public const int MaxFeatures = 100;
 
@@ -40,8 +40,8 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
         LicensingMetrics.Verdict(verdict.Code.ToWire());
         var response = ResponseOf(verdict, clock.GetUtcNow());
         // A repeat whose certificate is reused is the same answer: its bytes are written again rather than serialized again.
-        return verdict is { License: { } license, Certificate: not null }
-            ? ApiJsonResult.Serialized(StatusCodes.Status200OK, answers.BytesOf(response, license))
+        return verdict is { License: { } license, Issued: { } issued }
+            ? ApiJsonResult.Serialized(StatusCodes.Status200OK, ValidateAnswers.BytesOf(response, license, issued))
             : new ApiJsonResult(StatusCodes.Status200OK, response);
     }
 

@@ -16,7 +16,6 @@ public static class ValidationRegistration
             sp.GetRequiredService<IOptions<LicensingOptions>>().Value.RateLimits));
         services.AddSingleton<KeyedLicenseReader>();
         services.AddSingleton<ValidateLicense>();
-        services.AddSingleton<ValidateAnswers>();
         return services;
     }
 }

@@ -70,9 +70,9 @@ public sealed class HotLicenseTests
         Assert.Throws<RateLimitedException>(() => guard.CheckLicense(license.Id, oldKey));
         Assert.Throws<RateLimitedException>(() => guard.CheckLicense(license.Id, newKey));
 
-        // Idle until full, then swept out of the set by other keys' traffic: the kept bucket is dropped and the key's new one is used.
+        // Idle until full, then swept out of the set by another key's call: the kept bucket is dropped and the key's new one is used.
         clock.Advance(TimeSpan.FromSeconds(10));
-        for (var i = 0; i < 5000; i++) guard.CheckLicense($"lic_other_{i}");
+        guard.CheckLicense("lic_other");
         guard.CheckLicense(license.Id);
         guard.CheckLicense(license.Id);
         guard.CheckLicense(license.Id, oldKey);

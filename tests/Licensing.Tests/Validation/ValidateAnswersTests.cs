@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Licensing.Domain.Licenses;
+using Licensing.Domain.Signing;
 using Licensing.Domain.Validation;
 using Licensing.Functions.Http;
 using Licensing.Functions.Validation;
@@ -15,12 +16,18 @@ public sealed class ValidateAnswersTests
 {
     private static readonly DateTimeOffset Now = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static Verdict Valid(License license, string certificate, DateTimeOffset? revalidateAfter = null) =>
-        new(ValidationCode.Valid, "The license is valid.", license, revalidateAfter ?? Now.AddHours(24)) { Certificate = certificate };
+    private static Verdict Valid(License license, IssuedCertificate certificate, DateTimeOffset? revalidateAfter = null) =>
+        new(ValidationCode.Valid, "The license is valid.", license, revalidateAfter ?? Now.AddHours(24))
+        {
+            Certificate = certificate.Token,
+            Issued = certificate,
+        };
 
-    private static byte[] Answer(ValidateAnswers answers, Verdict verdict, DateTimeOffset now)
+    private static IssuedCertificate Certificate(string token) => new(token, Now.AddHours(24));
+
+    private static byte[] Answer(Verdict verdict, DateTimeOffset now)
     {
-        var bytes = answers.BytesOf(ValidateFunction.ResponseOf(verdict, now), verdict.License!);
+        var bytes = ValidateAnswers.BytesOf(ValidateFunction.ResponseOf(verdict, now), verdict.License!, verdict.Issued!);
         Assert.Equal(Serialized(verdict, now), Encoding.UTF8.GetString(bytes));
         return bytes;
     }
@@ -31,49 +38,47 @@ public sealed class ValidateAnswersTests
     [Fact]
     public void The_same_answer_for_the_same_certificate_is_written_from_the_kept_bytes()
     {
-        var answers = new ValidateAnswers();
         var license = ValidationRulesTests.Sample();
-        var certificate = new string("eyJ.certificate.one".AsSpan());
-        var first = Answer(answers, Valid(license, certificate), Now);
-        var second = Answer(answers, Valid(license, certificate), Now.AddSeconds(30));
+        var certificate = Certificate("eyJ.certificate.one");
+        var first = Answer(Valid(license, certificate), Now);
+        var second = Answer(Valid(license, certificate), Now.AddSeconds(30));
         Assert.Same(first, second);
     }
 
     [Fact]
     public void Any_input_that_differs_serializes_the_answer_again()
     {
-        var answers = new ValidateAnswers();
         var license = ValidationRulesTests.Sample(expiresAt: Now.AddDays(1));
-        var certificate = new string("eyJ.certificate.two".AsSpan());
-        var kept = Answer(answers, Valid(license, certificate), Now);
+        var certificate = Certificate("eyJ.certificate.two");
+        var kept = Answer(Valid(license, certificate), Now);
 
         // The license changed (a new object: the cache holds one per ETag), even with the same certificate string.
         var changed = license with { Features = ["analytics"] };
-        var afterChange = Answer(answers, Valid(changed, certificate), Now);
+        var afterChange = Answer(Valid(changed, certificate), Now);
         Assert.NotSame(kept, afterChange);
         Assert.Contains("\"features\":[\"analytics\"]", Encoding.UTF8.GetString(afterChange));
 
         // Its revalidation time, or its status as time passes (the license expired since the bytes were kept).
-        var later = Answer(answers, Valid(changed, certificate, Now.AddHours(12)), Now);
+        var later = Answer(Valid(changed, certificate, Now.AddHours(12)), Now);
         Assert.NotSame(afterChange, later);
-        var expired = Answer(answers, Valid(changed, certificate, Now.AddHours(12)), Now.AddDays(2));
+        var expired = Answer(Valid(changed, certificate, Now.AddHours(12)), Now.AddDays(2));
         Assert.NotSame(later, expired);
         Assert.Contains("\"status\":\"expired\"", Encoding.UTF8.GetString(expired));
 
-        // Another certificate string, even with the same text, is not the one the bytes were kept for.
-        var other = Answer(answers, Valid(changed, new string(certificate.AsSpan()), Now.AddHours(12)), Now.AddDays(2));
+        // Another certificate, even with the same text, is not the one the bytes were kept with.
+        var other = Answer(Valid(changed, Certificate(certificate.Token), Now.AddHours(12)), Now.AddDays(2));
         Assert.NotSame(expired, other);
         Assert.Equal(expired, other);
     }
 
     [Fact]
-    public void Answers_without_a_certificate_are_never_kept()
+    public void Answers_that_are_not_valid_are_never_kept()
     {
-        var answers = new ValidateAnswers();
         var license = ValidationRulesTests.Sample();
+        var certificate = Certificate("eyJ.certificate.three");
         var verdict = new Verdict(ValidationCode.Suspended, "The license is suspended.", license, null);
-        var first = answers.BytesOf(ValidateFunction.ResponseOf(verdict, Now), license);
-        var second = answers.BytesOf(ValidateFunction.ResponseOf(verdict, Now), license);
+        var first = ValidateAnswers.BytesOf(ValidateFunction.ResponseOf(verdict, Now), license, certificate);
+        var second = ValidateAnswers.BytesOf(ValidateFunction.ResponseOf(verdict, Now), license, certificate);
         Assert.NotSame(first, second);
         Assert.Equal(Serialized(verdict, Now), Encoding.UTF8.GetString(second));
     }
