@@ -41,23 +41,26 @@ public sealed class CertificateCache(TimeProvider clock, TimeSpan window, int ca
 
     /// <summary>
     /// As <see cref="TryGet(CertificateCacheKey, DateTimeOffset, out IssuedCertificate)"/>, first through the entry <paramref name="hot"/>
-    /// kept when it was made for the same key (and is still held and within the window); an entry found otherwise is kept there.
+    /// kept when it was made for the same key (and is still held and within the window). An entry found otherwise is kept there
+    /// only when the kept one is spent: a key validated from several sites keeps one, and the others are looked up as before.
     /// </summary>
     public bool TryGet(CertificateCacheKey key, DateTimeOffset revalidateAfter, Licenses.HotLicense? hot, out IssuedCertificate certificate)
     {
-        if (hot?.Certificate is { } kept && kept.Key.Equals(key) && _entries.TryGet(kept.Entry, out certificate))
-            return Fits(certificate, revalidateAfter);
+        var kept = hot?.Certificate;
+        if (kept is not null && kept.Key.Equals(key) && _entries.TryGet(kept.Entry, out certificate)) return Fits(certificate, revalidateAfter);
         if (!_entries.TryGet(key, out certificate, out var entry) || !Fits(certificate, revalidateAfter)) return false;
-        if (hot is not null) hot.Certificate = new Reused(key, entry);
+        if (hot is not null && (kept is null || !_entries.TryGet(kept.Entry, out _))) hot.Certificate = new Reused(key, entry);
         return true;
     }
 
-    /// <summary>Remembers a certificate just signed for <paramref name="key"/> (and keeps its entry in <paramref name="hot"/>).</summary>
+    /// <summary>Remembers a certificate just signed for <paramref name="key"/> (kept in <paramref name="hot"/> when its kept one is spent).</summary>
     public void Add(CertificateCacheKey key, IssuedCertificate certificate, Licenses.HotLicense? hot = null)
     {
         Interlocked.Increment(ref _signed);
         _entries.Set(key, certificate);
-        if (hot is not null && _entries.Held(key) is { } entry) hot.Certificate = new Reused(key, entry);
+        if (hot is not null && (hot.Certificate is not { } kept || kept.Key.Equals(key) || !_entries.TryGet(kept.Entry, out _))
+            && _entries.Held(key) is { } entry)
+            hot.Certificate = new Reused(key, entry);
     }
 
     private bool Fits(IssuedCertificate certificate, DateTimeOffset revalidateAfter) =>

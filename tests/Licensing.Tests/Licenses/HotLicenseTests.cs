@@ -141,8 +141,10 @@ public sealed class HotLicenseTests
         Assert.Same(a, got);
         Assert.False(cache.TryGet(Key("c.example.com"), rva, hot, out _));
 
-        cache.Add(Key("b.example.com"), b, hot); // the key now keeps b's entry...
-        Assert.True(cache.TryGet(Key("a.example.com"), rva, hot, out got)); // ...and a is found by lookup, not mistaken for b
+        cache.Add(Key("b.example.com"), b, hot); // a second site: the key keeps a's live entry, and b is found by lookup...
+        Assert.True(cache.TryGet(Key("b.example.com"), rva, hot, out got));
+        Assert.Same(b, got);
+        Assert.True(cache.TryGet(Key("a.example.com"), rva, hot, out got)); // ...never mistaken for a, nor a for b
         Assert.Same(a, got);
 
         cache.Add(Key("a.example.com"), a2); // a new certificate for a, signed on another path: the kept entry is superseded
