@@ -14,6 +14,8 @@ namespace Licensing.Domain.Activity;
 public sealed class ActivityRecorder(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<(string, string), Pending> _pending = new();
+
+    /// <summary>One validation of <paramref name="license"/>, into its record of this flush interval (the one <paramref name="hot"/> kept, if any).</summary>
     public void Record(License license, PlanPolicy policy, DevelopmentHostPolicy development, string? domain, string? address, bool valid,
         HotLicense? hot = null)
     {
