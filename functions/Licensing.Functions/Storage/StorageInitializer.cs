@@ -49,9 +49,10 @@ public sealed class StorageInitializer(TableStorage tables, QueueStorage queues,
                 await queues.Queue(name).CreateIfNotExistsAsync(cancellationToken: ct);
             return true;
         }
-        catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException
-            || (e is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException || ct.IsCancellationRequested)
         {
+            // Once stopping (or past the first attempt's wait), whatever a hung store's client throws is that cancellation, not a fault:
+            // the host stops cleanly and a later start tries again.
             logger.LogWarning("Storage is not reachable yet ({Message}); tables will be created when it is", e.Message);
             return false;
         }

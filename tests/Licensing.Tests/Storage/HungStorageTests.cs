@@ -47,4 +47,14 @@ public sealed class HungStorageTests
             Assert.Equal(before + 1, hole.Count(read));
         }
     }
+
+    [Fact]
+    public async Task A_host_stopped_while_its_table_creation_hangs_on_a_retry_stops_cleanly()
+    {
+        await using var hole = new BlackHoleServer();
+        var host = await TestHost.StartAsync(hole.ConnectionString, queues: false);
+        // Start-up gave the first creation 5 s; the background's next attempt hangs, times out (10 s) and is retried: stop then.
+        await hole.WaitForAsync("POST /devstoreaccount1/Tables", 3);
+        await host.DisposeAsync();
+    }
 }
