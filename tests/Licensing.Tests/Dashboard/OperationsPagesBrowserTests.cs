@@ -83,6 +83,13 @@ public sealed partial class OperationsPagesBrowserTests
         }
         await Expect(row).ToContainTextAsync("price_gold_yearly");
         await Expect(row).ToContainTextAsync("checkout.session.completed");
+        // The event id and the time each read on one line, and the table's caption titles it from above.
+        var idCell = (await row.Locator("td").First.BoundingBoxAsync())!;
+        var codeBox = (await row.Locator("td code").BoundingBoxAsync())!;
+        Assert.True(codeBox.Height < 2 * 16, $"the event id wraps: {codeBox.Height}px high in a {idCell.Height}px cell");
+        var caption = (await page.Locator("table caption").BoundingBoxAsync())!;
+        var header = (await page.Locator("table thead").BoundingBoxAsync())!;
+        Assert.True(caption.Y < header.Y, $"the caption ({caption.Y}) is not above the header ({header.Y})");
         await s.CheckPageAsync("15-failures");
 
         // The founder names the price on a plan, then replays from the page: the license is made and the failure is gone.
