@@ -26,17 +26,10 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
     /// lookups.
     /// </summary>
     public ValueTask<(License? License, HotLicense? Hot)> ReadHotAsync(string key, string? address, CancellationToken ct) =>
-        ShortKey.HasShape(key) || !KeyAlias.IsNative(key) ? WithoutHotAsync(ReadAsync(key, address, Purpose.Validate, ct)) : ReadNativeAsync(key, ct);
+        ShortKey.HasShape(key) || !KeyAlias.IsNative(key) ? WithoutHotAsync(ReadAsync(key, address, Purpose.Validate, ct))
+            : ReadNativeAsync(key, Purpose.Validate, ct);
 
     private static async ValueTask<(License?, HotLicense?)> WithoutHotAsync(ValueTask<License?> read) => (await read.ConfigureAwait(false), null);
-
-    private async ValueTask<(License?, HotLicense?)> ReadNativeAsync(string key, CancellationToken ct)
-    {
-        var ring = await keys.GetAsync(ct).ConfigureAwait(false);
-        if (!verified.TryVerifyHot(key, ring, out var hot)) return (null, null);
-        guard.CheckLicense(hot.Id.LicenseId, hot);
-        return (await cache.GetAsync(hot, licenses, ct).ConfigureAwait(false), hot);
-    }
 
     /// <summary>As <see cref="ReadAsync(string, string?, CancellationToken)"/>, under the usage reports' own rate limit.</summary>
     public ValueTask<License?> ReadForUsageAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Usage, ct);
@@ -62,9 +55,15 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
     {
         if (ShortKey.HasShape(key)) return await ReadShortAsync(key, address, purpose, ct).ConfigureAwait(false);
         if (!KeyAlias.IsNative(key)) return await ReadAliasAsync(key, address, purpose, ct).ConfigureAwait(false);
+        return (await ReadNativeAsync(key, purpose, ct).ConfigureAwait(false)).License;
+    }
+
+    /// <summary>A native key: verified in memory (once per instance), then its license read through the key's hot state.</summary>
+    private async ValueTask<(License? License, HotLicense? Hot)> ReadNativeAsync(string key, Purpose purpose, CancellationToken ct)
+    {
         var ring = await keys.GetAsync(ct).ConfigureAwait(false);
-        if (!verified.TryVerify(key, ring, out var id)) return null;
-        return await ReadLicenseAsync(id.AccountId, id.LicenseId, purpose, ct).ConfigureAwait(false);
+        if (!verified.TryVerifyHot(key, ring, out var hot)) return (null, null);
+        return (await ReadLicenseAsync(hot.Id.AccountId, hot.Id.LicenseId, purpose, ct, hot).ConfigureAwait(false), hot);
     }
 
     /// <summary>
@@ -88,12 +87,15 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
         return null;
     }
 
-    private async ValueTask<License?> ReadLicenseAsync(string accountId, string licenseId, Purpose purpose, CancellationToken ct)
+    /// <param name="hot">A native key's hot state: the per-key bucket and the cache entry are reached through it (null: looked up).</param>
+    private async ValueTask<License?> ReadLicenseAsync(string accountId, string licenseId, Purpose purpose, CancellationToken ct, HotLicense? hot = null)
     {
         if (purpose == Purpose.Search) return await licenses.GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
         if (purpose == Purpose.Usage) guard.CheckUsage(licenseId);
-        else guard.CheckLicense(licenseId);
-        return await cache.GetAsync(accountId, licenseId, licenses, ct).ConfigureAwait(false);
+        else guard.CheckLicense(licenseId, hot);
+        return hot is null
+            ? await cache.GetAsync(accountId, licenseId, licenses, ct).ConfigureAwait(false)
+            : await cache.GetAsync(hot, licenses, ct).ConfigureAwait(false);
     }
 
     /// <summary>

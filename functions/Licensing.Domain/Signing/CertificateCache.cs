@@ -49,7 +49,7 @@ public sealed class CertificateCache(TimeProvider clock, TimeSpan window, int ca
         var kept = hot?.Certificate;
         if (kept is not null && kept.Key.Equals(key) && _entries.TryGet(kept.Entry, out certificate)) return Fits(certificate, revalidateAfter);
         if (!_entries.TryGet(key, out certificate, out var entry) || !Fits(certificate, revalidateAfter)) return false;
-        if (hot is not null && (kept is null || !_entries.TryGet(kept.Entry, out _))) hot.Certificate = new Reused(key, entry);
+        Keep(hot, key, entry);
         return true;
     }
 
@@ -58,9 +58,15 @@ public sealed class CertificateCache(TimeProvider clock, TimeSpan window, int ca
     {
         Interlocked.Increment(ref _signed);
         _entries.Set(key, certificate);
-        if (hot is not null && (hot.Certificate is not { } kept || kept.Key.Equals(key) || !_entries.TryGet(kept.Entry, out _))
-            && _entries.Held(key) is { } entry)
-            hot.Certificate = new Reused(key, entry);
+        if (hot is not null) Keep(hot, key, _entries.Held(key));
+    }
+
+    /// <summary>Keeps <paramref name="entry"/> in <paramref name="hot"/> unless it keeps another site's entry that is still live.</summary>
+    private void Keep(Licenses.HotLicense? hot, CertificateCacheKey key, TtlCache<CertificateCacheKey, IssuedCertificate>.Entry? entry)
+    {
+        if (hot is null || entry is null) return;
+        if (hot.Certificate is { } kept && !kept.Key.Equals(key) && _entries.TryGet(kept.Entry, out _)) return;
+        hot.Certificate = new Reused(key, entry);
     }
 
     private bool Fits(IssuedCertificate certificate, DateTimeOffset revalidateAfter) =>

@@ -37,8 +37,8 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
         var body = await RequestBody.ReadJsonAsync<ValidateRequest>(req, ct);
         var request = Parse(body);
         var verdict = await budget.RunAsync(t => validation.ValidateAsync(request, address, t), ct);
-        LicensingMetrics.Verdict(verdict.Code.ToWire());
         var response = ResponseOf(verdict, clock.GetUtcNow());
+        LicensingMetrics.Verdict(response.Code);
         // A repeat whose certificate is reused is the same answer: its bytes are written again rather than serialized again.
         return verdict is { License: { } license, Issued: { } issued }
             ? ApiJsonResult.Serialized(StatusCodes.Status200OK, ValidateAnswers.BytesOf(response, license, issued))
