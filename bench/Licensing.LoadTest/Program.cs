@@ -469,7 +469,7 @@ public sealed record Population(string AccountId, IReadOnlyList<ProvisionedLicen
 /// share it), its voluntary context switches (a wake-up each), and the loopback TCP segments sent by both sides
 /// (/proc/net/snmp). A split write, an extra wake-up or a costlier path shows here, not only in req/s.
 /// </summary>
-public sealed record KernelCounters(long Segments, double UserSeconds, double SystemSeconds, long Switches, GcCounters Gc)
+public sealed record KernelCounters(long Segments, double UserSeconds, double SystemSeconds, long Switches, long Faults, GcCounters Gc)
 {
     public double CpuSeconds => UserSeconds + SystemSeconds;
 
@@ -485,7 +485,7 @@ public sealed record KernelCounters(long Segments, double UserSeconds, double Sy
 
     public static KernelCounters Read()
     {
-        if (!OperatingSystem.IsLinux() || getrusage(0, out var u) != 0) return new KernelCounters(-1, 0, 0, 0, GcCounters.Read());
+        if (!OperatingSystem.IsLinux() || getrusage(0, out var u) != 0) return new KernelCounters(-1, 0, 0, 0, 0, GcCounters.Read());
         long segments = -1;
         try
         {
@@ -493,12 +493,13 @@ public sealed record KernelCounters(long Segments, double UserSeconds, double Sy
             segments = long.Parse(tcp[1].Split(' ')[Array.IndexOf(tcp[0].Split(' '), "OutSegs")], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException) { }
-        return new KernelCounters(segments, u.UserSec + u.UserMicros / 1e6, u.SystemSec + u.SystemMicros / 1e6, u.NVcsw, GcCounters.Read());
+        return new KernelCounters(segments, u.UserSec + u.UserMicros / 1e6, u.SystemSec + u.SystemMicros / 1e6, u.NVcsw, u.MinFlt, GcCounters.Read());
     }
 
     public string Since(KernelCounters b, long requests) => Segments < 0 || b.Segments < 0 || requests == 0 ? "n/a (Linux only)"
         : $"CPU {(UserSeconds - b.UserSeconds) * 1e6 / requests:F1} µs user + {(SystemSeconds - b.SystemSeconds) * 1e6 / requests:F1} µs kernel,"
-            + $" {(double)(Switches - b.Switches) / requests:F2} context switches, {(double)(Segments - b.Segments) / requests:F2} TCP segments sent;"
+            + $" {(double)(Switches - b.Switches) / requests:F2} context switches, {(double)(Segments - b.Segments) / requests:F2} TCP segments sent,"
+            + $" {(double)(Faults - b.Faults) / requests:F2} page faults;"
             + $" {Gc.Since(b.Gc, requests)}";
 }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Licensing.Domain.Common;
 using Licensing.Domain.Domains;
 using Licensing.Domain.Licenses;
@@ -21,12 +19,7 @@ public static class ActivationRules
     public const int MaxNameLength = 200;
 
     /// <summary>A stable activation id derived from what is activated, so re-activating the same thing finds the same slot.</summary>
-    public static string IdFor(ActivationTarget target)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(target.Domain ?? "fp:" + target.Fingerprint), hash);
-        return "act_" + Convert.ToHexStringLower(hash[..10]);
-    }
+    public static string IdFor(ActivationTarget target) => ActivationIds.For(target);
 
     public static string IdFor(string domain) => IdFor(new ActivationTarget(domain, null));
 

@@ -41,11 +41,11 @@ public sealed class KeyedLicenseReader(PublicKeyCache keys, VerifiedKeyCache ver
     public ValueTask<License?> ReadForSearchAsync(string key, string? address, CancellationToken ct) => ReadAsync(key, address, Purpose.Search, ct);
 
     /// <summary>The license's product (null if gone) and its plan's policies.</summary>
-    public async ValueTask<(Product? Product, PlanPolicy Plan, DevelopmentHostPolicy Development)> PoliciesAsync(License license, CancellationToken ct)
+    public async ValueTask<(Product? Product, PlanPolicy Plan, DevelopmentHostPolicy Development)> PoliciesAsync(License license, CancellationToken ct,
+        HotLicense? hot = null)
     {
-        var product = await products.GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false);
-        var (plan, development) = ProductCache.Policies(product, license.Plan);
-        return (product, plan, development);
+        var kept = await products.PoliciesAsync(license, hot, ct).ConfigureAwait(false);
+        return (kept.Product, kept.PlanPolicy, kept.Development);
     }
 
     /// <summary>A state this instance just wrote: later reads here see it at once.</summary>

@@ -40,20 +40,21 @@ public sealed class CertificateCache(TimeProvider clock, TimeSpan window, int ca
         _entries.TryGet(key, out certificate) && Fits(certificate, revalidateAfter);
 
     /// <summary>
-    /// As <see cref="TryGet(CertificateCacheKey, DateTimeOffset, out IssuedCertificate)"/>, first through the entry <paramref name="hot"/>
-    /// kept when it was made for the same key (and is still held and within the window). An entry found otherwise is kept there
-    /// only when the kept one is spent: a key validated from several sites keeps one, and the others are looked up as before.
+    /// As <see cref="TryGet(CertificateCacheKey, DateTimeOffset, out IssuedCertificate)"/>, first through the entries <paramref name="hot"/>
+    /// kept for the same key (still held and within the window). An entry found otherwise is kept there when one of its
+    /// <see cref="KeptPerKey"/> places is free or spent: a key validated from a few sites keeps each, and any more are looked up as before.
     /// </summary>
     public bool TryGet(CertificateCacheKey key, DateTimeOffset revalidateAfter, Licenses.HotLicense? hot, out IssuedCertificate certificate)
     {
-        var kept = hot?.Certificate;
-        if (kept is not null && kept.Key.Equals(key) && _entries.TryGet(kept.Entry, out certificate)) return Fits(certificate, revalidateAfter);
+        if (hot?.Certificates is { } places)
+            foreach (var kept in places)
+                if (kept is not null && kept.Key.Equals(key) && _entries.TryGet(kept.Entry, out certificate)) return Fits(certificate, revalidateAfter);
         if (!_entries.TryGet(key, out certificate, out var entry) || !Fits(certificate, revalidateAfter)) return false;
         Keep(hot, key, entry);
         return true;
     }
 
-    /// <summary>Remembers a certificate just signed for <paramref name="key"/> (kept in <paramref name="hot"/> when its kept one is spent).</summary>
+    /// <summary>Remembers a certificate just signed for <paramref name="key"/> (kept in <paramref name="hot"/> as <see cref="Keep"/> says).</summary>
     public void Add(CertificateCacheKey key, IssuedCertificate certificate, Licenses.HotLicense? hot = null)
     {
         Interlocked.Increment(ref _signed);
@@ -61,12 +62,29 @@ public sealed class CertificateCache(TimeProvider clock, TimeSpan window, int ca
         if (hot is not null) Keep(hot, key, _entries.Held(key));
     }
 
-    /// <summary>Keeps <paramref name="entry"/> in <paramref name="hot"/> unless it keeps another site's entry that is still live.</summary>
+    /// <summary>Sites (domains or machines) whose certificates one key keeps at hand.</summary>
+    public const int KeptPerKey = 4;
+
+    /// <summary>
+    /// Keeps <paramref name="entry"/> in <paramref name="hot"/>: in the place of the same key's older entry, else in a free place or one
+    /// whose entry is spent; when every place holds another site's live entry, not at all.
+    /// </summary>
     private void Keep(Licenses.HotLicense? hot, CertificateCacheKey key, TtlCache<CertificateCacheKey, IssuedCertificate>.Entry? entry)
     {
         if (hot is null || entry is null) return;
-        if (hot.Certificate is { } kept && !kept.Key.Equals(key) && _entries.TryGet(kept.Entry, out _)) return;
-        hot.Certificate = new Reused(key, entry);
+        var places = hot.Certificates ??= new Reused?[KeptPerKey];
+        var place = -1;
+        for (var i = 0; i < places.Length; i++)
+        {
+            var kept = places[i];
+            if (kept is not null && kept.Key.Equals(key))
+            {
+                place = i;
+                break;
+            }
+            if (place < 0 && (kept is null || !_entries.TryGet(kept.Entry, out _))) place = i;
+        }
+        if (place >= 0) places[place] = new Reused(key, entry);
     }
 
     private bool Fits(IssuedCertificate certificate, DateTimeOffset revalidateAfter) =>

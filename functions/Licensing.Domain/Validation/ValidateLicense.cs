@@ -28,7 +28,7 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
     {
         var (license, hot) = await reader.ReadHotAsync(request.Key, clientAddress, ct).ConfigureAwait(false);
         if (license is null) return ValidationRules.NotFound;
-        var (product, policy, development) = await reader.PoliciesAsync(license, ct).ConfigureAwait(false);
+        var (product, policy, development) = await reader.PoliciesAsync(license, ct, hot).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         DateTimeOffset? releaseDate = request.ReleaseDate;
         if (request.Version is { } version)

@@ -141,11 +141,23 @@ public sealed class HotLicenseTests
         Assert.Same(a, got);
         Assert.False(cache.TryGet(Key("c.example.com"), rva, hot, out _));
 
-        cache.Add(Key("b.example.com"), b, hot); // a second site: the key keeps a's live entry, and b is found by lookup...
+        cache.Add(Key("b.example.com"), b, hot); // a second site: both are kept...
         Assert.True(cache.TryGet(Key("b.example.com"), rva, hot, out got));
         Assert.Same(b, got);
         Assert.True(cache.TryGet(Key("a.example.com"), rva, hot, out got)); // ...never mistaken for a, nor a for b
         Assert.Same(a, got);
+
+        // More sites than the key keeps: each still gets its own certificate, the ones not kept by lookup.
+        var more = Enumerable.Range(0, CertificateCache.KeptPerKey + 2)
+            .Select(i => (Key: Key($"s{i}.example.com"), Issued: new IssuedCertificate($"cert-s{i}", rva))).ToArray();
+        foreach (var (key, issued) in more) cache.Add(key, issued, hot);
+        foreach (var (key, issued) in more.Reverse())
+        {
+            Assert.True(cache.TryGet(key, rva, hot, out got));
+            Assert.Same(issued, got);
+        }
+        Assert.True(cache.TryGet(Key("b.example.com"), rva, hot, out got));
+        Assert.Same(b, got);
 
         cache.Add(Key("a.example.com"), a2); // a new certificate for a, signed on another path: the kept entry is superseded
         Assert.True(cache.TryGet(Key("a.example.com"), rva, hot, out got));
@@ -154,5 +166,43 @@ public sealed class HotLicenseTests
         Assert.False(cache.TryGet(Key("a.example.com"), rva.AddMinutes(5), hot, out _)); // the window's rule holds through the kept entry
         clock.Advance(TimeSpan.FromSeconds(61));
         Assert.False(cache.TryGet(Key("a.example.com"), rva, hot, out _));
+    }
+
+    [Fact]
+    public async Task Kept_plan_policies_follow_every_product_write_plan_change_and_expiry()
+    {
+        var clock = new TestClock();
+        var store = new InMemoryProductStore();
+        var license = ValidationRulesTests.Sample(); // product my-plugin, plan pro
+        Product ProductWith(int hours) => new(license.AccountId, license.ProductId, "Plug",
+            [new Plan("pro", "Pro", LicenseModel.Subscription, 365, 3, [], new PlanPolicy { RevalidateAfterHours = hours }),
+                new Plan("agency", "Agency", LicenseModel.Subscription, 365, 10, [], new PlanPolicy { RevalidateAfterHours = 1 })],
+            clock.GetUtcNow(), clock.GetUtcNow(), DevelopmentHostPolicy.Default);
+        await store.UpsertAsync(ProductWith(12), default);
+        var products = new ProductCache(store, clock);
+        var hot = HotFor(license);
+        Task<KeptPolicies> Policies(License l) => products.PoliciesAsync(l, hot, default).AsTask();
+
+        var kept = await Policies(license);
+        Assert.Equal(12, kept.PlanPolicy.RevalidateAfterHours);
+        Assert.Same(kept, await Policies(license)); // the repeat: the kept answer itself
+        Assert.Equal(1, store.Reads);
+
+        // A product written on this instance replaces the entry: the kept answer is given up at once.
+        products.Set(ProductWith(6));
+        var written = await Policies(license);
+        Assert.Equal(6, written.PlanPolicy.RevalidateAfterHours);
+        Assert.Same(written, await Policies(license));
+
+        // The same key's license on another plan (a plan change): that plan's policies, not the kept ones.
+        Assert.Equal(1, (await Policies(license with { Plan = "agency" })).PlanPolicy.RevalidateAfterHours);
+        Assert.Equal(6, (await Policies(license)).PlanPolicy.RevalidateAfterHours);
+
+        // Past the product cache's TTL the kept answer is not used: the product is read again, with whatever changed in storage.
+        await store.UpsertAsync(ProductWith(3), default);
+        var reads = store.Reads;
+        clock.Advance(ProductCache.Ttl + TimeSpan.FromSeconds(1));
+        Assert.Equal(3, (await Policies(license)).PlanPolicy.RevalidateAfterHours);
+        Assert.Equal(reads + 1, store.Reads);
     }
 }
