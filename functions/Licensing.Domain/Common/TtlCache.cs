@@ -180,6 +180,20 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
     }
 
     /// <summary>
+    /// Renews the entry for <paramref name="key"/> in place when a read that started at <paramref name="readStartedAt"/> found its
+    /// value unchanged (<paramref name="unchangedBy"/> says so of the held value from what the read saw, <paramref name="state"/>):
+    /// its age then counts from that read. <see cref="Renewal.Changed"/> when the entry is held, older than the read, and not the same
+    /// (the caller reads the value whole and calls <see cref="TryRefresh"/>); <see cref="Renewal.NotHeld"/> when there is nothing to renew.
+    /// </summary>
+    public Renewal TryRenew<TState>(TKey key, TState state, Func<TValue, TState, bool> unchangedBy, DateTimeOffset readStartedAt)
+    {
+        if (Ttl <= TimeSpan.Zero || !_entries.TryGetValue(key, out var held) || held.At >= readStartedAt) return Renewal.NotHeld;
+        if (!unchangedBy(held.Value, state)) return Renewal.Changed;
+        held.Renew(readStartedAt);
+        return Renewal.Renewed;
+    }
+
+    /// <summary>
     /// One cached value: when its read started and, in ticks, when it was last served (kept to the second, written rarely). Once
     /// replaced or removed it is superseded, and a caller that kept it (<see cref="Held"/>) looks the key up again.
     /// </summary>
@@ -215,3 +229,6 @@ public sealed class TtlCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl, int
         }
     }
 }
+
+/// <summary>What <see cref="TtlCache{TKey, TValue}.TryRenew"/> did.</summary>
+public enum Renewal { NotHeld, Renewed, Changed }

@@ -7,10 +7,11 @@ namespace Licensing.Domain.HotRefresh;
 /// <summary>
 /// Keeps the hot entries of the <see cref="LicenseReadCache"/> fresh ahead of expiry with few storage requests, partition by
 /// partition (an account's licenses share one). A partition is refreshed when one of its hot entries is due; then either one
-/// range read of its license rows (pages of <see cref="ILicenseBatchReader.PageSize"/>) refreshes every hot entry it holds, or
-/// reads naming the due ids (<see cref="ILicenseBatchReader.MaxIdsPerRequest"/> a request) do, whichever costs fewer requests
-/// (<see cref="UseRange"/>). Each refreshed entry's age counts from when its read started; an entry not refreshed in time
-/// (a failed read, the round's budget spent) expires and the request path reads it as it always did.
+/// range read of its license rows' versions (pages of <see cref="ILicenseBatchReader.PageSize"/>, ids and ETags only) renews every
+/// hot entry it holds at the version it holds, and reads the few that changed whole by id, or reads naming the due ids
+/// (<see cref="ILicenseBatchReader.MaxIdsPerRequest"/> a request) do, whichever costs fewer requests (<see cref="UseRange"/>). Each
+/// refreshed entry's age counts from when its read started; an entry not refreshed in time (a failed read, the round's budget
+/// spent) expires and the request path reads it as it always did.
 /// </summary>
 public sealed class HotLicenseRefresher(LicenseReadCache cache, ILicenseBatchReader reader, TimeProvider clock, HotRefreshSettings settings)
 {
@@ -21,7 +22,8 @@ public sealed class HotLicenseRefresher(LicenseReadCache cache, ILicenseBatchRea
 
     /// <summary>
     /// A range read when the due ids need at least two id reads and the partition's license rows were last read (or may be read)
-    /// in no more pages than that; the range read is never allowed more requests than the id reads would have cost.
+    /// in no more pages than that; the range read is never allowed more pages than the id reads would have cost requests (a license
+    /// changed since it was cached then costs its share of an id read too: changes are the exception, renewals the rule).
     /// </summary>
     public static bool UseRange(int dueCount, int? knownPages, int maxIdsPerRequest) =>
         IdRequests(dueCount, maxIdsPerRequest) is var cost && cost >= 2 && (knownPages is null || knownPages <= cost);
@@ -61,9 +63,9 @@ public sealed class HotLicenseRefresher(LicenseReadCache cache, ILicenseBatchRea
         IEnumerable<string> left = due;
         if (UseRange(due.Count, _pages.TryGetValue(accountId, out var known) ? known : null, reader.MaxIdsPerRequest))
         {
-            var seen = await ReadRangeAsync(accountId, hot, IdRequests(due.Count, reader.MaxIdsPerRequest), budget, tally, ct).ConfigureAwait(false);
-            if (seen is null) return;
-            left = due.Where(id => !seen.Contains(id));
+            var (complete, seen, changed) = await ReadRangeAsync(accountId, hot, IdRequests(due.Count, reader.MaxIdsPerRequest), budget, tally, ct)
+                .ConfigureAwait(false);
+            left = complete ? changed : changed.Concat(due.Where(id => !seen.Contains(id)));
         }
         foreach (var ids in left.Chunk(reader.MaxIdsPerRequest))
         {
@@ -77,35 +79,43 @@ public sealed class HotLicenseRefresher(LicenseReadCache cache, ILicenseBatchRea
     }
 
     /// <summary>
-    /// Reads the partition's license rows, at most <paramref name="cap"/> pages, refreshing the hot entries met. Null when it read
-    /// them all (a hot license it did not meet is gone, and is refreshed as such); else the ids met, for the id reads to finish.
+    /// Reads the versions of the partition's license rows, at most <paramref name="cap"/> pages, renewing each hot entry met at the
+    /// version it holds. Returns whether it read them all (then a hot license it did not meet is gone, and is refreshed as such), the
+    /// hot ids met, and those met at another version than the one held (read whole by id next).
     /// </summary>
-    private async Task<HashSet<string>?> ReadRangeAsync(string accountId, HashSet<string> hot, int cap, int budget, RefreshTally tally, CancellationToken ct)
+    private async Task<(bool Complete, HashSet<string> Seen, List<string> Changed)> ReadRangeAsync(string accountId, HashSet<string> hot, int cap,
+        int budget, RefreshTally tally, CancellationToken ct)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var changed = new List<string>();
         var started = clock.GetUtcNow();
         string? token = null;
         var pages = 0;
         do
         {
             if (tally.Requests >= budget) break;
-            var page = await reader.ReadPageAsync(accountId, token, ct).ConfigureAwait(false);
+            var page = await reader.ReadVersionsAsync(accountId, token, ct).ConfigureAwait(false);
             tally.RangeRequests++;
             pages++;
-            foreach (var license in page.Items)
-                if (hot.Contains(license.Id) && seen.Add(license.Id) && cache.TryRefresh(accountId, license.Id, license, started)) tally.Refreshed++;
+            foreach (var (id, version) in page.Items)
+            {
+                if (!hot.Contains(id) || !seen.Add(id)) continue;
+                var renewal = cache.TryRenew(accountId, id, version, started);
+                if (renewal == Renewal.Renewed) tally.Refreshed++;
+                else if (renewal == Renewal.Changed) changed.Add(id);
+            }
             token = page.ContinuationToken;
         }
         while (token is not null && pages < cap);
         if (token is not null || pages == 0)
         {
             if (pages == cap) _pages[accountId] = cap + 1;
-            return seen;
+            return (false, seen, changed);
         }
         _pages[accountId] = pages;
         foreach (var gone in hot.Where(id => !seen.Contains(id)))
             if (cache.TryRefresh(accountId, gone, null, started)) tally.Refreshed++;
-        return null;
+        return (true, seen, changed);
     }
 }
 

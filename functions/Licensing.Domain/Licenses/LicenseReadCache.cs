@@ -54,6 +54,13 @@ public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
         _entries.TryRefresh((accountId, licenseId), license, readStartedAt);
 
     /// <summary>
+    /// Renews the entry of a license whose row a query that started at <paramref name="readStartedAt"/> found at
+    /// <paramref name="version"/>, when the entry holds that version (<see cref="Renewal.Changed"/>: it holds another, or "gone").
+    /// </summary>
+    public Renewal TryRenew(string accountId, string licenseId, string version, DateTimeOffset readStartedAt) =>
+        _entries.TryRenew((accountId, licenseId), version, static (held, v) => held?.Version == v, readStartedAt);
+
+    /// <summary>
     /// Two reads of a license at the same ETag are the same state: a refresh that finds the license unchanged keeps the object held
     /// (and with it the strings later lookups compare, such as the certificate reuse's key) and lets the new one die young.
     /// </summary>

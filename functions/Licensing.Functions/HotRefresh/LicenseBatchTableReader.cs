@@ -7,9 +7,9 @@ using Licensing.Functions.Storage;
 namespace Licensing.Functions.HotRefresh;
 
 /// <summary>
-/// The hot-license refresher's reads of the <c>licenses</c> table (docs/storage.md): a page of an account's license rows (the
-/// RowKey range of license ids, never its activation or journal rows), or one query naming up to
-/// <see cref="MaxIdsPerRequest"/> license ids of one partition. Both run inside the storage fault guard.
+/// The hot-license refresher's reads of the <c>licenses</c> table (docs/storage.md): a page of the versions (row key and ETag, no
+/// property) of an account's license rows (the RowKey range of license ids, never its activation or journal rows), or one query
+/// naming up to <see cref="MaxIdsPerRequest"/> license ids of one partition, whole. Both run inside the storage fault guard.
 /// </summary>
 public sealed class LicenseBatchTableReader(TableStorage tables, LicenseTableStore licenses, int pageSize = 1000) : ILicenseBatchReader
 {
@@ -29,10 +29,13 @@ public sealed class LicenseBatchTableReader(TableStorage tables, LicenseTableSto
         return [.. rows.Select(licenses.Read)];
     }
 
-    public async Task<LicenseRangePage> ReadPageAsync(string accountId, string? continuationToken, CancellationToken ct)
+    public async Task<LicenseVersionPage> ReadVersionsAsync(string accountId, string? continuationToken, CancellationToken ct)
     {
         var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")} and {LicenseTableStore.LicenseRows}";
-        var (rows, next) = await tables.Licenses.QueryPageAsync(filter, PageSize, continuationToken, ct);
-        return new LicenseRangePage([.. rows.Select(licenses.Read)], next);
+        var (rows, next) = await tables.Licenses.QueryPageAsync(filter, PageSize, continuationToken, ct, VersionOnly);
+        return new LicenseVersionPage([.. rows.Select(e => new LicenseVersion(e.RowKey, e.ETag.ToString()))], next);
     }
+
+    /// <summary>A range read asks for the row key alone: storage still sends each entity's keys and ETag, and none of its properties.</summary>
+    private static readonly string[] VersionOnly = ["RowKey"];
 }

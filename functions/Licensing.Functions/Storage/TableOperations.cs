@@ -148,12 +148,15 @@ public static class TableOperations
             return (IReadOnlyList<T>)result;
         }, ct);
 
-    /// <summary>One page of a query from storage's continuation token: the entities and the token of the next page (null at the end).</summary>
+    /// <summary>
+    /// One page of a query from storage's continuation token: the entities and the token of the next page (null at the end); with
+    /// <paramref name="select"/>, only those properties (and each entity's keys and ETag).
+    /// </summary>
     public static Task<(IReadOnlyList<TableEntity> Values, string? ContinuationToken)> QueryPageAsync(this TableClient table,
-        string filter, int pageSize, string? continuationToken, CancellationToken ct) =>
+        string filter, int pageSize, string? continuationToken, CancellationToken ct, IEnumerable<string>? select = null) =>
         StorageFaults.Guard(async () =>
         {
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: ct).AsPages(continuationToken, pageSize))
+            await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, select, ct).AsPages(continuationToken, pageSize))
                 return ((IReadOnlyList<TableEntity>)page.Values, page.ContinuationToken);
             return ([], (string?)null);
         }, ct);

@@ -64,17 +64,26 @@ public sealed class HotRefreshRig : IAsyncDisposable
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }
 
-/// <summary>Counts the HTTP requests a storage client sends; each takes <paramref name="takes"/> on the test clock (a slow read).</summary>
+/// <summary>
+/// Counts the HTTP requests a storage client sends, keeping each one's address and answer; each takes <paramref name="takes"/> on the
+/// test clock (a slow read).
+/// </summary>
 public sealed class CountingHandler(TestClock clock, TimeSpan takes) : DelegatingHandler
 {
     private int _count;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Uri Address, string Answer)> _exchanges = new();
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The requests sent, in order, with the answers' bodies.</summary>
+    public IReadOnlyList<(Uri Address, string Answer)> Exchanges => [.. _exchanges];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _count);
         var response = await base.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        _exchanges.Enqueue((request.RequestUri!, await response.Content.ReadAsStringAsync(cancellationToken)));
         clock.Advance(takes);
         return response;
     }

@@ -113,7 +113,7 @@ public sealed class HotRefreshTests
     }
 
     [Fact]
-    public async Task Revoked_and_deleted_hot_licenses_stop_validating_within_the_bound_after_one_range_read()
+    public async Task Revoked_and_deleted_hot_licenses_stop_validating_within_the_bound_after_one_range_read_of_versions()
     {
         await using var v = await HotRefreshRig.StartAsync();
         await using var admin = await TestHost.StartAsync(clock: v.Clock);
@@ -127,8 +127,16 @@ public sealed class HotRefreshTests
         var (refresher, requests) = v.Refresher();
         var tally = new RefreshTally();
         await refresher.RefreshAsync(100, tally, default);
-        // 20 due ids would take two id queries (14 a query); the partition's 20 license rows are one page.
-        Assert.Equal((1, 1, 0, 20), (requests.Count, tally.RangeRequests, tally.IdRequests, tally.Refreshed));
+        // 20 due ids would take two id queries (14 a query); the versions of the partition's 20 license rows are one page, and
+        // the one license at a new version (the revoked one) is then read whole by id: 18 renewed, 1 read again, 1 gone.
+        Assert.Equal((2, 1, 1, 20), (requests.Count, tally.RangeRequests, tally.IdRequests, tally.Refreshed));
+        // The range read carried ids and ETags only: no license's content crossed the wire for the 18 unchanged ones.
+        var (range, versions) = requests.Exchanges[0];
+        Assert.Contains("select=RowKey", Uri.UnescapeDataString(range.Query), StringComparison.Ordinal);
+        Assert.Equal(19, System.Text.RegularExpressions.Regex.Count(versions, "\"odata.etag\""));
+        Assert.DoesNotContain("\"ProductId\"", versions, StringComparison.Ordinal);
+        Assert.Contains("\"ProductId\"", requests.Exchanges[1].Answer, StringComparison.Ordinal);
+        Assert.Contains(ids[0], requests.Exchanges[1].Address.Query, StringComparison.Ordinal);
 
         Assert.Equal("REVOKED", await v.CodeAsync(keys[0]));
         Assert.Equal("NOT_FOUND", await v.CodeAsync(keys[1]));
