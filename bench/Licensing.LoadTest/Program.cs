@@ -109,7 +109,8 @@ public static class LoadTestProgram
         // The activity flush's storage calls on the host that served the hot phases: a write per validated license per flush, and a
         // read only for a license not written by its previous flush or whose row changed meanwhile (the other host writes the same rows).
         var flusher = cached.App.Services.GetRequiredService<Licensing.Domain.Activity.ActivityFlusher>();
-        Console.WriteLine($"activity flush (caches-on host): {flusher.Writes} writes, {flusher.Reads} reads over the run");
+        Console.WriteLine($"activity flush (caches-on host): {flusher.Writes} rows written in {flusher.WriteRequests} requests,"
+            + $" {flusher.Reads} reads over the run");
 
         var floor = Math.Min(framework.Rps, storage.Rps);
         Console.WriteLine();

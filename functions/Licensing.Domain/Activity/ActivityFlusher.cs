@@ -10,27 +10,32 @@ namespace Licensing.Domain.Activity;
 /// recorder and written, and handed on, with a later flush.
 /// </summary>
 /// <remarks>
-/// The rows written by the last flush are remembered with their versions: a license validated again before the next flush
-/// (a busy product's usual case) is written against the remembered row with one conditional write and no read. A row
-/// changed or removed meanwhile (another instance's flush, the license's deletion) fails that write and is read afresh, and
-/// the license is then contended: its next flushes read first (two calls, as without memory, never a failed write more)
-/// until a read finds the row as this instance last wrote it.
+/// The rows written by the last flush are remembered with their versions: licenses validated again before the next flush
+/// (a busy product's usual case) are written against their remembered rows without a read, up to 100 of one account in one
+/// conditional transaction (one storage request; all or none). A row changed or removed meanwhile (another instance's flush, the
+/// license's deletion) fails that transaction, and each of its licenses is then written on its own, its row read afresh; the
+/// changed one is contended: its next flushes read first (two calls, as without memory, never a failed write more) until a read
+/// finds the row as this instance last wrote it.
 /// A license without a row gets one only while the license exists: activity recorded just before a deletion is dropped,
 /// never written back after the deletion erased it.
 /// </remarks>
 public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore store, IEnumerable<IActivityBatchConsumer> consumers, TimeProvider clock,
     ILicenseStore? licenses = null)
 {
-    /// <summary>Licenses written at once by a flush.</summary>
+    /// <summary>Storage writes (a transaction or a single license) in flight at once in a flush.</summary>
     public const int WriteConcurrency = 8;
 
     private readonly IReadOnlyList<IActivityBatchConsumer> _consumers = [.. consumers];
     private ConcurrentDictionary<(string, string), Remembered> _written = new();
     private long _writes;
+    private long _writeRequests;
     private long _reads;
 
-    /// <summary>Storage writes made so far (for the amortised cost: compare with the validations made).</summary>
+    /// <summary>Rows written so far (for the amortised cost: compare with the validations made).</summary>
     public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>Storage requests that wrote rows so far: a transaction of many licenses counts once.</summary>
+    public long WriteRequests => Interlocked.Read(ref _writeRequests);
 
     /// <summary>Stored rows read so far: a license's first write of an instance, and a write that found its row changed.</summary>
     public long Reads => Interlocked.Read(ref _reads);
@@ -39,30 +44,52 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
     {
         var batch = recorder.Drain();
         var known = _written;
-        var written = new List<FlushedActivity>(batch.Count);
-        var remembered = new ConcurrentDictionary<(string, string), Remembered>();
-        Exception? firstFailure = null;
-        // A few licenses at a time: a flush of thousands of licenses one by one (a storage round trip each) would outlast its interval.
+        var flush = new Flush(batch.Count);
+        // The licenses this instance wrote last time and nobody else since: their remembered rows are current, so they are written
+        // in transactions of up to 100 of one account (one storage request each) without a read.
+        var steady = new List<ActivityRecorder.Pending>();
+        var single = new ConcurrentQueue<(ActivityRecorder.Pending Pending, Remembered? Known)>();
+        foreach (var pending in batch)
+        {
+            var remembered = known.GetValueOrDefault((pending.AccountId, pending.LicenseId));
+            if (remembered is { Contended: false }) steady.Add(pending);
+            else single.Enqueue((pending, remembered));
+        }
+        var transactions = steady.GroupBy(p => p.AccountId, StringComparer.Ordinal).SelectMany(g => g.Chunk(IActivityStore.MaxRowsPerTransaction));
+        // A few requests at a time: a flush of thousands of licenses one by one (a storage round trip each) would outlast its interval.
         // Every license is attempted, also once the flush is cancelled: what is not written is put back, never lost.
-        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = WriteConcurrency }, async (pending, _) =>
+        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = WriteConcurrency }, async (rows, _) =>
         {
             try
             {
-                var key = (pending.AccountId, pending.LicenseId);
-                if (await WriteAsync(pending, known.GetValueOrDefault(key), ct).ConfigureAwait(false) is not var (flushed, contended)) return;
-                lock (written) written.Add(flushed);
-                if (flushed.Written.Version is { Length: > 0 }) remembered[key] = new Remembered(flushed.Written, contended);
+                if (!await WriteTogetherAsync(rows, known, flush, ct).ConfigureAwait(false))
+                    // A row changed since this instance wrote it (another instance's flush, a deletion): nothing was written, and each
+                    // license is written on its own, its row read first.
+                    foreach (var pending in rows) single.Enqueue((pending, known[(pending.AccountId, pending.LicenseId)] with { Contended = true }));
             }
             catch (Exception e)
             {
-                recorder.Requeue(pending);
-                Interlocked.CompareExchange(ref firstFailure, e, null);
+                foreach (var pending in rows) recorder.Requeue(pending);
+                flush.Failed(e);
             }
         }).ConfigureAwait(false);
-        _written = remembered;
-        if (written.Count > 0)
+        await Parallel.ForEachAsync(single, new ParallelOptions { MaxDegreeOfParallelism = WriteConcurrency }, async (one, _) =>
         {
-            var flushed = new ActivityBatch(written, clock.GetUtcNow());
+            try
+            {
+                if (await WriteAsync(one.Pending, one.Known, ct).ConfigureAwait(false) is var (flushed, contended)) flush.Add(flushed, contended);
+            }
+            catch (Exception e)
+            {
+                recorder.Requeue(one.Pending);
+                flush.Failed(e);
+            }
+        }).ConfigureAwait(false);
+        _written = flush.Remembered;
+        var firstFailure = flush.FirstFailure;
+        if (flush.Written.Count > 0)
+        {
+            var flushed = new ActivityBatch(flush.Written, clock.GetUtcNow());
             foreach (var consumer in _consumers)
             {
                 try
@@ -77,6 +104,45 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         }
         if (firstFailure is not null) throw firstFailure;
         return batch.Count;
+    }
+
+    /// <summary>
+    /// Writes licenses of one account, each merged into the row this instance remembers writing, in one transaction: true when
+    /// written (all of them), false when any row had changed since (none written).
+    /// </summary>
+    private async Task<bool> WriteTogetherAsync(ActivityRecorder.Pending[] rows, ConcurrentDictionary<(string, string), Remembered> known, Flush flush,
+        CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var merged = rows.Select(p => (Pending: p, Current: known[(p.AccountId, p.LicenseId)].Row)).Select(r => (r.Pending, r.Current,
+            Merge: LicenseActivity.Merge(r.Current, r.Pending, now))).ToArray();
+        var versions = await store.ReplaceAllAsync([.. merged.Select(m => m.Merge.Next)], ct).ConfigureAwait(false);
+        Interlocked.Increment(ref _writeRequests);
+        if (versions is null) return false;
+        Interlocked.Add(ref _writes, rows.Length);
+        for (var i = 0; i < merged.Length; i++)
+            flush.Add(Flushed(merged[i].Pending, merged[i].Current, merged[i].Merge.Next with { Version = versions[i] }, merged[i].Merge.NewlySuspected),
+                contended: false);
+        return true;
+    }
+
+    /// <summary>What one flush wrote, the rows it remembers for the next, and its first failure.</summary>
+    private sealed class Flush(int capacity)
+    {
+        private Exception? _firstFailure;
+
+        public List<FlushedActivity> Written { get; } = new(capacity);
+        public ConcurrentDictionary<(string, string), Remembered> Remembered { get; } = new();
+        public Exception? FirstFailure => Volatile.Read(ref _firstFailure);
+
+        public void Add(FlushedActivity flushed, bool contended)
+        {
+            lock (Written) Written.Add(flushed);
+            if (flushed.Written.Version is { Length: > 0 })
+                Remembered[(flushed.Recorded.AccountId, flushed.Recorded.LicenseId)] = new Remembered(flushed.Written, contended);
+        }
+
+        public void Failed(Exception e) => Interlocked.CompareExchange(ref _firstFailure, e, null);
     }
 
     /// <summary>
@@ -105,16 +171,23 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
                 return null;
             var (next, newlySuspected) = LicenseActivity.Merge(current, pending, clock.GetUtcNow());
             var version = await store.AddOrReplaceAsync(next, token).ConfigureAwait(false);
+            Interlocked.Increment(ref _writeRequests);
             Interlocked.Increment(ref _writes);
-            long? firstValidation = current?.FirstValidatedAt is null && next.FirstValidatedAt is { } first
-                ? (long)(first - pending.LicenseCreatedAt).TotalSeconds
-                : null;
-            return new FlushedActivity(pending, next with { Version = version }, newlySuspected, firstValidation)
-            {
-                SharingToJournal = next.SharingFiredAt is not null ? next : current?.SharingFiredAt is not null ? current : null,
-            };
+            return Flushed(pending, current, next with { Version = version }, newlySuspected);
         }, ct).ConfigureAwait(false);
         return flushed is null ? null : (flushed, contended);
+    }
+
+    /// <summary>What a write of <paramref name="written"/> (merged from <paramref name="current"/>) hands to the consumers.</summary>
+    private static FlushedActivity Flushed(ActivityRecorder.Pending pending, LicenseActivity? current, LicenseActivity written, bool newlySuspected)
+    {
+        long? firstValidation = current?.FirstValidatedAt is null && written.FirstValidatedAt is { } first
+            ? (long)(first - pending.LicenseCreatedAt).TotalSeconds
+            : null;
+        return new FlushedActivity(pending, written, newlySuspected, firstValidation)
+        {
+            SharingToJournal = written.SharingFiredAt is not null ? written : current?.SharingFiredAt is not null ? current : null,
+        };
     }
 
     /// <summary>A row this instance wrote, and whether another writer had changed it before (then the next flush reads first).</summary>

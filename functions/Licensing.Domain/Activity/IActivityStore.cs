@@ -12,6 +12,16 @@ public interface IActivityStore
     /// </summary>
     Task<string?> AddOrReplaceAsync(LicenseActivity activity, CancellationToken ct);
 
+    /// <summary>The most rows one <see cref="ReplaceAllAsync"/> writes (an entity-group transaction's limit).</summary>
+    public const int MaxRowsPerTransaction = 100;
+
+    /// <summary>
+    /// Replaces rows of one account, each only if unchanged since its <see cref="LicenseActivity.Version"/>, in one storage request and
+    /// all or none: the new versions in order, or null when any row had changed or gone (then nothing was written).
+    /// At most <see cref="MaxRowsPerTransaction"/> rows, every one with a version.
+    /// </summary>
+    Task<IReadOnlyList<string?>?> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct);
+
     /// <summary>Removes a deleted license's activity (its sites and hashed addresses); nothing if there is none.</summary>
     Task DeleteAsync(string accountId, string licenseId, CancellationToken ct);
 }

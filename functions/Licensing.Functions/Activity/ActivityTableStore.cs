@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain.Activity;
 using Licensing.Domain.Common;
@@ -36,7 +37,20 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
     public Task DeleteAsync(string accountId, string licenseId, CancellationToken ct) => tables.Activity.DeleteIfExistsAsync(accountId, licenseId, ct);
 
     public Task<string?> AddOrReplaceAsync(LicenseActivity a, CancellationToken ct) =>
-        tables.Activity.AddOrReplaceIfMatchAsync(new TableEntity(a.AccountId, a.LicenseId)
+        tables.Activity.AddOrReplaceIfMatchAsync(ToEntity(a), a.Version, "activity changed while it was being flushed", TableUpdateMode.Replace, ct);
+
+    public async Task<IReadOnlyList<string?>?> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
+    {
+        if (rows.Count is 0) return [];
+        if (rows.Count > IActivityStore.MaxRowsPerTransaction || rows.Any(r => r.Version is null || r.AccountId != rows[0].AccountId))
+            throw new ArgumentException($"at most {IActivityStore.MaxRowsPerTransaction} rows of one account, each with its version", nameof(rows));
+        var outcome = await tables.Activity.SubmitIfAsync(
+            rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(r), new ETag(r.Version!))).ToList(), ct);
+        return outcome.Committed ? outcome.ETags : null;
+    }
+
+    private static TableEntity ToEntity(LicenseActivity a) =>
+        new(a.AccountId, a.LicenseId)
         {
             ["FirstValidatedAt"] = a.FirstValidatedAt,
             ["LastValidatedAt"] = a.LastValidatedAt,
@@ -51,7 +65,7 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
             ["WindowDevelopmentHosts"] = StorageJson.Serialize(a.WindowDevelopmentHosts),
             ["SharingSuspectedAt"] = a.SharingSuspectedAt,
             ["SharingFiredAt"] = a.SharingFiredAt,
-        }, a.Version, "activity changed while it was being flushed", TableUpdateMode.Replace, ct);
+        };
 
     /// <summary>The per-day counts as <c>yyyy-MM-dd:validations:valid</c> entries joined by <c>;</c>.</summary>
     public static string FormatDays(IEnumerable<ActivityDay> days) =>

@@ -161,6 +161,71 @@ public sealed class ActivityFlusherTests
         Assert.Equal(0, await flusher.FlushAsync(default)); // and not put back
     }
 
+    [Fact]
+    public async Task Licenses_validated_again_are_written_a_hundred_of_one_account_to_a_request_and_none_is_lost()
+    {
+        var licenses = Enumerable.Range(0, 250).Select(i => ValidationRulesTests.Sample() with { Id = $"lic_a{i:D3}" })
+            .Concat(Enumerable.Range(0, 30).Select(i => ValidationRulesTests.Sample() with { AccountId = "acct_0000000000000002", Id = $"lic_b{i:D3}" }))
+            .ToArray();
+        var flusher = Flusher();
+        foreach (var l in licenses) Validate(l, 1);
+        await flusher.FlushAsync(default);
+        Assert.Equal((280, 280, 280L, 0), (flusher.Reads, flusher.Writes, flusher.WriteRequests, _store.Transactions)); // first writes: each read
+
+        foreach (var l in licenses) Validate(l, 2);
+        await flusher.FlushAsync(default);
+        // 250 of one account: 3 transactions (100 + 100 + 50); 30 of the other: 1. No read.
+        Assert.Equal((280, 560, 284L, 4), (flusher.Reads, flusher.Writes, flusher.WriteRequests, _store.Transactions));
+        foreach (var l in licenses) Assert.Equal(3, (await _store.GetAsync(l.AccountId, l.Id, default))!.Validations);
+        Assert.Equal(280 * 3, _metrics.Validations);
+    }
+
+    [Fact]
+    public async Task A_row_changed_elsewhere_fails_its_transaction_and_every_license_of_it_is_then_written_on_its_own()
+    {
+        var licenses = Enumerable.Range(0, 100).Select(i => ValidationRulesTests.Sample() with { Id = $"lic_{i:D3}" }).ToArray();
+        var flusher = Flusher();
+        foreach (var l in licenses) Validate(l, 1);
+        await flusher.FlushAsync(default);
+
+        // Another instance writes one of them between this instance's flushes.
+        var other = new ActivityRecorder(_clock);
+        other.Record(licenses[42], PlanPolicy.Default, DevelopmentHostPolicy.Default, "other-site.com", "198.51.100.9", valid: true);
+        await new ActivityFlusher(other, _store, [], _clock).FlushAsync(default);
+
+        foreach (var l in licenses) Validate(l, 1);
+        var (reads, writes) = (flusher.Reads, flusher.Writes);
+        await flusher.FlushAsync(default);
+        Assert.Equal((reads + 100, writes + 100), (flusher.Reads, flusher.Writes)); // the failed transaction wrote nothing; each read, written
+        Assert.Equal(3, (await _store.GetAsync(licenses[42].AccountId, licenses[42].Id, default))!.Validations);
+        Assert.All(licenses.Where(l => l != licenses[42]), l => Assert.Equal(2, _store.GetAsync(l.AccountId, l.Id, default).Result!.Validations));
+
+        // Next flush: the 99 found as this instance wrote them go in one transaction again; the changed one is read first.
+        foreach (var l in licenses) Validate(l, 1);
+        (reads, writes) = (flusher.Reads, flusher.Writes);
+        var transactions = _store.Transactions;
+        await flusher.FlushAsync(default);
+        Assert.Equal((reads + 1, writes + 100, transactions + 1), (flusher.Reads, flusher.Writes, _store.Transactions));
+        Assert.Equal(100 * 3 + 1, licenses.Sum(l => _store.GetAsync(l.AccountId, l.Id, default).Result!.Validations));
+    }
+
+    [Fact]
+    public async Task A_transaction_storage_refuses_puts_its_licenses_back_and_a_later_flush_counts_each_once()
+    {
+        var licenses = Enumerable.Range(0, 5).Select(i => ValidationRulesTests.Sample() with { Id = $"lic_{i}" }).ToArray();
+        var flusher = Flusher();
+        foreach (var l in licenses) Validate(l, 1);
+        await flusher.FlushAsync(default);
+        foreach (var l in licenses) Validate(l, 2);
+        _store.FailNextSaveOf = licenses[3].Id;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => flusher.FlushAsync(default));
+        Assert.Equal(5, _metrics.Validations); // the transaction was refused whole: nothing of it counted yet
+        await flusher.FlushAsync(default);
+        Assert.Equal(15, _metrics.Validations);
+        Assert.All(licenses, l => Assert.Equal(3, _store.GetAsync(l.AccountId, l.Id, default).Result!.Validations));
+    }
+
     /// <summary>Passes every call on, counting the conditional writes refused because the row had changed.</summary>
     private sealed class RefusalCounter(IActivityStore inner) : IActivityStore
     {
@@ -179,6 +244,13 @@ public sealed class ActivityFlusherTests
                 Refused++;
                 throw;
             }
+        }
+
+        public async Task<IReadOnlyList<string?>?> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
+        {
+            var versions = await inner.ReplaceAllAsync(rows, ct);
+            if (versions is null) Refused++;
+            return versions;
         }
 
         public Task DeleteAsync(string accountId, string licenseId, CancellationToken ct) => inner.DeleteAsync(accountId, licenseId, ct);
@@ -235,6 +307,34 @@ public sealed class ActivityFlusherTests
                 var version = $"W/\"{Interlocked.Increment(ref _versions)}\"";
                 _rows[(activity.AccountId, activity.LicenseId)] = activity with { Version = version };
                 return Task.FromResult<string?>(version);
+            }
+        }
+
+        /// <summary>Transactions made (each one storage request).</summary>
+        public int Transactions { get; private set; }
+
+        public Task<IReadOnlyList<string?>?> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
+        {
+            Assert.InRange(rows.Count, 1, IActivityStore.MaxRowsPerTransaction);
+            Assert.All(rows, r => Assert.Equal((rows[0].AccountId, true), (r.AccountId, r.Version is not null)));
+            if (rows.Any(r => r.LicenseId == FailNextSaveOf))
+            {
+                FailNextSaveOf = null;
+                throw new InvalidOperationException("storage is down");
+            }
+            lock (_rows)
+            {
+                Transactions++;
+                if (rows.Any(r => _rows.GetValueOrDefault((r.AccountId, r.LicenseId))?.Version != r.Version))
+                    return Task.FromResult<IReadOnlyList<string?>?>(null); // all or none, as a transaction
+                var versions = new List<string?>();
+                foreach (var r in rows)
+                {
+                    var version = $"W/\"{Interlocked.Increment(ref _versions)}\"";
+                    _rows[(r.AccountId, r.LicenseId)] = r with { Version = version };
+                    versions.Add(version);
+                }
+                return Task.FromResult<IReadOnlyList<string?>?>(versions);
             }
         }
 

@@ -48,4 +48,37 @@ public sealed class LicenseReadCacheTests
         Assert.NotSame(held, after);
         Assert.Equal(("business", changed.Version), (after!.Plan, after.Version));
     }
+
+    [Fact]
+    public async Task A_version_seen_by_a_range_read_renews_only_an_older_entry_at_that_version()
+    {
+        var clock = new TestClock();
+        var store = new InMemoryLicenseStore();
+        var sample = ValidationRulesTests.Sample() with { Version = "v1" };
+        await store.AddAsync(sample, [], [], default);
+        var cache = new LicenseReadCache(clock, Ttl);
+        Assert.Equal(Domain.Common.Renewal.NotHeld, cache.TryRenew(sample.AccountId, sample.Id, "v1", clock.GetUtcNow())); // nothing cached
+        var held = await cache.GetAsync(sample.AccountId, sample.Id, store, default);
+        var version = held!.Version!;
+
+        // A read that started no later than the entry's own: nothing to renew.
+        Assert.Equal(Domain.Common.Renewal.NotHeld, cache.TryRenew(sample.AccountId, sample.Id, version, clock.GetUtcNow()));
+        clock.Advance(TimeSpan.FromSeconds(4));
+        // Another version: changed, and the entry is left as it was (it still expires 5 s after its own read).
+        Assert.Equal(Domain.Common.Renewal.Changed, cache.TryRenew(sample.AccountId, sample.Id, "other", clock.GetUtcNow()));
+        // The held version: renewed from this read's start, the object kept.
+        var renewedAt = clock.GetUtcNow();
+        Assert.Equal(Domain.Common.Renewal.Renewed, cache.TryRenew(sample.AccountId, sample.Id, version, renewedAt));
+        clock.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.Same(held, await cache.GetAsync(sample.AccountId, sample.Id, store, default));
+        Assert.Equal(1, store.Reads);
+        clock.Advance(TimeSpan.FromSeconds(0.1)); // 5 s after the renewing read started: expired, read again
+        await cache.GetAsync(sample.AccountId, sample.Id, store, default);
+        Assert.Equal(2, store.Reads);
+
+        // A cached "gone" met by a range read as a row: changed (read whole next), never renewed as gone.
+        cache.Remove(sample.AccountId, sample.Id);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(Domain.Common.Renewal.Changed, cache.TryRenew(sample.AccountId, sample.Id, version, clock.GetUtcNow()));
+    }
 }
