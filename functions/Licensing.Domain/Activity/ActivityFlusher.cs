@@ -13,9 +13,9 @@ namespace Licensing.Domain.Activity;
 /// The rows written by the last flush are remembered with their versions: licenses validated again before the next flush
 /// (a busy product's usual case) are written against their remembered rows without a read, up to 100 of one account in one
 /// conditional transaction (one storage request; all or none). A row changed or removed meanwhile (another instance's flush, the
-/// license's deletion) fails that transaction, and each of its licenses is then written on its own, its row read afresh; the
-/// changed one is contended: its next flushes read first (two calls, as without memory, never a failed write more) until a read
-/// finds the row as this instance last wrote it.
+/// license's deletion) fails that transaction: that license is written on its own, its row read afresh, and the others are sent
+/// together again. The changed one is contended: its next flushes read first (two calls, as without memory, never a failed write
+/// more) until a read finds the row as this instance last wrote it.
 /// A license without a row gets one only while the license exists: activity recorded just before a deletion is dropped,
 /// never written back after the deletion erased it.
 /// </remarks>
@@ -58,21 +58,8 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         var transactions = steady.GroupBy(p => p.AccountId, StringComparer.Ordinal).SelectMany(g => g.Chunk(IActivityStore.MaxRowsPerTransaction));
         // A few requests at a time: a flush of thousands of licenses one by one (a storage round trip each) would outlast its interval.
         // Every license is attempted, also once the flush is cancelled: what is not written is put back, never lost.
-        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = WriteConcurrency }, async (rows, _) =>
-        {
-            try
-            {
-                if (!await WriteTogetherAsync(rows, known, flush, ct).ConfigureAwait(false))
-                    // A row changed since this instance wrote it (another instance's flush, a deletion): nothing was written, and each
-                    // license is written on its own, its row read first.
-                    foreach (var pending in rows) single.Enqueue((pending, known[(pending.AccountId, pending.LicenseId)] with { Contended = true }));
-            }
-            catch (Exception e)
-            {
-                foreach (var pending in rows) recorder.Requeue(pending);
-                flush.Failed(e);
-            }
-        }).ConfigureAwait(false);
+        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = WriteConcurrency },
+            async (rows, _) => await WriteTogetherAsync(rows, known, flush, single, ct).ConfigureAwait(false)).ConfigureAwait(false);
         await Parallel.ForEachAsync(single, new ParallelOptions { MaxDegreeOfParallelism = WriteConcurrency }, async (one, _) =>
         {
             try
@@ -107,23 +94,45 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
     }
 
     /// <summary>
-    /// Writes licenses of one account, each merged into the row this instance remembers writing, in one transaction: true when
-    /// written (all of them), false when any row had changed since (none written).
+    /// Writes licenses of one account, each merged into the row this instance remembers writing, in one transaction. A row changed
+    /// since (another instance's flush, a deletion) makes storage write none: that license goes to <paramref name="single"/> (written
+    /// on its own, its row read first) and the others are sent together again; when storage does not say which row, each goes
+    /// there. So each changed row costs one refused request, as a refused single write did. A fault puts the unwritten ones back.
     /// </summary>
-    private async Task<bool> WriteTogetherAsync(ActivityRecorder.Pending[] rows, ConcurrentDictionary<(string, string), Remembered> known, Flush flush,
-        CancellationToken ct)
+    private async Task WriteTogetherAsync(ActivityRecorder.Pending[] chunk, ConcurrentDictionary<(string, string), Remembered> known, Flush flush,
+        ConcurrentQueue<(ActivityRecorder.Pending Pending, Remembered? Known)> single, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var merged = rows.Select(p => (Pending: p, Current: known[(p.AccountId, p.LicenseId)].Row)).Select(r => (r.Pending, r.Current,
-            Merge: LicenseActivity.Merge(r.Current, r.Pending, now))).ToArray();
-        var versions = await store.ReplaceAllAsync([.. merged.Select(m => m.Merge.Next)], ct).ConfigureAwait(false);
-        Interlocked.Increment(ref _writeRequests);
-        if (versions is null) return false;
-        Interlocked.Add(ref _writes, rows.Length);
-        for (var i = 0; i < merged.Length; i++)
-            flush.Add(Flushed(merged[i].Pending, merged[i].Current, merged[i].Merge.Next with { Version = versions[i] }, merged[i].Merge.NewlySuspected),
-                contended: false);
-        return true;
+        var rows = chunk.Select(p => (Pending: p, Current: known[(p.AccountId, p.LicenseId)].Row))
+            .Select(r => (r.Pending, r.Current, Merged: LicenseActivity.Merge(r.Current, r.Pending, now))).ToList();
+        try
+        {
+            while (rows.Count > 0)
+            {
+                var result = await store.ReplaceAllAsync([.. rows.Select(r => r.Merged.Next)], ct).ConfigureAwait(false);
+                Interlocked.Increment(ref _writeRequests);
+                if (result.Versions is { } versions)
+                {
+                    Interlocked.Add(ref _writes, rows.Count);
+                    for (var i = 0; i < rows.Count; i++)
+                        flush.Add(Flushed(rows[i].Pending, rows[i].Current, rows[i].Merged.Next with { Version = versions[i] }, rows[i].Merged.NewlySuspected),
+                            contended: false);
+                    return;
+                }
+                var changed = result.ChangedRow is int at && at >= 0 && at < rows.Count ? [at] : Enumerable.Range(0, rows.Count).Reverse().ToArray();
+                foreach (var i in changed)
+                {
+                    var pending = rows[i].Pending;
+                    single.Enqueue((pending, known[(pending.AccountId, pending.LicenseId)] with { Contended = true }));
+                    rows.RemoveAt(i);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var r in rows) recorder.Requeue(r.Pending);
+            flush.Failed(e);
+        }
     }
 
     /// <summary>What one flush wrote, the rows it remembers for the next, and its first failure.</summary>

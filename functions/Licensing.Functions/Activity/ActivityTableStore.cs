@@ -39,14 +39,14 @@ public sealed class ActivityTableStore(TableStorage tables) : IActivityStore
     public Task<string?> AddOrReplaceAsync(LicenseActivity a, CancellationToken ct) =>
         tables.Activity.AddOrReplaceIfMatchAsync(ToEntity(a), a.Version, "activity changed while it was being flushed", TableUpdateMode.Replace, ct);
 
-    public async Task<IReadOnlyList<string?>?> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
+    public async Task<RowsReplaced> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
     {
-        if (rows.Count is 0) return [];
+        if (rows.Count is 0) return new RowsReplaced([]);
         if (rows.Count > IActivityStore.MaxRowsPerTransaction || rows.Any(r => r.Version is null || r.AccountId != rows[0].AccountId))
             throw new ArgumentException($"at most {IActivityStore.MaxRowsPerTransaction} rows of one account, each with its version", nameof(rows));
         var outcome = await tables.Activity.SubmitIfAsync(
             rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(r), new ETag(r.Version!))).ToList(), ct);
-        return outcome.Committed ? outcome.ETags : null;
+        return outcome.Committed ? new RowsReplaced(outcome.ETags) : new RowsReplaced(null, outcome.FailedIndex);
     }
 
     private static TableEntity ToEntity(LicenseActivity a) =>

@@ -180,9 +180,12 @@ public sealed class ActivityFlusherTests
         Assert.Equal(280 * 3, _metrics.Validations);
     }
 
-    [Fact]
-    public async Task A_row_changed_elsewhere_fails_its_transaction_and_every_license_of_it_is_then_written_on_its_own()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_row_changed_elsewhere_fails_its_transaction_and_is_written_on_its_own_and_no_count_is_lost(bool storageSaysWhich)
     {
+        _store.SaysWhichRow = storageSaysWhich;
         var licenses = Enumerable.Range(0, 100).Select(i => ValidationRulesTests.Sample() with { Id = $"lic_{i:D3}" }).ToArray();
         var flusher = Flusher();
         foreach (var l in licenses) Validate(l, 1);
@@ -194,16 +197,18 @@ public sealed class ActivityFlusherTests
         await new ActivityFlusher(other, _store, [], _clock).FlushAsync(default);
 
         foreach (var l in licenses) Validate(l, 1);
-        var (reads, writes) = (flusher.Reads, flusher.Writes);
+        var (reads, writes, transactions) = (flusher.Reads, flusher.Writes, _store.Transactions);
         await flusher.FlushAsync(default);
-        Assert.Equal((reads + 100, writes + 100), (flusher.Reads, flusher.Writes)); // the failed transaction wrote nothing; each read, written
+        // The refused transaction wrote nothing. Told which row had changed: that one is read and written on its own, the other 99 go
+        // together again (two transactions, one read). Not told: each of the hundred is read and written on its own.
+        Assert.Equal(storageSaysWhich ? (reads + 1, writes + 100, transactions + 2) : (reads + 100, writes + 100, transactions + 1),
+            (flusher.Reads, flusher.Writes, _store.Transactions));
         Assert.Equal(3, (await _store.GetAsync(licenses[42].AccountId, licenses[42].Id, default))!.Validations);
         Assert.All(licenses.Where(l => l != licenses[42]), l => Assert.Equal(2, _store.GetAsync(l.AccountId, l.Id, default).Result!.Validations));
 
         // Next flush: the 99 found as this instance wrote them go in one transaction again; the changed one is read first.
         foreach (var l in licenses) Validate(l, 1);
-        (reads, writes) = (flusher.Reads, flusher.Writes);
-        var transactions = _store.Transactions;
+        (reads, writes, transactions) = (flusher.Reads, flusher.Writes, _store.Transactions);
         await flusher.FlushAsync(default);
         Assert.Equal((reads + 1, writes + 100, transactions + 1), (flusher.Reads, flusher.Writes, _store.Transactions));
         Assert.Equal(100 * 3 + 1, licenses.Sum(l => _store.GetAsync(l.AccountId, l.Id, default).Result!.Validations));
@@ -246,11 +251,11 @@ public sealed class ActivityFlusherTests
             }
         }
 
-        public async Task<IReadOnlyList<string?>?> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
+        public async Task<RowsReplaced> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
         {
-            var versions = await inner.ReplaceAllAsync(rows, ct);
-            if (versions is null) Refused++;
-            return versions;
+            var result = await inner.ReplaceAllAsync(rows, ct);
+            if (result.Versions is null) Refused++;
+            return result;
         }
 
         public Task DeleteAsync(string accountId, string licenseId, CancellationToken ct) => inner.DeleteAsync(accountId, licenseId, ct);
@@ -313,7 +318,10 @@ public sealed class ActivityFlusherTests
         /// <summary>Transactions made (each one storage request).</summary>
         public int Transactions { get; private set; }
 
-        public Task<IReadOnlyList<string?>?> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
+        /// <summary>Whether a refused transaction says which row had changed (table storage does; a store may not).</summary>
+        public bool SaysWhichRow { get; set; } = true;
+
+        public Task<RowsReplaced> ReplaceAllAsync(IReadOnlyList<LicenseActivity> rows, CancellationToken ct)
         {
             Assert.InRange(rows.Count, 1, IActivityStore.MaxRowsPerTransaction);
             Assert.All(rows, r => Assert.Equal((rows[0].AccountId, true), (r.AccountId, r.Version is not null)));
@@ -325,8 +333,8 @@ public sealed class ActivityFlusherTests
             lock (_rows)
             {
                 Transactions++;
-                if (rows.Any(r => _rows.GetValueOrDefault((r.AccountId, r.LicenseId))?.Version != r.Version))
-                    return Task.FromResult<IReadOnlyList<string?>?>(null); // all or none, as a transaction
+                var changed = rows.ToList().FindIndex(r => _rows.GetValueOrDefault((r.AccountId, r.LicenseId))?.Version != r.Version);
+                if (changed >= 0) return Task.FromResult(new RowsReplaced(null, SaysWhichRow ? changed : null)); // all or none, as a transaction
                 var versions = new List<string?>();
                 foreach (var r in rows)
                 {
@@ -334,7 +342,7 @@ public sealed class ActivityFlusherTests
                     _rows[(r.AccountId, r.LicenseId)] = r with { Version = version };
                     versions.Add(version);
                 }
-                return Task.FromResult<IReadOnlyList<string?>?>(versions);
+                return Task.FromResult(new RowsReplaced(versions));
             }
         }
 

@@ -90,6 +90,13 @@ public sealed partial class OperationsPagesBrowserTests
         var caption = (await page.Locator("table caption").BoundingBoxAsync())!;
         var header = (await page.Locator("table thead").BoundingBoxAsync())!;
         Assert.True(caption.Y < header.Y, $"the caption ({caption.Y}) is not above the header ({header.Y})");
+        // The provider select is as wide as a provider's name needs and its Refresh button stands beside it, bottoms aligned.
+        var select = (await page.GetByLabel("Provider").BoundingBoxAsync())!;
+        var refresh = (await page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).BoundingBoxAsync())!;
+        Assert.True(select.Width <= 260, $"the provider select is {select.Width}px wide");
+        Assert.True(refresh.X > select.X + select.Width && Math.Abs(refresh.Y + refresh.Height - (select.Y + select.Height)) <= 2,
+            $"Refresh ({refresh.X},{refresh.Y} {refresh.Width}x{refresh.Height}) is not beside the select"
+            + $" ({select.X},{select.Y} {select.Width}x{select.Height})");
         await s.CheckPageAsync("15-failures");
 
         // The founder names the price on a plan, then replays from the page: the license is made and the failure is gone.
