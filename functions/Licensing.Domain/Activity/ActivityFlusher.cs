@@ -14,8 +14,8 @@ namespace Licensing.Domain.Activity;
 /// (a busy product's usual case) are written against their remembered rows without a read, up to 100 of one account in one
 /// conditional transaction (one storage request; all or none). A row changed or removed meanwhile (another instance's flush, the
 /// license's deletion) fails that transaction: that license is written on its own, its row read afresh, and the others are sent
-/// together again. The changed one is contended: its next flushes read first (two calls, as without memory, never a failed write
-/// more) until a read finds the row as this instance last wrote it.
+/// together again (refused twice, they are written one by one). The changed one is contended: its next flushes read first (two
+/// calls, as without memory, never a failed write more) until a read finds the row as this instance last wrote it.
 /// A license without a row gets one only while the license exists: activity recorded just before a deletion is dropped,
 /// never written back after the deletion erased it.
 /// </remarks>
@@ -24,6 +24,9 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
 {
     /// <summary>Storage writes (a transaction or a single license) in flight at once in a flush.</summary>
     public const int WriteConcurrency = 8;
+
+    /// <summary>Refused transactions after which a chunk's licenses are written one by one.</summary>
+    private const int MaxRefusals = 2;
 
     private readonly IReadOnlyList<IActivityBatchConsumer> _consumers = [.. consumers];
     private ConcurrentDictionary<(string, string), Remembered> _written = new();
@@ -95,9 +98,11 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
 
     /// <summary>
     /// Writes licenses of one account, each merged into the row this instance remembers writing, in one transaction. A row changed
-    /// since (another instance's flush, a deletion) makes storage write none: that license goes to <paramref name="single"/> (written
-    /// on its own, its row read first) and the others are sent together again; when storage does not say which row, each goes
-    /// there. So each changed row costs one refused request, as a refused single write did. A fault puts the unwritten ones back.
+    /// since (another instance's flush, a deletion) makes storage write none: the license storage names goes to
+    /// <paramref name="single"/> (written on its own, its row read first) and the others are sent together once more. Refused again,
+    /// or not told which row, the rest go there too, each to be written against its remembered row first, as without transactions:
+    /// so a chunk costs at most two refused transactions more than writing its licenses one by one, and never resends its rows more
+    /// than twice. A fault puts the unwritten ones back.
     /// </summary>
     private async Task WriteTogetherAsync(ActivityRecorder.Pending[] chunk, ConcurrentDictionary<(string, string), Remembered> known, Flush flush,
         ConcurrentQueue<(ActivityRecorder.Pending Pending, Remembered? Known)> single, CancellationToken ct)
@@ -107,8 +112,13 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
             .Select(r => (r.Pending, r.Current, Merged: LicenseActivity.Merge(r.Current, r.Pending, now))).ToList();
         try
         {
-            while (rows.Count > 0)
+            for (var refusals = 0; rows.Count > 0; refusals++)
             {
+                if (refusals == MaxRefusals)
+                {
+                    foreach (var r in rows) single.Enqueue((r.Pending, known[(r.Pending.AccountId, r.Pending.LicenseId)]));
+                    return;
+                }
                 var result = await store.ReplaceAllAsync([.. rows.Select(r => r.Merged.Next)], ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _writeRequests);
                 if (result.Versions is { } versions)
@@ -119,12 +129,15 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
                             contended: false);
                     return;
                 }
-                var changed = result.ChangedRow is int at && at >= 0 && at < rows.Count ? [at] : Enumerable.Range(0, rows.Count).Reverse().ToArray();
-                foreach (var i in changed)
+                if (result.ChangedRow is int at && at >= 0 && at < rows.Count)
                 {
-                    var pending = rows[i].Pending;
-                    single.Enqueue((pending, known[(pending.AccountId, pending.LicenseId)] with { Contended = true }));
-                    rows.RemoveAt(i);
+                    var changed = rows[at].Pending;
+                    single.Enqueue((changed, known[(changed.AccountId, changed.LicenseId)] with { Contended = true }));
+                    rows.RemoveAt(at);
+                }
+                else
+                {
+                    refusals = MaxRefusals - 1; // not told which row: the rest are written one by one
                 }
             }
         }
