@@ -80,6 +80,9 @@ public sealed class TestHost : IAsyncDisposable
             // Hundreds of concurrent calls against Azurite on a shared 2-core machine can queue past the 2.5 s budget that
             // protects callers from a hung store in production; the budget is tested on its own (HungStorageTests).
             ["Licensing:PublicPathBudgetSeconds"] = "30",
+            // A webhook signed as it is sent can reach a host stalled by the shared machine past Paddle's 5 s tolerance; the
+            // tolerance itself is tested on its own (ProviderSignatureTests), the pipeline here.
+            ["Licensing:PaddleToleranceSeconds"] = "300",
             ["Licensing:RateLimits:AuthFailuresBurst"] = "1000000",
             ["Licensing:RateLimits:AuthFailuresPerSecond"] = "1000000",
             ["Licensing:RateLimits:UnknownKeysBurst"] = "1000000",
