@@ -108,38 +108,30 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         ConcurrentQueue<(ActivityRecorder.Pending Pending, Remembered? Known)> single, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var rows = chunk.Select(p => (Pending: p, Current: known[(p.AccountId, p.LicenseId)].Row))
-            .Select(r => (r.Pending, r.Current, Merged: LicenseActivity.Merge(r.Current, r.Pending, now))).ToList();
+        var rows = chunk.Select(p => (Pending: p, Known: known[(p.AccountId, p.LicenseId)]))
+            .Select(r => (r.Pending, r.Known, Merged: LicenseActivity.Merge(r.Known.Row, r.Pending, now))).ToList();
         try
         {
-            for (var refusals = 0; rows.Count > 0; refusals++)
+            for (var refusals = 1; rows.Count > 0; refusals++)
             {
-                if (refusals == MaxRefusals)
-                {
-                    foreach (var r in rows) single.Enqueue((r.Pending, known[(r.Pending.AccountId, r.Pending.LicenseId)]));
-                    return;
-                }
                 var result = await store.ReplaceAllAsync([.. rows.Select(r => r.Merged.Next)], ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _writeRequests);
                 if (result.Versions is { } versions)
                 {
                     Interlocked.Add(ref _writes, rows.Count);
                     for (var i = 0; i < rows.Count; i++)
-                        flush.Add(Flushed(rows[i].Pending, rows[i].Current, rows[i].Merged.Next with { Version = versions[i] }, rows[i].Merged.NewlySuspected),
-                            contended: false);
+                    {
+                        var (pending, remembered, (next, newlySuspected)) = rows[i];
+                        flush.Add(Flushed(pending, remembered.Row, next with { Version = versions[i] }, newlySuspected), contended: false);
+                    }
                     return;
                 }
-                if (result.ChangedRow is int at && at >= 0 && at < rows.Count)
-                {
-                    var changed = rows[at].Pending;
-                    single.Enqueue((changed, known[(changed.AccountId, changed.LicenseId)] with { Contended = true }));
-                    rows.RemoveAt(at);
-                }
-                else
-                {
-                    refusals = MaxRefusals - 1; // not told which row: the rest are written one by one
-                }
+                if (result.ChangedRow is not (int at and >= 0) || at >= rows.Count) break; // not told which row
+                single.Enqueue((rows[at].Pending, rows[at].Known with { Contended = true }));
+                rows.RemoveAt(at);
+                if (refusals == MaxRefusals) break;
             }
+            foreach (var r in rows) single.Enqueue((r.Pending, r.Known));
         }
         catch (Exception e)
         {

@@ -23,13 +23,13 @@ public sealed class ProductCache(IProductStore store, TimeProvider clock)
     public async ValueTask<KeptPolicies> PoliciesAsync(License license, HotLicense? hot, CancellationToken ct)
     {
         if (hot?.Policies is { } kept && kept.Serves(license) && _items.TryGet(kept.Entry, out _)) return kept;
-        var key = (license.AccountId, license.ProductId);
         var product = await GetAsync(license.AccountId, license.ProductId, ct).ConfigureAwait(false);
         var (plan, development) = Policies(product, license.Plan);
-        var entry = _items.Held(key);
+        // The entry is looked for only when there is a hot state to keep the answer in, and kept only if it holds what was read.
+        var entry = hot is null ? null : _items.Held((license.AccountId, license.ProductId));
         var answer = new KeptPolicies(entry is not null && ReferenceEquals(entry.Value, product) ? entry : null, license.AccountId, license.ProductId,
             license.Plan, product, plan, development);
-        if (hot is not null && answer.Entry is not null) hot.Policies = answer;
+        if (answer.Entry is not null) hot!.Policies = answer;
         return answer;
     }
 

@@ -54,7 +54,7 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
         {
             var certificate = await certificates.ReuseOrIssueAsync(license, request.Domain, request.Fingerprint, verdict.RevalidateAfter!.Value, policy,
                 ActivationRules.ServedAsDevelopmentHost(license, request.Domain, development), ct, hot).ConfigureAwait(false);
-            verdict = verdict with { Certificate = certificate.Token, RevalidateAfter = certificate.RevalidateAfter, Issued = certificate };
+            verdict = verdict with { RevalidateAfter = certificate.RevalidateAfter, Issued = certificate };
         }
         activity.Record(license, policy, development, request.Domain, clientAddress, verdict.Valid, hot);
         return verdict;

@@ -6,10 +6,11 @@ namespace Licensing.Domain.Validation;
 public sealed record Verdict(ValidationCode Code, string Detail, License? License, DateTimeOffset? RevalidateAfter)
 {
     public bool Valid => Code == ValidationCode.Valid;
-    public string? Certificate { get; init; }
-
-    /// <summary>The certificate as issued or reused (the same <see cref="Certificate"/>), for the host to keep its answer with.</summary>
+    /// <summary>The certificate as issued or reused, for the host to keep its answer with.</summary>
     public Signing.IssuedCertificate? Issued { get; init; }
+
+    /// <summary>The signed certificate a VALID verdict carries (<see cref="Issued"/>'s token).</summary>
+    public string? Certificate => Issued?.Token;
 }
 
 /// <summary>The pure outcome of the rules: a verdict, and what a VALID verdict still has to activate.</summary>

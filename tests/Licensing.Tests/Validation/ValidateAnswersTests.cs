@@ -19,7 +19,6 @@ public sealed class ValidateAnswersTests
     private static Verdict Valid(License license, IssuedCertificate certificate, DateTimeOffset? revalidateAfter = null) =>
         new(ValidationCode.Valid, "The license is valid.", license, revalidateAfter ?? Now.AddHours(24))
         {
-            Certificate = certificate.Token,
             Issued = certificate,
         };
 
