@@ -21,7 +21,17 @@ public sealed class SmtpEmailSender(IOptions<LicensingOptions> options) : IEmail
         using var client = new SmtpClient { Timeout = 15_000 };
         await client.ConnectAsync(o.SmtpHost, o.SmtpPort, o.SmtpStartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, ct);
         if (!string.IsNullOrEmpty(o.SmtpUser)) await client.AuthenticateAsync(o.SmtpUser, o.SmtpPassword ?? "", ct);
-        await client.SendAsync(mime, ct);
-        await client.DisconnectAsync(true, ct);
+        // Once the message is on its way it is finished, not cancelled: a shutdown while the server takes it (or before its
+        // answer is read) would report "not sent" for a message the server may have accepted, and the outbox would send
+        // it again. The client's timeout still bounds a server that stops answering.
+        await client.SendAsync(mime, CancellationToken.None);
+        try
+        {
+            await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or MailKit.ProtocolException or SmtpCommandException or OperationCanceledException or TimeoutException)
+        {
+            // The server accepted the message; how the session ends does not change that.
+        }
     }
 }
