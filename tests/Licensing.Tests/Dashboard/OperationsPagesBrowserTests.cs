@@ -62,6 +62,10 @@ public sealed partial class OperationsPagesBrowserTests
         Assert.Equal("lifetime", redeemed.Json.GetProperty("plan").GetString());
     }
 
+    /// <summary>How many lines an element's text takes: the distinct tops of its line boxes.</summary>
+    private const string LinesOfText =
+        "e => { const r = document.createRange(); r.selectNodeContents(e); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }";
+
     private static async Task FailuresAsync(DashboardSession s, string accountId, string apiKey)
     {
         var page = s.Page;
@@ -87,6 +91,13 @@ public sealed partial class OperationsPagesBrowserTests
         var idCell = (await row.Locator("td").First.BoundingBoxAsync())!;
         var codeBox = (await row.Locator("td code").BoundingBoxAsync())!;
         Assert.True(codeBox.Height < 2 * 16, $"the event id wraps: {codeBox.Height}px high in a {idCell.Height}px cell");
+        // The reason is the widest column (the event type may break after its dots) and reads in at most three lines.
+        var cells = row.Locator("td");
+        var type = (await cells.Nth(1).BoundingBoxAsync())!;
+        var why = (await cells.Nth(2).BoundingBoxAsync())!;
+        Assert.True(why.Width > type.Width && why.Width >= 280, $"the reason's column is {why.Width}px wide beside the type's {type.Width}px");
+        var lines = await cells.Nth(2).EvaluateAsync<int>(LinesOfText);
+        Assert.True(lines <= 3, $"the reason wraps over {lines} lines");
         var caption = (await page.Locator("table caption").BoundingBoxAsync())!;
         var header = (await page.Locator("table thead").BoundingBoxAsync())!;
         Assert.True(caption.Y < header.Y, $"the caption ({caption.Y}) is not above the header ({header.Y})");
