@@ -13,12 +13,16 @@ public sealed class AcsClientOptions : ClientOptions;
 /// <summary>
 /// Azure Communication Services Email over its REST API (<c>POST {endpoint}/emails:send?api-version=2023-03-31</c>),
 /// on an Azure.Core pipeline, authenticated with a managed identity (scope https://communication.azure.com/.default)
-/// or with the resource's access key (HMAC-SHA256: x-ms-date, host and x-ms-content-sha256 signed).
+/// or with the resource's access key (HMAC-SHA256: x-ms-date, host and x-ms-content-sha256 signed). Each send is a repeatable
+/// request (<c>Repeatability-Request-Id</c>, <c>Repeatability-First-Sent</c>): the client's own retries of it are executed once.
 /// </summary>
 public sealed class AcsEmailSender : IEmailSender
 {
     public const string ApiVersion = "2023-03-31";
     public const string Scope = "https://communication.azure.com/.default";
+
+    /// <summary>How long a send that has begun may still take once the host is shutting down (it is not cancelled: see <see cref="IEmailSender"/>).</summary>
+    public static readonly TimeSpan SendGrace = TimeSpan.FromSeconds(30);
 
     private readonly HttpPipeline _pipeline;
     private readonly Uri _endpoint;
@@ -49,10 +53,16 @@ public sealed class AcsEmailSender : IEmailSender
         http.Request.Uri.AppendPath("/emails:send", escape: false);
         http.Request.Uri.AppendQuery("api-version", ApiVersion);
         http.Request.Headers.Add(HttpHeader.Names.ContentType, "application/json");
-        // The operation id makes ACS treat a retried send of the same message as the same operation.
         http.Request.Headers.Add("Operation-Id", OperationId(message.MessageId));
+        // ACS's repeatable requests: the pipeline's retries resend this same request, headers and all, and ACS executes it once.
+        http.Request.Headers.Add("Repeatability-Request-Id", Guid.NewGuid().ToString());
+        http.Request.Headers.Add("Repeatability-First-Sent", DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture));
         http.Request.Content = RequestContent.Create(body);
-        await _pipeline.SendAsync(http, ct);
+        ct.ThrowIfCancellationRequested();
+        // Once on its way the send is finished, not cancelled by a shutdown (which would report "not sent" for a message ACS may have
+        // accepted); the grace bounds a service that stops answering.
+        using var grace = new CancellationTokenSource(SendGrace);
+        await _pipeline.SendAsync(http, grace.Token);
         if (http.Response.Status != 202) throw new RequestFailedException(http.Response);
     }
 

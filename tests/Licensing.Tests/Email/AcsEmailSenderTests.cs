@@ -20,6 +20,8 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     private LocalServer _server = null!;
     private readonly ConcurrentQueue<string> _accepted = new();
     private readonly ConcurrentQueue<string> _rejected = new();
+    private readonly ConcurrentQueue<(string Id, string FirstSent)> _repeatability = new();
+    private int _unavailableFirst;
 
     private static readonly EmailMessage Message = new("customer@example.com", "Your key", "plain <text>", "<p>html &amp;</p>", "<license-1@licensing>");
 
@@ -32,6 +34,14 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     private async Task<IResult> Handle(HttpContext context)
     {
         var request = context.Request;
+        // Repeatable requests as ACS takes them: a GUID and an IMF-fixdate within the 5 minutes it tracks, else 400 / 412.
+        var (id, firstSent) = (request.Headers["Repeatability-Request-Id"].ToString(), request.Headers["Repeatability-First-Sent"].ToString());
+        _repeatability.Enqueue((id, firstSent));
+        if (!Guid.TryParse(id, out _) || !DateTimeOffset.TryParseExact(firstSent, "r", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var sentAt))
+            return Reject("repeatability", StatusCodes.Status400BadRequest);
+        if (Math.Abs((DateTimeOffset.UtcNow - sentAt).TotalMinutes) > 5) return Reject("repeatability window", StatusCodes.Status412PreconditionFailed);
+        if (Interlocked.Exchange(ref _unavailableFirst, 0) == 1) return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
@@ -66,13 +76,18 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
         return Results.Json(new { id = request.Headers["Operation-Id"].ToString(), status = "Running" }, statusCode: 202);
     }
 
-    private IResult Reject(string what)
+    private IResult Reject(string what, int status = StatusCodes.Status401Unauthorized)
     {
         _rejected.Enqueue(what);
-        return Results.Json(new { error = new { code = "Denied", message = what } }, statusCode: 401);
+        return Results.Json(new { error = new { code = "Denied", message = what } }, statusCode: status);
     }
 
-    private AcsClientOptions Options() => _server.ClientOptions<AcsClientOptions>();
+    private AcsClientOptions Options(int retries = 0)
+    {
+        var options = _server.ClientOptions<AcsClientOptions>(retries);
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        return options;
+    }
 
     [Fact]
     public async Task Sends_with_an_access_key_signed_as_the_service_recomputes_it()
@@ -97,6 +112,28 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
         var sender = new AcsEmailSender(Endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), Options());
         await Assert.ThrowsAsync<Azure.RequestFailedException>(() => sender.SendAsync(Message, default));
         Assert.Equal(["signature"], _rejected);
+    }
+
+    [Fact]
+    public async Task A_send_the_client_retries_is_one_repeatable_request()
+    {
+        _unavailableFirst = 1;
+        var sender = new AcsEmailSender(Endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(AccessKey), Options(retries: 1));
+        await sender.SendAsync(Message, default);
+        await sender.SendAsync(Message, default);
+        var (first, retry, next) = (_repeatability.ElementAt(0), _repeatability.ElementAt(1), _repeatability.ElementAt(2));
+        Assert.Equal(first, retry); // the client's retry after the 503: the same request as far as ACS can tell
+        Assert.NotEqual(first.Id, next.Id); // another send is another request
+        Assert.Equal(["HMAC-SHA256", "HMAC-SHA256"], _accepted);
+        Assert.Empty(_rejected);
+    }
+
+    [Fact]
+    public async Task A_shutdown_before_the_send_begins_cancels_it_and_sends_nothing()
+    {
+        var sender = new AcsEmailSender(Endpoint, "DoNotReply@acme.example", null, Convert.ToBase64String(AccessKey), Options());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sender.SendAsync(Message, new CancellationToken(canceled: true)));
+        Assert.Empty(_repeatability);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
