@@ -47,11 +47,14 @@ publish_dashboard
 results="$ROOT/.local/test-results"
 rm -rf "$results"
 log "running tests"
+xunit_started=$(date +%s)
 set +e
 dotnet test tests/Licensing.Tests/Licensing.Tests.csproj -c Debug --no-build --nologo \
   --logger "console;verbosity=normal" --logger "trx;LogFileName=tests.trx" --results-directory "$results"
 status=$?
 set -e
+# Azurite is the suite's shared resource: its CPU beside the wall time shows when storage, not the tests, set the pace.
+log "xunit: $(( $(date +%s) - xunit_started )) s; Azurite CPU so far: $(azurite_cpu)"
 
 # start_local_host PORT NAME ADMIN_KEY: a local host of this build for an SDK's tests, with its own port, admin key and
 # signing key (.local/NAME-test), logging to .local/NAME-host.log; stopped with everything else this script started.
