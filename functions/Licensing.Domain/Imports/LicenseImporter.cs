@@ -75,17 +75,24 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService alia
         var input = new IssueLicenseInput(productId, item.CustomerEmail, item.Domains, item.Plan, null, expiresAt > now ? expiresAt : null,
             item.MaxActivations, item.Metadata);
         var licenseId = LicenseIdFor(accountId, hash);
-        var license = await service.IssueAsync(accountId, actor, input, licenseId, ct).ConfigureAwait(false);
-        // A license read back (it has a version) was issued by an earlier or concurrent import of the same key.
-        var created = license.Version is null;
-        if (status != LicenseStatus.Active || expiresAt <= now)
-        {
-            await service.ApplyAsync(accountId, licenseId, actor, (l, _) => l with { Status = status, ExpiresAt = expiresAt ?? l.ExpiresAt }, ct)
-                .ConfigureAwait(false);
-        }
+        var created = false;
+        // The license is created with its status, its expiry (a past one too) and the key listed, in one write and one event.
+        License Shape(License l, Func<License, License> listed) =>
+            listed(status == LicenseStatus.Active && expiresAt > now ? l : l with { Status = status, ExpiresAt = expiresAt ?? l.ExpiresAt });
         try
         {
-            await aliases.AttachAsync(accountId, licenseId, key, actor, ct).ConfigureAwait(false);
+            var license = await aliases.IssueWithKeyAsync(accountId, licenseId, key, actor, async (listed, token) =>
+            {
+                var issued = await service.IssueAsync(accountId, actor, input, licenseId, l => Shape(l, listed), token).ConfigureAwait(false);
+                // A license read back (it has a version) was issued by an earlier or concurrent import of the same key.
+                created = issued.Version is null;
+                return issued;
+            }, ct).ConfigureAwait(false);
+            if (!created && (status != license.Status || (expiresAt <= now && expiresAt != license.ExpiresAt)))
+            {
+                // An earlier import of this key stopped between its writes: its status and expiry are set now.
+                await service.ApplyAsync(accountId, licenseId, actor, (l, _) => Shape(l, x => x), ct).ConfigureAwait(false);
+            }
         }
         catch (KeyUnavailableException)
         {

@@ -32,9 +32,35 @@ public sealed class KeyAliasService(IKeyAliasStore aliases, ILicenseStore licens
         await ClaimAsync(hash, owner, ct).ConfigureAwait(false);
         var license = await service.ApplyAsync(accountId, licenseId, actor, (l, _) => List(l, hash, old), ct).ConfigureAwait(false);
         if (old is not null) await ReleaseAsync(old, owner, ct).ConfigureAwait(false);
+        return await ConfirmedAsync(license, hash, owner, actor, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates a license with <paramref name="key"/> as its alias key: the same claim, listing and confirmation as
+    /// <see cref="AttachAsync"/>, but the listing rides in the write that creates the license. <paramref name="issue"/>
+    /// creates license <paramref name="licenseId"/> with the given shaping applied (or returns it when it exists); a license
+    /// an earlier attempt created without the key is given it afterwards. <see cref="KeyUnavailableException"/> when
+    /// another license holds the key; the license then lists no key.
+    /// </summary>
+    public async Task<License> IssueWithKeyAsync(string accountId, string licenseId, string key, Audit.Actor actor,
+        Func<Func<License, License>, CancellationToken, Task<License>> issue, CancellationToken ct)
+    {
+        if (!KeyAlias.IsWellFormed(key)) throw ValidationFailedException.For("key", Rule);
+        var owner = new KeyAliasOwner(accountId, licenseId);
+        var hash = KeyAlias.Hash(key);
+        await ClaimAsync(hash, owner, ct).ConfigureAwait(false);
+        var license = await issue(l => List(l, hash, null) ?? l, ct).ConfigureAwait(false);
+        if (!license.KeyAliases.Contains(hash))
+            license = await service.ApplyAsync(accountId, licenseId, actor, (l, _) => List(l, hash, null), ct).ConfigureAwait(false);
+        return await ConfirmedAsync(license, hash, owner, actor, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The license once its row is confirmed ours; else the key is taken off its list and is another license's.</summary>
+    private async Task<License> ConfirmedAsync(License license, string hash, KeyAliasOwner owner, Audit.Actor actor, CancellationToken ct)
+    {
         if (await ConfirmAsync(hash, owner, ct).ConfigureAwait(false)) return license;
         // Another license took the row between our claim and our listing (only a row nobody listed can be taken): it is theirs.
-        await service.ApplyAsync(accountId, licenseId, actor,
+        await service.ApplyAsync(owner.AccountId, owner.LicenseId, actor,
             (l, _) => l.KeyAliases.Contains(hash) ? l with { KeyAliases = [.. l.KeyAliases.Where(h => h != hash)] } : null, ct).ConfigureAwait(false);
         throw new KeyUnavailableException("this key belongs to another license");
     }

@@ -39,6 +39,12 @@ public sealed class LicenseReadCache(TimeProvider clock, TimeSpan ttl)
     /// <summary>Refreshes an entry the read path holds (writes never add entries of their own).</summary>
     public void Update(License license) => _entries.Refresh((license.AccountId, license.Id), license);
 
+    /// <summary>
+    /// A license this instance just created: an entry saying "gone" (its id was deleted, and an import or a provider's event
+    /// issued it again) is dropped, so the next read here loads it rather than answering NOT_FOUND until the entry expires.
+    /// </summary>
+    public void Created(string accountId, string licenseId) => _entries.Remove((accountId, licenseId));
+
     /// <summary>A license this instance just deleted: later reads here miss at once.</summary>
     public void Remove(string accountId, string licenseId) => _entries.Refresh((accountId, licenseId), null);
 

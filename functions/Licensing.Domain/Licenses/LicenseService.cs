@@ -30,7 +30,16 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
     /// Issues a license. With <paramref name="licenseId"/> (derived from a business key such as a Stripe checkout
     /// session) a second issuance of the same id returns the existing license instead of a second one.
     /// </summary>
-    public async Task<License> IssueAsync(string accountId, Actor actor, IssueLicenseInput input, string? licenseId, CancellationToken ct)
+    public Task<License> IssueAsync(string accountId, Actor actor, IssueLicenseInput input, string? licenseId, CancellationToken ct) =>
+        IssueAsync(accountId, actor, input, licenseId, null, ct);
+
+    /// <summary>
+    /// Issues a license whose first state is shaped by <paramref name="initial"/> (an import's status and past expiry, the
+    /// alias key it is listed with) in the same write that creates it: one change record, one event. A license that
+    /// already exists under <paramref name="licenseId"/> is returned as it is.
+    /// </summary>
+    public async Task<License> IssueAsync(string accountId, Actor actor, IssueLicenseInput input, string? licenseId, Func<License, License>? initial,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var errors = new FieldErrors();
@@ -79,7 +88,8 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Key = key,
             Test = input.Test,
         };
-        var license = product.KeyFormat == KeyFormat.Short ? await ShortKeyed(issued, ct).ConfigureAwait(false) : issued;
+        var keyed = product.KeyFormat == KeyFormat.Short ? await ShortKeyed(issued, ct).ConfigureAwait(false) : issued;
+        var license = initial is null ? keyed : initial(keyed);
         var created = LicenseChanges.Issued(license, actor, now);
         // Counted once per license id, however often this id is issued (docs/quotas.md); a test-mode license never.
         var counted = _quota is not null && !input.Test && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);
@@ -92,6 +102,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             // A concurrent issuance of the same business key won; answer with its license (counted once, under its id).
             return await GetAsync(accountId, licenseId, ct).ConfigureAwait(false);
         }
+        cache?.Created(accountId, id);
         if (changes is not null) await changes.NotifyAsync([created], ct).ConfigureAwait(false);
         if (counted) await _quota!.SettleAsync(accountId, id, ct).ConfigureAwait(false);
         return license;

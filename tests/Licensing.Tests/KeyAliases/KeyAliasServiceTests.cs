@@ -142,6 +142,61 @@ public sealed class KeyAliasServiceTests
         Assert.Equal(holders[0], (await ValidateAsync("contested")).License!.Id);
     }
 
+    private Task<License> IssueWithKeyAsync(string account, string licenseId, string key, Func<Task>? beforeIssue = null) =>
+        _keys.IssueWithKeyAsync(account, licenseId, key, Licensing.Domain.Audit.Actor.Admin, async (listed, ct) =>
+        {
+            if (beforeIssue is not null) await beforeIssue();
+            return await _service.IssueAsync(account, Licensing.Domain.Audit.Actor.Admin,
+                new IssueLicenseInput("my-plugin", "c@example.com", null, "pro", null, null, null, null), licenseId, listed, ct);
+        }, default);
+
+    [Fact]
+    public async Task A_license_created_with_its_key_is_listed_in_its_first_write_and_validates()
+    {
+        var id = Licensing.Domain.Imports.LicenseImporter.LicenseIdFor(Account, KeyAlias.Hash("born-with-it"));
+        var license = await IssueWithKeyAsync(Account, id, "born-with-it");
+        Assert.Equal([KeyAlias.Hash("born-with-it")], license.KeyAliases);
+        Assert.Equal("1", (await _licenses.GetAsync(Account, id, default))!.Version); // created listing it: no second write
+        Assert.Equal(id, (await ValidateAsync("born-with-it")).License!.Id);
+        // Again (a batch sent twice): the license as it is, one license.
+        Assert.Equal("1", (await IssueWithKeyAsync(Account, id, "born-with-it")).Version);
+    }
+
+    [Fact]
+    public async Task A_key_taken_between_the_claim_and_the_creation_is_the_takers_and_the_new_license_lists_no_key()
+    {
+        var taker = await IssueAsync(Other);
+        var id = Licensing.Domain.Imports.LicenseImporter.LicenseIdFor(Account, KeyAlias.Hash("raced"));
+        // Our row is claimed and no license lists it yet: the other account's claim may take it.
+        var e = await Assert.ThrowsAsync<KeyUnavailableException>(() => IssueWithKeyAsync(Account, id, "raced",
+            () => _keys.AttachAsync(Other, taker.Id, "raced", Licensing.Domain.Audit.Actor.Admin, default)));
+        Assert.Contains("another license", e.Message, StringComparison.Ordinal);
+        Assert.Empty((await _licenses.GetAsync(Account, id, default))!.KeyAliases);
+        Assert.Equal(taker.Id, (await ValidateAsync("raced")).License!.Id);
+    }
+
+    [Fact]
+    public async Task Creations_and_attachments_of_one_key_at_once_leave_exactly_one_holder()
+    {
+        var existing = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => IssueAsync(Other)));
+        var attempts = existing.Select(l => (Func<Task<string>>)(async () =>
+                (await _keys.AttachAsync(Other, l.Id, "wanted", Licensing.Domain.Audit.Actor.Admin, default)).Id))
+            .Concat(new[] { Account, Other }.Select(a => (Func<Task<string>>)(async () =>
+                (await IssueWithKeyAsync(a, Licensing.Domain.Imports.LicenseImporter.LicenseIdFor(a, KeyAlias.Hash("wanted")), "wanted")).Id)));
+        var outcomes = await Task.WhenAll(attempts.Select(a => Task.Run(async () =>
+        {
+            try { return await a(); }
+            catch (KeyUnavailableException) { return null; }
+        })));
+        var winner = Assert.Single(outcomes.OfType<string>());
+        Assert.Equal(winner, (await ValidateAsync("wanted")).License!.Id);
+        var listing = new List<string>();
+        foreach (var (account, id) in existing.Select(l => (Other, l.Id))
+            .Concat(new[] { Account, Other }.Select(a => (a, Licensing.Domain.Imports.LicenseImporter.LicenseIdFor(a, KeyAlias.Hash("wanted"))))))
+            if ((await _licenses.GetAsync(account, id, default))?.KeyAliases.Contains(KeyAlias.Hash("wanted")) == true) listing.Add(id);
+        Assert.Equal([winner], listing);
+    }
+
     [Fact]
     public async Task A_row_no_license_lists_is_not_a_key_and_is_free_to_claim()
     {

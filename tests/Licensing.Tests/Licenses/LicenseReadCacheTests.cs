@@ -50,6 +50,28 @@ public sealed class LicenseReadCacheTests
     }
 
     [Fact]
+    public async Task A_license_created_again_under_a_deleted_id_is_read_at_once_not_remembered_as_gone()
+    {
+        var clock = new TestClock();
+        var store = new InMemoryLicenseStore();
+        var sample = ValidationRulesTests.Sample();
+        var cache = new LicenseReadCache(clock, Ttl);
+        await store.AddAsync(sample, [], [], default);
+        Assert.NotNull(await cache.GetAsync(sample.AccountId, sample.Id, store, default));
+
+        // Deleted on this instance: reads here answer "gone" without storage.
+        var held = (await store.GetAsync(sample.AccountId, sample.Id, default))!;
+        await store.DeleteAsync(held, null!, default);
+        cache.Remove(sample.AccountId, sample.Id);
+        Assert.Null(await cache.GetAsync(sample.AccountId, sample.Id, store, default));
+
+        // Issued again under the same id (an import of the same key, a provider's event sent again): read, not "gone".
+        await store.AddAsync(sample with { Plan = "business" }, [], [], default);
+        cache.Created(sample.AccountId, sample.Id);
+        Assert.Equal("business", (await cache.GetAsync(sample.AccountId, sample.Id, store, default))?.Plan);
+    }
+
+    [Fact]
     public async Task A_version_seen_by_a_range_read_renews_only_an_older_entry_at_that_version()
     {
         var clock = new TestClock();
