@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Issuance rate and a Stripe webhook burst against a running local host (docs/performance.md).
 
-  bench/pipeline.py --base-url http://127.0.0.1:7071/api --admin-key KEY [--events 1000] [--issue 500]
+  bench/pipeline.py --base-url http://127.0.0.1:7071/api --admin-key KEY [--events 1000] [--issue 500] [--import-keys 2000]
 
 Needs: the local host (its Azurite, its queues and timers running), smtp4dev (API on http://127.0.0.1:5000) receiving
 the host's e-mail. Creates its own account and product, then:
   1. issuance: --issue licenses through POST /v1/licenses at concurrency 16 -> licenses/s;
-  2. burst: --events signed checkout.session.completed events (one customer each, unique addresses of this run)
+  2. import: --import-keys keys sold elsewhere through POST /v1/licenses/import, 1,000 per request, one request at a
+     time as the command line sends them; four in five with a status or a past expiry, as in an EDD export -> keys/s;
+  3. burst: --events signed checkout.session.completed events (one customer each, unique addresses of this run)
      posted at once (--senders concurrent connections) -> time until every webhook answered, every license exists
      (GET /v1/licenses pages, every second) and every e-mail reached smtp4dev (searched by this run's address suffix
      every 0.1 s; smtp4dev keeps only its newest messages, so every recipient ever seen counts), and the rate
@@ -91,6 +93,7 @@ def main():
     p.add_argument("--smtp4dev", default="http://127.0.0.1:5000")
     p.add_argument("--events", type=int, default=1000)
     p.add_argument("--issue", type=int, default=500)
+    p.add_argument("--import-keys", type=int, default=2000)
     p.add_argument("--senders", type=int, default=100)
     p.add_argument("--timeout", type=int, default=900)
     a = p.parse_args()
@@ -118,7 +121,24 @@ def main():
     elapsed = time.monotonic() - started
     print(f"issuance: {issued}/{a.issue} licenses in {elapsed:.2f} s = {issued / elapsed:.0f} licenses/s (concurrency 16)")
 
-    # 2. The burst: every event built and signed first, then all posted at once.
+    # 2. An import of keys sold elsewhere (their own product, so the burst's count stays its own).
+    if a.import_keys:
+        assert call("PUT", f"{base}/v1/products/imported-plugin", product, api_key)[0] == 201
+        statuses = ["active", "expired", "revoked", "suspended", "active"]
+        past = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 86400 * 30))
+        items = [{"key": f"EDD-{run}-{i:06d}", "customerEmail": f"imported{i}-{run}@perf-burst.example", "plan": "pro",
+                  "status": statuses[i % 5], **({"expiresAt": past} if i % 5 == 4 else {})} for i in range(a.import_keys)]
+        started, imported = time.monotonic(), 0
+        for batch in range(0, len(items), 1000):
+            s, body = call("POST", f"{base}/v1/licenses/import", {"productId": "imported-plugin", "licenses": items[batch:batch + 1000]}, api_key)
+            assert s == 200 and not body["errors"], (s, body)
+            imported += body["imported"]
+        elapsed = time.monotonic() - started
+        print(f"import: {imported}/{a.import_keys} keys in {elapsed:.2f} s = {imported / elapsed:.0f} keys/s (1,000 per request, one at a time)")
+    if not a.events:
+        return 0
+
+    # 3. The burst: every event built and signed first, then all posted at once.
     payloads = [checkout_event(run, i, account_id) for i in range(a.events)]
     url = f"{base}/v1/webhooks/stripe/{account_id}"
     def post(payload):
