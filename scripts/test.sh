@@ -13,9 +13,12 @@ log "building Licensing.Functions.sln"
 dotnet build Licensing.Functions.sln -c Debug -nologo -v quiet -clp:ErrorsOnly
 
 # The house style (.editorconfig): dotnet format changes nothing (whitespace, style, imports), and no C# line is longer
-# than max_line_length = 160 characters (counted in characters, hence the UTF-8 locale for grep).
-log "checking the house style: dotnet format --verify-no-changes"
-dotnet format Licensing.Functions.sln --verify-no-changes --no-restore \
+# than max_line_length = 160 characters (counted in characters, hence the UTF-8 locale for grep). Its whitespace and style
+# passes only: its third pass, analyzers at warning severity, is what the build above already made errors of
+# (TreatWarningsAsErrors, AnalysisLevel latest), and took ~40 s of the check's ~110.
+log "checking the house style: dotnet format whitespace + style --verify-no-changes"
+{ dotnet format whitespace Licensing.Functions.sln --verify-no-changes --no-restore \
+    && dotnet format style Licensing.Functions.sln --verify-no-changes --no-restore; } \
   || { log "dotnet format would change the files above: run 'dotnet format Licensing.Functions.sln' and commit the result"; exit 1; }
 long_lines=$(find functions tests bench sdk/dotnet sdk/cli -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' -print0 \
   | LC_ALL=C.UTF-8 xargs -0 grep -nE '^.{161,}' | cut -d: -f1,2 || true)
