@@ -77,13 +77,12 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService alia
         var licenseId = LicenseIdFor(accountId, hash);
         var created = false;
         // The license is created with its status, its expiry (a past one too) and the key listed, in one write and one event.
-        License Shape(License l, Func<License, License> listed) =>
-            listed(status == LicenseStatus.Active && expiresAt > now ? l : l with { Status = status, ExpiresAt = expiresAt ?? l.ExpiresAt });
+        License Shaped(License l) => status == LicenseStatus.Active && expiresAt > now ? l : l with { Status = status, ExpiresAt = expiresAt ?? l.ExpiresAt };
         try
         {
             var license = await aliases.IssueWithKeyAsync(accountId, licenseId, key, actor, async (listed, token) =>
             {
-                var issued = await service.IssueAsync(accountId, actor, input, licenseId, l => Shape(l, listed), token).ConfigureAwait(false);
+                var issued = await service.IssueAsync(accountId, actor, input, licenseId, (l, t) => listed(Shaped(l), t), token).ConfigureAwait(false);
                 // A license read back (it has a version) was issued by an earlier or concurrent import of the same key.
                 created = issued.Version is null;
                 return issued;
@@ -91,13 +90,20 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService alia
             if (!created && (status != license.Status || (expiresAt <= now && expiresAt != license.ExpiresAt)))
             {
                 // An earlier import of this key stopped between its writes: its status and expiry are set now.
-                await service.ApplyAsync(accountId, licenseId, actor, (l, _) => Shape(l, x => x), ct).ConfigureAwait(false);
+                await service.ApplyAsync(accountId, licenseId, actor, (l, _) => Shaped(l), ct).ConfigureAwait(false);
             }
         }
         catch (KeyUnavailableException)
         {
-            // Another account imported the same key at the same moment and holds it: this license answers to no key.
-            await service.RevokeAsync(accountId, licenseId, actor, ct).ConfigureAwait(false);
+            // Another account imported the same key at the same moment and holds it: a license made for it here answers to
+            // no key and is revoked (none was made when the key was found taken before the license's write).
+            try
+            {
+                await service.RevokeAsync(accountId, licenseId, actor, ct).ConfigureAwait(false);
+            }
+            catch (NotFoundException)
+            {
+            }
             throw;
         }
         return created ? Outcome.Imported : Outcome.Skipped;

@@ -38,21 +38,27 @@ public sealed class KeyAliasService(IKeyAliasStore aliases, ILicenseStore licens
     /// <summary>
     /// Creates a license with <paramref name="key"/> as its alias key: the same claim, listing and confirmation as
     /// <see cref="AttachAsync"/>, but the listing rides in the write that creates the license. <paramref name="issue"/>
-    /// creates license <paramref name="licenseId"/> with the given shaping applied (or returns it when it exists); a license
-    /// an earlier attempt created without the key is given it afterwards. <see cref="KeyUnavailableException"/> when
-    /// another license holds the key; the license then lists no key.
+    /// creates license <paramref name="licenseId"/>, calling the step it is given just before its write (the key's row is
+    /// claimed there, once the input is valid, and the license returned lists the key), or returns the license that exists,
+    /// which is then given the key as any license is. <see cref="KeyUnavailableException"/> when another license holds
+    /// the key: a license created here then lists no key.
     /// </summary>
     public async Task<License> IssueWithKeyAsync(string accountId, string licenseId, string key, Audit.Actor actor,
-        Func<Func<License, License>, CancellationToken, Task<License>> issue, CancellationToken ct)
+        Func<Func<License, CancellationToken, Task<License>>, CancellationToken, Task<License>> issue, CancellationToken ct)
     {
         if (!KeyAlias.IsWellFormed(key)) throw ValidationFailedException.For("key", Rule);
         var owner = new KeyAliasOwner(accountId, licenseId);
         var hash = KeyAlias.Hash(key);
-        await ClaimAsync(hash, owner, ct).ConfigureAwait(false);
-        var license = await issue(l => List(l, hash, null) ?? l, ct).ConfigureAwait(false);
-        if (!license.KeyAliases.Contains(hash))
-            license = await service.ApplyAsync(accountId, licenseId, actor, (l, _) => List(l, hash, null), ct).ConfigureAwait(false);
-        return await ConfirmedAsync(license, hash, owner, actor, ct).ConfigureAwait(false);
+        var claimed = false;
+        var license = await issue(async (l, token) =>
+        {
+            await ClaimAsync(hash, owner, token).ConfigureAwait(false);
+            claimed = true;
+            return List(l, hash, null) ?? l;
+        }, ct).ConfigureAwait(false);
+        return claimed
+            ? await ConfirmedAsync(license, hash, owner, actor, ct).ConfigureAwait(false)
+            : await AttachAsync(accountId, licenseId, key, actor, ct).ConfigureAwait(false);
     }
 
     /// <summary>The license once its row is confirmed ours; else the key is taken off its list and is another license's.</summary>

@@ -35,11 +35,11 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
 
     /// <summary>
     /// Issues a license whose first state is shaped by <paramref name="initial"/> (an import's status and past expiry, the
-    /// alias key it is listed with) in the same write that creates it: one change record, one event. A license that
-    /// already exists under <paramref name="licenseId"/> is returned as it is.
+    /// alias key it is listed with) in the same write that creates it: one change record, one event. It runs once the input
+    /// is valid and no license exists under <paramref name="licenseId"/> (one that exists is returned as it is, unshaped).
     /// </summary>
-    public async Task<License> IssueAsync(string accountId, Actor actor, IssueLicenseInput input, string? licenseId, Func<License, License>? initial,
-        CancellationToken ct)
+    public async Task<License> IssueAsync(string accountId, Actor actor, IssueLicenseInput input, string? licenseId,
+        Func<License, CancellationToken, Task<License>>? initial, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var errors = new FieldErrors();
@@ -89,7 +89,7 @@ public sealed class LicenseService(ILicenseStore licenses, IProductStore product
             Test = input.Test,
         };
         var keyed = product.KeyFormat == KeyFormat.Short ? await ShortKeyed(issued, ct).ConfigureAwait(false) : issued;
-        var license = initial is null ? keyed : initial(keyed);
+        var license = initial is null ? keyed : await initial(keyed, ct).ConfigureAwait(false);
         var created = LicenseChanges.Issued(license, actor, now);
         // Counted once per license id, however often this id is issued (docs/quotas.md); a test-mode license never.
         var counted = _quota is not null && !input.Test && await _quota.ReserveAsync(accountId, id, ct).ConfigureAwait(false);

@@ -35,12 +35,35 @@ public sealed class LicenseImporterTests
         }
     }
 
+    /// <summary>Answers "free" to the first read of each key (the importer's look before it claims), as a key taken just after.</summary>
+    private sealed class LateToSee(IKeyAliasStore inner) : IKeyAliasStore
+    {
+        private readonly HashSet<string> _seen = [];
+
+        public Task<KeyAliasOwner?> GetAsync(string hash, CancellationToken ct)
+        {
+            lock (_seen)
+                if (_seen.Add(hash)) return Task.FromResult<KeyAliasOwner?>(null);
+            return inner.GetAsync(hash, ct);
+        }
+
+        public Task<bool> AddAsync(string hash, KeyAliasOwner owner, CancellationToken ct) => inner.AddAsync(hash, owner, ct);
+        public Task ReplaceAsync(string hash, KeyAliasOwner owner, string version, CancellationToken ct) => inner.ReplaceAsync(hash, owner, version, ct);
+        public Task<bool> DeleteAsync(string hash, string version, CancellationToken ct) => inner.DeleteAsync(hash, version, ct);
+    }
+
+    private readonly InMemoryProductStore _products = new();
+
+    private LicenseImporter Importer(IKeyAliasStore aliases)
+    {
+        var service = new LicenseService(_licenses, _products, Signers.NewLocal(), _clock);
+        return new LicenseImporter(service, new KeyAliasService(aliases, _licenses, service), _products, _clock);
+    }
+
     public LicenseImporterTests()
     {
-        var products = new InMemoryProductStore();
-        var service = new LicenseService(_licenses, products, Signers.NewLocal(), _clock);
-        _importer = new LicenseImporter(service, new KeyAliasService(_aliases, _licenses, service), products, _clock);
-        new ProductService(products, _clock).PutAsync(Account, "my-plugin", new ProductInput("My Plugin",
+        _importer = Importer(_aliases);
+        new ProductService(_products, _clock).PutAsync(Account, "my-plugin", new ProductInput("My Plugin",
             [new PlanInput("pro", "Pro", "subscription", 365, 3, ["analytics"])]), default).GetAwaiter().GetResult();
     }
 
@@ -99,5 +122,21 @@ public sealed class LicenseImporterTests
         var license = (await _licenses.GetAsync(Account, id, default))!;
         Assert.Equal([KeyAlias.Hash("edd-half")], license.KeyAliases);
         Assert.Equal(LicenseStatus.Suspended, license.Status);
+    }
+
+    [Fact]
+    public async Task A_key_another_account_takes_after_the_look_is_refused_at_the_claim_and_makes_no_license()
+    {
+        const string other = "acct_00000000000000ac";
+        await new ProductService(_products, _clock).PutAsync(other, "my-plugin", new ProductInput("My Plugin",
+            [new PlanInput("pro", "Pro", "subscription", 365, 3, ["analytics"])]), default);
+        Assert.Equal(1, (await _importer.ImportAsync(other, Actor.Admin, "my-plugin", [Item("edd-shared")], default)).Imported);
+        var writes = _licenses.Writes.Count;
+
+        var result = await Importer(new LateToSee(_aliases)).ImportAsync(Account, Actor.Admin, "my-plugin", [Item("edd-shared")], default);
+        Assert.Equal("KEY_UNAVAILABLE", Assert.Single(result.Errors).Code);
+        Assert.Equal((0, 0), (result.Imported, result.Skipped));
+        Assert.Null(await _licenses.GetAsync(Account, LicenseImporter.LicenseIdFor(Account, KeyAlias.Hash("edd-shared")), default));
+        Assert.Equal(writes, _licenses.Writes.Count);
     }
 }

@@ -142,13 +142,23 @@ public sealed class KeyAliasServiceTests
         Assert.Equal(holders[0], (await ValidateAsync("contested")).License!.Id);
     }
 
-    private Task<License> IssueWithKeyAsync(string account, string licenseId, string key, Func<Task>? beforeIssue = null) =>
-        _keys.IssueWithKeyAsync(account, licenseId, key, Licensing.Domain.Audit.Actor.Admin, async (listed, ct) =>
+    private Task<License> IssueWithKeyAsync(string account, string licenseId, string key, LicenseService? service = null) =>
+        _keys.IssueWithKeyAsync(account, licenseId, key, Licensing.Domain.Audit.Actor.Admin, (listed, ct) =>
+            (service ?? _service).IssueAsync(account, Licensing.Domain.Audit.Actor.Admin,
+                new IssueLicenseInput("my-plugin", "c@example.com", null, "pro", null, null, null, null), licenseId, listed, ct), default);
+
+    /// <summary>Runs a step once, just before the next license is created (after the key's row was claimed for it).</summary>
+    private sealed class BeforeCreation(ILicenseStore inner, Func<Task> step) : DelegatingLicenseStore(inner)
+    {
+        private int _ran;
+
+        public override async Task AddAsync(License license, IReadOnlyList<Activation> activations, IReadOnlyList<Licensing.Domain.Audit.ChangeRecord> journal,
+            CancellationToken ct)
         {
-            if (beforeIssue is not null) await beforeIssue();
-            return await _service.IssueAsync(account, Licensing.Domain.Audit.Actor.Admin,
-                new IssueLicenseInput("my-plugin", "c@example.com", null, "pro", null, null, null, null), licenseId, listed, ct);
-        }, default);
+            if (Interlocked.Exchange(ref _ran, 1) == 0) await step();
+            await base.AddAsync(license, activations, journal, ct);
+        }
+    }
 
     [Fact]
     public async Task A_license_created_with_its_key_is_listed_in_its_first_write_and_validates()
@@ -168,11 +178,33 @@ public sealed class KeyAliasServiceTests
         var taker = await IssueAsync(Other);
         var id = Licensing.Domain.Imports.LicenseImporter.LicenseIdFor(Account, KeyAlias.Hash("raced"));
         // Our row is claimed and no license lists it yet: the other account's claim may take it.
-        var e = await Assert.ThrowsAsync<KeyUnavailableException>(() => IssueWithKeyAsync(Account, id, "raced",
-            () => _keys.AttachAsync(Other, taker.Id, "raced", Licensing.Domain.Audit.Actor.Admin, default)));
+        var racing = new LicenseService(new BeforeCreation(_licenses,
+            () => _keys.AttachAsync(Other, taker.Id, "raced", Licensing.Domain.Audit.Actor.Admin, default)), _products, _signer, _clock);
+        var e = await Assert.ThrowsAsync<KeyUnavailableException>(() => IssueWithKeyAsync(Account, id, "raced", racing));
         Assert.Contains("another license", e.Message, StringComparison.Ordinal);
         Assert.Empty((await _licenses.GetAsync(Account, id, default))!.KeyAliases);
         Assert.Equal(taker.Id, (await ValidateAsync("raced")).License!.Id);
+    }
+
+    [Fact]
+    public async Task A_key_found_taken_when_it_is_claimed_creates_no_license()
+    {
+        var holder = await IssueAsync(Other);
+        await _keys.AttachAsync(Other, holder.Id, "held", Licensing.Domain.Audit.Actor.Admin, default);
+        var id = Licensing.Domain.Imports.LicenseImporter.LicenseIdFor(Account, KeyAlias.Hash("held"));
+        await Assert.ThrowsAsync<KeyUnavailableException>(() => IssueWithKeyAsync(Account, id, "held"));
+        Assert.Null(await _licenses.GetAsync(Account, id, default));
+        Assert.Equal(holder.Id, (await ValidateAsync("held")).License!.Id);
+    }
+
+    [Fact]
+    public async Task An_input_refused_before_the_creation_leaves_no_claimed_row()
+    {
+        var id = Licensing.Domain.Imports.LicenseImporter.LicenseIdFor(Account, KeyAlias.Hash("never-made"));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => _keys.IssueWithKeyAsync(Account, id, "never-made", Licensing.Domain.Audit.Actor.Admin,
+            (listed, ct) => _service.IssueAsync(Account, Licensing.Domain.Audit.Actor.Admin,
+                new IssueLicenseInput("my-plugin", "not-an-email", null, "pro", null, null, null, null), id, listed, ct), default));
+        Assert.Null(await _aliases.GetAsync(KeyAlias.Hash("never-made"), default));
     }
 
     [Fact]
