@@ -7,12 +7,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 trap 'stop_started' EXIT
 # On a fresh machine Azurite (npm) and smtp4dev (dotnet tool) are downloaded while the solution builds; both start after.
-( azurite_bin >/dev/null && smtp4dev_bin >/dev/null ) &
-installs=$!
+azurite_bin >/dev/null &
+azurite_install=$!
+smtp4dev_bin >/dev/null &
+smtp4dev_install=$!
 
 log "building Licensing.Functions.sln"
 dotnet build Licensing.Functions.sln -c Debug -nologo -v quiet -clp:ErrorsOnly
-wait "$installs" || { log "installing Azurite or smtp4dev failed (output above)"; exit 1; }
+wait "$azurite_install" || { log "installing Azurite failed (output above)"; exit 1; }
+wait "$smtp4dev_install" || { log "installing smtp4dev failed (output above)"; exit 1; }
 start_azurite memory
 start_smtp4dev
 
