@@ -87,7 +87,7 @@ public sealed class LicenseImporter(LicenseService service, KeyAliasService alia
                 created = issued.Version is null;
                 return issued;
             }, ct).ConfigureAwait(false);
-            if (!created && (status != license.Status || (expiresAt <= now && expiresAt != license.ExpiresAt)))
+            if (!created && Shaped(license) != license)
             {
                 // An earlier import of this key stopped between its writes: its status and expiry are set now.
                 await service.ApplyAsync(accountId, licenseId, actor, (l, _) => Shaped(l), ct).ConfigureAwait(false);
