@@ -10,10 +10,12 @@ namespace Licensing.Dashboard.Services;
 public sealed class SessionState(IJSRuntime js, ApiSettings api) : IDisposable
 {
     private const string StorageKey = "licensing.session";
+    private readonly FreshReads _fresh = new();
     private ManagementClient? _client;
     private bool _loaded;
 
-    public ManagementClient Public { get; } = new(api.BaseUrl, null);
+    /// <summary>The public routes, read fresh (the SDK page's keys are what the API serves now).</summary>
+    public ManagementClient Public => field ??= new(api.BaseUrl, null, _fresh);
 
     public async Task<ManagementClient?> ClientAsync()
     {
@@ -51,5 +53,6 @@ public sealed class SessionState(IJSRuntime js, ApiSettings api) : IDisposable
     {
         _client?.Dispose();
         Public.Dispose();
+        _fresh.Dispose();
     }
 }

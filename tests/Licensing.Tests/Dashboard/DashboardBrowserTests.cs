@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
+using Licensing.Functions.Signing;
 using Licensing.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -270,5 +273,52 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var deep = await http.GetAsync("licenses/lic_123");
         Assert.Equal(HttpStatusCode.OK, deep.StatusCode);
         Assert.Contains("_framework/blazor.webassembly.", await deep.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_sdk_page_shows_the_signing_keys_served_now_not_a_copy_the_browser_kept()
+    {
+        await using var s = await DashboardSession.StartAsync();
+        var page = s.Page;
+        await page.GotoAsync("");
+        await s.SignUpAsync("Keys Plugins", $"founder-{Guid.NewGuid():N}@dashboard-tests.example");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your first 30 minutes" })).ToBeVisibleAsync();
+        var token = await page.EvaluateAsync<string>("sessionStorage.getItem('licensing.session')");
+        Assert.Equal(HttpStatusCode.Created, (await s.Host.PutAsync("v1/products/keys-plugin", TestHost.SampleProduct, token)).Status);
+        await page.GetByRole(AriaRole.Link, new() { Name = "SDK", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("jwks")).ToHaveValueAsync(new Regex("\\{\"keys\":"));
+        var before = await page.GetByTestId("jwks").InputValueAsync();
+
+        // Another instance starts and registers its delegated key; this host reads the registry again until it serves it.
+        await using var other = await TestHost.StartAsync();
+        var jwks = s.Host.Services.GetRequiredService<JwksProvider>();
+        var until = DateTime.UtcNow.AddSeconds(60);
+        string served;
+        while ((served = await RefreshedKeysAsync(s.Host, jwks)) == before)
+        {
+            Assert.True(DateTime.UtcNow < until, "the second instance's key was not served within 60 s");
+            await Task.Delay(100);
+        }
+
+        // Opened again within the minute GET /v1/keys may be cached for, the page shows the set served now.
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "SDK", Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("jwks")).ToHaveValueAsync(new Regex("\\{\"keys\":"));
+            var shown = await page.GetByTestId("jwks").InputValueAsync();
+            if (shown == served || attempt == 5)
+            {
+                Assert.Equal(served, shown);
+                break;
+            }
+            served = await RefreshedKeysAsync(s.Host, jwks); // yet another test host started meanwhile
+        }
+    }
+
+    private static async Task<string> RefreshedKeysAsync(TestHost host, JwksProvider jwks)
+    {
+        await jwks.RefreshAsync(CancellationToken.None);
+        return (await host.GetAsync("v1/keys")).Text;
     }
 }
