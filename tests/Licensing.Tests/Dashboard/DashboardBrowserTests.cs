@@ -221,6 +221,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.GetByTestId("slots")).ToHaveTextAsync("1 of 3 in use");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = owner })).ToBeVisibleAsync();
+        // The field shows the whole address (66 characters), not its first 50.
+        Assert.True(await page.GetByLabel("Customer e-mail").EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"),
+            "the customer e-mail field cuts the address");
         await Expect(page.Locator("li[data-action='license.updated']")).ToHaveCountAsync(1);
 
         await page.GetByLabel("New expiry").FillAsync("2031-01-15");
