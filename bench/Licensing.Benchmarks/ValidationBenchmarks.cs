@@ -175,11 +175,17 @@ public class ValidationBenchmarks
     public async Task<string> Certificate() =>
         await _certificates.IssueAsync(_license, "customer-site.com", null, DateTimeOffset.UtcNow.AddHours(72), PlanPolicy.Default, false, default);
 
-    [Benchmark(Description = "domain normalisation (URL with www, port, path)")]
+    [Benchmark(Description = "domain normalisation (URL with www, port, path), a site seen before")]
     public string? NormalizeDomain() => Licensing.Domain.Domains.DomainName.Normalize("https://www.Customer-Site.com:8443/shop/cart?x=1");
 
-    [Benchmark(Description = "domain normalisation (IDN)")]
+    [Benchmark(Description = "domain normalisation (URL with www, port, path), worked out afresh")]
+    public string? NormalizeDomainAfresh() => Licensing.Domain.Domains.DomainName.NormalizeUncached("https://www.Customer-Site.com:8443/shop/cart?x=1");
+
+    [Benchmark(Description = "domain normalisation (IDN), a site seen before")]
     public string? NormalizeIdn() => Licensing.Domain.Domains.DomainName.Normalize("https://www.bücher-laden.de/");
+
+    [Benchmark(Description = "domain normalisation (IDN), worked out afresh")]
+    public string? NormalizeIdnAfresh() => Licensing.Domain.Domains.DomainName.NormalizeUncached("https://www.bücher-laden.de/");
 
     [Benchmark(Description = "registrable domain (Public Suffix List, 4 labels)")]
     public string? RegistrableDomain() => Licensing.Domain.Domains.PublicSuffixList.RegistrableDomain("shop.customer-site.co.uk");

@@ -34,6 +34,7 @@ public static class LoadTestProgram
         var o = Options.Parse(args);
         Console.WriteLine(
             $"load: {o.Licenses} licenses over {o.Products} products, concurrency {o.Concurrency}, {o.Seconds} s per phase, soak {o.SoakSeconds} s");
+        Console.WriteLine($"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {System.Runtime.GCSettings.LatencyMode}");
         await using var cached = await HostAsync(o, licenseCacheSeconds: 5);
         await using var uncached = await HostAsync(o, licenseCacheSeconds: 0); // and no certificate reuse
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = o.Concurrency * 2, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };

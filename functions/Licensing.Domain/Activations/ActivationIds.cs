@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Licensing.Domain.Common;
 
 namespace Licensing.Domain.Activations;
 
@@ -14,8 +14,8 @@ public static class ActivationIds
 {
     public const int Capacity = 16_384;
 
-    private static readonly Memo Domains = new("");
-    private static readonly Memo Fingerprints = new("fp:");
+    private static readonly BoundedMemo<string> Domains = new(Capacity, int.MaxValue, static domain => Compute(domain));
+    private static readonly BoundedMemo<string> Fingerprints = new(Capacity, int.MaxValue, static fingerprint => Compute("fp:" + fingerprint));
 
     public static string For(ActivationTarget target) => target.Domain is { } domain ? Domains.Get(domain) : Fingerprints.Get(target.Fingerprint ?? "");
 
@@ -25,24 +25,5 @@ public static class ActivationIds
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(hashed), hash);
         return "act_" + Convert.ToHexStringLower(hash[..10]);
-    }
-
-    private sealed class Memo(string prefix)
-    {
-        private readonly ConcurrentDictionary<string, string> _ids = new(StringComparer.Ordinal);
-        private int _added;
-
-        public string Get(string value)
-        {
-            if (_ids.TryGetValue(value, out var id)) return id;
-            id = Compute(prefix + value);
-            if (Interlocked.Increment(ref _added) > Capacity)
-            {
-                _ids.Clear();
-                Interlocked.Exchange(ref _added, 1);
-            }
-            _ids.TryAdd(value, id);
-            return id;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Licensing.Domain.Common;
 
 namespace Licensing.Domain.Domains;
 
@@ -18,7 +19,21 @@ public static class DomainName
     public const int MaxInputLength = 2048;
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = true };
 
-    public static string? Normalize(string? input)
+    /// <summary>How many normalised inputs each process remembers (<see cref="Normalize"/>), and the longest input remembered.</summary>
+    public const int RememberedInputs = 16_384;
+    public const int LongestRemembered = 256;
+
+    private static readonly BoundedMemo<string?> Normalized = new(RememberedInputs, LongestRemembered, NormalizeUncached);
+
+    /// <summary>
+    /// The normal form of a site's name or address, or null when it is none. A pure function of the input, so each process
+    /// remembers its answers (the IDNA mapping costs about a microsecond and every validation asks for its site's form).
+    /// </summary>
+    public static string? Normalize(string? input) =>
+        string.IsNullOrWhiteSpace(input) || input.Length > MaxInputLength ? null : Normalized.Get(input);
+
+    /// <summary><see cref="Normalize"/> worked out afresh (what the memo holds).</summary>
+    public static string? NormalizeUncached(string input)
     {
         if (string.IsNullOrWhiteSpace(input) || input.Length > MaxInputLength) return null;
         var s = input.Trim();

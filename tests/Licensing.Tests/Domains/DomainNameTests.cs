@@ -178,4 +178,35 @@ public sealed class DomainNameTests
     [InlineData("*.", null)]
     public void Wildcard_bindings_normalise(string input, string? expected) =>
         Assert.Equal(expected, Licensing.Domain.Domains.HostBindings.NormalizeBinding(input));
+
+    [Property(MaxTest = 500)]
+    public bool Remembered_forms_equal_the_forms_worked_out_afresh(NonNull<string> input, bool asUrl)
+    {
+        var value = asUrl ? $"https://{input.Get}.Example.com/path" : input.Get;
+        var expected = DomainName.NormalizeUncached(value);
+        return DomainName.Normalize(value) == expected && DomainName.Normalize(value) == expected;
+    }
+
+    [Fact]
+    public void Past_its_capacity_the_memo_starts_over_and_every_form_stays_right()
+    {
+        var inputs = Enumerable.Range(0, DomainName.RememberedInputs * 2 + 100)
+            .Select(i => i % 3 == 0 ? $"HTTPS://WWW.Site-{i}.Example.com/" : i % 3 == 1 ? $"bad site {i}" : $"bücher-{i}.de").ToArray();
+        foreach (var round in Enumerable.Range(0, 2))
+            foreach (var input in inputs)
+                Assert.Equal(DomainName.NormalizeUncached(input), DomainName.Normalize(input));
+        Assert.Equal("site-3.example.com", DomainName.Normalize("HTTPS://WWW.Site-3.Example.com/"));
+        Assert.Null(DomainName.Normalize("bad site 1"));
+    }
+
+    [Fact]
+    public void An_input_too_long_to_remember_is_normalised_all_the_same()
+    {
+        var label = new string('a', 60);
+        var input = "https://" + string.Join('.', Enumerable.Repeat(label, 4)) + ".com/" + new string('p', DomainName.LongestRemembered);
+        Assert.True(input.Length > DomainName.LongestRemembered);
+        Assert.Equal(string.Join('.', Enumerable.Repeat(label, 4)) + ".com", DomainName.Normalize(input));
+        Assert.Equal(DomainName.Normalize(input), DomainName.Normalize(input));
+        Assert.Null(DomainName.Normalize(new string('x', DomainName.MaxInputLength + 1)));
+    }
 }
