@@ -263,6 +263,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await using var s = await DashboardSession.StartAsync();
         await s.Page.GotoAsync("signin?token=lsi_not-a-real-token");
         await Expect(s.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This sign-in link cannot be used");
+        // The API's detail, as a sentence.
+        await Expect(s.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The sign-in link was used already, has expired or is unknown; ask for a new one.");
         await Expect(s.Page.GetByRole(AriaRole.Navigation)).ToHaveCountAsync(0); // not signed in: no account navigation
         // The page's heading takes focus for screen readers, without the outline of a control.
         var heading = s.Page.Locator("h1");

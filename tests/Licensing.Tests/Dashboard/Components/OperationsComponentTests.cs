@@ -51,4 +51,17 @@ public sealed class OperationsComponentTests
     [InlineData(2, "2 addresses")]
     [InlineData(21, "21 addresses")]
     public void Counts_are_singular_for_one_only(long n, string expected) => Assert.Equal(expected, Words.Count(n, "address", "addresses"));
+
+    [Theory]
+    [InlineData("the sign-in link was used already; ask for a new one", "The sign-in link was used already; ask for a new one.")]
+    [InlineData("  storage did not answer within 2.5 s ", "Storage did not answer within 2.5 s.")]
+    [InlineData("Stripe refused the key.", "Stripe refused the key.")]
+    [InlineData("maxActivations must be a number (got \"x\")", "maxActivations must be a number (got \"x\").")]
+    [InlineData("lic_123 is not a license of this account?", "lic_123 is not a license of this account?")]
+    [InlineData("409: conflict", "409: conflict.")]
+    [InlineData("e-mail delivery failed: try again", "E-mail delivery failed: try again.")]
+    [InlineData(", odd", ", odd.")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void Problem_details_show_as_sentences(string? detail, string expected) => Assert.Equal(expected, Words.Sentence(detail));
 }

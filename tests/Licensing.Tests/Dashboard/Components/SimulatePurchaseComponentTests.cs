@@ -35,12 +35,12 @@ public sealed class SimulatePurchaseComponentTests(SharedHost shared) : IClassFi
         Assert.Equal(["stripe", "lemonsqueezy", "paddle", "gumroad"], cut.FindAll("#sim-provider option").Select(o => o.GetAttribute("value")));
         Assert.Equal("Payment provider", cut.Find("label[for=sim-provider]").TextContent);
 
-        // Gumroad is not connected: the API's 404 is shown, nothing is issued.
+        // Gumroad is not connected: the API's 404 is shown (its detail as a sentence), nothing is issued.
         var email = $"sim-component-{Guid.NewGuid():N}@component-tests.example";
         cut.Find("#sim-provider").Change("gumroad");
         cut.Find("#sim-email").Change(email);
         cut.Find("form").Submit();
-        cut.WaitForAssertion(() => Assert.Contains("no gumroad integration", cut.Find("[role=alert]").TextContent, StringComparison.Ordinal), Patience.Bound);
+        cut.WaitForAssertion(() => Assert.Contains("No gumroad integration", cut.Find("[role=alert]").TextContent, StringComparison.Ordinal), Patience.Bound);
 
         // Lemon Squeezy, plan "business" without a variant id: the founder is told what to set.
         cut.Find("#sim-provider").Change("lemonsqueezy");
