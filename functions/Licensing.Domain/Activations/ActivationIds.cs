@@ -14,8 +14,10 @@ public static class ActivationIds
 {
     public const int Capacity = 16_384;
 
-    private static readonly BoundedMemo<string> Domains = new(Capacity, int.MaxValue, static domain => Compute(domain));
-    private static readonly BoundedMemo<string> Fingerprints = new(Capacity, int.MaxValue, static fingerprint => Compute("fp:" + fingerprint));
+    // Normal domains and fingerprints are at most 253 and MaxFingerprintLength characters; a longer string is hashed, not kept.
+    private static readonly BoundedMemo<string> Domains = new(Capacity, 253, static domain => Compute(domain));
+    private static readonly BoundedMemo<string> Fingerprints =
+        new(Capacity, ActivationRules.MaxFingerprintLength, static fingerprint => Compute("fp:" + fingerprint));
 
     public static string For(ActivationTarget target) => target.Domain is { } domain ? Domains.Get(domain) : Fingerprints.Get(target.Fingerprint ?? "");
 

@@ -36,6 +36,17 @@ public sealed class ActivationIdsTests
                 Assert.Equal(ActivationIds.Compute(t), ActivationRules.IdFor(t));
     }
 
+    [Fact]
+    public void A_string_too_long_to_remember_gets_its_id_all_the_same()
+    {
+        var longer = new string('f', ActivationRules.MaxFingerprintLength + 44);
+        foreach (var round in Enumerable.Range(0, 2))
+        {
+            Assert.Equal(ActivationIds.Compute("fp:" + longer), ActivationRules.IdFor(new ActivationTarget(null, longer)));
+            Assert.Equal(ActivationIds.Compute(longer), ActivationRules.IdFor(new ActivationTarget(longer, null)));
+        }
+    }
+
     [Property(MaxTest = 300)]
     public bool Remembered_equals_computed(NonEmptyString value, bool fingerprint)
     {
