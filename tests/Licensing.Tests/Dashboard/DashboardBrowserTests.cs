@@ -35,6 +35,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         Assert.Equal(s.Origin.AbsoluteUri, page.Url); // the token left the address bar
         await Expect(page.Locator("li[data-step=product]")).ToHaveClassAsync("todo");
         await Expect(page.Locator("li[data-step=deploy]")).ToHaveClassAsync("todo"); // the API answers from this machine
+        // At desktop width the plan card stands beside the steps, not below them.
+        await Expect(page.GetByTestId("account")).ToBeVisibleAsync();
+        var (steps, planCard) = (await page.Locator("ol.checklist").BoundingBoxAsync(), await page.GetByTestId("account").BoundingBoxAsync());
+        Assert.True(planCard!.X >= steps!.X + steps.Width && planCard.Y < steps.Y + steps.Height,
+            $"plan card at {planCard.X},{planCard.Y}; steps end at {steps.X + steps.Width}");
         await s.CheckPageAsync("02-overview-new-account");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Products" }).ClickAsync();
