@@ -64,7 +64,9 @@ dotnet test tests/Licensing.Tests/Licensing.Tests.csproj -c Debug --no-build --n
 status=$?
 set -e
 # Azurite is the suite's shared resource: its CPU beside the wall time shows when storage, not the tests, set the pace.
-log "xunit: $(( $(date +%s) - xunit_started )) s; Azurite CPU so far: $(azurite_cpu)"
+azurite_used=$(azurite_cpu)
+[ -n "$azurite_used" ] && azurite_used="Azurite CPU so far: $azurite_used" || azurite_used="Azurite CPU not counted (the run used an Azurite it did not start)"
+log "xunit: $(( $(date +%s) - xunit_started )) s; $azurite_used"
 
 # start_local_host PORT NAME ADMIN_KEY: a local host of this build for an SDK's tests, with its own port, admin key and
 # signing key (.local/NAME-test), logging to .local/NAME-host.log; stopped with everything else this script started.
