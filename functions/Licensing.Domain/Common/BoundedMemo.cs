@@ -14,8 +14,6 @@ public sealed class BoundedMemo<TResult>(int capacity, int maxKeyLength, Func<st
     private readonly ConcurrentDictionary<string, TResult> _results = new(StringComparer.Ordinal);
     private int _added;
 
-    public int Capacity => capacity;
-
     public TResult Get(string key)
     {
         if (_results.TryGetValue(key, out var result)) return result;

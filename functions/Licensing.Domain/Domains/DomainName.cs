@@ -29,8 +29,7 @@ public static class DomainName
     /// The normal form of a site's name or address, or null when it is none. A pure function of the input, so each process
     /// remembers its answers (the IDNA mapping costs about a microsecond and every validation asks for its site's form).
     /// </summary>
-    public static string? Normalize(string? input) =>
-        string.IsNullOrWhiteSpace(input) || input.Length > MaxInputLength ? null : Normalized.Get(input);
+    public static string? Normalize(string? input) => input is null ? null : Normalized.Get(input);
 
     /// <summary><see cref="Normalize"/> worked out afresh (what the memo holds).</summary>
     public static string? NormalizeUncached(string input)
