@@ -1,5 +1,6 @@
 using System.Net;
 using Licensing.Domain.Activity;
+using Licensing.Domain.Email;
 using Licensing.Domain.Quotas;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,9 +60,11 @@ public sealed class QuotaTests
         await host.PostAsync("v1/validate", new { key = lk });
         await flusher.FlushAsync(default);
         var notices = await Smtp4dev.WaitForAsync(founder, 1, Patience.Bound);
-        await Task.Delay(1000);
-        Assert.Single(await Smtp4dev.MessagesToAsync(founder));
-        Assert.StartsWith("Validation quota reached", notices[0].Subject);
+        Assert.StartsWith("Validation quota reached", Assert.Single(notices).Subject);
+        // Told once: the month's one notice (one outbox entry per account and month), delivered at its first attempt.
+        var accountId = created.Json.GetProperty("accountId").GetString()!;
+        var notice = await host.Services.GetRequiredService<IEmailOutbox>().GetAsync(accountId, $"quota-{QuotaGate.Month(clock.GetUtcNow())}", default);
+        Assert.Equal((OutboxEmail.Sent, 1), (notice?.State, notice?.Attempts));
     }
 
     [Fact]

@@ -15,10 +15,12 @@ public sealed class OwnQueues(string connection, string prefix) :
 {
     public override QueueClient GetQueueClient(string queueName) => base.GetQueueClient(prefix + queueName);
 
-    /// <summary>Replaces the host's <see cref="QueueStorage"/> with one on queues named with a new prefix.</summary>
-    public static void Install(IServiceCollection services, string connection)
+    /// <summary>Replaces the host's <see cref="QueueStorage"/> with one on queues named with <paramref name="prefix"/> (a new one if null).</summary>
+    public static void Install(IServiceCollection services, string connection, string? prefix = null)
     {
         services.Remove(services.Single(d => d.ServiceType == typeof(QueueStorage)));
-        services.AddSingleton(new QueueStorage(new OwnQueues(connection, $"t{Guid.NewGuid():N}"[..9] + "-")));
+        services.AddSingleton(new QueueStorage(new OwnQueues(connection, prefix ?? NewPrefix())));
     }
+
+    public static string NewPrefix() => $"t{Guid.NewGuid():N}"[..9] + "-";
 }

@@ -45,9 +45,16 @@ public sealed class TestHost : IAsyncDisposable
     public HttpClient Http { get; }
     public IServiceProvider Services => App.Services;
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TimeProvider, string> ClockQueues = [];
+
+    /// <param name="clock">
+    /// A clock of the test's own. Hosts on it read and write queues of their own, shared only with other hosts on the same
+    /// clock: all hosts share one Azurite, and a host whose clock the test moves must neither claim other tests' messages
+    /// (an e-mail's claim carries that host's time, so a claim left by a host an hour ahead holds the e-mail back an hour)
+    /// nor have its own messages handled on real time.
+    /// </param>
     /// <param name="queues">
-    /// False for hosts whose clock is moved far from real time: all hosts share Azurite's queues, and a host living
-    /// in another month must not claim other tests' messages (e-mail claims carry that host's time).
+    /// False for a host that polls no queue: what it sends goes to the shared queues, where hosts on real time handle it.
     /// </param>
     /// <param name="ownQueues">
     /// True for a host that must process its own messages its own way (a fake of a remote API set in
@@ -66,6 +73,7 @@ public sealed class TestHost : IAsyncDisposable
             ["Licensing:AdminKey"] = AdminKey,
             ["Licensing:Signing:LocalKeyPath"] = SigningKeyPath,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:" + FileLoggerProvider.Deliveries] = "Information",
             ["Licensing:Email:SmtpHost"] = "127.0.0.1",
             ["Licensing:Email:SmtpPort"] = Smtp4dev.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Licensing:Email:From"] = "licenses@acme.example",
@@ -108,6 +116,7 @@ public sealed class TestHost : IAsyncDisposable
             foreach (var console in s.Where(d => d.ServiceType == typeof(ILoggerProvider)
                 && d.ImplementationType == typeof(Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider)).ToList()) s.Remove(console);
             if (ownQueues) OwnQueues.Install(s, storageConnection);
+            else if (clock is not null && queues) OwnQueues.Install(s, storageConnection, ClockQueues.GetValue(clock, _ => OwnQueues.NewPrefix()));
             services?.Invoke(s);
         });
         await app.StartAsync();
