@@ -1,54 +1,80 @@
 using Azure.Core;
-using Azure.Core.Extensions;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Licensing.Functions.Hosting;
-using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Licensing.Functions.Storage;
 
 public static class StorageRegistration
 {
     /// <summary>
-    /// The app's one Azure credential, the Table and Queue service clients (through <c>AddAzureClients</c>), the
-    /// <see cref="TableStorage"/> and <see cref="QueueStorage"/> wrappers and the start-up table and queue creation.
-    /// Locally the clients use <see cref="LicensingOptions.StorageConnection"/>; in Azure the service URIs with the credential.
+    /// The app's one Azure credential, the Table and Queue service clients, the <see cref="TableStorage"/> and
+    /// <see cref="QueueStorage"/> wrappers and the start-up table and queue creation. Locally the clients use
+    /// <see cref="LicensingOptions.StorageConnection"/>; in Azure the service URIs with the credential.
     /// </summary>
+    /// <remarks>
+    /// The clients are made here rather than through Microsoft.Extensions.Azure's <c>AddAzureClients</c>: that starts a listener on
+    /// every Azure SDK event source at the verbose level once a client is made (its log forwarder), so each storage request formats its
+    /// headers into events, whether or not a logger wants them. The app logs none of them; its dependency spans come from the SDK's
+    /// ActivitySources (<c>TelemetryRegistration</c>), which are independent of the event sources.
+    /// </remarks>
     public static IServiceCollection AddStorage(this IServiceCollection services, LicensingOptions options)
     {
         services.AddSingleton<TokenCredential>(_ => CreateCredential(options));
-        // AddAzureClients starts forwarding every Azure SDK event to ILogger once a client is created: a line per request,
-        // and a warning per 409/412, which the conditional writes make routine. The app never logged those; a forwarder
-        // with no loggers keeps it so (registered before AddAzureClients, which only adds one if none is; a factory, so
-        // the container disposes its listener with the host).
-        services.AddSingleton(_ => new AzureEventSourceLogForwarder(NullLoggerFactory.Instance));
-        services.AddAzureClients(clients =>
-        {
-            clients.UseCredential(sp => sp.GetRequiredService<TokenCredential>());
-            // Retries are short on purpose: a validation must answer 503 quickly rather than hang on a dead store.
-            clients.ConfigureDefaults(o =>
-            {
-                o.Retry.MaxRetries = 2;
-                o.Retry.Delay = TimeSpan.FromMilliseconds(100);
-                o.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-            });
-            TableClient(clients, options).ConfigureOptions(o =>
-            {
-                o.Retry.Mode = RetryMode.Exponential;
-                o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-                o.AddPolicy(new RetriedWrites(), HttpPipelinePosition.PerRetry);
-            });
-            // The Functions queue extension reads base64 (host.json messageEncoding); AddQueueServiceClient has no
-            // encoding parameter, so it is set on the client options.
-            QueueClient(clients, options).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
-        });
+        services.AddSingleton(sp => CreateTableServiceClient(options, sp.GetRequiredService<TokenCredential>));
+        services.AddSingleton(sp => CreateQueueServiceClient(options, sp.GetRequiredService<TokenCredential>));
         services.AddSingleton(sp => new TableStorage(sp.GetRequiredService<TableServiceClient>()));
         services.AddSingleton(sp => new QueueStorage(sp.GetRequiredService<QueueServiceClient>()));
         services.AddHostedService<StorageInitializer>();
         return services;
+    }
+
+    /// <summary>
+    /// The Table client's options. Retries are short on purpose: a validation must answer 503 quickly rather than hang on a dead store;
+    /// a retried write that storage had already applied is recognised as the app's own (<see cref="RetriedWrites"/>).
+    /// </summary>
+    public static TableClientOptions TableOptions()
+    {
+        var o = new TableClientOptions();
+        ShortRetries(o.Retry);
+        o.Retry.Mode = RetryMode.Exponential;
+        o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        o.AddPolicy(new RetriedWrites(), HttpPipelinePosition.PerRetry);
+        return o;
+    }
+
+    /// <summary>The Queue client's options: short retries, and base64 messages as the Functions queue extension reads them (host.json).</summary>
+    public static QueueClientOptions QueueOptions()
+    {
+        var o = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        ShortRetries(o.Retry);
+        return o;
+    }
+
+    private static void ShortRetries(RetryOptions retry)
+    {
+        retry.MaxRetries = 2;
+        retry.Delay = TimeSpan.FromMilliseconds(100);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+    }
+
+    private static TableServiceClient CreateTableServiceClient(LicensingOptions options, Func<TokenCredential> credential)
+    {
+        if (!string.IsNullOrWhiteSpace(options.StorageConnection)) return new TableServiceClient(options.StorageConnection, TableOptions());
+        if (!string.IsNullOrWhiteSpace(options.TableServiceUri)) return new TableServiceClient(new Uri(options.TableServiceUri), credential(), TableOptions());
+        throw new InvalidOperationException($"Storage is not configured: set {LicensingOptions.Section}:TableServiceUri (Azure, managed identity)"
+            + $" or {LicensingOptions.Section}:StorageConnection (local).");
+    }
+
+    private static QueueServiceClient CreateQueueServiceClient(LicensingOptions options, Func<TokenCredential> credential)
+    {
+        if (!string.IsNullOrWhiteSpace(options.StorageConnection)) return new QueueServiceClient(options.StorageConnection, QueueOptions());
+        if (!string.IsNullOrWhiteSpace(options.QueueServiceUri)) return new QueueServiceClient(new Uri(options.QueueServiceUri), credential(), QueueOptions());
+        throw new InvalidOperationException(
+            $"Queues are not configured: set {LicensingOptions.Section}:QueueServiceUri (Azure) or {LicensingOptions.Section}:StorageConnection (local).");
     }
 
     /// <summary>The managed identity with the configured client id in Azure; the default credential chain otherwise.</summary>
@@ -56,21 +82,4 @@ public static class StorageRegistration
         string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
             ? new DefaultAzureCredential()
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
-
-    private static IAzureClientBuilder<TableServiceClient, TableClientOptions> TableClient(AzureClientFactoryBuilder clients, LicensingOptions options)
-    {
-        if (!string.IsNullOrWhiteSpace(options.StorageConnection)) return clients.AddTableServiceClient(options.StorageConnection);
-        if (!string.IsNullOrWhiteSpace(options.TableServiceUri)) return clients.AddTableServiceClient(new Uri(options.TableServiceUri));
-        return clients.AddClient<TableServiceClient, TableClientOptions>(_ => throw new InvalidOperationException(
-            $"Storage is not configured: set {LicensingOptions.Section}:TableServiceUri (Azure, managed identity)"
-            + $" or {LicensingOptions.Section}:StorageConnection (local)."));
-    }
-
-    private static IAzureClientBuilder<QueueServiceClient, QueueClientOptions> QueueClient(AzureClientFactoryBuilder clients, LicensingOptions options)
-    {
-        if (!string.IsNullOrWhiteSpace(options.StorageConnection)) return clients.AddQueueServiceClient(options.StorageConnection);
-        if (!string.IsNullOrWhiteSpace(options.QueueServiceUri)) return clients.AddQueueServiceClient(new Uri(options.QueueServiceUri));
-        return clients.AddClient<QueueServiceClient, QueueClientOptions>(_ => throw new InvalidOperationException(
-            $"Queues are not configured: set {LicensingOptions.Section}:QueueServiceUri (Azure) or {LicensingOptions.Section}:StorageConnection (local)."));
-    }
 }

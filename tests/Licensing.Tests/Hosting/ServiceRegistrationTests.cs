@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Licensing.Functions.Hosting;
@@ -33,14 +34,27 @@ public sealed class ServiceRegistrationTests
     [Fact]
     public void Storage_clients_retry_briefly()
     {
-        using var provider = new ServiceCollection().AddLogging().AddLicensing(Local()).BuildServiceProvider();
-        // "Default" is the name Microsoft.Extensions.Azure gives a client registered without one.
-        var table = provider.GetRequiredService<IOptionsMonitor<TableClientOptions>>().Get("Default").Retry;
-        Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
-            (table.MaxRetries, table.Delay, table.MaxDelay, table.NetworkTimeout));
-        var queue = provider.GetRequiredService<IOptionsMonitor<QueueClientOptions>>().Get("Default");
+        var table = StorageRegistration.TableOptions().Retry;
+        Assert.Equal((RetryMode.Exponential, 2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
+            (table.Mode, table.MaxRetries, table.Delay, table.MaxDelay, table.NetworkTimeout));
+        var queue = StorageRegistration.QueueOptions();
         Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), QueueMessageEncoding.Base64),
             (queue.Retry.MaxRetries, queue.Retry.Delay, queue.Retry.NetworkTimeout, queue.MessageEncoding));
+    }
+
+    [Fact]
+    public async Task The_storage_clients_leave_the_Azure_SDK_event_sources_off()
+    {
+        // A listener on them (Microsoft.Extensions.Azure's log forwarder) makes every storage request format its headers into events
+        // that nobody reads. No host of this test run enables them, so while this one runs and calls storage they stay off.
+        await TestHost.RequireAzuriteAsync();
+        using var provider = new ServiceCollection().AddLogging().AddLicensing(Local()).BuildServiceProvider();
+        var missing = provider.GetRequiredService<TableStorage>().Table("registration" + Guid.NewGuid().ToString("N")[..12]);
+        await Assert.ThrowsAsync<RequestFailedException>(() => missing.GetEntityAsync<TableEntity>("p", "r"));
+        await provider.GetRequiredService<QueueStorage>().Queue("registration-" + Guid.NewGuid().ToString("N")[..12]).ExistsAsync();
+        var azure = System.Diagnostics.Tracing.EventSource.GetSources().Where(s => s.Name.StartsWith("Azure-", StringComparison.Ordinal)).ToList();
+        Assert.Contains(azure, s => s.Name == "Azure-Core"); // the SDK made its sources: there was something to switch on
+        Assert.All(azure, s => Assert.False(s.IsEnabled(), $"{s.Name} is enabled"));
     }
 
     [Fact]
