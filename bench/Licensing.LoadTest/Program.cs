@@ -81,6 +81,9 @@ public static class LoadTestProgram
         if (mixed.FirstError is not null) Console.WriteLine($"  first error {mixed.FirstError}");
         var pairs = mixed.PairRatios;
         Console.WriteLine($"  per-pair validate/ping: min {pairs[0]:F2}, median {pairs[mixed.Pairs / 2]:F2}, max {pairs[^1]:F2}");
+        Console.WriteLine($"  lowest pair: {mixed.WorstPair}");
+        Console.WriteLine($"  other processes (Azurite, the machine's neighbours): {mixed.PingOthersCores:F2} cores in ping rounds,"
+            + $" {mixed.ValidateOthersCores:F2} in validate rounds");
         // CPU time per request (client and host together, this process): the cost ratio, free of how the 2 cores were shared.
         Console.WriteLine($"  CPU per request: ping {mixed.PingCpuMicros:F1} µs, validate {mixed.ValidateCpuMicros:F1} µs"
             + $" (ping/validate {mixed.PingCpuMicros / mixed.ValidateCpuMicros:F2})");
@@ -107,6 +110,7 @@ public static class LoadTestProgram
         // The activity flush's storage calls on the host that served the hot phases: a license's first write reads its row, later ones
         // go a hundred to a transaction without a read while nobody else writes the row (docs/performance.md).
         var flusher = cached.App.Services.GetRequiredService<Licensing.Domain.Activity.ActivityFlusher>();
+        await FlushCostAsync(http, cached.BaseUrl, population, o, flusher);
         if (o.SoakSeconds > 0) await SoakAsync(validate(cached.BaseUrl), o, flusher);
         Console.WriteLine($"activity flush (caches-on host): {flusher.Writes} rows written in {flusher.WriteRequests} requests,"
             + $" {flusher.Reads} reads over the run");
@@ -181,6 +185,37 @@ public static class LoadTestProgram
         var code = root.TryGetProperty("code", out var failed) ? failed.GetString() : null;
         var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
         throw new InvalidOperationException($"{(int)status} {code}: {detail}");
+    }
+
+    /// <summary>
+    /// What one activity flush of the whole population costs, measured on an otherwise idle process: every license validated once, then
+    /// a flush; this process's CPU (the host's storage client) and the other processes' (Azurite) per row written.
+    /// </summary>
+    private static async Task FlushCostAsync(HttpClient http, string baseUrl, Population population, Options o,
+        Licensing.Domain.Activity.ActivityFlusher flusher)
+    {
+        // Twice: the first flush writes every license and remembers its row, so the measured one is the steady state (a license's row
+        // written in a transaction without a read), unless the host's own timer flushed part of the population in between.
+        for (var round = 0; round < 2; round++)
+        {
+            if (round == 1) await flusher.FlushAsync(default);
+            await Parallel.ForEachAsync(population.Licenses, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency }, async (l, _) =>
+            {
+                if (!await ValidAsync(http, baseUrl, l.Key, l.Domains[0])) throw new InvalidOperationException($"flush cost: {l.Id} did not validate");
+            });
+        }
+        var (rows, requests) = (flusher.Writes, flusher.WriteRequests);
+        var before = KernelCounters.Read();
+        var sw = Stopwatch.StartNew();
+        await flusher.FlushAsync(default);
+        var wall = sw.Elapsed;
+        var after = KernelCounters.Read();
+        var written = Math.Max(1, flusher.Writes - rows);
+        var own = after.CpuSeconds - before.CpuSeconds;
+        var others = Math.Max(0, after.MachineBusySeconds - before.MachineBusySeconds - own);
+        Console.WriteLine($"one activity flush of {flusher.Writes - rows} rows in {flusher.WriteRequests - requests} requests, idle otherwise:"
+            + $" {wall.TotalMilliseconds:F0} ms; CPU per row {own * 1e6 / written:F0} µs this process, {others * 1e6 / written:F0} µs other processes"
+            + $" ({(own + others) / wall.TotalSeconds:F2} cores while it ran)");
     }
 
     private static async Task SoakAsync(Func<Task<bool>> operation, Options o, Licensing.Domain.Activity.ActivityFlusher flusher)
@@ -279,7 +314,13 @@ public sealed record Options(int Licenses, int Products, int Concurrency, int Se
 }
 
 public sealed record PhaseResult(string Name, long Requests, long Errors, double Rps, double P50, double P95, double P99, double Seconds = 0,
-    string? FirstError = null, double CpuSeconds = 0, GcCounters? Gc = null);
+    string? FirstError = null, double CpuSeconds = 0, GcCounters? Gc = null, double MachineBusySeconds = 0, double StealSeconds = 0,
+    double Max = 0)
+{
+    /// <summary>Where the phase's time went, in cores: this process (client and host), the machine's other processes, the hypervisor's steal.</summary>
+    public string Cores => $"this process {CpuSeconds / Seconds:F2} cores, other processes {Math.Max(0, MachineBusySeconds - CpuSeconds) / Seconds:F2},"
+        + $" stolen {StealSeconds / Seconds:F2}";
+}
 
 public static class Phase
 {
@@ -317,7 +358,8 @@ public static class Phase
         double P(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         var cost = KernelCounters.Read();
         var result = new PhaseResult(name, all.Length, errors, all.Length / elapsed, P(0.50), P(0.95), P(0.99), elapsed, firstError,
-            cost.CpuSeconds - kernel.CpuSeconds, cost.Gc.Minus(kernel.Gc));
+            cost.CpuSeconds - kernel.CpuSeconds, cost.Gc.Minus(kernel.Gc), cost.MachineBusySeconds - kernel.MachineBusySeconds,
+            cost.StealSeconds - kernel.StealSeconds, all.Length == 0 ? 0 : all[^1]);
         if (!quiet)
         {
             Console.WriteLine($"{name,-55} {result.Rps,8:F0} req/s   p50 {result.P50,6:F2} ms   p95 {result.P95,6:F2} ms   p99 {result.P99,6:F2} ms"
@@ -338,18 +380,28 @@ public static class Phase
 public static class Interleaved
 {
     public sealed record Result(int Pairs, double PingRps, double ValidateRps, long Errors, string? FirstError, double[] PairRatios,
-        double PingCpuMicros, double ValidateCpuMicros, string PingGc, string ValidateGc)
+        double PingCpuMicros, double ValidateCpuMicros, string PingGc, string ValidateGc, (PhaseResult Ping, PhaseResult Validate)? Worst = null,
+        double PingOthersCores = 0, double ValidateOthersCores = 0)
     {
+        /// <summary>
+        /// The pair with the lowest ratio, side by side: a round that fell while this process still had its cores is this process's own
+        /// (a pause, a wait on storage); one whose cores went to other processes or the hypervisor is the machine's.
+        /// </summary>
+        public string WorstPair => Worst is not { } w ? "n/a" : $"ping {Side(w.Ping)}; validate {Side(w.Validate)}";
+
+        private static string Side(PhaseResult r) => $"{r.Rps:F0} req/s (max {r.Max:F0} ms; {r.Cores}; GCs gen1 {r.Gc?.Gen1} gen2 {r.Gc?.Gen2})";
+
         public double Ratio => ValidateRps / PingRps;
     }
 
     public static async Task<Result> RunAsync(Func<Task<bool>> ping, Func<Task<bool>> validate, int concurrency, int pairs, TimeSpan round)
     {
         long pingRequests = 0, validateRequests = 0, errors = 0;
-        double pingSeconds = 0, validateSeconds = 0, pingCpu = 0, validateCpu = 0;
+        double pingSeconds = 0, validateSeconds = 0, pingCpu = 0, validateCpu = 0, pingOthers = 0, validateOthers = 0;
         GcCounters zero = new(0, 0, 0, 0, TimeSpan.Zero), pingGc = zero, validateGc = zero;
         string? firstError = null;
         var ratios = new double[pairs];
+        (PhaseResult Ping, PhaseResult Validate)? worst = null;
         for (var i = 0; i < pairs; i++)
         {
             var pingFirst = i % 2 == 0;
@@ -362,15 +414,19 @@ public static class Interleaved
             validateSeconds += v.Seconds;
             pingCpu += p.CpuSeconds;
             validateCpu += v.CpuSeconds;
+            pingOthers += Math.Max(0, p.MachineBusySeconds - p.CpuSeconds);
+            validateOthers += Math.Max(0, v.MachineBusySeconds - v.CpuSeconds);
             pingGc = pingGc.Plus(p.Gc ?? zero);
             validateGc = validateGc.Plus(v.Gc ?? zero);
             errors += p.Errors + v.Errors;
             firstError ??= p.FirstError ?? v.FirstError;
             ratios[i] = v.Rps / p.Rps;
+            if (worst is not { } w || ratios[i] < w.Validate.Rps / w.Ping.Rps) worst = (p, v);
         }
         return new Result(pairs, pingRequests / pingSeconds, validateRequests / validateSeconds, errors, firstError, [.. ratios.Order()],
             pingCpu * 1e6 / Math.Max(1, pingRequests), validateCpu * 1e6 / Math.Max(1, validateRequests),
-            pingGc.Since(zero, Math.Max(1, pingRequests)), validateGc.Since(zero, Math.Max(1, validateRequests)));
+            pingGc.Since(zero, Math.Max(1, pingRequests)), validateGc.Since(zero, Math.Max(1, validateRequests)), worst,
+            pingOthers / pingSeconds, validateOthers / validateSeconds);
     }
 }
 
@@ -477,7 +533,8 @@ public sealed record Population(string AccountId, IReadOnlyList<ProvisionedLicen
 /// share it), its voluntary context switches (a wake-up each), and the loopback TCP segments sent by both sides
 /// (/proc/net/snmp). A split write, an extra wake-up or a costlier path shows here, not only in req/s.
 /// </summary>
-public sealed record KernelCounters(long Segments, double UserSeconds, double SystemSeconds, long Switches, long Faults, GcCounters Gc)
+public sealed record KernelCounters(long Segments, double UserSeconds, double SystemSeconds, long Switches, long Faults, GcCounters Gc,
+    double MachineBusySeconds = 0, double StealSeconds = 0)
 {
     public double CpuSeconds => UserSeconds + SystemSeconds;
 
@@ -501,7 +558,27 @@ public sealed record KernelCounters(long Segments, double UserSeconds, double Sy
             segments = long.Parse(tcp[1].Split(' ')[Array.IndexOf(tcp[0].Split(' '), "OutSegs")], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException) { }
-        return new KernelCounters(segments, u.UserSec + u.UserMicros / 1e6, u.SystemSec + u.SystemMicros / 1e6, u.NVcsw, u.MinFlt, GcCounters.Read());
+        var (busy, steal) = MachineCpu();
+        return new KernelCounters(segments, u.UserSec + u.UserMicros / 1e6, u.SystemSec + u.SystemMicros / 1e6, u.NVcsw, u.MinFlt, GcCounters.Read(),
+            busy, steal);
+    }
+
+    /// <summary>
+    /// The whole machine's CPU time from /proc/stat, in seconds: busy (user, nice, system, irq, softirq; not idle, iowait or steal) and
+    /// stolen by the hypervisor. USER_HZ is 100 on Linux.
+    /// </summary>
+    private static (double Busy, double Steal) MachineCpu()
+    {
+        try
+        {
+            var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            return ((f[0] + f[1] + f[2] + f[5] + f[6]) / 100.0, f.Length > 7 ? f[7] / 100.0 : 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (0, 0);
+        }
     }
 
     public string Since(KernelCounters b, long requests) => Segments < 0 || b.Segments < 0 || requests == 0 ? "n/a (Linux only)"
