@@ -48,7 +48,8 @@ public sealed class LifecycleTests
         var reminders = await Smtp4dev.WaitForAsync(email, 1, Patience.Bound);
         // Once: the two runs queued one reminder (its id is the license's and its expiry day), so no second e-mail is on its way.
         var queued = new TableClient(TestHost.Azurite, TableStorage.EmailOutboxTable)
-            .Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")).Where(e => e.RowKey.StartsWith("reminder-", StringComparison.Ordinal));
+            .Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}"))
+            .Where(e => e.RowKey.StartsWith("reminder-", StringComparison.Ordinal));
         Assert.StartsWith($"reminder-{soon.GetProperty("licenseId").GetString()}-", Assert.Single(queued).RowKey, StringComparison.Ordinal);
         Assert.Single(reminders);
         Assert.Contains("expires on", reminders[0].Subject);
