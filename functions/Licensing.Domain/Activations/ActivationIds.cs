@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Licensing.Domain.Common;
+using Licensing.Domain.Domains;
 
 namespace Licensing.Domain.Activations;
 
@@ -14,8 +15,8 @@ public static class ActivationIds
 {
     public const int Capacity = 16_384;
 
-    // Normal domains and fingerprints are at most 253 and MaxFingerprintLength characters; a longer string is hashed, not kept.
-    private static readonly BoundedMemo<string> Domains = new(Capacity, 253, static domain => Compute(domain));
+    // Normal domains and fingerprints are at most DomainName.MaxLength and MaxFingerprintLength characters; a longer string is hashed, not kept.
+    private static readonly BoundedMemo<string> Domains = new(Capacity, DomainName.MaxLength, static domain => Compute(domain));
     private static readonly BoundedMemo<string> Fingerprints =
         new(Capacity, ActivationRules.MaxFingerprintLength, static fingerprint => Compute("fp:" + fingerprint));
 

@@ -17,6 +17,9 @@ namespace Licensing.Domain.Domains;
 public static class DomainName
 {
     public const int MaxInputLength = 2048;
+
+    /// <summary>The longest normal form: a DNS name of 253 characters (an IP address is shorter).</summary>
+    public const int MaxLength = 253;
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = true };
 
     /// <summary>How many normalised inputs each process remembers (<see cref="Normalize"/>), and the longest input remembered.</summary>
@@ -153,7 +156,7 @@ public static class DomainName
 
     private static bool IsHostName(string s)
     {
-        if (s.Length > 253) return false;
+        if (s.Length > MaxLength) return false;
         foreach (var range in s.AsSpan().Split('.')) // the labels, without a string each (this runs on every validation)
         {
             var label = s.AsSpan(range);
