@@ -25,7 +25,12 @@ public static class Snippets
         import { createLicenseClient, localStorageStorage } from '@licensing/client';
         import jwks from './licensing-keys.json' with { type: 'json' };
 
-        const client = createLicenseClient({ baseUrl: '{{api.AbsoluteUri}}', productId: '{{productId}}', jwks, storage: localStorageStorage() });
+        const client = createLicenseClient({
+            baseUrl: '{{api.AbsoluteUri}}',
+            productId: '{{productId}}',
+            jwks,
+            storage: localStorageStorage(),
+        });
         let state = await client.check(licenseKey, { domain: location.hostname });
         if (state.code === 'DOMAIN_MISMATCH') state = await client.activate(licenseKey, { domain: location.hostname });
         """;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Licensing.Management;
 
 namespace Licensing.Dashboard.Services;
 
@@ -24,4 +25,34 @@ public static class Words
         if (!word.IsEmpty && char.IsLower(word[0]) && !word.ContainsAnyExcept(LowerWord)) text = char.ToUpperInvariant(text[0]) + text[1..];
         return text[^1] is '.' or '!' or '?' ? text : text + ".";
     }
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    public static string List(IReadOnlyList<string> items) =>
+        items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
+
+    /// <summary>
+    /// A sharing signal with nothing suspected, as a sentence: the sites, the development hosts (free, so named apart and only when
+    /// there are some) and the addresses its window's validations came from; a window without validations says so.
+    /// </summary>
+    public static string NoSharing(SharingSignal sharing) =>
+        sharing is { DistinctDomains: 0, DistinctDevelopmentHosts: 0, DistinctAddresses: 0 }
+            ? $"No sign of sharing: no validation in the last {Count(sharing.WindowHours, "hour", "hours")}."
+            : $"No sign of sharing: {List([.. Places(sharing, names: false), Count(sharing.DistinctAddresses, "address", "addresses")])}"
+                + $" in the last {Count(sharing.WindowHours, "hour", "hours")}.";
+
+    /// <summary>What a suspected signal saw, every site and development host named: "4 sites (a, b, c, d) from 9 addresses".</summary>
+    public static string SharingSeen(SharingSignal sharing) =>
+        $"{List(Places(sharing, names: true))} from {Count(sharing.DistinctAddresses, "address", "addresses")}";
+
+    /// <summary>The sites, and the development hosts when there are some; names of the sites if asked, of development hosts if asked or few.</summary>
+    private static List<string> Places(SharingSignal sharing, bool names)
+    {
+        List<string> places = [Count(sharing.DistinctDomains, "site", "sites") + Named(sharing.Domains, names)];
+        if (sharing.DistinctDevelopmentHosts > 0)
+            places.Add(Count(sharing.DistinctDevelopmentHosts, "development host", "development hosts")
+                + Named(sharing.DevelopmentHosts, names || sharing.DevelopmentHosts.Count <= 3));
+        return places;
+    }
+
+    private static string Named(IReadOnlyList<string> names, bool show) => show && names.Count > 0 ? $" ({string.Join(", ", names)})" : "";
 }

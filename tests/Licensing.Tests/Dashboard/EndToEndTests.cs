@@ -127,6 +127,9 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         {
             await Expect(page.Locator($"[data-snippet={snippet}]")).ToContainTextAsync(text);
             await Expect(page.Locator($"[data-snippet={snippet}]")).ToContainTextAsync(s.Origin.AbsoluteUri + "api/");
+            // Every line fits its card: a snippet is read and copied whole, without scrolling sideways.
+            var widths = await page.Locator($"[data-snippet={snippet}]").EvaluateAsync<int[]>("e => [e.scrollWidth, e.clientWidth]");
+            Assert.True(widths[0] <= widths[1], $"the {snippet} snippet is {widths[0]}px wide in a {widths[1]}px block");
         }
         await s.CheckPageAsync("13-sdk");
 
@@ -162,8 +165,9 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         await Expect(page.GetByTestId("slots")).ToHaveTextAsync("0 of 2 in use");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove customer-site.example" })).ToHaveCountAsync(0);
         await Expect(page.Locator("li[data-action='activation.deleted']")).ToHaveCountAsync(1);
-        // Both validations came from this machine: one address, in the singular.
-        await Expect(page.GetByTestId("sharing")).ToContainTextAsync("and 1 address in the last 24 hours.");
+        // Both validations came from this machine (one address, in the singular) and named a development host (.example), no site.
+        await Expect(page.GetByTestId("sharing"))
+            .ToHaveTextAsync("No sign of sharing: 0 sites, 1 development host (customer-site.example) and 1 address in the last 24 hours.");
         await s.CheckPageAsync("18-license-slot-freed");
     }
 

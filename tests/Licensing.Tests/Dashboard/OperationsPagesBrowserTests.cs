@@ -86,6 +86,8 @@ public sealed partial class OperationsPagesBrowserTests
             await Expect(page.Locator("table, [data-testid=no-failures]")).ToHaveCountAsync(1);
         }
         await Expect(row).ToContainTextAsync("price_gold_yearly");
+        // The reason reads as a sentence: the provider's name raised, the end marked.
+        await Expect(row.Locator("td.reason")).ToHaveTextAsync(new Regex(@"^Stripe cs_\w+ has no productId/plan .*price_gold_yearly.*\.$"));
         await Expect(row).ToContainTextAsync("checkout.session.completed");
         // The event id and the time each read on one line, and the table's caption titles it from above.
         var idCell = (await row.Locator("td").First.BoundingBoxAsync())!;

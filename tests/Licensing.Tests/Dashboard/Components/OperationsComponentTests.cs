@@ -64,4 +64,40 @@ public sealed class OperationsComponentTests
     [InlineData("", "")]
     [InlineData(null, "")]
     public void Problem_details_show_as_sentences(string? detail, string expected) => Assert.Equal(expected, Words.Sentence(detail));
+
+    [Theory]
+    [InlineData(new string[0], "")]
+    [InlineData(new[] { "a" }, "a")]
+    [InlineData(new[] { "a", "b" }, "a and b")]
+    [InlineData(new[] { "a", "b", "c" }, "a, b and c")]
+    public void Lists_join_with_and_before_the_last(string[] items, string expected) => Assert.Equal(expected, Words.List(items));
+
+    [Fact]
+    public void A_clear_sharing_signal_names_what_its_validations_came_from()
+    {
+        var quiet = new SharingSignal { WindowHours = 24 };
+        Assert.Equal("No sign of sharing: no validation in the last 24 hours.", Words.NoSharing(quiet));
+        Assert.Equal("No sign of sharing: 1 site and 2 addresses in the last 24 hours.",
+            Words.NoSharing(quiet with { DistinctDomains = 1, Domains = ["shop.example.com"], DistinctAddresses = 2 }));
+        Assert.Equal("No sign of sharing: 0 sites, 1 development host (localhost) and 1 address in the last 1 hour.",
+            Words.NoSharing(new SharingSignal { WindowHours = 1, DistinctDevelopmentHosts = 1, DevelopmentHosts = ["localhost"], DistinctAddresses = 1 }));
+        var many = new SharingSignal
+        {
+            WindowHours = 24,
+            DistinctDomains = 2,
+            DistinctDevelopmentHosts = 4,
+            DevelopmentHosts = ["a.test", "b.test", "c.test", "d.test"],
+            DistinctAddresses = 3,
+        };
+        Assert.Equal("No sign of sharing: 2 sites, 4 development hosts and 3 addresses in the last 24 hours.", Words.NoSharing(many));
+    }
+
+    [Fact]
+    public void A_suspected_sharing_signal_names_every_site_and_development_host()
+    {
+        var sites = new SharingSignal { Suspected = true, DistinctDomains = 3, Domains = ["a.com", "b.com", "c.com"], DistinctAddresses = 5 };
+        Assert.Equal("3 sites (a.com, b.com, c.com) from 5 addresses", Words.SharingSeen(sites));
+        var hosts = sites with { DistinctDevelopmentHosts = 4, DevelopmentHosts = ["a.test", "b.test", "c.test", "d.test"] };
+        Assert.Equal("3 sites (a.com, b.com, c.com) and 4 development hosts (a.test, b.test, c.test, d.test) from 5 addresses", Words.SharingSeen(hosts));
+    }
 }
