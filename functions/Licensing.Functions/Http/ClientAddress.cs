@@ -22,15 +22,33 @@ public static class ClientAddress
         return request.HttpContext.Connection.RemoteIpAddress is { } remote ? Canonical(remote) : null;
     }
 
+    /// <summary>
+    /// The entry <paramref name="hops"/> from the end of X-Forwarded-For (every header line, comma-separated, entries trimmed, empty
+    /// ones skipped), or null when there are fewer. Walked from the end over spans: every public request behind a front end reads it.
+    /// </summary>
     private static IPAddress? Forwarded(HttpRequest request, int hops)
     {
-        var entries = request.Headers["X-Forwarded-For"].SelectMany(v => (v ?? "").Split(',')).Select(e => e.Trim()).Where(e => e.Length > 0).ToArray();
-        if (hops < 1 || entries.Length < hops) return null;
-        var entry = entries[^hops];
-        // Azure may append "ip:port".
-        if (IPEndPoint.TryParse(entry, out var endpoint)) return endpoint.Address;
-        return IPAddress.TryParse(entry, out var ip) ? ip : null;
+        if (hops < 1) return null;
+        var values = request.Headers["X-Forwarded-For"];
+        var seen = 0;
+        for (var line = values.Count - 1; line >= 0; line--)
+        {
+            var rest = (values[line] ?? "").AsSpan();
+            while (true)
+            {
+                var comma = rest.LastIndexOf(',');
+                var entry = rest[(comma + 1)..].Trim();
+                if (entry.Length > 0 && ++seen == hops) return Parse(entry);
+                if (comma < 0) break;
+                rest = rest[..comma];
+            }
+        }
+        return null;
     }
+
+    /// <summary>An entry as an address; Azure may append "ip:port".</summary>
+    private static IPAddress? Parse(ReadOnlySpan<char> entry) =>
+        IPEndPoint.TryParse(entry, out var endpoint) ? endpoint.Address : IPAddress.TryParse(entry, out var ip) ? ip : null;
 
     private static string Canonical(IPAddress address) => (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 }
