@@ -204,7 +204,7 @@ public static class LoadTestProgram
         var after = KernelCounters.Read();
         var written = Math.Max(1, flusher.Writes - rows);
         var own = after.CpuSeconds - before.CpuSeconds;
-        var others = Math.Max(0, after.MachineBusySeconds - before.MachineBusySeconds - own);
+        var others = PhaseResult.OtherProcesses(after.MachineBusySeconds - before.MachineBusySeconds, own);
         Console.WriteLine($"one activity flush of {flusher.Writes - rows} rows in {flusher.WriteRequests - requests} requests, idle otherwise:"
             + $" {wall.TotalMilliseconds:F0} ms; CPU per row {own * 1e6 / written:F0} µs this process, {others * 1e6 / written:F0} µs other processes"
             + $" ({(own + others) / wall.TotalSeconds:F2} cores while it ran)");
@@ -317,7 +317,10 @@ public sealed record PhaseResult(string Name, long Requests, long Errors, double
     double Max = 0)
 {
     /// <summary>The machine's busy CPU time outside this process (Azurite, the machine's neighbours).</summary>
-    public double OtherProcessesSeconds => Math.Max(0, MachineBusySeconds - CpuSeconds);
+    public double OtherProcessesSeconds => OtherProcesses(MachineBusySeconds, CpuSeconds);
+
+    /// <summary>The machine's busy seconds less this process's own: what Azurite and the neighbours took.</summary>
+    public static double OtherProcesses(double machineBusySeconds, double ownSeconds) => Math.Max(0, machineBusySeconds - ownSeconds);
 
     /// <summary>Where the phase's time went, in cores: this process (client and host), the machine's other processes, the hypervisor's steal.</summary>
     public string Cores => $"this process {CpuSeconds / Seconds:F2} cores, other processes {OtherProcessesSeconds / Seconds:F2},"

@@ -103,6 +103,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await Expect(row).ToHaveCountAsync(1);
         await row.GetByRole(AriaRole.Link).ClickAsync();
         await Expect(page.GetByTestId("slots")).ToHaveTextAsync("2 of 2 in use");
+        // Never validated: the validations card says so once, with no sharing box beside it.
+        await Expect(page.GetByTestId("usage")).ToContainTextAsync("Not validated yet");
+        await Expect(page.GetByTestId("sharing")).ToHaveCountAsync(0);
         await s.CheckPageAsync("05-license");
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove one.example" }).ClickAsync();
         await Expect(page.GetByTestId("slots")).ToHaveTextAsync("1 of 2 in use");
