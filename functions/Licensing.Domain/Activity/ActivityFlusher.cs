@@ -10,20 +10,25 @@ namespace Licensing.Domain.Activity;
 /// recorder and written, and handed on, with a later flush.
 /// </summary>
 /// <remarks>
-/// The rows written by the last flush are remembered with their versions: licenses validated again before the next flush
-/// (a busy product's usual case) are written against their remembered rows without a read, up to 100 of one account in one
-/// conditional transaction (one storage request; all or none). A row changed or removed meanwhile (another instance's flush, the
-/// license's deletion) fails that transaction: that license is written on its own, its row read afresh, and the others are sent
-/// together again (refused twice, they are written one by one). The changed one is contended: its next flushes read first (two
-/// calls, as without memory, never a failed write more) until a read finds the row as this instance last wrote it.
-/// A license without a row gets one only while the license exists: activity recorded just before a deletion is dropped,
-/// never written back after the deletion erased it.
+/// The rows this instance wrote are remembered with their versions for <see cref="RememberFor"/> (at most <see cref="MaxRemembered"/>): licenses validated
+/// again meanwhile (a busy product's usual case, also after quiet intervals) are written against their remembered rows without a read, up to 100 of one
+/// account in one conditional transaction (one storage request; all or none). A row changed or removed meanwhile (another instance's flush, the license's
+/// deletion) fails that transaction: that license is written on its own, its row read afresh, and the others are sent together again (refused twice, they
+/// are written one by one). The changed one is contended: its next flushes read first (two calls, as without memory, never a failed write more) until a
+/// read finds the row as this instance last wrote it. A license without a row gets one only while the license exists: activity recorded just before a
+/// deletion is dropped, never written back after the deletion erased it.
 /// </remarks>
 public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore store, IEnumerable<IActivityBatchConsumer> consumers, TimeProvider clock,
     ILicenseStore? licenses = null)
 {
     /// <summary>Storage writes (a transaction or a single license) in flight at once in a flush.</summary>
     public const int WriteConcurrency = 8;
+
+    /// <summary>How long a written row is remembered without being written again: a license validated within it is written without a read.</summary>
+    public static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(15);
+
+    /// <summary>Rows remembered at most; past it, a flush keeps only the rows it wrote itself.</summary>
+    public const int MaxRemembered = 50_000;
 
     /// <summary>Refused transactions after which a chunk's licenses are written one by one.</summary>
     private const int MaxRefusals = 2;
@@ -47,8 +52,8 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
     {
         var batch = recorder.Drain();
         var known = _written;
-        var flush = new Flush(batch.Count);
-        // The licenses this instance wrote last time and nobody else since: their remembered rows are current, so they are written
+        var flush = new Flush(batch.Count, clock.GetUtcNow());
+        // The licenses this instance remembers writing and nobody else since: their remembered rows are current, so they are written
         // in transactions of up to 100 of one account (one storage request each) without a read.
         var steady = new List<ActivityRecorder.Pending>();
         var single = new ConcurrentQueue<(ActivityRecorder.Pending Pending, Remembered? Known)>();
@@ -75,7 +80,7 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
                 flush.Failed(e);
             }
         }).ConfigureAwait(false);
-        _written = flush.Remembered;
+        _written = Carried(flush.Remembered, known, batch);
         var firstFailure = flush.FirstFailure;
         if (flush.Written.Count > 0)
         {
@@ -140,8 +145,28 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         }
     }
 
+    /// <summary>
+    /// The rows a flush remembers: those it wrote, and those remembered before of licenses it had nothing for, while younger than
+    /// <see cref="RememberFor"/> and room remains. A license it had something for and did not write (a fault, a license gone) is
+    /// forgotten: its row is read before the next write. A remembered row is only ever a guess checked by storage (every write
+    /// against it is conditional on its version), so an old one costs a refused write, never a lost count.
+    /// </summary>
+    private ConcurrentDictionary<(string, string), Remembered> Carried(ConcurrentDictionary<(string, string), Remembered> written,
+        ConcurrentDictionary<(string, string), Remembered> before, IReadOnlyList<ActivityRecorder.Pending> batch)
+    {
+        if (before.IsEmpty) return written;
+        var flushed = batch.Select(p => (p.AccountId, p.LicenseId)).ToHashSet();
+        var since = clock.GetUtcNow() - RememberFor;
+        foreach (var (key, row) in before)
+        {
+            if (written.Count >= MaxRemembered) break;
+            if (row.At >= since && !flushed.Contains(key)) written.TryAdd(key, row);
+        }
+        return written;
+    }
+
     /// <summary>What one flush wrote, the rows it remembers for the next, and its first failure.</summary>
-    private sealed class Flush(int capacity)
+    private sealed class Flush(int capacity, DateTimeOffset at)
     {
         private Exception? _firstFailure;
 
@@ -153,7 +178,7 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         {
             lock (Written) Written.Add(flushed);
             if (flushed.Written.Version is { Length: > 0 })
-                Remembered[(flushed.Recorded.AccountId, flushed.Recorded.LicenseId)] = new Remembered(flushed.Written, contended);
+                Remembered[(flushed.Recorded.AccountId, flushed.Recorded.LicenseId)] = new Remembered(flushed.Written, contended, at);
         }
 
         public void Failed(Exception e) => Interlocked.CompareExchange(ref _firstFailure, e, null);
@@ -204,8 +229,11 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         };
     }
 
-    /// <summary>A row this instance wrote, and whether another writer had changed it before (then the next flush reads first).</summary>
-    private sealed record Remembered(LicenseActivity Row, bool Contended);
+    /// <summary>
+    /// A row this instance wrote (by the flush at <paramref name="At"/>), and whether another writer had changed it before (then the
+    /// next flush reads first).
+    /// </summary>
+    private sealed record Remembered(LicenseActivity Row, bool Contended, DateTimeOffset At);
 
     private Task<LicenseActivity?> ReadAsync(ActivityRecorder.Pending pending, CancellationToken ct)
     {

@@ -89,6 +89,53 @@ public sealed class ActivityFlusherTests
     }
 
     [Fact]
+    public async Task A_row_stays_remembered_through_flushes_without_its_license_until_it_is_too_old()
+    {
+        var (a, b) = (ValidationRulesTests.Sample() with { Id = "lic_a" }, ValidationRulesTests.Sample() with { Id = "lic_b" });
+        var flusher = Flusher();
+        Validate(a, 1);
+        await flusher.FlushAsync(default);
+        Validate(b, 1);
+        await flusher.FlushAsync(default); // a flush without a
+        await flusher.FlushAsync(default); // and one with nothing
+        Assert.Equal((2, 2), (flusher.Reads, flusher.Writes)); // each license's first write: read
+
+        _clock.Advance(ActivityFlusher.RememberFor - TimeSpan.FromSeconds(1));
+        Validate(a, 2);
+        await flusher.FlushAsync(default);
+        Assert.Equal((2, 3), (flusher.Reads, flusher.Writes)); // a, remembered since its last write: no read
+
+        _clock.Advance(ActivityFlusher.RememberFor + TimeSpan.FromSeconds(1));
+        await flusher.FlushAsync(default);
+        Validate(a, 4);
+        Validate(b, 8);
+        await flusher.FlushAsync(default);
+        Assert.Equal((4, 5), (flusher.Reads, flusher.Writes)); // both forgotten once too old: read first again
+        Assert.Equal(7, (await _store.GetAsync(a.AccountId, a.Id, default))!.Validations);
+        Assert.Equal(9, (await _store.GetAsync(b.AccountId, b.Id, default))!.Validations);
+    }
+
+    [Fact]
+    public async Task No_more_rows_are_remembered_than_the_cap_and_a_flush_keeps_its_own_first()
+    {
+        var many = Enumerable.Range(0, ActivityFlusher.MaxRemembered).Select(i => ValidationRulesTests.Sample() with { Id = $"lic_{i:D6}" }).ToArray();
+        var flusher = Flusher();
+        foreach (var l in many) Validate(l, 1);
+        await flusher.FlushAsync(default);
+        var extra = ValidationRulesTests.Sample() with { Id = "lic_extra" };
+        Validate(extra, 1);
+        await flusher.FlushAsync(default); // remembers extra, and as many of the others as the cap leaves room for
+        var reads = flusher.Reads;
+
+        foreach (var l in many) Validate(l, 1);
+        Validate(extra, 1);
+        await flusher.FlushAsync(default);
+
+        Assert.Equal(reads + 1, flusher.Reads); // one of the first flush's rows had to go; extra was kept
+        Assert.Equal(2, (await _store.GetAsync(extra.AccountId, extra.Id, default))!.Validations);
+    }
+
+    [Fact]
     public async Task A_row_another_instance_wrote_between_two_flushes_is_read_afresh_and_no_count_is_lost()
     {
         var license = ValidationRulesTests.Sample();
