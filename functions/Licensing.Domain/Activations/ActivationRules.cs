@@ -67,24 +67,23 @@ public static class ActivationRules
     public static (ActivationRef Activation, ActivationTarget Binding)? Covering(License license, ActivationTarget target)
     {
         if (license.Activations.Count == 0) return null;
-        // A few candidates (the target, then one wildcard per parent label), each one pass over the index: no per-call dictionary.
-        foreach (var candidate in CoveringCandidates(target))
-        {
-            var id = IdFor(candidate);
-            foreach (var activation in license.Activations)
-                if (activation.Id == id) return (activation, candidate);
-        }
+        // The exact binding first (a repeat validation's usual answer, with nothing allocated), then the wildcards over its parents;
+        // each candidate one pass over the index: no per-call dictionary.
+        if (Find(license.Activations, IdFor(target)) is { } exact) return (exact, target);
+        foreach (var candidate in CoveringCandidates(target).Skip(1))
+            if (Find(license.Activations, IdFor(candidate)) is { } activation) return (activation, candidate);
+        return null;
+    }
+
+    private static ActivationRef? Find(IReadOnlyList<ActivationRef> index, string id)
+    {
+        for (var i = 0; i < index.Count; i++)
+            if (index[i].Id == id) return index[i];
         return null;
     }
 
     /// <summary>The activation recorded for exactly this target (what deactivate removes).</summary>
-    public static ActivationRef? Exact(License license, ActivationTarget target)
-    {
-        var id = IdFor(target);
-        foreach (var a in license.Activations)
-            if (a.Id == id) return a;
-        return null;
-    }
+    public static ActivationRef? Exact(License license, ActivationTarget target) => Find(license.Activations, IdFor(target));
 
     /// <summary>A development or staging host of the product's allowance (never a wildcard): free of a slot, capped per 30 days.</summary>
     public static bool IsFree(ActivationTarget target, DevelopmentHostPolicy policy) => IsDevelopmentHost(target.Domain, policy);

@@ -16,14 +16,15 @@ namespace Licensing.Domain.Validation;
 public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService activations, CertificateIssuer certificates,
     ActivityRecorder activity, UsageCache usage, QuotaGate quotas, TimeProvider clock)
 {
-    public Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct) =>
+    /// <summary>The verdict; a repeat answered from memory completes at once, with no task allocated (hence a <see cref="ValueTask{T}"/>).</summary>
+    public ValueTask<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress, CancellationToken ct) =>
         ValidateAsync(request, clientAddress, null, ct);
 
     /// <param name="releaseOf">
     /// Update checks: asked once the license is read (so its product is known) for the date of the release the caller
     /// would take; that date is judged by the same rules as <see cref="ValidationRequest.ReleaseDate"/>.
     /// </param>
-    public async Task<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress,
+    public async ValueTask<Verdict> ValidateAsync(ValidationRequest request, string? clientAddress,
         Func<License, CancellationToken, Task<DateTimeOffset?>>? releaseOf, CancellationToken ct)
     {
         var (license, hot) = await reader.ReadHotAsync(request.Key, clientAddress, ct).ConfigureAwait(false);
@@ -61,7 +62,10 @@ public sealed class ValidateLicense(KeyedLicenseReader reader, ActivationService
     }
 
     /// <summary>Takes the slots a VALID evaluation queued; the verdict carries the license as last written.</summary>
-    private async Task<Verdict> TakeSlotsAsync(Evaluation evaluation, Products.DevelopmentHostPolicy development, CancellationToken ct)
+    private ValueTask<Verdict> TakeSlotsAsync(Evaluation evaluation, Products.DevelopmentHostPolicy development, CancellationToken ct) =>
+        evaluation.ToActivate.Count == 0 ? new(evaluation.Verdict) : ActivateAsync(evaluation, development, ct);
+
+    private async ValueTask<Verdict> ActivateAsync(Evaluation evaluation, Products.DevelopmentHostPolicy development, CancellationToken ct)
     {
         var verdict = evaluation.Verdict;
         var license = verdict.License!;

@@ -14,7 +14,14 @@ public sealed class PublicPathBudget(IOptions<LicensingOptions> options, TimePro
 {
     public TimeSpan Budget { get; } = TimeSpan.FromSeconds(Math.Clamp(options.Value.PublicPathBudgetSeconds, 0.5, 30));
 
-    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken requestAborted)
+    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken requestAborted) =>
+        await RunAsync(work, static (work, t) => new ValueTask<T>(work(t)), requestAborted);
+
+    /// <summary>
+    /// As <see cref="RunAsync{T}(Func{CancellationToken, Task{T}}, CancellationToken)"/>, for work given its state (no closure) that answers
+    /// with a <see cref="ValueTask{T}"/>: work served from memory then allocates no task at all.
+    /// </summary>
+    public async ValueTask<T> RunAsync<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> work, CancellationToken requestAborted)
     {
         // One source per request, cancelled by the budget's timer on the app's clock or when the client goes away (a registration, not a
         // second linked source); a cancellation with the client still there is the budget's. Work served from memory is done before it
@@ -24,7 +31,7 @@ public sealed class PublicPathBudget(IOptions<LicensingOptions> options, TimePro
         CancellationTokenRegistration aborted = default;
         try
         {
-            var task = work(deadline.Token);
+            var task = work(state, deadline.Token);
             if (!task.IsCompleted)
             {
                 timer = clock.CreateTimer(static source => ((CancellationTokenSource)source!).Cancel(), deadline, Budget, Timeout.InfiniteTimeSpan);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Licensing.Domain.Common;
 using Microsoft.AspNetCore.Http;
@@ -16,52 +17,83 @@ public static class RequestBody
     public static async Task<byte[]> ReadRawAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
         var (buffer, length) = await ReadIntoBufferAsync(request, maxBytes, ct);
-        return buffer.AsSpan(0, length).ToArray();
+        try
+        {
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    /// <summary>The body in a buffer at least one byte longer than it (so a body past its Content-Length is seen), and its length.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadIntoBufferAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    /// <summary>
+    /// The body in a buffer from the shared pool (the caller returns it) at least one byte longer than the body, so a body past its
+    /// Content-Length is seen, and its length.
+    /// </summary>
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadIntoBufferAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
         if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
-        var buffer = new byte[Math.Min(request.ContentLength ?? 4096, maxBytes) + 1];
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
         var length = 0;
-        while (true)
+        try
         {
-            if (length == buffer.Length)
+            while (true)
             {
-                if (buffer.Length > maxBytes) throw TooLarge(maxBytes);
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length > maxBytes) throw TooLarge(maxBytes);
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                int read;
+                try
+                {
+                    read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
+                }
+                catch (BadHttpRequestException e)
+                {
+                    // The server's own verdict on the transport: the body ended before its Content-Length (400), or it
+                    // stopped arriving (408, Kestrel's minimum data rate).
+                    throw new RequestBodyException(e.StatusCode);
+                }
+                if (read == 0) return (buffer, length);
+                length += read;
+                if (length > maxBytes) throw TooLarge(maxBytes);
             }
-            int read;
-            try
-            {
-                read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
-            }
-            catch (BadHttpRequestException e)
-            {
-                // The server's own verdict on the transport: the body ended before its Content-Length (400), or it
-                // stopped arriving (408, Kestrel's minimum data rate).
-                throw new RequestBodyException(e.StatusCode);
-            }
-            if (read == 0) break;
-            length += read;
-            if (length > maxBytes) throw TooLarge(maxBytes);
         }
-        return (buffer, length);
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 
     /// <summary>
     /// Parses the body as a JSON object into <typeparamref name="T"/>. Not JSON or not an object → INVALID_JSON;
     /// a field of the wrong type → VALIDATION_FAILED naming the field. Unknown fields are ignored.
     /// </summary>
-    public static Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class => ReadJsonAsync<T>(request, MaxBytes, ct);
+    public static ValueTask<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class => ReadJsonAsync<T>(request, MaxBytes, ct);
 
     /// <inheritdoc cref="ReadJsonAsync{T}(HttpRequest, CancellationToken)"/>
-    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct) where T : class
+    public static async ValueTask<T> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct) where T : class
     {
         var (buffer, length) = await ReadIntoBufferAsync(request, maxBytes, ct);
-        if (length == 0) throw new InvalidJsonException("a JSON object body is required");
-        var raw = new ReadOnlySpan<byte>(buffer, 0, length); // parsed where it was read: no copy
+        try
+        {
+            return Parse<T>(new ReadOnlySpan<byte>(buffer, 0, length)); // parsed where it was read: no copy
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static T Parse<T>(ReadOnlySpan<byte> raw) where T : class
+    {
+        if (raw.IsEmpty) throw new InvalidJsonException("a JSON object body is required");
         // One pass over the bytes for a body that deserializes; only a refused body is read again, to tell broken JSON
         // anywhere in it (INVALID_JSON) from a field of the wrong type (VALIDATION_FAILED).
         try

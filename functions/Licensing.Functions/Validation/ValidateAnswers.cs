@@ -1,5 +1,6 @@
 using Licensing.Domain.Licenses;
 using Licensing.Domain.Signing;
+using Licensing.Domain.Validation;
 using Licensing.Functions.Http;
 
 namespace Licensing.Functions.Validation;
@@ -23,6 +24,20 @@ public static class ValidateAnswers
         issued.Answer = answer;
         return answer.Bytes;
     }
+
+    /// <summary>
+    /// The answer to <paramref name="verdict"/> (its <paramref name="code"/> on the wire) with its certificate, the license's status as of
+    /// <paramref name="now"/>: the kept bytes when every input matches, checked before the answer is even made; else made, serialized and kept.
+    /// </summary>
+    public static byte[] For(Verdict verdict, string code, License license, IssuedCertificate issued, DateTimeOffset now) =>
+        KeptBytes(verdict, code, license.EffectiveStatus(now).ToWire(), issued) ?? BytesOf(ValidateFunction.ResponseOf(verdict, now), license, issued);
+
+    /// <summary>The bytes kept with <paramref name="issued"/> when the answer to <paramref name="verdict"/> would be made of the same inputs.</summary>
+    private static byte[]? KeptBytes(Verdict verdict, string code, string status, IssuedCertificate issued) =>
+        verdict.Valid && issued.Answer is Answer kept && ReferenceEquals(verdict.Certificate, issued.Token) && ReferenceEquals(kept.License, verdict.License)
+        && kept.Status == status && kept.Code == code && kept.Detail == verdict.Detail && kept.RevalidateAfter == verdict.RevalidateAfter
+            ? kept.Bytes
+            : null;
 
     private static byte[] Serialize(ValidateFunction.ValidateResponse response) => ApiJsonResult.SerializeToThreadBuffer(response).WrittenSpan.ToArray();
 

@@ -36,13 +36,13 @@ public sealed class ValidateFunction(ValidateLicense validation, AbuseGuard guar
         guard.CheckAddress(address);
         var body = await RequestBody.ReadJsonAsync<ValidateRequest>(req, ct);
         var request = Parse(body);
-        var verdict = await budget.RunAsync(t => validation.ValidateAsync(request, address, t), ct);
-        var response = ResponseOf(verdict, clock.GetUtcNow());
-        LicensingMetrics.Verdict(response.Code);
+        var verdict = await budget.RunAsync((validation, request, address), static (s, t) => s.validation.ValidateAsync(s.request, s.address, t), ct);
+        var now = clock.GetUtcNow();
+        var code = verdict.Code.ToWire();
+        LicensingMetrics.Verdict(code);
         // A repeat whose certificate is reused is the same answer: its bytes are written again rather than serialized again.
-        return verdict is { License: { } license, Issued: { } issued }
-            ? ApiJsonResult.Serialized(StatusCodes.Status200OK, ValidateAnswers.BytesOf(response, license, issued))
-            : new ApiJsonResult(StatusCodes.Status200OK, response);
+        if (verdict is not { License: { } license, Issued: { } issued }) return new ApiJsonResult(StatusCodes.Status200OK, ResponseOf(verdict, now));
+        return ApiJsonResult.Serialized(StatusCodes.Status200OK, ValidateAnswers.For(verdict, code, license, issued, now));
     }
 
     /// <summary>The answer to a verdict, the license's status as of <paramref name="now"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Licensing.Tests.Support;
@@ -35,6 +36,25 @@ public sealed class RequestBodyFaultTests(SharedHost shared) : IClassFixture<Sha
         Assert.StartsWith("HTTP/1.1 408", answer);
         Assert.Contains("application/problem+json", answer);
         Assert.Contains("\"code\":\"REQUEST_TIMEOUT\"", answer);
+    }
+
+    [Theory]
+    [InlineData(20_000, HttpStatusCode.OK)] // read over several growing buffers, then parsed
+    [InlineData(70_000, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task A_body_of_unknown_length_is_read_whole_up_to_64_KiB_and_refused_past_it(int keyLength, HttpStatusCode expected)
+    {
+        // Sent in chunks with no Content-Length, so the server cannot size its buffer up front.
+        var body = Encoding.UTF8.GetBytes($"{{\"domain\":\"customer-site.com\",\"key\":\"{new string('K', keyLength)}\"}}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/validate") { Content = new StreamContent(new MemoryStream(body), 1024) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await shared.Host.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, text);
+        if (expected == HttpStatusCode.OK)
+            Assert.Contains("\"valid\":false", text); // the key read whole: a verdict on it (no such key), not a body error
+        else
+            Assert.Contains("\"code\":\"PAYLOAD_TOO_LARGE\"", text);
     }
 
     private static async Task<string> RawAsync(TestHost host, int contentLength, string partialBody, bool endBody)

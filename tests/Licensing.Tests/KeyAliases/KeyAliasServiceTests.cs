@@ -37,7 +37,7 @@ public sealed class KeyAliasServiceTests
 
     private Task<Verdict> ValidateAsync(string key, IKeyAliasStore? aliases = null, ILicenseStore? licenses = null) =>
         Runtimes.Create(_signer, licenses ?? _licenses, _products, _clock, aliases: aliases ?? _aliases)
-            .ValidateAsync(new ValidationRequest(key, null, null, [], null), "192.0.2.1", default);
+            .ValidateAsync(new ValidationRequest(key, null, null, [], null), "192.0.2.1", default).AsTask();
 
     [Theory]
     [InlineData("3794577c-3dbc-11ec-9bbc-0242ac130002", true)]
@@ -261,7 +261,7 @@ public sealed class KeyAliasServiceTests
         await _keys.AttachAsync(Account, license.Id, "real-alias", Licensing.Domain.Audit.Actor.Admin, default);
         var guard = new AbuseGuard(_clock, new RateLimitSettings { UnknownKeysBurst = 3, UnknownKeysPerSecond = 0.1 });
         var validation = Runtimes.Create(_signer, _licenses, _products, _clock, guard: guard, aliases: _aliases);
-        Task<Verdict> From(string address, string key) => validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), address, default);
+        Task<Verdict> From(string address, string key) => validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), address, default).AsTask();
         for (var i = 0; i < 3; i++) Assert.Equal(ValidationCode.NotFound, (await From("198.51.100.7", $"guess-{i}")).Code);
         var reads = _aliases.Reads;
         var limited = await Assert.ThrowsAsync<RateLimitedException>(() => From("198.51.100.7", "guess-3"));

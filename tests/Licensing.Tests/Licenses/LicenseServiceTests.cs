@@ -149,7 +149,8 @@ public sealed class LicenseServiceTests
         foreach (var key in new[] { forged, tampered, "LK1.garbage", "", real + "x", real[..^1] })
             Assert.Equal(ValidationCode.NotFound, (await validation.ValidateAsync(new ValidationRequest(key, null, null, [], null), null, default)).Code);
         // The same service does reach storage for a genuine key: the untouchable store throws.
-        await Assert.ThrowsAsync<InvalidOperationException>(() => validation.ValidateAsync(new ValidationRequest(real, null, null, [], null), null, default));
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => validation.ValidateAsync(new ValidationRequest(real, null, null, [], null), null, default).AsTask());
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class ShortKeyRulesTests
 
     private Task<Verdict> ValidateAsync(string key, IKeyAliasStore? aliases = null, ILicenseStore? licenses = null) =>
         Runtimes.Create(_signer, licenses ?? _licenses, _products, _clock, aliases: aliases ?? _aliases, shortKeys: Ring)
-            .ValidateAsync(new ValidationRequest(key, null, null, [], null), "192.0.2.1", default);
+            .ValidateAsync(new ValidationRequest(key, null, null, [], null), "192.0.2.1", default).AsTask();
 
     [Fact]
     public async Task A_short_key_product_issues_a_short_key_stored_only_as_the_hash_of_its_canonical_form()

@@ -26,7 +26,7 @@ public sealed class ValidateAnswersTests
 
     private static byte[] Answer(Verdict verdict, DateTimeOffset now)
     {
-        var bytes = ValidateAnswers.BytesOf(ValidateFunction.ResponseOf(verdict, now), verdict.License!, verdict.Issued!);
+        var bytes = ValidateAnswers.For(verdict, verdict.Code.ToWire(), verdict.License!, verdict.Issued!, now);
         Assert.Equal(Serialized(verdict, now), Encoding.UTF8.GetString(bytes));
         return bytes;
     }
@@ -76,8 +76,8 @@ public sealed class ValidateAnswersTests
         var license = ValidationRulesTests.Sample();
         var certificate = Certificate("eyJ.certificate.three");
         var verdict = new Verdict(ValidationCode.Suspended, "The license is suspended.", license, null);
-        var first = ValidateAnswers.BytesOf(ValidateFunction.ResponseOf(verdict, Now), license, certificate);
-        var second = ValidateAnswers.BytesOf(ValidateFunction.ResponseOf(verdict, Now), license, certificate);
+        var first = ValidateAnswers.For(verdict, "SUSPENDED", license, certificate, Now);
+        var second = ValidateAnswers.For(verdict, "SUSPENDED", license, certificate, Now);
         Assert.NotSame(first, second);
         Assert.Equal(Serialized(verdict, Now), Encoding.UTF8.GetString(second));
     }
