@@ -39,6 +39,17 @@ public static class DailyValidations
     /// <summary>Whole-number ticks: a step of 1 while the busiest day has few validations (the chart would pick halves).</summary>
     public static double? Step(IReadOnlyList<DayColumn> columns) => columns.Max(c => c.Valid + c.NotValid) <= 5 ? 1 : null;
 
+    /// <summary>Days between two labels on the chart's axis: a week, counted back from the last day, so the last day is always named.</summary>
+    public const int LabelEvery = 7;
+
+    /// <summary>The axis label of a column (its <see cref="DayColumn.Label"/>): shown every <see cref="LabelEvery"/> days back from the last, else blank.</summary>
+    public static string AxisLabel(IReadOnlyList<DayColumn> columns, object? label)
+    {
+        for (var i = columns.Count - 1; i >= 0; i--)
+            if (columns[i].Label == label as string) return (columns.Count - 1 - i) % LabelEvery == 0 ? columns[i].Label : "";
+        return "";
+    }
+
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Label(DateOnly date) => date.ToString("MMM d", CultureInfo.InvariantCulture);

@@ -205,11 +205,21 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             .ToHaveTextAsync($"1 validation on 1 day of the last 30: 1 valid, 0 not valid. Busiest day {date} with 1 validation.");
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Validations per day" }).Locator("tbody tr")).ToHaveTextAsync([$"{date}11"]);
         await Expect(page.Locator(".timeline-chart .rz-column-series.rz-series-0 path")).ToHaveCountAsync(30);
+        // The axis names the newest day under its column, and a day a week before it: the newest is the browser's day, the one
+        // validated (or the next, had the test crossed midnight UTC).
+        var ticks = page.Locator(".timeline-chart .rz-category-axis .rz-tick-text");
+        await Expect(ticks).ToHaveCountAsync(5);
+        var labels = (await ticks.AllTextContentsAsync()).Select(t => t.Trim()).ToArray();
+        var validated = DateOnly.ParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(labels.SequenceEqual(Weekly(validated)) || labels.SequenceEqual(Weekly(validated.AddDays(1))), string.Join(", ", labels));
         // Chromium's layout shifts since this page was opened (SumLayoutShifts): the chart drew into the room kept for it.
         var shift = await page.EvaluateAsync<double>("window.layoutShift");
         Assert.True(shift < 0.01, $"layout shift {shift} while the license page drew its timeline");
         await s.CheckPageAsync("06b-license-timeline");
         return shift;
+
+        static IEnumerable<string> Weekly(DateOnly newest) =>
+            Enumerable.Range(0, 5).Reverse().Select(w => newest.AddDays(-7 * w).ToString("MMM d", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>

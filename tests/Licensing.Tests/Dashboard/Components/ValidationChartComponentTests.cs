@@ -61,6 +61,9 @@ public sealed class ValidationChartComponentTests
         Assert.Equal(30, cut.FindAll(".timeline-chart .rz-column-series.rz-series-0 path").Count);
         Assert.Equal(30, cut.FindAll(".timeline-chart .rz-column-series.rz-series-1 path").Count);
         Assert.Empty(cut.FindAll(".timeline-chart [tabindex]"));
+        // The axis names a day a week, counted back from the last: the day the newest column stands for is always named.
+        Assert.Equal(["Jul 8", "Jul 15", "Jul 22", "Jul 29", "Aug 5"],
+            cut.FindAll(".timeline-chart .rz-category-axis .rz-tick-text").Select(t => t.TextContent.Trim()));
     }
 
     [Fact]
