@@ -42,7 +42,9 @@ public static class DailyValidations
     /// <summary>Days between two labels on the chart's axis: a week, counted back from the last day, so the last day is always named.</summary>
     public const int LabelEvery = 7;
 
-    /// <summary>The axis label of a column (its <see cref="DayColumn.Label"/>): shown every <see cref="LabelEvery"/> days back from the last, else blank.</summary>
+    /// <summary>
+    /// The axis label of a column (its <see cref="DayColumn.Label"/>): shown every <see cref="LabelEvery"/> days back from the last, else blank.
+    /// </summary>
     public static string AxisLabel(IReadOnlyList<DayColumn> columns, object? label)
     {
         for (var i = columns.Count - 1; i >= 0; i--)
