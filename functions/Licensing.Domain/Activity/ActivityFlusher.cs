@@ -28,7 +28,10 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
     public static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(15);
 
     /// <summary>Rows remembered at most; past it, a flush keeps only the rows it wrote itself.</summary>
-    public const int MaxRemembered = 50_000;
+    public const int MaxRemembered = 20_000;
+
+    /// <summary>Sites, hosts and address hashes (up to 100 of each in a shared key's row) held at most by rows carried from earlier flushes.</summary>
+    public const int MaxRememberedEntries = 100_000;
 
     /// <summary>Refused transactions after which a chunk's licenses are written one by one.</summary>
     private const int MaxRefusals = 2;
@@ -147,8 +150,8 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
 
     /// <summary>
     /// The rows a flush remembers: those it wrote, and those remembered before of licenses it had nothing for, while younger than
-    /// <see cref="RememberFor"/> and room remains. A license it had something for and did not write (a fault, a license gone) is
-    /// forgotten: its row is read before the next write. A remembered row is only ever a guess checked by storage (every write
+    /// <see cref="RememberFor"/> and within <see cref="MaxRemembered"/> and <see cref="MaxRememberedEntries"/>. A license it had something
+    /// for and did not write (a fault, a license gone) is forgotten. A remembered row is only a guess checked by storage (every write
     /// against it is conditional on its version), so an old one costs a refused write, never a lost count.
     /// </summary>
     private ConcurrentDictionary<(string, string), Remembered> Carried(ConcurrentDictionary<(string, string), Remembered> written,
@@ -157,10 +160,14 @@ public sealed class ActivityFlusher(ActivityRecorder recorder, IActivityStore st
         if (before.IsEmpty) return written;
         var flushed = batch.Select(p => (p.AccountId, p.LicenseId)).ToHashSet();
         var since = clock.GetUtcNow() - RememberFor;
+        var entries = 0;
         foreach (var (key, row) in before)
         {
             if (written.Count >= MaxRemembered) break;
-            if (row.At >= since && !flushed.Contains(key)) written.TryAdd(key, row);
+            if (row.At < since || flushed.Contains(key)) continue;
+            entries += row.Row.WindowDomains.Count + row.Row.WindowAddresses.Count + row.Row.WindowDevelopmentHosts.Count;
+            if (entries > MaxRememberedEntries) break;
+            written.TryAdd(key, row);
         }
         return written;
     }

@@ -136,6 +136,28 @@ public sealed class ActivityFlusherTests
     }
 
     [Fact]
+    public async Task Rows_carried_from_earlier_flushes_hold_no_more_sites_and_addresses_than_the_cap()
+    {
+        // Licenses of shared keys: 100 sites each (the most a row tracks) and one address, 101 entries a row.
+        var shared = Enumerable.Range(0, 1_000).Select(i => ValidationRulesTests.Sample() with { Id = $"lic_{i:D4}" }).ToArray();
+        var flusher = Flusher();
+        foreach (var l in shared)
+            for (var s = 0; s < 100; s++)
+                _recorder.Record(l, PlanPolicy.Default, DevelopmentHostPolicy.Default, $"site{s}.com", "203.0.113.7", valid: true);
+        await flusher.FlushAsync(default);
+        var other = ValidationRulesTests.Sample() with { Id = "lic_other" };
+        Validate(other, 1);
+        await flusher.FlushAsync(default); // carries the shared rows while their entries fit: 990 of them (99,990 entries)
+        var reads = flusher.Reads;
+
+        foreach (var l in shared) Validate(l, 1);
+        await flusher.FlushAsync(default);
+
+        Assert.Equal(reads + 10, flusher.Reads); // the 10 rows past the cap are read before their write
+        Assert.Equal(101, (await _store.GetAsync(shared[0].AccountId, shared[0].Id, default))!.Validations);
+    }
+
+    [Fact]
     public async Task A_row_another_instance_wrote_between_two_flushes_is_read_afresh_and_no_count_is_lost()
     {
         var license = ValidationRulesTests.Sample();
