@@ -63,6 +63,9 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         await Expect(page.Locator("[data-testid=flow] li[data-step=validation]")).ToContainTextAsync("VALID");
         await Expect(page.Locator("[data-testid=flow] li[data-step=validation]")).ToHaveClassAsync("done");
         await s.CheckPageAsync("10-integrations-simulated");
+        // A checkbox sits at the start of its label's line, not stretched to a field's width above it.
+        var (box, label) = (await page.Locator("#paddle-sandbox").BoundingBoxAsync(), await page.Locator("label[for=paddle-sandbox]").BoundingBoxAsync());
+        Assert.True(box!.Width < 40 && box.Y < label!.Y + 24 && box.X - label.X < 8, $"checkbox {box.X},{box.Y} {box.Width} wide; label {label!.X},{label.Y}");
 
         // The e-mail the processor sent carries the key of the license the page links to.
         var mail = Assert.Single(await Smtp4dev.WaitForAsync(customer, 1, TimeSpan.FromSeconds(60)));
