@@ -45,13 +45,12 @@ public static class ActivationRules
     }
 
     /// <summary>
-    /// The bindings that would cover <paramref name="target"/>: the target itself and, for a domain, a wildcard over
-    /// every parent (<c>*.b.example.com</c>, <c>*.example.com</c>, ...), as <see cref="HostBindings.Matches"/> decides. So coverage
-    /// is a lookup of a few ids in the license's index, in memory, whatever the number of activations.
+    /// The wildcard bindings that would cover <paramref name="target"/> besides itself: for a domain, a wildcard over every parent
+    /// (<c>*.b.example.com</c>, <c>*.example.com</c>, ...), as <see cref="HostBindings.Matches"/> decides. So coverage is a lookup of
+    /// a few ids in the license's index, in memory, whatever the number of activations.
     /// </summary>
-    public static IEnumerable<ActivationTarget> CoveringCandidates(ActivationTarget target)
+    private static IEnumerable<ActivationTarget> CoveringWildcards(ActivationTarget target)
     {
-        yield return target;
         if (target.Domain is not { } domain) yield break;
         var host = HostBindings.IsWildcard(domain) ? domain[2..] : domain;
         for (var dot = host.IndexOf('.'); dot >= 0; dot = host.IndexOf('.', dot + 1))
@@ -70,7 +69,7 @@ public static class ActivationRules
         // The exact binding first (a repeat validation's usual answer, with nothing allocated), then the wildcards over its parents;
         // each candidate one pass over the index: no per-call dictionary.
         if (Find(license.Activations, IdFor(target)) is { } exact) return (exact, target);
-        foreach (var candidate in CoveringCandidates(target).Skip(1))
+        foreach (var candidate in CoveringWildcards(target))
             if (Find(license.Activations, IdFor(candidate)) is { } activation) return (activation, candidate);
         return null;
     }

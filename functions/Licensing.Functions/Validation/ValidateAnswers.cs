@@ -14,38 +14,28 @@ namespace Licensing.Functions.Validation;
 /// </summary>
 public static class ValidateAnswers
 {
-    /// <summary>The answer's bytes: those kept with <paramref name="issued"/> when all inputs match, else serialized now (and kept).</summary>
-    public static byte[] BytesOf(ValidateFunction.ValidateResponse response, License license, IssuedCertificate issued)
-    {
-        var status = response.License?.Status;
-        if (!response.Valid || status is null || !ReferenceEquals(response.Certificate, issued.Token)) return Serialize(response);
-        if (issued.Answer is Answer kept && kept.Matches(response, license, status)) return kept.Bytes;
-        var answer = new Answer(license, status, response.Code, response.Detail, response.RevalidateAfter, Serialize(response));
-        issued.Answer = answer;
-        return answer.Bytes;
-    }
-
     /// <summary>
     /// The answer to <paramref name="verdict"/> (its <paramref name="code"/> on the wire) with its certificate, the license's status as of
-    /// <paramref name="now"/>: the kept bytes when every input matches, checked before the answer is even made; else made, serialized and kept.
+    /// <paramref name="now"/>: the kept bytes when every input matches, checked before the answer is even made; else made and serialized,
+    /// and kept when it is a VALID answer carrying this very certificate.
     /// </summary>
-    public static byte[] For(Verdict verdict, string code, License license, IssuedCertificate issued, DateTimeOffset now) =>
-        KeptBytes(verdict, code, license.EffectiveStatus(now).ToWire(), issued) ?? BytesOf(ValidateFunction.ResponseOf(verdict, now), license, issued);
-
-    /// <summary>The bytes kept with <paramref name="issued"/> when the answer to <paramref name="verdict"/> would be made of the same inputs.</summary>
-    private static byte[]? KeptBytes(Verdict verdict, string code, string status, IssuedCertificate issued) =>
-        verdict.Valid && issued.Answer is Answer kept && ReferenceEquals(verdict.Certificate, issued.Token) && ReferenceEquals(kept.License, verdict.License)
-        && kept.Status == status && kept.Code == code && kept.Detail == verdict.Detail && kept.RevalidateAfter == verdict.RevalidateAfter
-            ? kept.Bytes
-            : null;
+    public static byte[] For(Verdict verdict, string code, License license, IssuedCertificate issued, DateTimeOffset now)
+    {
+        var status = license.EffectiveStatus(now).ToWire();
+        var carriesIt = verdict.Valid && ReferenceEquals(verdict.Certificate, issued.Token);
+        if (carriesIt && issued.Answer is Answer kept && kept.Matches(verdict, license, status, code)) return kept.Bytes;
+        var bytes = Serialize(ValidateFunction.ResponseOf(verdict, now));
+        if (carriesIt) issued.Answer = new Answer(license, status, code, verdict.Detail, verdict.RevalidateAfter, bytes);
+        return bytes;
+    }
 
     private static byte[] Serialize(ValidateFunction.ValidateResponse response) => ApiJsonResult.SerializeToThreadBuffer(response).WrittenSpan.ToArray();
 
     /// <summary>What the answer was made of: its license (by reference, every summary field comes from it) and the verdict's own fields.</summary>
     private sealed record Answer(License License, string Status, string Code, string Detail, DateTimeOffset? RevalidateAfter, byte[] Bytes)
     {
-        public bool Matches(ValidateFunction.ValidateResponse response, License license, string status) =>
-            ReferenceEquals(License, license) && Status == status && Code == response.Code && Detail == response.Detail
-            && RevalidateAfter == response.RevalidateAfter;
+        public bool Matches(Verdict verdict, License license, string status, string code) =>
+            ReferenceEquals(License, license) && Status == status && Code == code && Detail == verdict.Detail
+            && RevalidateAfter == verdict.RevalidateAfter;
     }
 }
