@@ -35,10 +35,11 @@ public sealed class ActivityRecorder(TimeProvider clock)
             pending.Last = now;
             pending.Count++;
             if (valid) pending.ValidCount++;
-            // The same site as the last validation of this license (the usual case) is already in its set: not classified again.
+            // The same site as the last validation of this license (the usual case) is already in its set: not classified again. A
+            // development host is one served as such, as its certificate says: a host the license holds an activation for is a site.
             if (domain is not null && domain != pending.LastDomain)
             {
-                var seen = ActivationRules.IsDevelopmentHost(domain, development) ? pending.DevelopmentHosts : pending.Domains;
+                var seen = ActivationRules.ServedAsDevelopmentHost(license, domain, development) ? pending.DevelopmentHosts : pending.Domains;
                 if (seen.Count < SharingSignal.MaxTracked) seen.Add(domain);
                 pending.LastDomain = domain;
             }

@@ -43,6 +43,18 @@ public sealed class SharingSignalTests
         Assert.Equal(new[] { "198.51.100.2", "203.0.113.7" }.Select(ActivityRecorder.HashAddress).Order(), pending.Addresses.Order());
     }
 
+    [Fact]
+    public void A_development_host_the_license_holds_an_activation_for_counts_as_a_site()
+    {
+        var recorder = new ActivityRecorder(TimeProvider.System);
+        var license = ValidationRulesTests.Sample(domains: ["staging.customer.com", "*.shop.example.org"]);
+        foreach (var domain in new[] { "staging.customer.com", "dev.shop.example.org", "staging.other.com", "localhost" })
+            recorder.Record(license, PlanPolicy.Default, DevelopmentHostPolicy.Default, domain, "203.0.113.7", valid: true);
+        var pending = Assert.Single(recorder.Drain());
+        Assert.Equal(["dev.shop.example.org", "staging.customer.com"], pending.Domains.Order());
+        Assert.Equal(["localhost", "staging.other.com"], pending.DevelopmentHosts.Order());
+    }
+
     [Theory]
     [InlineData("shop.example.co.uk", "example.co.uk")]
     [InlineData("8.8.8.8", "8.8.8.8")]
