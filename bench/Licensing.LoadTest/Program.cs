@@ -67,6 +67,19 @@ public static class LoadTestProgram
         await ValidateEachOnceAsync(http, cached.BaseUrl, population, o, "warm-up");
         Console.WriteLine($"warm-up: every license validated once in {sw.Elapsed.TotalSeconds:F1} s");
         await Phase.RunAsync("warm-up", validate(cached.BaseUrl), o.Concurrency, TimeSpan.FromSeconds(3), quiet: true);
+        // The host's activity flush reads every license's row the first time it writes it (twice the storage requests of a later flush):
+        // waited for here, so that pass does not land on the first measured phase (it made the separate ping phase the slowest of the run).
+        // The host's own timed flush, not one called from here: two flushes at once would each find the other's rows changed.
+        var flusher = cached.App.Services.GetRequiredService<Licensing.Domain.Activity.ActivityFlusher>();
+        sw.Restart();
+        var firstSight = population.Licenses.Count;
+        while (flusher.Reads < firstSight || flusher.Writes < firstSight)
+        {
+            if (sw.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"the first activity flush did not write {firstSight} rows in 2 minutes");
+            await Task.Delay(100);
+        }
+        Console.WriteLine($"first activity flush done before the measured phases: {flusher.Reads} rows read, {flusher.Writes} written,"
+            + $" waited {sw.Elapsed.TotalSeconds:F1} s");
         var framework = await Phase.RunAsync("framework floor: GET /v1/ping", ping, o.Concurrency, o.Duration);
         var storage = await Phase.RunAsync("storage floor: Table point read", read, o.Concurrency, o.Duration);
         var valid = await Phase.RunAsync("validate + certificate (default: caches on)", validate(cached.BaseUrl), o.Concurrency, o.Duration);
@@ -106,7 +119,6 @@ public static class LoadTestProgram
 
         // The activity flush's storage calls on the host that served the hot phases: a license's first write reads its row, later ones
         // go a hundred to a transaction without a read while nobody else writes the row (docs/performance.md).
-        var flusher = cached.App.Services.GetRequiredService<Licensing.Domain.Activity.ActivityFlusher>();
         await FlushCostAsync(http, cached.BaseUrl, population, o, flusher);
         if (o.SoakSeconds > 0) await SoakAsync(validate(cached.BaseUrl), o, flusher);
         Console.WriteLine($"activity flush (caches-on host): {flusher.Writes} rows written in {flusher.WriteRequests} requests,"
