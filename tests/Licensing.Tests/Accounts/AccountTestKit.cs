@@ -36,7 +36,7 @@ public static partial class AccountTestKit
     /// </summary>
     public static async Task<(string Text, string Token)> NextLinkAsync(string address, ISet<string> seen)
     {
-        var until = DateTime.UtcNow.AddSeconds(30);
+        var until = Patience.Deadline;
         Smtp4dev.Message? next;
         while ((next = (await Smtp4dev.MessagesToAsync(address)).FirstOrDefault(m => !seen.Contains(m.Id))) is null)
         {

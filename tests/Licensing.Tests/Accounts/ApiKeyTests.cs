@@ -150,10 +150,10 @@ public sealed class ApiKeyTests
         return item.GetProperty("lastUsedAt").GetDateTimeOffset();
     }
 
-    /// <summary>Polls until <paramref name="probe"/> finds something (a background write landed), for at most 30 s.</summary>
+    /// <summary>Polls until <paramref name="probe"/> finds something (a background write landed), for at most <see cref="Patience.Bound"/>.</summary>
     private static async Task<System.Text.Json.JsonElement> WaitForAsync(Func<Task<System.Text.Json.JsonElement?>> probe)
     {
-        var until = DateTime.UtcNow.AddSeconds(30);
+        var until = Patience.Deadline;
         while (true)
         {
             if (await probe() is { } found) return found;

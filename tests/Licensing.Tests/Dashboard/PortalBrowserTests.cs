@@ -48,7 +48,7 @@ public sealed class PortalBrowserTests
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "holds licenses here" })).ToBeVisibleAsync();
         await s.CheckPageAsync("portal-link-sent-desktop");
 
-        var messages = await Smtp4dev.WaitForAsync(customer, 1, TimeSpan.FromSeconds(60));
+        var messages = await Smtp4dev.WaitForAsync(customer, 1, Patience.Bound);
         var match = DashboardSession.PortalLink().Match(await Smtp4dev.PlainTextAsync(Assert.Single(messages).Id));
         Assert.True(match.Success);
         Assert.Equal(accountId, match.Groups[1].Value);
@@ -107,7 +107,7 @@ public sealed class PortalBrowserTests
 
     private static async Task<IReadOnlyList<Smtp4dev.Message>> WaitForSubjectAsync(string address, string subject)
     {
-        var until = DateTime.UtcNow.AddSeconds(60);
+        var until = Patience.Deadline;
         while (true)
         {
             var hits = (await Smtp4dev.MessagesToAsync(address)).Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)).ToList();

@@ -160,7 +160,7 @@ public sealed class PortalFlowTests : IAsyncLifetime
 
     private async Task<System.Text.Json.JsonElement> WaitForAuditAsync(string apiKey, string licenseId, string action)
     {
-        var until = DateTime.UtcNow.AddSeconds(30);
+        var until = Patience.Deadline;
         while (true)
         {
             var r = await _host.GetAsync($"v1/audit?licenseId={licenseId}", apiKey);

@@ -30,7 +30,7 @@ public static partial class PortalTestKit
     {
         var r = await host.PostAsync($"v1/portal/{accountId}/signin", new { email });
         Assert.True(r.Status == HttpStatusCode.Accepted, r.Text);
-        var until = DateTime.UtcNow.AddSeconds(30);
+        var until = Patience.Deadline;
         while (true)
         {
             foreach (var m in await Smtp4dev.MessagesToAsync(email))
@@ -71,7 +71,7 @@ public static partial class PortalTestKit
         var before = (await Smtp4dev.MessagesToAsync(email)).Select(m => m.Id).ToHashSet();
         var r = await host.PostAsync($"v1/portal/{accountId}/licenses/{licenseId}/resend", null, session);
         Assert.True(r.Status == HttpStatusCode.Accepted, r.Text);
-        var until = DateTime.UtcNow.AddSeconds(30);
+        var until = Patience.Deadline;
         Smtp4dev.Message? sent;
         while ((sent = (await Smtp4dev.MessagesToAsync(email)).FirstOrDefault(m => !before.Contains(m.Id) && m.Subject.Contains("license key"))) is null)
         {

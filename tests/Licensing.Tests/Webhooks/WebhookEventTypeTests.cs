@@ -97,7 +97,7 @@ public sealed partial class WebhookEventTypeTests : IAsyncLifetime
 
         string[] documented = ["license.created", "license.updated", "license.suspended", "license.reinstated", "license.revoked", "license.renewed",
             "license.expired", "license.deleted", "activation.created", "activation.deleted", "license.sharing_suspected", "usage.limit_reached", "ping"];
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = Patience.Deadline;
         while (documented.Except(receiver.Requests.Select(Type)).Any() && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Empty(documented.Except(receiver.Requests.Select(Type)));
         foreach (var r in receiver.Requests) WebhookTestKit.Verify(secret, r);
