@@ -140,12 +140,27 @@ if [ -f "$trx" ]; then
   skipped=$(( $(attr total "$counters") - executed + php_skip ))
   # The xunit failures again at the very end, where a CI log's tail shows them: name, message and the first lines of the stack.
   if [ "$(attr failed "$counters")" -gt 0 ] && command -v python3 >/dev/null 2>&1; then
-    python3 - "$trx" <<'PY'
-import sys, xml.etree.ElementTree as ET
+    python3 - "$trx" "$ROOT/.local/test-host.log" <<'PY'
+import os, re, sys, xml.etree.ElementTree as ET
 ns = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+# The test hosts' log (.local/test-host.log): entries start "HH:MM:SS.fff Level Category: message", exceptions follow on their own lines.
+entries = []
+if os.path.exists(sys.argv[2]):
+    for line in open(sys.argv[2], errors="replace"):
+        if re.match(r"\d\d:\d\d:\d\d\.\d{3} ", line): entries.append([line.rstrip()])
+        elif entries and line.strip() and len(entries[-1]) < 4: entries[-1].append("    " + line.strip()[:300])
+# Faults the tests cause on purpose (storage on closed ports, injected faults) are left out.
+induced = re.compile(r"127\.0\.0\.1:[19]\)|fault \(test\)")
 for r in ET.parse(sys.argv[1]).getroot().iter(ns + "UnitTestResult"):
     if r.get("outcome") != "Failed": continue
     text = lambda tag: "".join(e.text or "" for e in r.iter(ns + tag))
+    # First what the hosts said of storage, e-mail and errors while it ran (all hosts share the log), then the failure itself.
+    start, end = (r.get(k, "")[11:23] for k in ("startTime", "endTime"))
+    seen = [e for e in entries if start <= e[0][:12] <= end and re.match(r"\S+ (Warning|Error|Critical) ", e[0])
+            and re.search(r"Dependency|[Ss]torage|SMTP|[Ee]-mail|Error ", e[0]) and not induced.search(" ".join(e))]
+    if seen:
+        print(f"host log while {r.get('testName')} ran: {len(seen)} warnings on storage, e-mail or errors; the last 6:")
+        for e in seen[-6:]: print("  " + "\n  ".join(l[:240] for l in e))
     print(f"FAILED {r.get('testName')} ({r.get('startTime')} .. {r.get('endTime')})")
     print("  " + text("Message").strip()[:2000].replace("\n", "\n  "))
     print("  " + "\n  ".join(text("StackTrace").strip().splitlines()[:6]))

@@ -4,39 +4,54 @@ using Microsoft.Extensions.Logging;
 namespace Licensing.Functions.Storage;
 
 /// <summary>
-/// Creates the tables at start. If storage is down, the app still starts (and answers 503) while this keeps
-/// trying in the background; it never blocks start-up for long.
+/// Creates the tables and queues at start. Start-up waits for them a short while (<see cref="FirstAttempt"/>); a slow store's
+/// creation then goes on in the background, never cancelled and begun again: a store that is merely slow (a cold start, a busy
+/// emulator) has its tables and queues as soon as it can answer. If storage is down, the app still starts (and answers 503)
+/// while this keeps trying, every <see cref="RetryDelay"/>.
 /// </summary>
-public sealed class StorageInitializer(TableStorage tables, QueueStorage queues, ILogger<StorageInitializer> logger) : IHostedService
+/// <param name="firstAttempt">How long start-up waits (<see cref="FirstAttempt"/> unless given).</param>
+public sealed class StorageInitializer(TableStorage tables, QueueStorage queues, ILogger<StorageInitializer> logger, TimeSpan? firstAttempt = null)
+    : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _background;
+    private Task? _creating;
 
-    /// <summary>How long start-up waits for the first attempt; a hung store is then left to the background loop.</summary>
-    private static readonly TimeSpan FirstAttempt = TimeSpan.FromSeconds(5);
+    /// <summary>How long start-up waits by default for the tables and queues before it leaves their creation to the background.</summary>
+    public static readonly TimeSpan FirstAttempt = TimeSpan.FromSeconds(5);
+
+    /// <summary>The pause after a failed attempt before the next.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>Completes once every table and queue exists (or when the host stops first).</summary>
+    public Task Created => _creating ?? Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using (var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        _creating = Task.Run(CreateUntilDoneAsync, CancellationToken.None);
+        try
         {
-            first.CancelAfter(FirstAttempt);
-            if (await TryCreateAsync(first.Token)) return;
+            await _creating.WaitAsync(firstAttempt ?? FirstAttempt, cancellationToken);
         }
-        _background = Task.Run(async () =>
+        catch (TimeoutException)
         {
-            while (!_stopping.IsCancellationRequested)
-            {
-                try { await Task.Delay(TimeSpan.FromSeconds(5), _stopping.Token); }
-                catch (OperationCanceledException) { return; }
-                if (await TryCreateAsync(_stopping.Token)) return;
-            }
-        }, CancellationToken.None);
+            logger.LogWarning("Storage has not created the tables and queues within {Seconds} s; start-up goes on while it does",
+                (firstAttempt ?? FirstAttempt).TotalSeconds);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        if (_background is not null) await _background.WaitAsync(cancellationToken);
+        if (_creating is not null) await _creating.WaitAsync(cancellationToken);
+    }
+
+    private async Task CreateUntilDoneAsync()
+    {
+        while (!await TryCreateAsync(_stopping.Token) && !_stopping.IsCancellationRequested)
+        {
+            try { await Task.Delay(RetryDelay, _stopping.Token); }
+            catch (OperationCanceledException) { return; }
+        }
     }
 
     private async Task<bool> TryCreateAsync(CancellationToken ct)
@@ -51,8 +66,9 @@ public sealed class StorageInitializer(TableStorage tables, QueueStorage queues,
         }
         catch (Exception e) when (StorageFaults.IsUnavailable(e, ct) || e is Azure.RequestFailedException || ct.IsCancellationRequested)
         {
-            // Once stopping (or past the first attempt's wait), whatever a hung store's client throws is that cancellation, not a fault:
-            // the host stops cleanly and a later start tries again.
+            // Once stopping, whatever a hung store's client throws is that cancellation, not a fault: the host stops cleanly and a
+            // later start tries again.
+            if (ct.IsCancellationRequested) return false;
             logger.LogWarning("Storage is not reachable yet ({Message}); tables will be created when it is", e.Message);
             return false;
         }

@@ -46,11 +46,19 @@ public static class StorageRegistration
         return o;
     }
 
-    /// <summary>The Queue client's options: short retries, and base64 messages as the Functions queue extension reads them (host.json).</summary>
+    /// <summary>
+    /// The Queue client's options: base64 messages as the Functions queue extension reads them (host.json), and retries that ride
+    /// out a busy store's second or two (three, from 250 ms: about 1.75 s of waits). No queue send is on the public hot path; a send
+    /// answers a founder's or a customer's click (a sign-in link) or a provider's webhook, where a second's wait beats a 503.
+    /// </summary>
     public static QueueClientOptions QueueOptions()
     {
         var o = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         ShortRetries(o.Retry);
+        o.Retry.Mode = RetryMode.Exponential;
+        o.Retry.MaxRetries = 3;
+        o.Retry.Delay = TimeSpan.FromMilliseconds(250);
+        o.Retry.MaxDelay = TimeSpan.FromSeconds(2);
         return o;
     }
 

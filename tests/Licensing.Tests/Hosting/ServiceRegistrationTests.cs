@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Licensing.Functions.Hosting;
@@ -38,8 +39,46 @@ public sealed class ServiceRegistrationTests
         Assert.Equal((RetryMode.Exponential, 2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
             (table.Mode, table.MaxRetries, table.Delay, table.MaxDelay, table.NetworkTimeout));
         var queue = StorageRegistration.QueueOptions();
-        Assert.Equal((2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), QueueMessageEncoding.Base64),
-            (queue.Retry.MaxRetries, queue.Retry.Delay, queue.Retry.NetworkTimeout, queue.MessageEncoding));
+        Assert.Equal((RetryMode.Exponential, 3, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10)),
+            (queue.Retry.Mode, queue.Retry.MaxRetries, queue.Retry.Delay, queue.Retry.MaxDelay, queue.Retry.NetworkTimeout));
+    }
+
+    /// <summary>Fails the first <paramref name="failures"/> attempts of every call the way a busy store's dropped connection does.</summary>
+    private sealed class FailFirstAttempts(int failures) : HttpPipelinePolicy
+    {
+        public int Attempts;
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (Interlocked.Increment(ref Attempts) <= failures) throw new IOException("the store dropped the connection");
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("the app calls storage asynchronously");
+    }
+
+    [Fact]
+    public async Task A_queue_send_rides_out_three_failed_attempts()
+    {
+        // A sign-in link or a provider's webhook is queued on a click or a call: a busy store's brief refusal is retried, not a 503.
+        await TestHost.RequireAzuriteAsync();
+        var flaky = new FailFirstAttempts(3);
+        var options = StorageRegistration.QueueOptions();
+        options.AddPolicy(flaky, HttpPipelinePosition.PerRetry);
+        var name = "registration-" + Guid.NewGuid().ToString("N")[..12];
+        await new QueueClient(TestHost.Azurite, name).CreateAsync();
+        try
+        {
+            await new QueueClient(TestHost.Azurite, name, options).SendMessageAsync("sent after three failures");
+            Assert.Equal(4, flaky.Attempts);
+            var raw = (await new QueueClient(TestHost.Azurite, name).ReceiveMessageAsync()).Value;
+            Assert.Equal(Convert.ToBase64String("sent after three failures"u8), raw.MessageText);
+        }
+        finally
+        {
+            await new QueueClient(TestHost.Azurite, name).DeleteIfExistsAsync();
+        }
     }
 
     [Fact]
