@@ -47,8 +47,9 @@ public sealed class StorageInitializer(TableStorage tables, QueueStorage queues,
 
     private async Task CreateUntilDoneAsync()
     {
-        while (!await TryCreateAsync(_stopping.Token) && !_stopping.IsCancellationRequested)
+        while (!await TryCreateAsync(_stopping.Token))
         {
+            // Stopping cancels the pause at once (and a pause begun after the stop throws at once): no attempt follows.
             try { await Task.Delay(RetryDelay, _stopping.Token); }
             catch (OperationCanceledException) { return; }
         }

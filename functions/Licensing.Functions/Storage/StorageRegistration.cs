@@ -39,9 +39,7 @@ public static class StorageRegistration
     public static TableClientOptions TableOptions()
     {
         var o = new TableClientOptions();
-        ShortRetries(o.Retry);
-        o.Retry.Mode = RetryMode.Exponential;
-        o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        Retries(o.Retry, 2, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
         o.AddPolicy(new RetriedWrites(), HttpPipelinePosition.PerRetry);
         return o;
     }
@@ -54,18 +52,17 @@ public static class StorageRegistration
     public static QueueClientOptions QueueOptions()
     {
         var o = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        ShortRetries(o.Retry);
-        o.Retry.Mode = RetryMode.Exponential;
-        o.Retry.MaxRetries = 3;
-        o.Retry.Delay = TimeSpan.FromMilliseconds(250);
-        o.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        Retries(o.Retry, 3, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
         return o;
     }
 
-    private static void ShortRetries(RetryOptions retry)
+    /// <summary>Exponential retries (<paramref name="delay"/> doubling up to <paramref name="maxDelay"/>), each attempt given 10 s.</summary>
+    private static void Retries(RetryOptions retry, int maxRetries, TimeSpan delay, TimeSpan maxDelay)
     {
-        retry.MaxRetries = 2;
-        retry.Delay = TimeSpan.FromMilliseconds(100);
+        retry.Mode = RetryMode.Exponential;
+        retry.MaxRetries = maxRetries;
+        retry.Delay = delay;
+        retry.MaxDelay = maxDelay;
         retry.NetworkTimeout = TimeSpan.FromSeconds(10);
     }
 

@@ -10,8 +10,9 @@ namespace Licensing.Tests.Support;
 /// API, a moved clock, injected faults) would then process other tests' messages its own way, or see its own messages
 /// processed by hosts that lack its configuration.
 /// </summary>
-public sealed class OwnQueues(string connection, string prefix) :
-    QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }) // the app's message encoding
+/// <param name="options">The client's options; by default only the app's message encoding.</param>
+public sealed class OwnQueues(string connection, string prefix, QueueClientOptions? options = null) :
+    QueueServiceClient(connection, options ?? new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
 {
     public override QueueClient GetQueueClient(string queueName) => base.GetQueueClient(prefix + queueName);
 
