@@ -56,25 +56,20 @@ public static class LoadTestProgram
             var l = population.Licenses[random.Value!.Next(population.Licenses.Count)];
             return (await table.GetEntityIfExistsAsync<TableEntity>(population.AccountId, l.Id)).HasValue;
         };
-        Func<string, Func<Task<bool>>> validate = baseUrl =>
+        Func<RunningHost, Func<Task<bool>>> validate = host => () =>
         {
-            var url = new Uri(baseUrl + "v1/validate");
-            return () =>
-            {
-                var l = population.Licenses[random.Value!.Next(population.Licenses.Count)];
-                return ValidAsync(http, url, l.Bodies[random.Value.Next(l.Bodies.Length)]);
-            };
+            var l = population.Licenses[random.Value!.Next(population.Licenses.Count)];
+            return ValidAsync(http, host.ValidateUrl, l.Bodies[random.Value.Next(l.Bodies.Length)]);
         };
         var hotBodies = Enumerable.Range(0, 5000).Select(i => ValidateBody(population.Hot, $"site{i}.example-customer.com")).ToArray();
-        var cachedValidate = new Uri(cached.BaseUrl + "v1/validate");
-        Func<Task<bool>> hotValidate = () => ValidAsync(http, cachedValidate, hotBodies[random.Value!.Next(hotBodies.Length)]);
+        Func<Task<bool>> hotValidate = () => ValidAsync(http, cached.ValidateUrl, hotBodies[random.Value!.Next(hotBodies.Length)]);
 
         // Every license validated once on the cached host, as a running instance's traffic has: the phases then measure the steady
         // state of a hot population, not the first read of each license (at a few hundred reads/s that alone would take the phase).
         sw.Restart();
-        await ValidateEachOnceAsync(http, cached.BaseUrl, population, o, "warm-up");
+        await ValidateEachOnceAsync(http, cached.ValidateUrl, population, o, "warm-up");
         Console.WriteLine($"warm-up: every license validated once in {sw.Elapsed.TotalSeconds:F1} s");
-        await Phase.RunAsync("warm-up", validate(cached.BaseUrl), o.Concurrency, TimeSpan.FromSeconds(3), quiet: true);
+        await Phase.RunAsync("warm-up", validate(cached), o.Concurrency, TimeSpan.FromSeconds(3), quiet: true);
         // The host's activity flush reads every license's row the first time it writes it (twice the storage requests of a later flush):
         // waited for here, so that pass does not land on the first measured phase (it made the separate ping phase the slowest of the run).
         // The host's own timed flush, not one called from here: two flushes at once would each find the other's rows changed.
@@ -90,10 +85,10 @@ public static class LoadTestProgram
             + $" waited {sw.Elapsed.TotalSeconds:F1} s");
         var framework = await Phase.RunAsync("framework floor: GET /v1/ping", ping, o.Concurrency, o.Duration);
         var storage = await Phase.RunAsync("storage floor: Table point read", read, o.Concurrency, o.Duration);
-        var valid = await Phase.RunAsync("validate + certificate (default: caches on)", validate(cached.BaseUrl), o.Concurrency, o.Duration);
+        var valid = await Phase.RunAsync("validate + certificate (default: caches on)", validate(cached), o.Concurrency, o.Duration);
         var hotSpot = await Phase.RunAsync("hot spot: one license, 5,000 sites", hotValidate, o.Concurrency, o.Duration);
         // The same-run ratio: ping and validate (caches on) in alternating 1 s rounds, Seconds rounds of each.
-        var mixed = await Interleaved.RunAsync(ping, validate(cached.BaseUrl), o.Concurrency, o.Seconds, TimeSpan.FromSeconds(1));
+        var mixed = await Interleaved.RunAsync(ping, validate(cached), o.Concurrency, o.Seconds, TimeSpan.FromSeconds(1));
         Console.WriteLine($"{$"interleaved, {mixed.Pairs} x 1 s each: GET /v1/ping",-55} {mixed.PingRps,8:F0} req/s");
         Console.WriteLine($"{"interleaved: validate + certificate (caches on)",-55} {mixed.ValidateRps,8:F0} req/s   errors {mixed.Errors}");
         if (mixed.FirstError is not null) Console.WriteLine($"  first error {mixed.FirstError}");
@@ -128,16 +123,16 @@ public static class LoadTestProgram
 
         // The activity flush's storage calls on the host that served the hot phases: a license's first write reads its row, later ones
         // go a hundred to a transaction without a read while nobody else writes the row (docs/performance.md).
-        await FlushCostAsync(http, cached.BaseUrl, population, o, flusher);
-        if (o.SoakSeconds > 0) await SoakAsync(validate(cached.BaseUrl), o, flusher);
+        await FlushCostAsync(http, cached.ValidateUrl, population, o, flusher);
+        if (o.SoakSeconds > 0) await SoakAsync(validate(cached), o, flusher);
         Console.WriteLine($"activity flush (caches-on host): {flusher.Writes} rows written in {flusher.WriteRequests} requests,"
             + $" {flusher.Reads} reads over the run");
 
         // The caches-off host last: it validates the same licenses, so its activity flush rewrites the rows the first host's flush
         // remembers, and that flush then reads and writes each license on its own (two requests each, the designed answer to a second
         // instance) until it finds the rows as it left them. Run earlier, that extra storage traffic fell on the phases above.
-        await Phase.RunAsync("warm-up", validate(uncached.BaseUrl), o.Concurrency, TimeSpan.FromSeconds(2), quiet: true);
-        var validUncached = await Phase.RunAsync("validate + certificate (license cache, reuse off)", validate(uncached.BaseUrl), o.Concurrency, o.Duration);
+        await Phase.RunAsync("warm-up", validate(uncached), o.Concurrency, TimeSpan.FromSeconds(2), quiet: true);
+        var validUncached = await Phase.RunAsync("validate + certificate (license cache, reuse off)", validate(uncached), o.Concurrency, o.Duration);
 
         var floor = Math.Min(framework.Rps, storage.Rps);
         Console.WriteLine();
@@ -157,14 +152,14 @@ public static class LoadTestProgram
     private static long s_answers;
     private static volatile byte[]? s_shapeAnswer;
 
+    /// <summary>A validation's request body, as an SDK sends it: the key and the site.</summary>
+    public static byte[] ValidateBody(string key, string domain) => Encoding.UTF8.GetBytes($"{{\"key\":\"{key}\",\"domain\":\"{domain}\"}}");
+
     /// <summary>
     /// True for a 200 VALID answer with a certificate; otherwise throws with the status and the answer's code and detail. Every
     /// answer is checked on its bytes (status 200, a JSON object opening with <c>"valid":true,"code":"VALID"</c>, a
     /// <c>certificate</c> string of more than 100 bytes, the object closed); every 64th is also parsed whole, as any failure is.
     /// </summary>
-    /// <summary>A validation's request body, as an SDK sends it: the key and the site.</summary>
-    public static byte[] ValidateBody(string key, string domain) => Encoding.UTF8.GetBytes($"{{\"key\":\"{key}\",\"domain\":\"{domain}\"}}");
-
     private static async Task<bool> ValidAsync(HttpClient http, Uri url, byte[] body, bool shapeRoute = false)
     {
         // The body's bytes made beforehand, its length and type set up front: the client neither encodes a string nor parses its own
@@ -212,14 +207,14 @@ public static class LoadTestProgram
     /// What one activity flush of the whole population costs, measured on an otherwise idle process: every license validated once, then
     /// a flush; this process's CPU (the host's storage client) and the other processes' (Azurite) per row written.
     /// </summary>
-    private static async Task FlushCostAsync(HttpClient http, string baseUrl, Population population, Options o,
+    private static async Task FlushCostAsync(HttpClient http, Uri validateUrl, Population population, Options o,
         Licensing.Domain.Activity.ActivityFlusher flusher)
     {
         // Twice: the first flush writes every license and remembers its row, so the measured one is the steady state (a license's row
         // written in a transaction without a read), unless the host's own timer flushed part of the population in between.
-        await ValidateEachOnceAsync(http, baseUrl, population, o, "flush cost");
+        await ValidateEachOnceAsync(http, validateUrl, population, o, "flush cost");
         await flusher.FlushAsync(default);
-        await ValidateEachOnceAsync(http, baseUrl, population, o, "flush cost");
+        await ValidateEachOnceAsync(http, validateUrl, population, o, "flush cost");
         var (rows, requests) = (flusher.Writes, flusher.WriteRequests);
         var before = KernelCounters.Read();
         var sw = Stopwatch.StartNew();
@@ -235,10 +230,10 @@ public static class LoadTestProgram
     }
 
     /// <summary>Every license of the population validated once, on its first site; a license that does not validate stops the run.</summary>
-    private static Task ValidateEachOnceAsync(HttpClient http, string baseUrl, Population population, Options o, string step) =>
+    private static Task ValidateEachOnceAsync(HttpClient http, Uri validateUrl, Population population, Options o, string step) =>
         Parallel.ForEachAsync(population.Licenses, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency }, async (l, _) =>
         {
-            if (!await ValidAsync(http, new Uri(baseUrl + "v1/validate"), l.Bodies[0])) throw new InvalidOperationException($"{step}: {l.Id} did not validate");
+            if (!await ValidAsync(http, validateUrl, l.Bodies[0])) throw new InvalidOperationException($"{step}: {l.Id} did not validate");
         });
 
     private static async Task SoakAsync(Func<Task<bool>> operation, Options o, Licensing.Domain.Activity.ActivityFlusher flusher)
@@ -313,6 +308,8 @@ public static class LoadTestProgram
 
     private sealed record RunningHost(WebApplication App, string BaseUrl) : IAsyncDisposable
     {
+        public Uri ValidateUrl { get; } = new(BaseUrl + "v1/validate");
+
         public async ValueTask DisposeAsync()
         {
             await App.StopAsync();
